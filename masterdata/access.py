@@ -1,0 +1,103 @@
+"""The one place that decides who may read or change what (DESIGN.md section 7).
+
+Reads are decided by scoping querysets: a view or API asks `scope_*` for the rows the user may
+see, then fetches through `get_visible_or_404`, so an object that is not yours answers exactly
+like a missing one. Changes are decided by the `rules` permissions below (`user.has_perm(...)`)
+or the `can_*` predicates, and a refused change on a visible object answers 403.
+"""
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .models import User
+
+Role = User.Role
+STAFF_ROLES = frozenset({Role.OPD_STAFF, Role.BAPPEDA, Role.FINANCE})
+NOT_FOUND_MESSAGE = "Data tidak ditemukan."
+
+
+def role_of(user):
+    """The user's role, or None for anonymous and deactivated users."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return user.role
+
+
+def has_role(*roles):
+    return rules.predicate(lambda user: role_of(user) in roles, name="has_role:" + ",".join(roles))
+
+
+is_signed_in = rules.predicate(lambda user: role_of(user) is not None, name="is_signed_in")
+is_opd_staff = has_role(Role.OPD_STAFF)
+is_bappeda = has_role(Role.BAPPEDA)
+is_finance = has_role(Role.FINANCE)
+is_dprd = has_role(Role.DPRD)
+is_auditor = has_role(Role.AUDITOR)
+is_administrator = has_role(Role.ADMIN)
+
+
+@rules.predicate
+def is_own_opd(user, obj):
+    """The object (or the OPD itself) belongs to the OPD of a staff member."""
+    if obj is None or role_of(user) != Role.OPD_STAFF:
+        return False
+    opd_id = obj.pk if obj._meta.label_lower == "masterdata.opd" else getattr(obj, "opd_id", None)
+    return opd_id is not None and opd_id == user.opd_id
+
+
+# Reference data: everyone signed in reads; administrators change (standard prices: finance too).
+REFERENCE_MODELS = ("referenceversion", "fiscalyear", "nomenclature", "account", "fundingsource", "opd")
+for model_name in REFERENCE_MODELS:
+    rules.add_perm(f"masterdata.view_{model_name}", is_signed_in)
+    for verb in ("add", "change", "delete"):
+        rules.add_perm(f"masterdata.{verb}_{model_name}", is_administrator)
+rules.add_perm("masterdata.view_standardpriceitem", is_signed_in)
+for verb in ("add", "change", "delete"):
+    rules.add_perm(f"masterdata.{verb}_standardpriceitem", is_administrator | is_finance)
+
+# Users and roles: administrators only.
+for verb in ("view", "add", "change"):
+    rules.add_perm(f"masterdata.{verb}_user", is_administrator)
+
+# The audit log: auditors and administrators read it; nobody changes it.
+rules.add_perm("masterdata.view_auditevent", is_auditor | is_administrator)
+
+
+def can_enter_admin(user):
+    """Who gets Django admin at all: those who maintain reference data, prices or users."""
+    return bool(is_administrator(user) or is_finance(user))
+
+
+def require(user, permission, obj=None):
+    """Raise 403 unless the user holds the permission (on the object, if one is given)."""
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini."))
+
+
+def get_visible_or_404(scoped_queryset, **lookup):
+    """Fetch from an already scoped queryset; missing and not-yours answer the same 404."""
+    try:
+        return scoped_queryset.get(**lookup)
+    except (scoped_queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND_MESSAGE) from None
+
+
+def scope_reference(user, queryset):
+    """Reference data is readable by every signed-in user."""
+    return queryset if is_signed_in(user) else queryset.none()
+
+
+def scope_audit_events(user, queryset):
+    return queryset if user.has_perm("masterdata.view_auditevent") else queryset.none()
+
+
+def scope_by_own_opd(user, queryset, *, readers_of_all, opd_field="opd"):
+    """Rows of the user's own OPD for OPD staff; every row for the roles in `readers_of_all`."""
+    role = role_of(user)
+    if role in readers_of_all:
+        return queryset
+    if role == Role.OPD_STAFF:
+        return queryset.filter(**{f"{opd_field}_id": user.opd_id})
+    return queryset.none()

@@ -1,0 +1,306 @@
+"""Every write to reference data, users and fiscal years: one transaction, one audit event each."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from . import audit, importers
+from .models import Account, FiscalYear, FundingSource, Nomenclature, Opd, ReferenceVersion, User
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SHIPPED_VERSION = {
+    "name": "Kepmendagri 050-3708/2020",
+    "regulation_name": "Permendagri 90/2019 sebagaimana dimutakhirkan Kepmendagri No. 050-3708 Tahun 2020",
+    "regulation_number": "050-3708 Tahun 2020",
+    "regulation_date": datetime.date(2020, 11, 20),
+    "notes": "Salinan lampiran per 20/11/2020; sumber dan atribusi: masterdata/data/README.md.",
+}
+SHIPPED_YEARS = range(2021, 2028)
+SECRETARIAT_CODE = "4.01.0.00.0.00.01.0000"
+
+CODED_KINDS = {
+    Nomenclature: (importers.NOMENCLATURE_PATTERNS, importers.NOMENCLATURE_PARENT_STRIP),
+    Account: (importers.ACCOUNT_PATTERNS, importers.SIX_LEVEL_PARENT_STRIP),
+    FundingSource: (importers.FUNDING_SOURCE_PATTERNS, importers.SIX_LEVEL_PARENT_STRIP),
+}
+
+
+@dataclass
+class SyncResult:
+    """What a load did to one kind of reference data."""
+
+    kind: str
+    label: str
+    per_level: dict = field(default_factory=dict)
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def changed(self):
+        return bool(self.created or self.updated)
+
+    def as_dict(self):
+        return {"per_level": self.per_level, "created": self.created, "updated": self.updated}
+
+
+def _sync_coded_rows(model, version, rows):
+    """Create missing rows and update changed ones of one version; never delete (rows may be in use)."""
+    levels = list(CODED_KINDS[model][0])
+    result = SyncResult(model._meta.model_name, str(model._meta.verbose_name_plural))
+    result.per_level = {level: 0 for level in levels}
+    existing = {node.code: node for node in model.objects.filter(version=version)}
+    ids = {code: node.pk for code, node in existing.items()}
+    for level in levels:
+        level_rows = [row for row in rows if row.level == level]
+        result.per_level[level] = len(level_rows)
+        to_create, to_update = [], []
+        for row in level_rows:
+            values = {
+                "name": row.name,
+                "level": row.level,
+                "is_active": row.is_active,
+                "parent_id": ids.get(row.parent_code),
+                **row.extra,
+            }
+            node = existing.get(row.code)
+            if node is None:
+                to_create.append(model(version=version, code=row.code, **values))
+            elif any(getattr(node, key) != value for key, value in values.items()):
+                for key, value in values.items():
+                    setattr(node, key, value)
+                to_update.append(node)
+        if to_create:
+            model.objects.bulk_create(to_create, batch_size=1000)
+            ids.update(model.objects.filter(version=version, level=level).values_list("code", "pk"))
+        if to_update:
+            fields = ["name", "level", "is_active", "parent", *rows[0].extra]
+            model.objects.bulk_update(to_update, fields, batch_size=1000)
+        result.created += len(to_create)
+        result.updated += len(to_update)
+    return result
+
+
+def _sync_opds(rows):
+    result = SyncResult(Opd._meta.model_name, str(Opd._meta.verbose_name_plural))
+    result.per_level = dict(Counter(row["kind"] for row in rows))
+    existing = {opd.code: opd for opd in Opd.objects.all()}
+    for row in sorted(rows, key=lambda r: r["kind"] == Opd.Kind.BAGIAN):  # parents before sub-units
+        parent = existing.get(SECRETARIAT_CODE) if row["kind"] == Opd.Kind.BAGIAN else None
+        values = {"name": row["name"], "kind": row["kind"], "parent": parent}
+        opd = existing.get(row["code"])
+        if opd is None:
+            existing[row["code"]] = Opd.objects.create(code=row["code"], **values)
+            result.created += 1
+        elif any(getattr(opd, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(opd, key, value)
+            opd.save()
+            result.updated += 1
+    return result
+
+
+def _parse_coded_file(model, source, filename=None):
+    patterns, parent_strip = CODED_KINDS[model]
+    return importers.parse_coded_rows(
+        source, patterns=patterns, parent_strip=parent_strip, with_pemda=model is Nomenclature, filename=filename
+    )
+
+
+def load_reference_data(*, actor=None, data_dir=DATA_DIR):
+    """Load the shipped reference data; idempotent. Returns one SyncResult per kind.
+
+    Every file is validated before the first row is written, and all of it is one transaction.
+    """
+    parsed = {
+        model: _parse_coded_file(model, data_dir / filename)
+        for model, filename in (
+            (Nomenclature, "nomenklatur_program.csv"),
+            (Account, "rekening.csv"),
+            (FundingSource, "sumber_dana.csv"),
+        )
+    }
+    opd_rows = importers.parse_opd_rows(data_dir / "opd_bondowoso.csv", kinds=set(Opd.Kind.values))
+    with transaction.atomic():
+        version, version_created = ReferenceVersion.objects.get_or_create(
+            name=SHIPPED_VERSION["name"], defaults=SHIPPED_VERSION
+        )
+        results = [_sync_coded_rows(model, version, rows) for model, rows in parsed.items()]
+        results.append(_sync_opds(opd_rows))
+        years_created = [
+            year
+            for year in SHIPPED_YEARS
+            if FiscalYear.objects.get_or_create(year=year, defaults={"reference_version": version})[1]
+        ]
+        if version_created or years_created or any(result.changed for result in results):
+            audit.record(
+                actor=actor,
+                action="reference.load",
+                obj=version,
+                after={
+                    "version_created": version_created,
+                    "fiscal_years_created": years_created,
+                    **{result.kind: result.as_dict() for result in results},
+                },
+            )
+    return results
+
+
+def import_nomenclature(
+    *,
+    actor=None,
+    source,
+    filename=None,
+    version_name,
+    year,
+    regulation_number="",
+    regulation_name="",
+    regulation_date=None,
+    replace_year=False,
+):
+    """Load a newer nomenclature list as a new reference version for one fiscal year.
+
+    The chart of accounts and funding sources carry over from the version the year (or the
+    latest earlier year) used. Earlier years keep their version untouched.
+    """
+    rows = _parse_coded_file(Nomenclature, source, filename)
+    if ReferenceVersion.objects.filter(name=version_name).exists():
+        raise importers.InvalidFile([importers.RowError(0, f"versi '{version_name}' sudah ada; pakai nama baru")])
+    fiscal_year = FiscalYear.objects.filter(year=year).first()
+    if fiscal_year and not replace_year:
+        raise importers.InvalidFile(
+            [
+                importers.RowError(
+                    0,
+                    f"tahun {year} sudah memakai versi '{fiscal_year.reference_version.name}'; "
+                    "pakai --replace-year bila memang diganti",
+                )
+            ]
+        )
+    base_year = fiscal_year or FiscalYear.objects.filter(year__lt=year).order_by("-year").first()
+    if base_year is None:
+        raise importers.InvalidFile(
+            [
+                importers.RowError(
+                    0,
+                    "belum ada tahun anggaran sebelumnya untuk sumber kode rekening dan sumber dana; "
+                    "jalankan load_reference_data dahulu",
+                )
+            ]
+        )
+    with transaction.atomic():
+        version = ReferenceVersion.objects.create(
+            name=version_name,
+            regulation_name=regulation_name or f"Kepmendagri {regulation_number or version_name}",
+            regulation_number=regulation_number or version_name,
+            regulation_date=regulation_date,
+        )
+        result = _sync_coded_rows(Nomenclature, version, rows)
+        for model in (Account, FundingSource):
+            _copy_version(model, base_year.reference_version, version)
+        before = {"reference_version": fiscal_year.reference_version.name} if fiscal_year else None
+        fiscal_year, _ = FiscalYear.objects.update_or_create(year=year, defaults={"reference_version": version})
+        audit.record(
+            actor=actor,
+            action="reference.import_nomenclature",
+            obj=fiscal_year,
+            before=before,
+            after={
+                "reference_version": version.name,
+                "nomenclature": result.as_dict(),
+                "accounts_and_sources_from": base_year.reference_version.name,
+            },
+        )
+    return result
+
+
+def _copy_version(model, source_version, target_version):
+    """Copy one coded hierarchy from one version to another, keeping parent links."""
+    nodes = list(model.objects.filter(version=source_version).order_by("code"))
+    code_of = {node.pk: node.code for node in nodes}
+    for level in CODED_KINDS[model][0]:
+        level_nodes = [node for node in nodes if node.level == level]
+        new_ids = dict(model.objects.filter(version=target_version).values_list("code", "pk"))
+        model.objects.bulk_create(
+            [
+                model(
+                    version=target_version,
+                    code=node.code,
+                    name=node.name,
+                    level=node.level,
+                    is_active=node.is_active,
+                    parent_id=new_ids.get(code_of.get(node.parent_id)),
+                )
+                for node in level_nodes
+            ],
+            batch_size=1000,
+        )
+
+
+USER_AUDIT_FIELDS = [
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "role",
+    "opd",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+]
+
+
+def _staff_flag(role):
+    """Admin site access follows the role: administrators and finance officers maintain reference data."""
+    return role in (User.Role.ADMIN, User.Role.FINANCE)
+
+
+@transaction.atomic
+def create_user(*, actor, username, password, role, opd=None, first_name="", last_name="", email=""):
+    user = User(
+        username=username,
+        role=role,
+        opd=opd,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_staff=_staff_flag(role),
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    audit.record(
+        actor=actor, action="user.create", obj=user, opd=opd, after=audit.snapshot(user, fields=USER_AUDIT_FIELDS)
+    )
+    return user
+
+
+@transaction.atomic
+def save_user(*, actor, user, before=None):
+    """Save a user edited elsewhere (admin form) and record what changed."""
+    user.is_staff = user.is_staff or _staff_flag(user.role)
+    user.save()
+    after = audit.snapshot(user, fields=USER_AUDIT_FIELDS)
+    action = "user.update" if before else "user.create"
+    if before != after:
+        audit.record(actor=actor, action=action, obj=user, opd=user.opd, before=before, after=after)
+    return user
+
+
+@transaction.atomic
+def save_reference_object(*, actor, instance, before=None):
+    """Save a reference-data row edited in admin and record the change."""
+    instance.save()
+    after = audit.snapshot(instance)
+    if before != after:
+        audit.record(
+            actor=actor,
+            action="reference.update" if before else "reference.create",
+            obj=instance,
+            opd=instance if isinstance(instance, Opd) else None,
+            before=before,
+            after=after,
+        )
+    return instance
