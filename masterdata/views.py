@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import access, selectors
+from .forms import LoginForm
 
 ROLE_HOME_TEMPLATES = {
     access.Role.OPD_STAFF: "home/opd_staff.html",
@@ -30,4 +31,5 @@ def home(request):
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
