@@ -101,3 +101,72 @@ def scope_by_own_opd(user, queryset, *, readers_of_all, opd_field="opd"):
     if role == Role.OPD_STAFF:
         return queryset.filter(**{f"{opd_field}_id": user.opd_id})
     return queryset.none()
+
+
+# --- Planning (RPJMD, Renstra, proposals, Renja, RKPD) ---------------------------------------
+PLAN_READERS = frozenset({Role.BAPPEDA, Role.FINANCE, Role.AUDITOR})
+REGION_PLAN_READERS = STAFF_ROLES | {Role.DPRD, Role.AUDITOR}
+
+
+@rules.predicate
+def is_editable_document(user, document):
+    return document is not None and document.is_editable
+
+
+@rules.predicate
+def is_suggested_opd_staff(user, proposal):
+    return (
+        proposal is not None
+        and role_of(user) == Role.OPD_STAFF
+        and proposal.suggested_opd_id is not None
+        and proposal.suggested_opd_id == user.opd_id
+    )
+
+
+rules.add_perm("planning.change_rpjmd", is_bappeda)
+rules.add_perm("planning.change_renstra", is_own_opd)
+rules.add_perm("planning.edit_renja", is_own_opd & is_editable_document)
+rules.add_perm("planning.verify_renja", is_bappeda)
+rules.add_perm("planning.moderate_proposal", is_bappeda)
+rules.add_perm("planning.decide_proposal", is_bappeda | is_suggested_opd_staff)
+rules.add_perm("planning.change_rkpd", is_bappeda)
+
+
+def scope_rpjmd(user, queryset):
+    """RPJMD goals and targets (and the RKPD): all staff roles, DPRD and the auditor."""
+    return queryset if role_of(user) in REGION_PLAN_READERS else queryset.none()
+
+
+scope_rkpd = scope_rpjmd
+
+
+def scope_renstra(user, queryset, opd_field="opd"):
+    return scope_by_own_opd(user, queryset, readers_of_all=PLAN_READERS, opd_field=opd_field)
+
+
+def scope_renja(user, queryset, renja_field=""):
+    """Own OPD, Bappeda, finance and the auditor; DPRD once the Renja is final.
+
+    `renja_field` is the path from the queried model to its Renja ("" for Renja itself, "renja" for lines).
+    """
+    prefix = f"{renja_field}__" if renja_field else ""
+    if role_of(user) == Role.DPRD:
+        return queryset.filter(**{f"{prefix}stage": "final"})
+    return scope_by_own_opd(user, queryset, readers_of_all=PLAN_READERS, opd_field=f"{prefix}opd")
+
+
+def scope_proposals(user, queryset):
+    """Moderated proposals are public; unmoderated ones are seen by Bappeda only."""
+    return queryset if role_of(user) == Role.BAPPEDA else queryset.filter(is_moderated=True)
+
+
+def proposal_sources_for(user):
+    """The proposal sources a user may submit: citizens (anonymous) use the public form."""
+    role = role_of(user)
+    if role is None:
+        return ["citizen"]
+    return {
+        Role.OPD_STAFF: ["forum_opd"],
+        Role.BAPPEDA: ["desa", "kecamatan"],
+        Role.DPRD: ["pokir"],
+    }.get(role, [])

@@ -34,6 +34,14 @@ ACCOUNT_PATTERNS = {
 FUNDING_SOURCE_PATTERNS = {level: pattern.replace("[456]", r"\d") for level, pattern in ACCOUNT_PATTERNS.items()}
 SIX_LEVEL_PARENT_STRIP = {level: 1 for level in list(ACCOUNT_PATTERNS)[1:]}
 
+REGION_PATTERNS = {
+    "kecamatan": r"35\.11\.\d{2}",
+    "desa": r"35\.11\.\d{2}\.2\d{3}",
+    "kelurahan": r"35\.11\.\d{2}\.1\d{3}",
+}
+REGION_PARENT_STRIP = {"desa": 1, "kelurahan": 1}
+REGION_PARENT_LEVELS = {"desa": "kecamatan", "kelurahan": "kecamatan"}
+
 OPD_CODE_PATTERN = r"\d\.\d{2}\.\d\.\d{2}\.\d\.\d{2}\.\d{2}\.(?:\d{2}|\d{4})"
 PEMDA_VALUES = {"semua", "provinsi", "kabkota"}
 
@@ -112,11 +120,11 @@ def _require_columns(header, required):
         raise InvalidFile([RowError(1, "kolom wajib tidak ada: " + ", ".join(missing))])
 
 
-def parse_coded_rows(source, *, patterns, parent_strip, with_pemda=False, filename=None):
+def parse_coded_rows(source, *, patterns, parent_strip, parent_levels=None, with_pemda=False, filename=None):
     """Validate a coded hierarchy file: code format per level, duplicates, and each row's parent.
 
     The parent of a row must be the code its own code implies and must be in the same file with
-    the level above.
+    the level above (or the level `parent_levels` names).
     """
     header, table = read_table(source, filename=filename)
     _require_columns(header, ["kode", "level", "nama", "kode_induk"])
@@ -155,7 +163,7 @@ def parse_coded_rows(source, *, patterns, parent_strip, with_pemda=False, filena
         if row.level not in compiled:
             continue
         depth = levels.index(row.level)
-        if depth == 0:
+        if row.level not in parent_strip:
             if row.parent_code:
                 errors.append(RowError(row.line, f"tingkat {row.level} tidak boleh punya induk", row.code))
             continue
@@ -163,8 +171,8 @@ def parse_coded_rows(source, *, patterns, parent_strip, with_pemda=False, filena
         if row.parent_code != expected_parent:
             message = f"kode induk '{row.parent_code}' tidak sesuai; seharusnya '{expected_parent}'"
             errors.append(RowError(row.line, message, row.code))
-        elif level_of.get(row.parent_code) != levels[depth - 1]:
-            message = f"induk '{row.parent_code}' ({levels[depth - 1]}) tidak ada di berkas"
+        elif level_of.get(row.parent_code) != (parent_level := (parent_levels or {}).get(row.level, levels[depth - 1])):
+            message = f"induk '{row.parent_code}' ({parent_level}) tidak ada di berkas"
             errors.append(RowError(row.line, message, row.code))
     if errors:
         raise InvalidFile(sorted(errors, key=lambda error: error.line))

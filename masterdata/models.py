@@ -251,3 +251,33 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
+
+
+class Region(models.Model):
+    """Kecamatan and desa/kelurahan of Kabupaten Bondowoso, with their Kemendagri wilayah codes."""
+
+    class Level(models.TextChoices):
+        KECAMATAN = "kecamatan", _("Kecamatan")
+        DESA = "desa", _("Desa")
+        KELURAHAN = "kelurahan", _("Kelurahan")
+
+    code = models.CharField(_("kode wilayah"), max_length=16, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    level = models.CharField(_("tingkat"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="villages", verbose_name=_("kecamatan")
+    )
+
+    class Meta:
+        verbose_name = _("wilayah")
+        verbose_name_plural = _("wilayah")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level="kecamatan", parent__isnull=True) | (~Q(level="kecamatan") & Q(parent__isnull=False)),
+                name="region_parent_matches_level",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name if self.level == self.Level.KECAMATAN else f"{self.get_level_display()} {self.name}"

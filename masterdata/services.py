@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from . import audit, importers
-from .models import Account, FiscalYear, FundingSource, Nomenclature, Opd, ReferenceVersion, User
+from .models import Account, FiscalYear, FundingSource, Nomenclature, Opd, ReferenceVersion, Region, User
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SHIPPED_VERSION = {
@@ -102,6 +102,25 @@ def _sync_opds(rows):
     return result
 
 
+def _sync_regions(rows):
+    """Kecamatan first, then desa/kelurahan under them; names and levels follow the file."""
+    result = SyncResult(Region._meta.model_name, str(Region._meta.verbose_name_plural))
+    result.per_level = dict(Counter(row.level for row in rows))
+    existing = {region.code: region for region in Region.objects.all()}
+    for row in sorted(rows, key=lambda r: r.level != Region.Level.KECAMATAN):
+        values = {"name": row.name, "level": row.level, "parent": existing.get(row.parent_code)}
+        region = existing.get(row.code)
+        if region is None:
+            existing[row.code] = Region.objects.create(code=row.code, **values)
+            result.created += 1
+        elif any(getattr(region, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(region, key, value)
+            region.save()
+            result.updated += 1
+    return result
+
+
 def _parse_coded_file(model, source, filename=None):
     patterns, parent_strip = CODED_KINDS[model]
     return importers.parse_coded_rows(
@@ -123,12 +142,19 @@ def load_reference_data(*, actor=None, data_dir=DATA_DIR):
         )
     }
     opd_rows = importers.parse_opd_rows(data_dir / "opd_bondowoso.csv", kinds=set(Opd.Kind.values))
+    region_rows = importers.parse_coded_rows(
+        data_dir / "wilayah_bondowoso.csv",
+        patterns=importers.REGION_PATTERNS,
+        parent_strip=importers.REGION_PARENT_STRIP,
+        parent_levels=importers.REGION_PARENT_LEVELS,
+    )
     with transaction.atomic():
         version, version_created = ReferenceVersion.objects.get_or_create(
             name=SHIPPED_VERSION["name"], defaults=SHIPPED_VERSION
         )
         results = [_sync_coded_rows(model, version, rows) for model, rows in parsed.items()]
         results.append(_sync_opds(opd_rows))
+        results.append(_sync_regions(region_rows))
         years_created = [
             year
             for year in SHIPPED_YEARS
