@@ -170,3 +170,62 @@ def proposal_sources_for(user):
         Role.BAPPEDA: ["desa", "kecamatan"],
         Role.DPRD: ["pokir"],
     }.get(role, [])
+
+
+# --- Budgeting (KUA-PPAS, ceilings, RKA, APBD versions, DPA) ----------------------------------
+BUDGET_READERS = frozenset({Role.FINANCE, Role.BAPPEDA, Role.AUDITOR})
+
+
+@rules.predicate
+def is_draft_dpa(user, dpa):
+    return dpa is not None and dpa.state == "draft"
+
+
+rules.add_perm("budgeting.change_kua_ppas", is_finance)
+rules.add_perm("budgeting.edit_rka", is_own_opd & is_editable_document)
+rules.add_perm("budgeting.verify_rka", is_finance)
+rules.add_perm("budgeting.change_apbd", is_finance)
+rules.add_perm("budgeting.issue_dpa", is_finance)
+rules.add_perm("budgeting.edit_cash_plan", is_own_opd & is_draft_dpa)
+rules.add_perm("budgeting.approve_shift", is_finance)
+
+
+def scope_kua_ppas(user, queryset, kua_field=""):
+    """Finance, Bappeda and the auditor; DPRD once submitted to it."""
+    prefix = f"{kua_field}__" if kua_field else ""
+    role = role_of(user)
+    if role in BUDGET_READERS:
+        return queryset
+    if role == Role.DPRD:
+        return queryset.exclude(**{f"{prefix}state": "draft"})
+    return queryset.none()
+
+
+def scope_ceilings(user, queryset):
+    """As KUA-PPAS; OPD staff also see their own OPD's ceilings once agreed."""
+    if role_of(user) == Role.OPD_STAFF:
+        return queryset.filter(opd_id=user.opd_id, kua_ppas__state__in=["agreed", "locked"])
+    return scope_kua_ppas(user, queryset, kua_field="kua_ppas")
+
+
+def scope_rka(user, queryset, rka_field=""):
+    """Own OPD, finance, Bappeda and the auditor; DPRD once the RAPBD is submitted."""
+    prefix = f"{rka_field}__" if rka_field else ""
+    if role_of(user) == Role.DPRD:
+        return queryset.exclude(**{f"{prefix}version__state": "draft"})
+    return scope_by_own_opd(user, queryset, readers_of_all=BUDGET_READERS, opd_field=f"{prefix}opd")
+
+
+def scope_apbd_versions(user, queryset, version_field=""):
+    """Staff roles and the auditor; DPRD once submitted; the public only published versions."""
+    prefix = f"{version_field}__" if version_field else ""
+    role = role_of(user)
+    if role in STAFF_ROLES | {Role.AUDITOR}:
+        return queryset
+    if role == Role.DPRD:
+        return queryset.exclude(**{f"{prefix}state": "draft"})
+    return queryset.filter(**{f"{prefix}state": "published"})
+
+
+def scope_dpa(user, queryset):
+    return scope_by_own_opd(user, queryset, readers_of_all={Role.FINANCE, Role.AUDITOR})

@@ -1,0 +1,14 @@
+"""`make bench`: every benchmark in this folder, one after the other."""
+
+import sys
+
+from benchmarks import reference_pages
+
+
+def main():
+    results = [module.run() for module in (reference_pages,)]
+    sys.exit(0 if all(results) else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,426 @@
+"""RKA writes: lines under the ceiling, optimistic locking, and the RKA lifecycle (asistensi by TAPD).
+
+Ceilings hold under concurrent saves because every write that can raise an OPD's total first locks
+the OPD's ceiling row (then the program's and the sub-kegiatan's, always in that order), and only
+then sums the lines in the database.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
+
+from masterdata import access, audit
+from masterdata.errors import StaleObject, TransitionNotAllowed
+from masterdata.models import Account
+
+from .models import Ceiling, Rka, RkaComment, RkaLine, RkaSubKegiatan, Transition
+
+NOT_ALLOWED = "Anda tidak berwenang melakukan tindakan ini."
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+PPKD_OPD_CODE = "5.02.0.00.0.00.01.00"  # BPKAD acts as PPKD: only it budgets pembiayaan (akun 6)
+
+LINE_FIELDS = [
+    "sub_kegiatan",
+    "account",
+    "standard_price",
+    "work_package",
+    "description",
+    "specification",
+    "recipient",
+    "volume_1",
+    "unit_1",
+    "volume_2",
+    "unit_2",
+    "volume_3",
+    "unit_3",
+    "unit_price",
+    "funding_source",
+    "location",
+]
+
+
+def rupiah(value):
+    """Thousands-grouped rupiah for messages: Rp 1.234.567."""
+    text = f"{value.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return "Rp " + (text[:-3] if text.endswith(",00") else text)
+
+
+def line_volume(values):
+    volume = values["volume_1"]
+    for factor in (values.get("volume_2"), values.get("volume_3")):
+        if factor is not None:
+            volume *= factor
+    return volume
+
+
+def line_amount(values):
+    """amount = volume_1 x volume_2 x volume_3 x unit price, rounded half-up to the sen."""
+    return (line_volume(values) * values["unit_price"]).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# --- Ceilings ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CeilingStatus:
+    """A ceiling with what its lines use now."""
+
+    ceiling: Ceiling
+    used: Decimal
+
+    @property
+    def remaining(self):
+        return self.ceiling.amount - self.used
+
+    @property
+    def label(self):
+        if self.ceiling.sub_kegiatan_id:
+            return f"plafon sub-kegiatan {self.ceiling.sub_kegiatan.code}"
+        if self.ceiling.program_id:
+            return f"plafon program {self.ceiling.program.code}"
+        return f"plafon {self.ceiling.opd.name}"
+
+
+def _spending_lines(rka):
+    return RkaLine.objects.filter(rka=rka, account__code__startswith="5")
+
+
+def _used(rka, ceiling, exclude_line_id=None):
+    lines = _spending_lines(rka)
+    if ceiling.program_id:
+        lines = lines.filter(sub_kegiatan__sub_kegiatan__parent__parent_id=ceiling.program_id)
+    elif ceiling.sub_kegiatan_id:
+        lines = lines.filter(sub_kegiatan__sub_kegiatan_id=ceiling.sub_kegiatan_id)
+    if exclude_line_id:
+        lines = lines.exclude(pk=exclude_line_id)
+    return lines.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+
+
+def applicable_ceilings(rka, sub_kegiatan=None, *, lock=False):
+    """The OPD ceiling, then the program and sub-kegiatan ceilings that cover `sub_kegiatan` (if any)."""
+    ceilings = Ceiling.objects.filter(kua_ppas_id=rka.version.kua_ppas_id, opd_id=rka.opd_id).select_related(
+        "opd", "program", "sub_kegiatan"
+    )
+    opd_level = ceilings.filter(program__isnull=True, sub_kegiatan__isnull=True)
+    chosen = list(opd_level.select_for_update(of=("self",)) if lock else opd_level)
+    if sub_kegiatan is not None:
+        node = sub_kegiatan.sub_kegiatan
+        narrower = ceilings.filter(program_id=node.parent.parent_id) | ceilings.filter(sub_kegiatan_id=node.pk)
+        narrower = narrower.order_by("program_id", "sub_kegiatan_id")  # one lock order for every writer
+        chosen += list(narrower.select_for_update(of=("self",)) if lock else narrower)
+    return chosen
+
+
+def ceiling_status(rka, sub_kegiatan=None):
+    """Remaining ceilings for the editor (no locks: a display, not a decision)."""
+    return [CeilingStatus(ceiling, _used(rka, ceiling)) for ceiling in applicable_ceilings(rka, sub_kegiatan)]
+
+
+def _enforce_ceilings(rka, sub_kegiatan, new_amount, exclude_line_id=None):
+    """Lock the ceilings, then refuse when the line would take any of them over; says what remains."""
+    ceilings = applicable_ceilings(rka, sub_kegiatan, lock=True)
+    if not any(c.program_id is None and c.sub_kegiatan_id is None for c in ceilings):
+        raise ValidationError(f"{rka.opd.name} belum memiliki plafon pada KUA-PPAS yang dikunci.")
+    for ceiling in ceilings:
+        status = CeilingStatus(ceiling, _used(rka, ceiling, exclude_line_id))
+        if new_amount > status.remaining:
+            raise ValidationError(
+                {
+                    "amount": f"Melebihi {status.label}: sisa {rupiah(status.remaining)}, "
+                    f"rincian ini {rupiah(new_amount)} (lebih {rupiah(new_amount - status.remaining)})."
+                }
+            )
+
+
+# --- Lines ------------------------------------------------------------------------------------
+
+
+def _clean_line(rka, values):
+    """Field-level checks of a line, in Indonesian; every problem at once."""
+    errors = {}
+    account, item, sub = values.get("account"), values.get("standard_price"), values.get("sub_kegiatan")
+    version_id = rka.version.fiscal_year.reference_version_id
+    if not isinstance(account, Account):
+        errors["account"] = "Pilih kode rekening."
+    elif account.version_id != version_id or account.level != Account.Level.SUB_RINCIAN_OBJEK:
+        errors["account"] = "Kode rekening harus sub rincian objek dari versi referensi tahun anggaran ini."
+    elif not account.is_active:
+        errors["account"] = f"Kode rekening {account.code} tidak aktif lagi."
+    else:
+        akun = account.code[0]
+        if akun == "5" and sub is None:
+            errors["sub_kegiatan"] = "Rincian belanja harus berada di bawah sub-kegiatan."
+        if akun in "46" and sub is not None:
+            errors["sub_kegiatan"] = "Rincian pendapatan dan pembiayaan tidak berada di bawah sub-kegiatan."
+        if akun == "6" and rka.opd.code != PPKD_OPD_CODE:
+            errors["account"] = "Pembiayaan (akun 6) hanya dianggarkan BPKAD selaku PPKD."
+    if sub is not None and sub.rka_id != rka.pk:
+        errors["sub_kegiatan"] = "Sub-kegiatan bukan bagian dari RKA ini."
+    for field in ("volume_1", "unit_price"):
+        value = values.get(field)
+        if not isinstance(value, Decimal):
+            errors[field] = "Wajib berupa angka."
+    for field in ("volume_2", "volume_3"):
+        value = values.get(field)
+        if value is not None and (not isinstance(value, Decimal) or value <= 0):
+            errors[field] = "Volume harus angka lebih dari nol."
+        unit_field = field.replace("volume", "unit")
+        if value is not None and not str(values.get(unit_field) or "").strip():
+            errors[unit_field] = "Satuan wajib diisi untuk volume ini."
+    if isinstance(values.get("volume_1"), Decimal) and values["volume_1"] <= 0:
+        errors["volume_1"] = "Volume harus lebih dari nol."
+    if not str(values.get("unit_1") or "").strip():
+        errors["unit_1"] = "Satuan wajib diisi."
+    price = values.get("unit_price")
+    if isinstance(price, Decimal):
+        if price < 0:
+            errors["unit_price"] = "Harga satuan tidak boleh negatif."
+        elif price != price.quantize(CENT):
+            errors["unit_price"] = "Harga satuan paling banyak dua angka desimal."
+    if item is not None:
+        if item.fiscal_year_id != rka.version.fiscal_year_id or not item.is_active:
+            errors["standard_price"] = "Standar harga harus dari katalog tahun anggaran ini."
+        elif isinstance(account, Account) and not item.accounts.filter(pk=account.pk).exists():
+            errors["standard_price"] = f"{item.name} tidak boleh dibebankan ke kode rekening {account.code}."
+        elif isinstance(price, Decimal) and price > item.price:
+            errors["unit_price"] = f"Harga satuan melebihi standar harga {rupiah(item.price)} ({item.code})."
+    elif (
+        isinstance(account, Account)
+        and account.standard_prices.filter(fiscal_year_id=rka.version.fiscal_year_id).exists()
+    ):
+        errors["standard_price"] = f"Kode rekening {account.code} wajib memakai item standar harga."
+    funding = values.get("funding_source")
+    if funding is None:
+        errors["funding_source"] = "Pilih sumber dana."
+    elif funding.version_id != version_id or funding.level != Account.Level.SUB_RINCIAN_OBJEK:
+        errors["funding_source"] = "Sumber dana harus kode sub rincian objek dari versi referensi tahun ini."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _line_snapshot(line):
+    return audit.snapshot(line, fields=[*LINE_FIELDS, "amount", "version"])
+
+
+def _require_editable(actor, rka):
+    if actor.has_perm("budgeting.edit_rka", rka):
+        return
+    if access.is_own_opd(actor, rka):
+        raise TransitionNotAllowed(
+            f"RKA berstatus {rka.get_state_display().lower()} tidak dapat diubah; "
+            "perubahan hanya saat draf atau dikembalikan, selama versi APBD masih draf.",
+            current={"state": rka.state, "version_state": rka.version.state},
+            allowed=rka_moves(rka),
+        )
+    raise PermissionDenied(NOT_ALLOWED)
+
+
+def _locked_rka(rka):
+    """Lock the RKA row first (then ceilings): a line save and a submit of the same RKA never interleave."""
+    return Rka.objects.select_for_update(of=("self",)).select_related("opd", "version__fiscal_year").get(pk=rka.pk)
+
+
+@transaction.atomic
+def add_rka_line(*, actor, rka, **values):
+    rka = _locked_rka(rka)
+    _require_editable(actor, rka)
+    if set(values) - set(LINE_FIELDS):
+        raise TypeError(f"unknown fields: {set(values) - set(LINE_FIELDS)}")
+    _clean_line(rka, values)
+    amount = line_amount(values)
+    if values["account"].code.startswith("5"):
+        _enforce_ceilings(rka, values["sub_kegiatan"], amount)
+    line = RkaLine.objects.create(rka=rka, amount=amount, updated_by=actor, **values)
+    audit.record(actor=actor, action="rka_line.create", obj=line, opd=rka.opd, after=_line_snapshot(line))
+    return line
+
+
+@transaction.atomic
+def update_rka_line(*, actor, line, expected_version, **changes):
+    """Change a line; a save based on an older version is refused with the current values."""
+    current = RkaLine.objects.select_related("account").get(pk=line.pk)
+    rka = _locked_rka(current.rka)
+    _require_editable(actor, rka)
+    if set(changes) - set(LINE_FIELDS):
+        raise TypeError(f"unknown fields: {set(changes) - set(LINE_FIELDS)}")
+    values = {field: changes.get(field, getattr(current, field)) for field in LINE_FIELDS}
+    _clean_line(rka, values)
+    amount = line_amount(values)
+    if values["account"].code.startswith("5"):
+        _enforce_ceilings(rka, values["sub_kegiatan"], amount, exclude_line_id=current.pk)
+    # Checked after the ceiling lock: a concurrent editor of this line has committed by now.
+    updated = RkaLine.objects.filter(pk=current.pk, version=expected_version).update(
+        amount=amount, version=F("version") + 1, updated_by=actor, **values
+    )
+    if not updated:
+        current.refresh_from_db()
+        raise StaleObject(
+            "Rincian ini sudah diubah orang lain sejak Anda membukanya. Periksa nilai terbaru lalu simpan lagi.",
+            current=_line_snapshot(current),
+        )
+    before = _line_snapshot(current)
+    current.refresh_from_db()
+    audit.record(
+        actor=actor, action="rka_line.update", obj=current, opd=rka.opd, before=before, after=_line_snapshot(current)
+    )
+    return current
+
+
+@transaction.atomic
+def delete_rka_line(*, actor, line, expected_version=None):
+    current = RkaLine.objects.get(pk=line.pk)
+    current.rka = _locked_rka(current.rka)
+    _require_editable(actor, current.rka)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleObject(
+            "Rincian ini sudah diubah orang lain; periksa nilai terbaru.", current=_line_snapshot(current)
+        )
+    audit.record(
+        actor=actor, action="rka_line.delete", obj=current, opd=current.rka.opd, before=_line_snapshot(current)
+    )
+    current.delete()
+
+
+def rka_totals(rka, sub_kegiatan=None):
+    """Totals after a save, summed in the database: per akun, and for one sub-kegiatan when given."""
+    lines = RkaLine.objects.filter(rka=rka)
+    totals = {
+        "pendapatan": lines.filter(account__code__startswith="4").aggregate(t=Coalesce(Sum("amount"), ZERO))["t"],
+        "belanja": lines.filter(account__code__startswith="5").aggregate(t=Coalesce(Sum("amount"), ZERO))["t"],
+        "pembiayaan": lines.filter(account__code__startswith="6").aggregate(t=Coalesce(Sum("amount"), ZERO))["t"],
+    }
+    if sub_kegiatan is not None:
+        totals["sub_kegiatan"] = lines.filter(sub_kegiatan=sub_kegiatan).aggregate(t=Coalesce(Sum("amount"), ZERO))["t"]
+    return totals
+
+
+# --- RKA lifecycle ----------------------------------------------------------------------------
+
+RState = Rka.State
+RKA_MOVES = {
+    ("submit", RState.DRAFT): RState.SUBMITTED,
+    ("submit", RState.RETURNED): RState.SUBMITTED,
+    ("return", RState.SUBMITTED): RState.RETURNED,
+    ("approve", RState.SUBMITTED): RState.APPROVED,
+}
+RKA_ACTION_LABELS = {"submit": "ajukan", "return": "kembalikan", "approve": "setujui"}
+
+
+def rka_moves(rka):
+    if rka.version.is_frozen:
+        return []
+    return [action for (action, state) in RKA_MOVES if state == rka.state]
+
+
+def record_transition(*, document, action, from_state, to_state, actor, note=""):
+    Transition.objects.create(
+        document_type=document._meta.model_name,
+        document_id=document.pk,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        note=note,
+    )
+
+
+@transaction.atomic
+def transition_rka(*, actor, rka, action, note=""):
+    rka = Rka.objects.select_for_update().select_related("opd", "version").get(pk=rka.pk)
+    allowed = rka_moves(rka)
+    if action not in allowed:
+        labels = ", ".join(RKA_ACTION_LABELS[a] for a in allowed) or "tidak ada"
+        raise TransitionNotAllowed(
+            f"Tindakan '{RKA_ACTION_LABELS.get(action, action)}' tidak berlaku untuk RKA berstatus "
+            f"{rka.get_state_display().lower()}. Tindakan yang berlaku: {labels}.",
+            current={"state": rka.state},
+            allowed=allowed,
+        )
+    permitted = access.is_own_opd(actor, rka) if action == "submit" else actor.has_perm("budgeting.verify_rka")
+    if not permitted:
+        raise PermissionDenied(NOT_ALLOWED)
+    if action == "submit" and not rka.lines.exists():
+        raise ValidationError("RKA belum memiliki rincian; tambahkan rincian sebelum diajukan.")
+    if action == "return" and not note.strip():
+        raise ValidationError({"note": "Tuliskan catatan asistensi agar OPD tahu apa yang harus diperbaiki."})
+    before = rka.state
+    rka.state = RKA_MOVES[(action, before)]
+    rka.save(update_fields=["state", "updated_at"])
+    record_transition(document=rka, action=action, from_state=before, to_state=rka.state, actor=actor, note=note)
+    if note.strip():
+        RkaComment.objects.create(rka=rka, author=actor, text=note.strip())
+    audit.record(
+        actor=actor,
+        action=f"rka.{action}",
+        obj=rka,
+        opd=rka.opd,
+        before={"state": before},
+        after={"state": rka.state, "note": note},
+    )
+    return rka
+
+
+@transaction.atomic
+def comment_rka(*, actor, rka, text, line=None):
+    """TAPD comments on an RKA or a line; the OPD's own staff answer."""
+    if not (actor.has_perm("budgeting.verify_rka") or access.is_own_opd(actor, rka)):
+        raise PermissionDenied(NOT_ALLOWED)
+    if not text.strip():
+        raise ValidationError({"text": "Catatan tidak boleh kosong."})
+    if line is not None and line.rka_id != rka.pk:
+        raise ValidationError({"line": "Rincian bukan bagian dari RKA ini."})
+    comment = RkaComment.objects.create(rka=rka, line=line, author=actor, text=text.strip())
+    audit.record(
+        actor=actor,
+        action="rka.comment",
+        obj=comment,
+        opd=rka.opd,
+        after={"rka": rka.pk, "line": getattr(line, "pk", None), "text": comment.text},
+    )
+    return comment
+
+
+@transaction.atomic
+def add_rka_sub_kegiatan(
+    *,
+    actor,
+    rka,
+    sub_kegiatan,
+    location,
+    output_indicator,
+    output_target,
+    output_unit,
+    renja_line=None,
+    priority_labels="",
+):
+    """Put a sub-kegiatan of the OPD's final Renja into its RKA."""
+    rka = _locked_rka(rka)
+    _require_editable(actor, rka)
+    errors = {}
+    if renja_line is not None and (
+        renja_line.renja.opd_id != rka.opd_id or renja_line.sub_kegiatan_id != sub_kegiatan.pk
+    ):
+        errors["renja_line"] = "Baris Renja harus milik OPD ini dan sub-kegiatan yang sama."
+    if sub_kegiatan.version_id != rka.version.fiscal_year.reference_version_id:
+        errors["sub_kegiatan"] = "Sub-kegiatan harus dari nomenklatur tahun anggaran ini."
+    elif RkaSubKegiatan.objects.filter(rka=rka, sub_kegiatan=sub_kegiatan).exists():
+        errors["sub_kegiatan"] = f"Sub-kegiatan {sub_kegiatan.code} sudah ada di RKA ini."
+    if errors:
+        raise ValidationError(errors)
+    item = RkaSubKegiatan.objects.create(
+        rka=rka,
+        sub_kegiatan=sub_kegiatan,
+        renja_line=renja_line,
+        location=location,
+        output_indicator=output_indicator,
+        output_target=output_target,
+        output_unit=output_unit,
+        priority_labels=priority_labels,
+    )
+    audit.record(actor=actor, action="rka_sub_kegiatan.create", obj=item, opd=rka.opd, after=audit.snapshot(item))
+    return item
