@@ -48,7 +48,7 @@ def is_own_opd(user, obj):
 
 
 # Reference data: everyone signed in reads; administrators change (standard prices: finance too).
-REFERENCE_MODELS = ("referenceversion", "fiscalyear", "nomenclature", "account", "fundingsource", "opd")
+REFERENCE_MODELS = ("referenceversion", "fiscalyear", "nomenclature", "account", "fundingsource", "opd", "region")
 for model_name in REFERENCE_MODELS:
     rules.add_perm(f"masterdata.view_{model_name}", is_signed_in)
     for verb in ("add", "change", "delete"):

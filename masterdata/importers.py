@@ -205,8 +205,8 @@ def parse_decimal(value, *, places=2):
     """A number from a cell: Excel numbers as they are, text in Indonesian (1.234,50) or plain form."""
     if isinstance(value, int | Decimal):
         return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places))
+    if isinstance(value, float):  # an Excel number cell: its shortest exact decimal form
+        value = repr(value)
     text = _clean(value).replace("Rp", "").replace(" ", "")
     if not text:
         raise ValueError("kosong")

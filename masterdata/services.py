@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from rest_framework.authtoken.models import Token
 
-from . import audit, importers
+from . import access, audit, importers
 from .models import Account, FiscalYear, FundingSource, Nomenclature, Opd, ReferenceVersion, Region, User
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -306,7 +307,8 @@ def create_user(*, actor, username, password, role, opd=None, first_name="", las
 @transaction.atomic
 def save_user(*, actor, user, before=None):
     """Save a user edited elsewhere (admin form) and record what changed."""
-    user.is_staff = user.is_staff or _staff_flag(user.role)
+    # Derived from the role every time, so a user moved out of the admin or finance role loses admin access.
+    user.is_staff = _staff_flag(user.role) or user.is_superuser
     user.save()
     after = audit.snapshot(user, fields=USER_AUDIT_FIELDS)
     action = "user.update" if before else "user.create"
@@ -319,6 +321,8 @@ def save_user(*, actor, user, before=None):
 def save_reference_object(*, actor, instance, before=None):
     """Save a reference-data row edited in admin and record the change."""
     instance.save()
+    # Compare stored values with stored values: a form's Decimal("31000") is stored as 31000.00.
+    instance.refresh_from_db()
     after = audit.snapshot(instance)
     if before != after:
         audit.record(
@@ -330,3 +334,62 @@ def save_reference_object(*, actor, instance, before=None):
             after=after,
         )
     return instance
+
+
+@transaction.atomic
+def issue_api_token(*, user):
+    """The user's API token; creating one is audited (the key itself never is)."""
+    token, created = Token.objects.get_or_create(user=user)
+    if created:
+        audit.record(actor=user, action="api_token.issue", obj=user, opd=user.opd)
+    return token
+
+
+def _permission(instance, verb):
+    return f"{instance._meta.app_label}.{verb}_{instance._meta.model_name}"
+
+
+@transaction.atomic
+def save_reference_object_with_links(*, actor, instance, save_links, before=None):
+    """Save a reference-data row together with its many-to-many links, under one audit event.
+
+    `save_links` writes the links (an admin form's `save_m2m`); it runs once the row has an id, and
+    the event is recorded after it, so `after` shows the links as saved.
+    """
+    if actor is not None:
+        access.require(actor, _permission(instance, "add" if instance.pk is None else "change"), instance)
+    if instance.pk is None:
+        instance.save()
+    save_links()
+    return save_reference_object(actor=actor, instance=instance, before=before)
+
+
+@transaction.atomic
+def delete_reference_object(*, actor, instance):
+    """Delete a reference-data row and record what it was. Rows still in use are protected by the database,
+    and the refusal rolls the event back with it."""
+    if actor is not None:
+        access.require(actor, _permission(instance, "delete"), instance)
+    # No `opd` link on this event: it would protect the very OPD being deleted.
+    audit.record(actor=actor, action="reference.delete", obj=instance, before=audit.snapshot(instance))
+    instance.delete()
+
+
+@transaction.atomic
+def set_user_password(*, actor, user, password):
+    """Set a user's password, or with `password=None` disable password sign-in. The event never holds it."""
+    if actor is not None:
+        access.require(actor, "masterdata.change_user", user)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(
+        actor=actor,
+        action="user.password",
+        obj=user,
+        opd=user.opd,
+        after={"usable_password": user.has_usable_password()},
+    )
+    return user

@@ -1,9 +1,10 @@
 import random
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 
-from masterdata import demo
-from masterdata.models import FiscalYear
+from masterdata import demo, importers
+from masterdata.models import FiscalYear, StandardPriceItem, User
 
 
 class Command(BaseCommand):
@@ -19,8 +20,15 @@ class Command(BaseCommand):
             raise CommandError(f"Tahun anggaran {year} belum ada. Jalankan load_reference_data dahulu.")
         if scale <= 0:
             raise CommandError("--scale harus lebih dari 0.")
-        random.seed(seed)
+        rng = random.Random(seed)
         results = demo.seed_users()
+        try:
+            prices = demo.seed_standard_prices(year=year, rng=rng, scale=scale)
+        except importers.InvalidFile as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"Katalog standar harga demo tidak valid: {exc}") from exc
+
         self.stdout.write(self.style.SUCCESS(f"Data demo tahun {year} siap."))
         self.stdout.write("")
         self.stdout.write("Akun demo (kata sandi sama untuk semua; ubah lewat variabel DEMO_PASSWORD):")
@@ -29,3 +37,18 @@ class Command(BaseCommand):
             note = "" if created else "  (sudah ada)"
             self.stdout.write(f"  {user.username:<14} {user.role:<10}{opd}{note}")
         self.stdout.write(f"  kata sandi: {demo.demo_password()}")
+
+        self.stdout.write("")
+        self.stdout.write("Yang ada sekarang:")
+        self.stdout.write(f"  pengguna                {User.objects.count():>6}")
+        per_kind = dict(
+            StandardPriceItem.objects.filter(fiscal_year__year=year)
+            .values("kind")
+            .annotate(total=Count("pk"))
+            .values_list("kind", "total")
+        )
+        self.stdout.write(f"  standar harga {year}      {sum(per_kind.values()):>6}")
+        for kind in StandardPriceItem.Kind.values:
+            self.stdout.write(f"    {kind:<20}  {per_kind.get(kind, 0):>6}")
+        changes = f"baru {prices.created}, diperbarui {prices.updated}" if prices.changed else "tidak ada perubahan"
+        self.stdout.write(f"  (katalog demo: {changes})")
