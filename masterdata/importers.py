@@ -203,10 +203,13 @@ def parse_opd_rows(source, *, kinds, filename=None):
 
 def parse_decimal(value, *, places=2):
     """A number from a cell: Excel numbers as they are, text in Indonesian (1.234,50) or plain form."""
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
     if isinstance(value, float):  # an Excel number cell: its shortest exact decimal form
-        value = repr(value)
+        value = Decimal(repr(value))
+    if isinstance(value, int | Decimal):
+        number = Decimal(value)
+        if number.is_finite() and number == number.quantize(Decimal(1).scaleb(-places)):
+            return number
+        raise ValueError(f"'{value}' lebih dari {places} angka desimal")
     text = _clean(value).replace("Rp", "").replace(" ", "")
     if not text:
         raise ValueError("kosong")
