@@ -85,3 +85,16 @@ def test_request_id_is_echoed_or_made(client):
     assert response["X-Request-ID"] == "abc-123"
     made = client.get(reverse("public-home"), HTTP_X_REQUEST_ID="bad id with spaces")
     assert len(made["X-Request-ID"]) == 32
+
+
+def test_refused_page_answers_403_in_indonesian(client, reference_data):
+    client.force_login(user_with_role(User.Role.BAPPEDA))
+    response = client.get(reverse("audit-list"))
+    assert response.status_code == 403
+    assert "Akses ditolak" in response.content.decode()
+
+
+def test_missing_page_answers_404_in_indonesian(client, reference_data):
+    response = client.get("/tidak-ada/")
+    assert response.status_code == 404
+    assert "tidak ditemukan" in response.content.decode()
