@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("masterdata.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("audit/", include("masterdata.audit_urls")),
+    path("", include("planning.urls")),  # /perencanaan/… for staff, /usulan/… for citizens
     path("api/", include("bondowoso.api_urls")),
     path("admin/", admin.site.urls),
 ]

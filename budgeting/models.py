@@ -17,6 +17,8 @@ class KuaPpas(models.Model):
     class Kind(models.TextChoices):
         MURNI = "murni", _("KUA-PPAS")
         PERUBAHAN = "perubahan", _("KUPA-PPAS Perubahan")
+        # Not agreed anew: the OPD totals of the version being shifted, under the base's nota kesepakatan.
+        PERGESERAN = "pergeseran", _("Plafon pergeseran")
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draf")
@@ -182,7 +184,11 @@ class ApbdVersion(models.Model):
 
 
 class ApbdTotal(models.Model):
-    """A rollup of a published version, computed once at publication so public pages never aggregate lines."""
+    """A rollup of a published version, computed once at publication so public pages never aggregate lines.
+
+    `level` is the account level for the account dimension; for the other dimensions it is the akun or
+    kelompok code the amount sums (e.g. OPD x "5" = its belanja, OPD x "5.2" = its belanja modal).
+    """
 
     class Dimension(models.TextChoices):
         ACCOUNT = "account", _("Kode rekening")
@@ -200,7 +206,9 @@ class ApbdTotal(models.Model):
 
     class Meta:
         ordering = ["version", "dimension", "code"]
-        constraints = [models.UniqueConstraint(fields=["version", "dimension", "code"], name="apbd_total_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "dimension", "code", "level"], name="apbd_total_once")
+        ]
 
     def __str__(self):
         return f"{self.dimension} {self.code} {self.amount}"
@@ -352,17 +360,39 @@ class Dpa(models.Model):
 class CashPlan(models.Model):
     """Anggaran kas: the monthly cash plan of one sub-kegiatan (or of the OPD's revenue/financing)."""
 
+    class Group(models.TextChoices):
+        PENDAPATAN = "4", _("Pendapatan")
+        BELANJA = "5", _("Belanja")
+        PENERIMAAN_PEMBIAYAAN = "6.1", _("Penerimaan pembiayaan")
+        PENGELUARAN_PEMBIAYAAN = "6.2", _("Pengeluaran pembiayaan")
+
     dpa = models.ForeignKey(Dpa, on_delete=models.CASCADE, related_name="cash_plans")
+    account_group = models.CharField(_("kelompok anggaran kas"), max_length=3, choices=Group.choices, default="5")
     sub_kegiatan = models.ForeignKey(RkaSubKegiatan, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     month = models.PositiveSmallIntegerField(_("bulan"))
     amount = models.DecimalField(_("jumlah"), **MONEY)
 
     class Meta:
-        ordering = ["dpa", "sub_kegiatan", "month"]
+        ordering = ["dpa", "account_group", "sub_kegiatan", "month"]
         constraints = [
             models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="cash_plan_month"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="cash_plan_not_negative"),
-            models.UniqueConstraint(fields=["dpa", "sub_kegiatan", "month"], name="cash_plan_month_once"),
+            # Belanja is planned per sub-kegiatan; revenue and financing per group for the whole OPD.
+            models.CheckConstraint(
+                condition=Q(account_group="5", sub_kegiatan__isnull=False)
+                | (~Q(account_group="5") & Q(sub_kegiatan__isnull=True)),
+                name="cash_plan_group_matches_sub_kegiatan",
+            ),
+            models.UniqueConstraint(
+                fields=["dpa", "sub_kegiatan", "month"],
+                condition=Q(sub_kegiatan__isnull=False),
+                name="cash_plan_month_once",
+            ),
+            models.UniqueConstraint(
+                fields=["dpa", "account_group", "month"],
+                condition=Q(sub_kegiatan__isnull=True),
+                name="cash_plan_group_month_once",
+            ),
         ]
 
     def __str__(self):

@@ -17,7 +17,7 @@ from masterdata import access, audit
 from masterdata.errors import StaleObject, TransitionNotAllowed
 from masterdata.models import Account
 
-from .models import Ceiling, Rka, RkaComment, RkaLine, RkaSubKegiatan, Transition
+from .models import ApbdVersion, Ceiling, Rka, RkaComment, RkaLine, RkaSubKegiatan, Transition
 
 NOT_ALLOWED = "Anda tidak berwenang melakukan tindakan ini."
 CENT = Decimal("0.01")
@@ -251,7 +251,14 @@ def update_rka_line(*, actor, line, expected_version, **changes):
     values = {field: changes.get(field, getattr(current, field)) for field in LINE_FIELDS}
     _clean_line(rka, values)
     amount = line_amount(values)
-    if values["account"].code.startswith("5"):
+    # A belanja line that only shrinks in place never takes a ceiling over, so it is always allowed: an OPD
+    # whose ceiling was lowered below its budget (KUPA-PPAS-P) can come back under it line by line.
+    shrinks_in_place = (
+        current.account.code.startswith("5")
+        and getattr(values["sub_kegiatan"], "pk", None) == current.sub_kegiatan_id
+        and amount <= current.amount
+    )
+    if values["account"].code.startswith("5") and not shrinks_in_place:
         _enforce_ceilings(rka, values["sub_kegiatan"], amount, exclude_line_id=current.pk)
     # Checked after the ceiling lock: a concurrent editor of this line has committed by now.
     updated = RkaLine.objects.filter(pk=current.pk, version=expected_version).update(
@@ -312,7 +319,8 @@ RKA_ACTION_LABELS = {"submit": "ajukan", "return": "kembalikan", "approve": "set
 
 
 def rka_moves(rka):
-    if rka.version.is_frozen:
+    # Once the version leaves draft (submitted to DPRD, approved shift, adopted) its RKAs stay as they are.
+    if rka.version.state != ApbdVersion.State.DRAFT:
         return []
     return [action for (action, state) in RKA_MOVES if state == rka.state]
 

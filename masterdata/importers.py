@@ -215,7 +215,7 @@ def parse_decimal(value, *, places=2):
         raise ValueError("kosong")
     if "," in text:  # Indonesian: dots group thousands, comma marks decimals
         text = text.replace(".", "").replace(",", ".")
-    elif text.count(".") > 1 or re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+    elif text.count(".") > 1 or re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
         text = text.replace(".", "")
     try:
         number = Decimal(text)

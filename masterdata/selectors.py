@@ -1,9 +1,9 @@
 """Reads of reference data, already scoped to the user through the access module."""
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch, Subquery
 
 from . import access
-from .models import FiscalYear, Nomenclature, Opd, ReferenceVersion
+from .models import Account, FiscalYear, Nomenclature, Opd, ReferenceVersion, StandardPriceItem
 
 
 def current_fiscal_year():
@@ -47,3 +47,43 @@ def role_home_context(user):
         "reference": reference_summary(user),
         "opd": user.opd if access.role_of(user) == access.Role.OPD_STAFF else None,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# API reads (masterdata.api): querysets already scoped, with what their serializers touch joined.
+# ---------------------------------------------------------------------------------------------
+
+
+def coded_reference(user, model):
+    """Nomenclature, accounts or funding sources of every version, in code order."""
+    return access.scope_reference(user, model.objects.select_related("parent").order_by("code", "id"))
+
+
+def opds(user):
+    return access.scope_reference(user, Opd.objects.select_related("parent").order_by("code", "id"))
+
+
+def standard_prices(user):
+    """Standard-price items with their fiscal year and the codes of the accounts they may be charged to."""
+    accounts = Prefetch("accounts", queryset=Account.objects.only("id", "code").order_by("code"))
+    return access.scope_reference(
+        user,
+        StandardPriceItem.objects.select_related("fiscal_year").prefetch_related(accounts).order_by("code", "id"),
+    )
+
+
+def _fiscal_year(year):
+    """The fiscal year `year`, or without one the newest active fiscal year (as a one-row queryset)."""
+    if year is None:
+        return FiscalYear.objects.filter(is_active=True).order_by("-year")[:1]
+    return FiscalYear.objects.filter(year=year)
+
+
+def in_reference_year(queryset, year=None):
+    """Rows of the reference version a fiscal year uses (default: the newest active fiscal year)."""
+    return queryset.filter(version=Subquery(_fiscal_year(year).values("reference_version")))
+
+
+def standard_prices_in_year(queryset, year=None):
+    """Items of one fiscal year's catalogue (default: the newest active fiscal year)."""
+    return queryset.filter(fiscal_year=Subquery(_fiscal_year(year).values("pk")))

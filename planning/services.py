@@ -185,9 +185,11 @@ def _clean_line(renja, values, line=None):
             errors[field] = f"{label} paling banyak dua angka desimal."
     funding = values.get("funding_source")
     if funding is not None and (
-        funding.version_id != renja.fiscal_year.reference_version_id or funding.level != Account.Level.SUB_RINCIAN_OBJEK
+        funding.version_id != renja.fiscal_year.reference_version_id
+        or funding.level != Account.Level.SUB_RINCIAN_OBJEK
+        or not funding.is_active
     ):
-        errors["funding_source"] = "Sumber dana harus kode sub rincian objek dari versi referensi tahun ini."
+        errors["funding_source"] = "Sumber dana harus kode sub rincian objek yang aktif dari versi referensi tahun ini."
     program = values.get("renstra_program")
     if program is not None and program.renstra.opd_id != renja.opd_id:
         errors["renstra_program"] = "Program Renstra harus milik OPD yang sama."
@@ -431,10 +433,11 @@ def _refuse(proposal, action, allowed):
 
 
 def proposal_moves(proposal):
-    return {
+    moves = {
         PStatus.RECEIVED: ["moderate"],
         PStatus.IN_REVIEW: ["advance_stage", "accept", "reject", "defer"],
     }.get(proposal.status, [])
+    return [move for move in moves if move != "advance_stage" or proposal.stage != Proposal.Stage.KABUPATEN]
 
 
 def _change_status(proposal, *, actor, action, note="", **changes):
@@ -488,7 +491,7 @@ def advance_proposal_stage(*, actor, proposal, note=""):
     if not actor.has_perm("planning.moderate_proposal"):
         raise PermissionDenied(NOT_ALLOWED)
     if proposal.status != PStatus.IN_REVIEW or proposal.stage == Proposal.Stage.KABUPATEN:
-        _refuse(proposal, "naikkan tahapnya", proposal_moves(proposal) if proposal.stage != "kabupaten" else [])
+        _refuse(proposal, "naikkan tahapnya", proposal_moves(proposal))
     next_stage = STAGE_ORDER[STAGE_ORDER.index(proposal.stage) + 1]
     return _change_status(proposal, actor=actor, action="advance_stage", note=note, stage=next_stage)
 
@@ -597,3 +600,49 @@ def finalize_rkpd(*, actor, rkpd, regulation=""):
         after={"state": rkpd.state, "regulation": regulation, "total_pagu": rkpd.total_pagu},
     )
     return rkpd
+
+
+# --- Excel import of Renja lines ---------------------------------------------------------------
+
+
+def import_renja_lines(*, actor, renja, source, filename=None):
+    """Add a Renja's lines from an Excel/CSV table, updating those whose sub-kegiatan is already planned.
+
+    All rows or none: every row goes through add_renja_line/update_renja_line inside one transaction,
+    so a file is held to exactly the rules of a single entry; a bad row rolls the whole file back and
+    InvalidFile lists every bad row with its line number. Returns counts of created and updated lines.
+    """
+    from masterdata.importers import InvalidFile, RowError
+
+    from . import excel
+
+    with transaction.atomic():
+        # Locked for the whole file, so no move or other import interleaves with it.
+        renja = Renja.objects.select_for_update().select_related("opd", "fiscal_year").get(pk=renja.pk)
+        try:
+            _require_editable(actor, renja)
+        except TransitionNotAllowed as exc:
+            raise InvalidFile([RowError(0, str(exc))]) from exc
+        rows = excel.read_renja_lines(renja, source, filename=filename)
+        existing = {line.sub_kegiatan_id: line for line in renja.lines.all()}
+        counts = {"created": 0, "updated": 0}
+        for row in rows:
+            # A row whose code was refused while reading still goes through the service (which then
+            # refuses it too) so that the rest of the row is judged and reported as well.
+            with row.collect(excel.RENJA_IMPORT_COLUMNS):
+                line = existing.get(getattr(row.values["sub_kegiatan"], "pk", None))
+                if line is None:
+                    add_renja_line(actor=actor, renja=renja, **row.values)
+                    counts["created"] += 1
+                else:
+                    update_renja_line(actor=actor, line=line, expected_version=line.version, **row.values)
+                    counts["updated"] += 1
+        excel.raise_for_errors(rows)
+        audit.record(
+            actor=actor,
+            action="renja.import_lines",
+            obj=renja,
+            opd=renja.opd,
+            after={"file": str(filename or getattr(source, "name", "")), **counts},
+        )
+    return counts

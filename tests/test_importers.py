@@ -12,6 +12,7 @@ from masterdata.importers import parse_decimal
         (12, Decimal("12")),
         ("1.234.567", Decimal("1234567")),  # Indonesian grouping
         ("1.234,50", Decimal("1234.50")),
+        ("-1.000", Decimal("-1000")),
         ("Rp 52.500", Decimal("52500")),
         ("12.5", Decimal("12.5")),
         ("1650000,5", Decimal("1650000.5")),

@@ -140,26 +140,54 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TRACK_STARTED = True
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous request then answers 401 with `WWW-Authenticate: Token`, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "masterdata.api_base.PortalPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "masterdata.api_base.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"auth_token": "10/min"},
+    # Gunicorn faces clients directly, so X-Forwarded-For is not trusted for throttling.
+    "NUM_PROXIES": 0,
     "COERCE_DECIMAL_TO_STRING": True,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Portal Perencanaan dan Penganggaran Kabupaten Bondowoso",
-    "DESCRIPTION": "Read and write API of the planning and budgeting portal (v1).",
+    "DESCRIPTION": (
+        "API baca-tulis portal perencanaan dan penganggaran (v1). Autentikasi: header "
+        "`Authorization: Token <token>` (token dari `POST /api/v1/auth/token/`) atau sesi login portal. "
+        'Setiap galat berbentuk `{"errors": [{"code", "message", "field"}]}`.'
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
+    # No validator badge: it would send the schema's address to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "masterdata.api_base.document_errors",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "NomenclatureLevelEnum": "masterdata.models.Nomenclature.Level",
+        "AccountLevelEnum": "masterdata.models.Account.Level",
+        "NomenclaturePemdaEnum": "masterdata.models.Nomenclature.Pemda",
+        "OpdKindEnum": "masterdata.models.Opd.Kind",
+        "StandardPriceKindEnum": "masterdata.models.StandardPriceItem.Kind",
+        "RoleEnum": "masterdata.models.User.Role",
+        "RenjaStageEnum": "planning.models.Renja.Stage",
+        "RenjaStateEnum": "planning.models.Renja.State",
+        "ProposalSourceEnum": "planning.models.Proposal.Source",
+        "ProposalStageEnum": "planning.models.Proposal.Stage",
+        "ProposalStatusEnum": "planning.models.Proposal.Status",
+        "RkpdStateEnum": "planning.models.Rkpd.State",
+    },
 }
 
 DEMO_PASSWORD = env("DEMO_PASSWORD")

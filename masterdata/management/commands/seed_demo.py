@@ -5,6 +5,7 @@ from django.db.models import Count
 
 from masterdata import demo, importers
 from masterdata.models import FiscalYear, StandardPriceItem, User
+from masterdata.templatetags.rupiah import rupiah
 
 
 class Command(BaseCommand):
@@ -28,6 +29,11 @@ class Command(BaseCommand):
             for error in exc.errors:
                 self.stderr.write(str(error))
             raise CommandError(f"Katalog standar harga demo tidak valid: {exc}") from exc
+        # Imported here, not at module level: masterdata depends on no other app; only this command,
+        # which builds the whole demo, reaches into the planning stage.
+        from planning.demo import seed_planning
+
+        planning = seed_planning(year=year, rng=random.Random(seed), scale=scale)
 
         self.stdout.write(self.style.SUCCESS(f"Data demo tahun {year} siap."))
         self.stdout.write("")
@@ -52,3 +58,17 @@ class Command(BaseCommand):
             self.stdout.write(f"    {kind:<20}  {per_kind.get(kind, 0):>6}")
         changes = f"baru {prices.created}, diperbarui {prices.updated}" if prices.changed else "tidak ada perubahan"
         self.stdout.write(f"  (katalog demo: {changes})")
+        self.stdout.write(
+            f"  usulan {year}             {planning.proposals:>6}  (diakomodasi {planning.proposals_accepted})"
+        )
+        self.stdout.write(f"  Renja {year} final        {planning.renjas_final:>6}  dari {planning.renjas} OPD")
+        self.stdout.write(f"  baris Renja {year}        {planning.lines:>6}")
+        self.stdout.write(
+            f"  RKPD {year} ({planning.rkpd_state or '-'}): total pagu indikatif {rupiah(planning.rkpd_total)}"
+        )
+        if planning.created:
+            self.stdout.write(
+                f"  (perencanaan dibangun; {planning.operators_created} akun operator OPD lain dibuat tanpa kata sandi)"
+            )
+        else:
+            self.stdout.write("  (perencanaan tahun ini sudah lengkap: tidak diubah)")

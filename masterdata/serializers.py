@@ -1,0 +1,107 @@
+"""Input and output shapes of the masterdata API; no logic beyond shaping."""
+
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .api_base import TEXT_PATTERN
+from .models import Account, FundingSource, Nomenclature, Opd, StandardPriceItem, User
+
+NO_NUL = RegexValidator(TEXT_PATTERN, _("Karakter null tidak diizinkan."), code="null_characters_not_allowed")
+CODED_FIELDS = ["id", "version", "code", "name", "level", "parent", "parent_code", "is_active"]
+
+
+class CodedNodeSerializer(serializers.ModelSerializer):
+    parent_code = serializers.CharField(source="parent.code", read_only=True, allow_null=True)
+
+
+class NomenclatureSerializer(CodedNodeSerializer):
+    class Meta:
+        model = Nomenclature
+        fields = read_only_fields = [*CODED_FIELDS, "pemda", "indicator", "unit"]
+
+
+class AccountSerializer(CodedNodeSerializer):
+    class Meta:
+        model = Account
+        fields = read_only_fields = CODED_FIELDS
+
+
+class FundingSourceSerializer(CodedNodeSerializer):
+    class Meta:
+        model = FundingSource
+        fields = read_only_fields = CODED_FIELDS
+
+
+class OpdSerializer(serializers.ModelSerializer):
+    parent_code = serializers.CharField(source="parent.code", read_only=True, allow_null=True)
+    bidang_codes = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text=_("Bidang urusan yang dilayani OPD.")
+    )
+
+    class Meta:
+        model = Opd
+        fields = read_only_fields = ["id", "code", "name", "kind", "parent", "parent_code", "bidang_codes", "is_active"]
+
+
+class StandardPriceSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="fiscal_year.year", read_only=True)
+    account_codes = serializers.SlugRelatedField(
+        source="accounts",
+        many=True,
+        read_only=True,
+        slug_field="code",
+        help_text=_("Kode rekening yang boleh dibebani item ini."),
+    )
+
+    class Meta:
+        model = StandardPriceItem
+        fields = read_only_fields = [
+            "id",
+            "year",
+            "kind",
+            "code",
+            "name",
+            "specification",
+            "unit",
+            "price",
+            "tkdn_percent",
+            "account_codes",
+            "is_active",
+        ]
+
+
+class OpdBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Opd
+        fields = read_only_fields = ["id", "code", "name"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    full_name = serializers.CharField(source="get_full_name", read_only=True)
+    # Plain text: a user without an email address has "".
+    email = serializers.CharField(read_only=True)
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    opd = OpdBriefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = User
+        fields = read_only_fields = ["id", "username", "full_name", "email", "role", "role_label", "opd"]
+
+
+class TokenObtainSerializer(serializers.Serializer):
+    default_error_messages = {"invalid": _("Data tidak valid: kirim objek dengan `username` dan `password`.")}
+
+    # The pattern only documents (for the schema) the NUL refusal every CharField already makes.
+    username = serializers.CharField(max_length=150, validators=[NO_NUL], label=_("Nama pengguna"))
+    password = serializers.CharField(
+        max_length=128,
+        trim_whitespace=False,
+        validators=[NO_NUL],
+        style={"input_type": "password"},
+        label=_("Kata sandi"),
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text=_("Kirim sebagai header `Authorization: Token <token>`."))

@@ -1,0 +1,598 @@
+"""Excel for the planning stage: Renja and RKPD workbooks, and reading uploaded tables of rows.
+
+Exports are written in openpyxl's write-only mode (rows streamed, constant memory) with numbers as real
+Excel numbers in the `#,##0` format, which Excel shows with the reader's own separators (1.234.567 in
+Indonesian). Reading turns each data row into a `SheetRow`: cells by column, the values a service
+expects, and what was wrong, by column. The rules themselves stay in the services; see
+`planning.services.import_renja_lines` and `planning.target_services`.
+"""
+
+import io
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from masterdata.errors import StaleObject
+from masterdata.importers import InvalidFile, RowError, parse_decimal, read_table
+from masterdata.models import FundingSource, Nomenclature
+
+from . import selectors
+from .models import RenjaLine, RenstraProgram
+from .selectors import ZERO
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MONEY_FORMAT = "#,##0"
+NUMBER_FORMAT = "#,##0.##"
+MAX_ROWS = 5000
+REGION_NAME = "PEMERINTAH KABUPATEN BONDOWOSO"
+
+# --- Reading uploaded tables ------------------------------------------------------------------
+
+
+class SheetRow:
+    """One data row of an uploaded table and the problems found in it, by column."""
+
+    def __init__(self, line, cells):
+        self.line = line
+        self.cells = cells
+        self.code = ""
+        self.values = {}
+        self.errors = {}
+
+    def text(self, column, *, max_length=None):
+        value = self.cells.get(column)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a code such as 1 typed into Excel comes back as 1.0
+        text = " ".join(str(value).split()) if value is not None else ""
+        if max_length and len(text) > max_length:
+            self.fail(column, f"paling panjang {max_length} karakter")
+        return text
+
+    def decimal(self, column):
+        """The cell as a Decimal, None when empty; a bad number is recorded and its text returned."""
+        if not self.text(column):
+            return None
+        try:
+            return parse_decimal(self.cells[column])
+        except ValueError as exc:
+            self.fail(column, str(exc))
+            return self.text(column)
+
+    def fail(self, column, message):
+        self.errors.setdefault(column, []).append(message)
+
+    @contextmanager
+    def collect(self, columns):
+        """Record a service's refusal of this row under the file's column names.
+
+        `columns` maps the service's field names to columns; a column already found bad while reading
+        keeps its more precise message.
+        """
+        try:
+            yield
+        except ValidationError as exc:
+            by_field = exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+            for field, messages in by_field:
+                column = columns.get(field)
+                if column is not None and column in self.errors:
+                    continue
+                for message in messages:
+                    self.fail(column, message)
+        except StaleObject as exc:
+            self.fail(None, str(exc))
+
+    def row_errors(self):
+        return [
+            RowError(self.line, f"{column}: {message}" if column else message, self.code)
+            for column, messages in self.errors.items()
+            for message in messages
+        ]
+
+
+def read_sheet(source, *, filename=None, columns, optional=()):
+    """The data rows of a CSV or XLSX upload; a missing column or an empty file refuses the whole file."""
+    header, table = read_table(source, filename=filename)
+    missing = [column for column in columns if column not in header and column not in optional]
+    if missing:
+        raise InvalidFile([RowError(1, "kolom wajib tidak ada: " + ", ".join(missing))])
+    if not table:
+        raise InvalidFile([RowError(0, "berkas tidak memuat satu pun baris data")])
+    if len(table) > MAX_ROWS:
+        raise InvalidFile([RowError(0, f"berkas memuat {len(table)} baris; paling banyak {MAX_ROWS} per unggahan")])
+    return [SheetRow(line, cells) for line, cells in table]
+
+
+def raise_for_errors(rows):
+    """Refuse the file (the caller's transaction then rolls back) when any row has a problem."""
+    errors = [error for row in rows for error in row.row_errors()]
+    if errors:
+        raise InvalidFile(errors)
+
+
+RENJA_IMPORT_COLUMNS = {
+    "sub_kegiatan": "kode_sub_kegiatan",
+    "location": "lokasi",
+    "output_indicator": "indikator_keluaran",
+    "output_target": "target",
+    "output_unit": "satuan",
+    "pagu_indikatif": "pagu_indikatif",
+    "pagu_indikatif_next": "pagu_indikatif_berikutnya",
+    "funding_source": "kode_sumber_dana",
+    "renstra_program": "kode_program_renstra",
+}
+RENJA_IMPORT_OPTIONAL = ("kode_sumber_dana", "kode_program_renstra")
+
+
+def _max_length(field):
+    return RenjaLine._meta.get_field(field).max_length
+
+
+def renja_renstra_programs(renja):
+    """The OPD's Renstra programs of the RPJMD period that covers the Renja's year."""
+    year = renja.fiscal_year.year
+    return RenstraProgram.objects.filter(
+        renstra__opd_id=renja.opd_id, renstra__rpjmd__first_year__lte=year, renstra__rpjmd__first_year__gte=year - 4
+    ).select_related("program", "rpjmd_target")
+
+
+def _find_renstra_program(programs, code):
+    """`kode_program` or, when the program serves several RPJMD targets, `kode_program/kode_sasaran`."""
+    program_code, _, target_code = code.partition("/")
+    found = [
+        row
+        for row in programs
+        if row.program.code == program_code and (not target_code or row.rpjmd_target.code == target_code)
+    ]
+    if not found:
+        return None, f"program '{code}' tidak ada di Renstra OPD untuk tahun ini"
+    if len(found) > 1:
+        targets = ", ".join(row.rpjmd_target.code for row in found)
+        return None, f"program '{code}' melayani beberapa sasaran RPJMD ({targets}); tulis sebagai {code}/kode_sasaran"
+    return found[0], ""
+
+
+def read_renja_lines(renja, source, *, filename=None):
+    """Rows of a Renja line upload with `values` ready for add_renja_line; codes resolved in the year's lists.
+
+    Unknown codes, bad numbers, over-long text and a sub-kegiatan repeated in the file are recorded here;
+    everything else (allowed for the OPD, negative, already planned...) is the service's to judge.
+    """
+    rows = read_sheet(
+        source, filename=filename, columns=list(RENJA_IMPORT_COLUMNS.values()), optional=RENJA_IMPORT_OPTIONAL
+    )
+    year, version_id = renja.fiscal_year.year, renja.fiscal_year.reference_version_id
+    wanted = {column: {row.text(column) for row in rows} - {""} for column in RENJA_IMPORT_COLUMNS.values()}
+    sub_kegiatan = {
+        node.code: node
+        for node in Nomenclature.objects.filter(version_id=version_id, code__in=wanted["kode_sub_kegiatan"])
+    }
+    sources = {
+        node.code: node
+        for node in FundingSource.objects.filter(version_id=version_id, code__in=wanted["kode_sumber_dana"])
+    }
+    programs = list(renja_renstra_programs(renja)) if wanted["kode_program_renstra"] else []
+    first_line = {}
+    for row in rows:
+        code = row.code = row.text("kode_sub_kegiatan")
+        values = row.values = {
+            "sub_kegiatan": sub_kegiatan.get(code),
+            "location": row.text("lokasi", max_length=_max_length("location")),
+            "output_indicator": row.text("indikator_keluaran", max_length=_max_length("output_indicator")),
+            "output_target": row.decimal("target"),
+            "output_unit": row.text("satuan", max_length=_max_length("output_unit")),
+            "pagu_indikatif": row.decimal("pagu_indikatif"),
+            "pagu_indikatif_next": row.decimal("pagu_indikatif_berikutnya"),
+            "funding_source": None,
+            "renstra_program": None,
+        }
+        if not code:
+            row.fail("kode_sub_kegiatan", "wajib diisi")
+        elif values["sub_kegiatan"] is None:
+            row.fail("kode_sub_kegiatan", f"kode '{code}' tidak ada di nomenklatur tahun {year}")
+        elif code in first_line:
+            row.fail("kode_sub_kegiatan", f"kode ganda: sub-kegiatan ini sudah ada di baris {first_line[code]}")
+            values["sub_kegiatan"] = None  # the rest of the row is still judged, against no line
+        else:
+            first_line[code] = row.line
+        source_code = row.text("kode_sumber_dana")
+        if source_code:
+            values["funding_source"] = sources.get(source_code)
+            if values["funding_source"] is None:
+                row.fail("kode_sumber_dana", f"kode '{source_code}' tidak ada di daftar sumber dana tahun {year}")
+        program_code = row.text("kode_program_renstra")
+        if program_code:
+            values["renstra_program"], message = _find_renstra_program(programs, program_code)
+            if message:
+                row.fail("kode_program_renstra", message)
+    return rows
+
+
+# --- Writing workbooks ------------------------------------------------------------------------
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=13)
+HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
+GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _cell(sheet, value, *, font=None, number_format=None, fill=None, alignment=None):
+    cell = WriteOnlyCell(sheet, value=value)
+    if font:
+        cell.font = font
+    if number_format:
+        cell.number_format = number_format
+    if fill:
+        cell.fill = fill
+    if alignment:
+        cell.alignment = alignment
+    return cell
+
+
+def _money(sheet, value, **style):
+    return _cell(sheet, value, number_format=MONEY_FORMAT, **style)
+
+
+def _number(sheet, value, **style):
+    return _cell(sheet, value, number_format=NUMBER_FORMAT, **style)
+
+
+def _widths(sheet, widths):
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+
+
+def _header(sheet, titles):
+    sheet.append([_cell(sheet, title, font=BOLD, fill=HEADER_FILL, alignment=CENTER) for title in titles])
+
+
+def _title_block(sheet, title, facts):
+    sheet.append([_cell(sheet, title, font=TITLE)])
+    sheet.append([_cell(sheet, REGION_NAME, font=BOLD)])
+    for label, value in facts:
+        sheet.append([label, value])
+    sheet.append([])
+
+
+def _printed_at():
+    return timezone.localtime().strftime("%d-%m-%Y %H:%M")
+
+
+def _save(workbook):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+RENJA_COLUMNS = [
+    ("No", 5),
+    ("Kode", 22),
+    ("Program / Kegiatan / Sub-kegiatan", 48),
+    ("Lokasi", 24),
+    ("Indikator keluaran", 36),
+    ("Target", 10),
+    ("Satuan", 12),
+    ("Pagu indikatif {year} (Rp)", 20),
+    ("Pagu indikatif {next} (Rp)", 20),
+    ("Sumber dana", 28),
+    ("Sasaran RPJMD", 12),
+    ("Indikator program (Renstra)", 32),
+    ("Target Renstra {year}", 12),
+    ("Satuan Renstra", 12),
+]
+RENJA_HEADER_ROWS = 9  # title block (8 rows) and the column header; data starts on the row after
+
+
+def _renja_subtotals(renja, path):
+    return {
+        row["node"]: row
+        for row in renja.lines.values(node=F(path)).annotate(
+            total=Sum("pagu_indikatif"), total_next=Sum("pagu_indikatif_next")
+        )
+    }
+
+
+def export_renja(renja):
+    """A SIPD-like Renja table: program and kegiatan rows with subtotals, one row per sub-kegiatan, the total."""
+    year = renja.fiscal_year.year
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Renja")
+    _widths(sheet, [width for _, width in RENJA_COLUMNS])
+    sheet.freeze_panes = f"D{RENJA_HEADER_ROWS + 1}"
+    _title_block(
+        sheet,
+        "RENCANA KERJA PERANGKAT DAERAH (RENJA)",
+        [
+            ("Perangkat daerah", f"{renja.opd.code} {renja.opd.name}"),
+            ("Tahun anggaran", year),
+            ("Tahap", renja.get_stage_display()),
+            ("Status", renja.get_state_display()),
+            ("Dicetak", _printed_at()),
+        ],
+    )
+    _header(sheet, [title.format(year=year, next=year + 1) for title, _ in RENJA_COLUMNS])
+
+    programs = _renja_subtotals(renja, "sub_kegiatan__parent__parent")
+    kegiatans = _renja_subtotals(renja, "sub_kegiatan__parent")
+    lines = selectors.renja_lines(renja).select_related("renstra_program__renstra__rpjmd")
+    current_program = current_kegiatan = None
+    for number, line in enumerate(lines, start=1):
+        kegiatan = line.sub_kegiatan.parent
+        program = kegiatan.parent
+        if program.pk != current_program:
+            current_program = program.pk
+            sheet.append(_group_row(sheet, program, programs[program.pk]))
+        if kegiatan.pk != current_kegiatan:
+            current_kegiatan = kegiatan.pk
+            sheet.append(_group_row(sheet, kegiatan, kegiatans[kegiatan.pk]))
+        sheet.append(_renja_line_row(sheet, number, line, year))
+    totals = selectors.renja_totals(renja)
+    sheet.append(
+        [
+            None,
+            None,
+            _cell(sheet, f"JUMLAH ({totals['line_count']} sub-kegiatan)", font=BOLD),
+            *[None] * 4,
+            _money(sheet, totals["total_pagu"], font=BOLD),
+            _money(sheet, totals["total_pagu_next"], font=BOLD),
+        ]
+    )
+    return _save(workbook)
+
+
+def _group_row(sheet, node, totals):
+    style = {"font": BOLD, "fill": GROUP_FILL}
+    return [
+        _cell(sheet, None, fill=GROUP_FILL),
+        _cell(sheet, node.code, **style),
+        _cell(sheet, node.name, alignment=WRAP, **style),
+        *[_cell(sheet, None, fill=GROUP_FILL) for _ in range(4)],
+        _money(sheet, totals["total"], **style),
+        _money(sheet, totals["total_next"], **style),
+    ]
+
+
+def _renja_line_row(sheet, number, line, year):
+    program = line.renstra_program
+    renstra_target = None
+    if program is not None:
+        index = program.renstra.rpjmd.year_index(year)
+        renstra_target = program.targets[index - 1] if index else None
+    return [
+        number,
+        line.sub_kegiatan.code,
+        _cell(sheet, line.sub_kegiatan.name, alignment=WRAP),
+        _cell(sheet, line.location, alignment=WRAP),
+        _cell(sheet, line.output_indicator, alignment=WRAP),
+        _number(sheet, line.output_target),
+        line.output_unit,
+        _money(sheet, line.pagu_indikatif),
+        _money(sheet, line.pagu_indikatif_next),
+        str(line.funding_source) if line.funding_source else None,
+        program.rpjmd_target.code if program else None,
+        _cell(sheet, program.indicator, alignment=WRAP) if program else None,
+        _number(sheet, renstra_target),
+        program.unit if program else None,
+    ]
+
+
+def _totals_sheet(workbook, title, heading, columns, rows, totals):
+    """A sheet of code, name, count and the two pagu columns, closed by the RKPD's totals."""
+    sheet = workbook.create_sheet(title)
+    _widths(sheet, [22, 60, 14, 22, 22])
+    sheet.append([_cell(sheet, heading, font=TITLE)])
+    sheet.append([])
+    _header(sheet, columns)
+    for row in rows:
+        sheet.append(
+            [row["code"], row["name"], row["lines"], _money(sheet, row["total"]), _money(sheet, row["total_next"])]
+        )
+    sheet.append(
+        [
+            None,
+            _cell(sheet, "JUMLAH", font=BOLD),
+            _cell(sheet, totals["lines"], font=BOLD),
+            _money(sheet, totals["total"], font=BOLD),
+            _money(sheet, totals["total_next"], font=BOLD),
+        ]
+    )
+
+
+def export_rkpd(rkpd):
+    """The RKPD workbook: summary, totals per OPD/urusan/bidang/program, every line, RPJMD coverage, proposals."""
+    year = rkpd.fiscal_year.year
+    money_titles = [f"Pagu indikatif {year} (Rp)", f"Pagu indikatif {year + 1} (Rp)"]
+    lines = selectors.rkpd_lines(rkpd)
+    summary = lines.aggregate(
+        lines=Count("pk"),
+        renjas=Count("renja", distinct=True),
+        total=Coalesce(Sum("pagu_indikatif"), ZERO),
+        total_next=Coalesce(Sum("pagu_indikatif_next"), ZERO),
+    )
+    coverage = list(selectors.rpjmd_target_coverage(rkpd))
+    proposals = selectors.rkpd_proposals(rkpd)
+    workbook = Workbook(write_only=True)
+
+    sheet = workbook.create_sheet("Ringkasan")
+    _widths(sheet, [40, 40])
+    _title_block(
+        sheet,
+        f"RENCANA KERJA PEMERINTAH DAERAH (RKPD) TAHUN {year}",
+        [
+            ("Status", rkpd.get_state_display()),
+            ("Perbup RKPD", rkpd.regulation or "-"),
+            ("Dikonsolidasikan", _local(rkpd.consolidated_at)),
+            ("Difinalkan", _local(rkpd.finalized_at)),
+            ("Jumlah Renja OPD", summary["renjas"]),
+            ("Jumlah sub-kegiatan", summary["lines"]),
+            ("Total pagu indikatif (Rp)", _money(sheet, summary["total"])),
+            ("Sasaran RPJMD belum dilayani", sum(1 for target in coverage if not target.line_count)),
+            ("Usulan diakomodasi", proposals["accepted"].count()),
+            ("Usulan tidak didanai", proposals["unfunded"].count()),
+            ("Dicetak", _printed_at()),
+        ],
+    )
+
+    by_opd = (
+        {
+            "code": row["renja__opd__code"],
+            "name": row["renja__opd__name"],
+            "lines": row["lines"],
+            "total": row["total"],
+            "total_next": row["total_next"],
+        }
+        for row in selectors.rkpd_totals_by_opd(rkpd)
+    )
+    _totals_sheet(
+        workbook,
+        "Per OPD",
+        f"Pagu indikatif per perangkat daerah, RKPD {year}",
+        _totals_titles("OPD", money_titles),
+        by_opd,
+        summary,
+    )
+    for level, label in (("urusan", "Urusan"), ("bidang", "Bidang urusan"), ("program", "Program")):
+        _totals_sheet(
+            workbook,
+            f"Per {label.split()[0]}",
+            f"Pagu indikatif per {label.lower()}, RKPD {year}",
+            _totals_titles(label, money_titles),
+            selectors.rkpd_totals_by(rkpd, level),
+            summary,
+        )
+    _rkpd_lines_sheet(workbook, lines, money_titles)
+    _coverage_sheet(workbook, coverage, year)
+    _proposals_sheet(workbook, "Usulan Diakomodasi", proposals["accepted"], accepted=True)
+    _proposals_sheet(workbook, "Usulan Tidak Didanai", proposals["unfunded"], accepted=False)
+    return _save(workbook)
+
+
+def _totals_titles(label, money_titles):
+    return [f"Kode {label.lower()}", label, "Jumlah sub-kegiatan", *money_titles]
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M") if moment else "-"
+
+
+def _rkpd_lines_sheet(workbook, lines, money_titles):
+    sheet = workbook.create_sheet("Rincian Sub-kegiatan")
+    _widths(sheet, [24, 36, 22, 48, 24, 36, 10, 12, 20, 20, 28, 12])
+    _header(
+        sheet,
+        [
+            "Kode OPD",
+            "OPD",
+            "Kode sub-kegiatan",
+            "Sub-kegiatan",
+            "Lokasi",
+            "Indikator keluaran",
+            "Target",
+            "Satuan",
+            *money_titles,
+            "Sumber dana",
+            "Sasaran RPJMD",
+        ],
+    )
+    rows = lines.select_related(
+        "renja__opd", "sub_kegiatan", "funding_source", "renstra_program__rpjmd_target"
+    ).order_by("renja__opd__code", "sub_kegiatan__code")
+    for line in rows.iterator(chunk_size=1000):
+        program = line.renstra_program
+        sheet.append(
+            [
+                line.renja.opd.code,
+                line.renja.opd.name,
+                line.sub_kegiatan.code,
+                line.sub_kegiatan.name,
+                line.location,
+                line.output_indicator,
+                _number(sheet, line.output_target),
+                line.output_unit,
+                _money(sheet, line.pagu_indikatif),
+                _money(sheet, line.pagu_indikatif_next),
+                str(line.funding_source) if line.funding_source else None,
+                program.rpjmd_target.code if program else None,
+            ]
+        )
+
+
+def _coverage_sheet(workbook, coverage, year):
+    sheet = workbook.create_sheet("Capaian Sasaran RPJMD")
+    _widths(sheet, [12, 12, 48, 36, 12, 14, 14, 20, 22])
+    _header(
+        sheet,
+        [
+            "Kode tujuan",
+            "Kode sasaran",
+            "Sasaran",
+            "Indikator",
+            "Satuan",
+            f"Target {year}",
+            "Jumlah sub-kegiatan",
+            "Pagu indikatif (Rp)",
+            "Keterangan",
+        ],
+    )
+    for target in coverage:
+        index = target.goal.rpjmd.year_index(year)
+        sheet.append(
+            [
+                target.goal.code,
+                target.code,
+                _cell(sheet, target.statement, alignment=WRAP),
+                _cell(sheet, target.indicator, alignment=WRAP),
+                target.unit,
+                _number(sheet, target.targets[index - 1] if index else None),
+                target.line_count,
+                _money(sheet, target.total_pagu),
+                "Dilayani" if target.line_count else _cell(sheet, "BELUM DILAYANI", font=BOLD),
+            ]
+        )
+
+
+def _proposals_sheet(workbook, title, proposals, *, accepted):
+    sheet = workbook.create_sheet(title)
+    _widths(sheet, [14, 26, 48, 18, 22, 36, 20, 22, 40])
+    last = ["Sub-kegiatan Renja", "Catatan"] if accepted else ["Ditunda ke tahun", "Alasan/catatan"]
+    _header(
+        sheet,
+        [
+            "Kode pelacakan",
+            "Sumber",
+            "Judul",
+            "Kecamatan",
+            "Desa/kelurahan",
+            "OPD tujuan",
+            "Perkiraan biaya (Rp)",
+            "Status",
+            *last,
+        ],
+    )
+    rows = proposals.select_related("village").order_by("kecamatan__name", "tracking_code")
+    for proposal in rows.iterator(chunk_size=1000):
+        if accepted:
+            line = proposal.renja_line
+            tail = [str(line.sub_kegiatan) if line else None, proposal.decision_note]
+        else:
+            tail = [proposal.deferred_to_year, proposal.decision_note]
+        sheet.append(
+            [
+                proposal.tracking_code,
+                proposal.get_source_display(),
+                _cell(sheet, proposal.title, alignment=WRAP),
+                proposal.kecamatan.name,
+                proposal.village.name if proposal.village else None,
+                proposal.suggested_opd.name if proposal.suggested_opd else None,
+                _money(sheet, proposal.estimated_cost),
+                proposal.get_status_display(),
+                *tail,
+            ]
+        )

@@ -1,0 +1,402 @@
+"""Input shapes of the planning pages. Forms parse and type what people type (Indonesian numbers
+included); the rules of the domain are checked by planning.services, whose errors the views put
+back on these forms field by field."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from masterdata.importers import parse_decimal
+from masterdata.models import Account, FiscalYear, FundingSource, Nomenclature, Opd, Region
+from masterdata.templatetags.rupiah import format_number
+
+from . import services
+from .models import Proposal, Renja, RenstraProgram
+
+TEXT_AREA = {"rows": 3}
+
+
+class PortalForm(forms.Form):
+    """No trailing colon after labels; the templates place labels themselves."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def add_service_errors(self, error):
+        """Put a service's ValidationError on the fields it names; the rest on the form as a whole."""
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        else:
+            self.add_error(None, error.messages)
+
+
+class IndonesianNumberField(forms.CharField):
+    """A number written the Indonesian way (1.250.000 or 12,5), also accepting plain 1250000.50."""
+
+    def __init__(self, *, places=2, example="1.250.000", **kwargs):
+        self.places = places
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = f"Tulis angka, misalnya {example}; paling banyak {places} angka desimal."
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            integral = value == value.to_integral_value()
+            return format_number(value, 0 if integral else self.places)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_decimal(value, places=self.places)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def active_fiscal_years():
+    return FiscalYear.objects.filter(is_active=True).order_by("-year")
+
+
+class FiscalYearChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, fiscal_year):
+        return str(fiscal_year.year)
+
+
+class CodedChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, node):
+        return f"{node.code} {node.name}"
+
+
+class RenstraProgramChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, program):
+        return f"{program.program.code} {program.program.name} → sasaran {program.rpjmd_target.code}"
+
+
+# --- Renja -------------------------------------------------------------------------------------
+
+
+class RenjaCreateForm(PortalForm):
+    fiscal_year = FiscalYearChoiceField(
+        label="Tahun anggaran", queryset=FiscalYear.objects.none(), empty_label=None, to_field_name="year"
+    )
+
+    def __init__(self, *args, opd, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].queryset = active_fiscal_years().exclude(renjas__opd=opd)
+
+
+class RenjaLineForm(PortalForm):
+    """A Renja line. The sub-kegiatan comes from the picker (radio buttons drawn by the template)."""
+
+    sub_kegiatan = forms.ModelChoiceField(
+        label="Sub-kegiatan",
+        queryset=Nomenclature.objects.none(),
+        error_messages={
+            "required": "Pilih sub-kegiatan: cari dengan kode atau nama, lalu pilih salah satu hasil.",
+            "invalid_choice": "Sub-kegiatan itu tidak dapat dipakai OPD ini pada tahun ini.",
+        },
+    )
+    location = forms.CharField(label="Lokasi", max_length=255, error_messages={"required": "Lokasi wajib diisi."})
+    regions = forms.ModelMultipleChoiceField(
+        label="Kecamatan sasaran",
+        queryset=Region.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    output_indicator = forms.CharField(
+        label="Indikator keluaran", max_length=500, error_messages={"required": "Indikator keluaran wajib diisi."}
+    )
+    output_target = IndonesianNumberField(
+        label="Target keluaran", example="12 atau 12,5", error_messages={"required": "Target keluaran wajib diisi."}
+    )
+    output_unit = forms.CharField(label="Satuan", max_length=50, error_messages={"required": "Satuan wajib diisi."})
+    pagu_indikatif = IndonesianNumberField(
+        label="Pagu indikatif (Rp)", error_messages={"required": "Pagu indikatif wajib diisi."}
+    )
+    pagu_indikatif_next = IndonesianNumberField(
+        label="Pagu indikatif tahun berikutnya (Rp)",
+        error_messages={"required": "Pagu indikatif tahun berikutnya wajib diisi."},
+    )
+    funding_source = CodedChoiceField(
+        label="Sumber dana indikatif", queryset=FundingSource.objects.none(), required=False, empty_label="(belum ada)"
+    )
+    renstra_program = RenstraProgramChoiceField(
+        label="Program Renstra yang dilayani",
+        queryset=RenstraProgram.objects.none(),
+        required=False,
+        empty_label="(tidak dikaitkan)",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    SERVICE_FIELDS = services.LINE_FIELDS
+
+    def __init__(self, *args, renja, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.renja = renja
+        fiscal_year = renja.fiscal_year
+        self.fields["pagu_indikatif"].label = f"Pagu indikatif {fiscal_year.year} (Rp)"
+        self.fields["pagu_indikatif_next"].label = f"Pagu indikatif {fiscal_year.year + 1} (Rp)"
+        self.fields["sub_kegiatan"].queryset = services.allowed_sub_kegiatan(renja.opd, fiscal_year)
+        self.fields["regions"].queryset = Region.objects.filter(level=Region.Level.KECAMATAN).order_by("name")
+        self.fields["funding_source"].queryset = FundingSource.objects.filter(
+            version_id=fiscal_year.reference_version_id, level=Account.Level.SUB_RINCIAN_OBJEK, is_active=True
+        ).order_by("code")
+        self.fields["renstra_program"].queryset = RenstraProgram.objects.filter(renstra__opd=renja.opd).select_related(
+            "program", "rpjmd_target"
+        )
+
+    def service_values(self):
+        return {field: self.cleaned_data.get(field) for field in self.SERVICE_FIELDS}
+
+
+def line_initial(line):
+    initial = {field: getattr(line, field) for field in services.LINE_FIELDS}
+    initial["regions"] = [region.pk for region in line.regions.all()]
+    initial["version"] = line.version
+    return initial
+
+
+class TransitionForm(PortalForm):
+    action = forms.ChoiceField(choices=[(action, label) for action, label in services.RENJA_ACTION_LABELS.items()])
+    note = forms.CharField(label="Catatan", required=False, widget=forms.Textarea(attrs=TEXT_AREA))
+
+
+class CommentForm(PortalForm):
+    text = forms.CharField(
+        label="Catatan",
+        widget=forms.Textarea(attrs=TEXT_AREA),
+        error_messages={"required": "Catatan tidak boleh kosong."},
+    )
+    line = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class RenjaInboxForm(PortalForm):
+    STATES = [("", "Semua status"), *Renja.State.choices]
+
+    tahun = FiscalYearChoiceField(
+        label="Tahun anggaran", queryset=FiscalYear.objects.none(), required=False, to_field_name="year"
+    )
+    status = forms.ChoiceField(label="Status", choices=STATES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tahun"].queryset = active_fiscal_years()
+        self.fields["tahun"].empty_label = None
+
+
+class RkpdActionForm(PortalForm):
+    action = forms.ChoiceField(choices=[("consolidate", "Konsolidasikan"), ("finalize", "Finalkan")])
+    regulation = forms.CharField(label="Nomor Perbup RKPD", max_length=255, required=False)
+
+
+# --- Proposals ---------------------------------------------------------------------------------
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, region):
+        return str(region)
+
+
+class ProposalForm(PortalForm):
+    """What every proposer fills in; the source and year are decided by who submits."""
+
+    SERVICE_FIELDS = [
+        "title",
+        "description",
+        "kecamatan",
+        "village",
+        "proposer_name",
+        "proposer_contact",
+        "estimated_cost",
+        "suggested_opd",
+    ]
+
+    title = forms.CharField(
+        label="Judul usulan", max_length=255, error_messages={"required": "Judul usulan wajib diisi."}
+    )
+    description = forms.CharField(
+        label="Uraian",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Apa masalahnya, apa yang diusulkan dan siapa yang mendapat manfaat.",
+        error_messages={"required": "Uraian wajib diisi."},
+    )
+    kecamatan = forms.ModelChoiceField(
+        label="Kecamatan",
+        queryset=Region.objects.none(),
+        empty_label="(pilih kecamatan)",
+        error_messages={"required": "Pilih kecamatan.", "invalid_choice": "Pilih kecamatan di Kabupaten Bondowoso."},
+    )
+    village = VillageChoiceField(
+        label="Desa/kelurahan",
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label="(seluruh kecamatan)",
+        error_messages={"invalid_choice": "Pilih desa/kelurahan dari daftar."},
+    )
+    proposer_name = forms.CharField(
+        label="Nama pengusul", max_length=150, error_messages={"required": "Nama pengusul wajib diisi."}
+    )
+    proposer_contact = forms.CharField(
+        label="Nomor telepon atau surel", max_length=150, required=False, help_text="Tidak ditampilkan kepada publik."
+    )
+    estimated_cost = IndonesianNumberField(
+        label="Perkiraan biaya (Rp)",
+        help_text="Boleh ditulis 25.000.000 atau 25000000.",
+        error_messages={"required": "Perkiraan biaya wajib diisi."},
+    )
+    suggested_opd = forms.ModelChoiceField(
+        label="Perangkat daerah yang diusulkan menangani",
+        queryset=Opd.objects.none(),
+        required=False,
+        empty_label="(tidak tahu)",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kecamatan"].queryset = Region.objects.filter(level=Region.Level.KECAMATAN).order_by("name")
+        # Any village may be posted; the service says so if it lies outside the chosen kecamatan.
+        self.fields["village"].queryset = Region.objects.exclude(level=Region.Level.KECAMATAN)
+        self.fields["suggested_opd"].queryset = Opd.objects.filter(is_active=True).order_by("name")
+
+    def village_choices(self):
+        """The villages of the kecamatan currently chosen (bound or initial), for the dependent select."""
+        kecamatan_id = self["kecamatan"].value()
+        return villages_of(kecamatan_id)
+
+    def service_values(self):
+        return {field: self.cleaned_data.get(field) for field in self.SERVICE_FIELDS}
+
+
+def villages_of(kecamatan_id):
+    try:
+        kecamatan_id = int(kecamatan_id)
+    except (TypeError, ValueError):
+        return Region.objects.none()
+    return Region.objects.filter(parent_id=kecamatan_id).order_by("name")
+
+
+class PublicProposalForm(ProposalForm):
+    # Hidden from people by CSS; bots that fill every field give themselves away.
+    website = forms.CharField(label="Situs web (jangan diisi)", required=False)
+
+    @property
+    def is_bot(self):
+        return bool((self.data.get("website") or "").strip())
+
+
+class StaffProposalForm(ProposalForm):
+    source = forms.ChoiceField(label="Sumber usulan", choices=())
+    fiscal_year = FiscalYearChoiceField(
+        label="Tahun anggaran", queryset=FiscalYear.objects.none(), empty_label=None, to_field_name="year"
+    )
+    sub_kegiatan_code = forms.CharField(
+        label="Kode sub-kegiatan usulan",
+        max_length=32,
+        required=False,
+        help_text="Opsional, mis. 1.02.02.2.01.0006.",
+    )
+    priority = forms.TypedChoiceField(
+        label="Prioritas",
+        coerce=int,
+        initial=3,
+        choices=[(1, "1 (tertinggi)"), (2, "2"), (3, "3"), (4, "4"), (5, "5 (terendah)")],
+    )
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Proposal.Source.choices)
+        self.fields["source"].choices = [(source, labels[source]) for source in sources]
+        self.fields["fiscal_year"].queryset = active_fiscal_years()
+
+    def clean(self):
+        cleaned = super().clean()
+        code, fiscal_year = (cleaned.get("sub_kegiatan_code") or "").strip(), cleaned.get("fiscal_year")
+        cleaned["suggested_sub_kegiatan"] = None
+        if code and fiscal_year:
+            sub = Nomenclature.objects.filter(
+                version_id=fiscal_year.reference_version_id, code=code, level=Nomenclature.Level.SUB_KEGIATAN
+            ).first()
+            if sub is None:
+                self.add_error(
+                    "sub_kegiatan_code", f"Kode {code} bukan sub-kegiatan pada nomenklatur tahun {fiscal_year.year}."
+                )
+            cleaned["suggested_sub_kegiatan"] = sub
+        return cleaned
+
+    def service_values(self):
+        return {
+            **super().service_values(),
+            "suggested_sub_kegiatan": self.cleaned_data.get("suggested_sub_kegiatan"),
+            "priority": self.cleaned_data.get("priority"),
+        }
+
+
+class ModerateForm(PortalForm):
+    decision = forms.ChoiceField(
+        label="Keputusan moderasi",
+        choices=[("approve", "Loloskan untuk dikaji"), ("reject", "Tolak (tidak layak tayang)")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Catatan moderasi",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT_AREA),
+        help_text="Wajib bila ditolak; pengusul dapat membacanya.",
+    )
+
+
+class AdvanceStageForm(PortalForm):
+    note = forms.CharField(label="Catatan", required=False, widget=forms.Textarea(attrs=TEXT_AREA))
+
+
+class RenjaLineChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, line):
+        return f"{line.renja.opd.name} · {line.sub_kegiatan.code} {line.sub_kegiatan.name}"
+
+
+class AcceptForm(PortalForm):
+    renja_line = RenjaLineChoiceField(
+        label="Baris Renja yang menampung",
+        queryset=None,
+        empty_label="(pilih baris Renja)",
+        error_messages={"required": "Pilih baris Renja yang menampung usulan ini."},
+    )
+    note = forms.CharField(label="Catatan", required=False, widget=forms.Textarea(attrs=TEXT_AREA))
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["renja_line"].queryset = lines
+
+
+class RejectForm(PortalForm):
+    reason = forms.CharField(
+        label="Alasan penolakan",
+        widget=forms.Textarea(attrs=TEXT_AREA),
+        help_text="Pengusul akan membaca alasan ini.",
+        error_messages={"required": "Alasan penolakan wajib diisi; pengusul akan membacanya."},
+    )
+
+
+class DeferForm(PortalForm):
+    to_year = forms.IntegerField(
+        label="Ditunda ke tahun",
+        min_value=2000,
+        max_value=2100,
+        error_messages={"required": "Isi tahun penundaan.", "invalid": "Tulis tahun dengan empat angka."},
+    )
+    note = forms.CharField(label="Catatan", required=False, widget=forms.Textarea(attrs=TEXT_AREA))
+
+
+class TrackingLookupForm(PortalForm):
+    kode = forms.CharField(
+        label="Kode pelacakan",
+        max_length=20,
+        help_text="Contoh: U27-ABC234",
+        error_messages={"required": "Tulis kode pelacakan usulan Anda."},
+    )

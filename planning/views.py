@@ -1,0 +1,839 @@
+"""HTML pages of the planning stage. Views parse forms, call planning.services for every write and
+planning.selectors for every read, and turn the services' errors into messages people can act on.
+
+Pages work as plain forms; with htmx the Renja editor swaps single rows (422 = the form with its
+errors, 409 = a conflict or a move that no longer applies, both swapped in like a 200).
+"""
+
+import re
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from masterdata import access
+from masterdata.errors import StaleObject, TransitionNotAllowed
+from masterdata.models import FiscalYear
+from masterdata.selectors import current_fiscal_year
+
+from . import forms, selectors, services
+from .models import Proposal, Renja, RenjaLine, Rkpd
+from .view_filters import ProposalFilterSet
+
+UNPROCESSABLE = 422
+CONFLICT = 409
+TOO_MANY_REQUESTS = 429
+PAGE_SIZE = 50
+PICKER_LIMIT = 20
+PUBLIC_PROPOSALS_PER_HOUR = 5
+RATE_WINDOW_SECONDS = 60 * 60
+SENT_CODE_KEY = "planning.public_proposal_code"
+PICKER_PREFIX = re.compile(r"^(add|line\d+)$")
+TRACKING_CODE = re.compile(r"^[A-Z0-9-]{4,20}$")
+VERIFIER_MOVES = ("return", "verify", "advance", "finalise")
+
+
+def _requested_year(request):
+    """The fiscal year named by ?tahun=, else the newest active one."""
+    year = request.GET.get("tahun", "")
+    if year.isdigit():
+        fiscal_year = FiscalYear.objects.filter(year=int(year)).select_related("reference_version").first()
+        if fiscal_year is not None:
+            return fiscal_year
+    return current_fiscal_year()
+
+
+def _page(request, rows):
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.elided_range = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return page
+
+
+def _renja_url(renja, anchor=""):
+    url = reverse("planning:renja-detail", args=[renja.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+# --- Landing page ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def planning_home(request):
+    user = request.user
+    return render(
+        request,
+        "planning/home.html",
+        {
+            "fiscal_year": current_fiscal_year(),
+            "own_opd": user.opd if access.is_own_opd(user, user.opd) else None,
+            "can_verify": user.has_perm("planning.verify_renja"),
+            "can_read_rkpd": user.has_perm("planning.change_rkpd")
+            or access.scope_rkpd(user, Rkpd.objects.all()).exists(),
+            "proposal_sources": access.proposal_sources_for(user),
+        },
+    )
+
+
+# --- Renja list and creation -------------------------------------------------------------------
+
+
+def _render_renja_list(request, create_form=None, status=200):
+    user = request.user
+    own_opd = user.opd if access.is_own_opd(user, user.opd) else None
+    # OPD staff have one Renja a year, so they see every year; readers of all OPDs pick a year.
+    fiscal_year = None if own_opd and "tahun" not in request.GET else _requested_year(request)
+    if own_opd and create_form is None:
+        create_form = forms.RenjaCreateForm(opd=own_opd)
+    return render(
+        request,
+        "planning/renja_list.html",
+        {
+            "page": _page(
+                request, selectors.renjas_for(user, fiscal_year=fiscal_year).order_by("-fiscal_year__year", "opd__code")
+            ),
+            "fiscal_year": fiscal_year,
+            "fiscal_years": forms.active_fiscal_years(),
+            "own_opd": own_opd,
+            "create_form": create_form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def renja_list(request):
+    return _render_renja_list(request)
+
+
+@login_required
+@require_POST
+def renja_create(request):
+    user = request.user
+    if not access.is_own_opd(user, user.opd):
+        raise PermissionDenied(services.NOT_ALLOWED)
+    form = forms.RenjaCreateForm(request.POST, opd=user.opd)
+    if form.is_valid():
+        try:
+            renja = services.create_renja(actor=user, opd=user.opd, fiscal_year=form.cleaned_data["fiscal_year"])
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"Renja {renja.fiscal_year.year} dibuat. Tambahkan sub-kegiatan di bawah.")
+            return redirect("planning:renja-detail", pk=renja.pk)
+    return _render_renja_list(request, create_form=form, status=UNPROCESSABLE)
+
+
+# --- The Renja page: editor for its OPD, review page for Bappeda --------------------------------
+
+
+def _renja_permissions(user, renja):
+    can_verify = user.has_perm("planning.verify_renja")
+    is_own = bool(access.is_own_opd(user, renja))
+    return {
+        "can_edit": user.has_perm("planning.edit_renja", renja),
+        "can_verify": can_verify,
+        "is_own": is_own,
+        "can_comment": (can_verify or is_own) and not renja.is_final,
+    }
+
+
+def _moves_for(user, renja, perms):
+    """The moves that apply now and that this user may make (the services decide again on POST)."""
+    allowed = {"submit"} if perms["is_own"] else set(VERIFIER_MOVES) if perms["can_verify"] else set()
+    return [move for move in services.renja_moves(renja) if move in allowed]
+
+
+def _threads(renja):
+    """Top-level comments by line id (None: the Renja as a whole); replies hang under them."""
+    threads = defaultdict(list)
+    for comment in selectors.renja_comments(renja):
+        if comment.reply_to_id is None:
+            comment.form_key = f"reply-{comment.pk}"
+            threads[comment.line_id].append(comment)
+    return threads
+
+
+def _with_threads(lines, threads):
+    for line in lines:
+        line.thread = threads.get(line.pk, [])
+        line.form_key = f"line-{line.pk}"
+    return lines
+
+
+def _line_context(request, renja, line_pk, **extra):
+    """One line, annotated as on the page, with its comment thread and what the user may do to it."""
+    line = get_object_or_404(selectors.renja_lines(renja), pk=line_pk)
+    _with_threads([line], _threads(renja))
+    return {"renja": renja, "line": line, **_renja_permissions(request.user, renja), **extra}
+
+
+def _renja_context(request, renja, *, add_form=None, edit_form=None, editing=None, **extra):
+    user = request.user
+    perms = _renja_permissions(user, renja)
+    threads = _threads(renja)
+    if perms["can_edit"] and add_form is None:
+        add_form = forms.RenjaLineForm(renja=renja, prefix="add")
+    return {
+        "renja": renja,
+        "lines": _with_threads(list(selectors.renja_lines(renja)), threads),
+        "general_thread": threads.get(None, []),
+        "totals": selectors.renja_totals(renja),
+        "moves": _moves_for(user, renja, perms),
+        "transitions": renja.transitions.select_related("actor"),
+        "stages": Renja.Stage.choices,
+        "add_form": add_form,
+        "edit_form": edit_form,
+        "editing": editing,
+        **perms,
+        **extra,
+    }
+
+
+def _render_renja(request, renja, *, status=200, **kwargs):
+    return render(request, "planning/renja_detail.html", _renja_context(request, renja, **kwargs), status=status)
+
+
+@login_required
+@require_GET
+def renja_detail(request, pk):
+    return _render_renja(request, selectors.renja_for(request.user, pk))
+
+
+@login_required
+@require_GET
+def sub_kegiatan_search(request, pk):
+    """The picker's results: sub-kegiatan this OPD may plan this year, matching every word typed."""
+    renja = selectors.renja_for(request.user, pk)
+    query = request.GET.get("q", "").strip()[:100]
+    prefix = request.GET.get("prefix", "")
+    if not PICKER_PREFIX.match(prefix):
+        raise Http404
+    allowed = services.allowed_sub_kegiatan(renja.opd, renja.fiscal_year)
+    options = []
+    if query:
+        matches = allowed
+        for word in query.split():
+            matches = matches.filter(Q(code__icontains=word) | Q(name__icontains=word))
+        options = list(matches.order_by("code")[: PICKER_LIMIT + 1])
+    # The option already chosen stays on top while the user searches on.
+    chosen = request.GET.get(f"{prefix}-sub_kegiatan", "")
+    selected = allowed.filter(pk=chosen).first() if chosen.isdigit() else None
+    return render(
+        request,
+        "planning/partials/picker_results.html",
+        {
+            "renja": renja,
+            "prefix": prefix,
+            "query": query,
+            "options": [option for option in options[:PICKER_LIMIT] if option != selected],
+            "more": len(options) > PICKER_LIMIT,
+            "selected": selected,
+            "used": set(renja.lines.exclude(pk=_line_pk_of(prefix)).values_list("sub_kegiatan_id", flat=True)),
+            "search": True,
+        },
+    )
+
+
+def _line_pk_of(prefix):
+    """The line an edit form's picker belongs to ("line12" -> 12); its own sub-kegiatan is not 'used'."""
+    return int(prefix[4:]) if prefix.startswith("line") else None
+
+
+def _picker_selected(form, renja, line=None):
+    """The sub-kegiatan the form currently points at, so the picker shows it checked after a swap."""
+    value = form["sub_kegiatan"].value()
+    if value in (None, ""):
+        return line.sub_kegiatan if line else None
+    return (
+        services.allowed_sub_kegiatan(renja.opd, renja.fiscal_year).filter(pk=value).first()
+        if str(value).isdigit()
+        else None
+    )
+
+
+@login_required
+@require_POST
+def line_add(request, pk):
+    renja = selectors.renja_for(request.user, pk)
+    form = forms.RenjaLineForm(request.POST, renja=renja, prefix="add")
+    status = UNPROCESSABLE
+    if form.is_valid():
+        try:
+            line = services.add_renja_line(
+                actor=request.user, renja=renja, regions=form.cleaned_data["regions"], **form.service_values()
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except TransitionNotAllowed as error:
+            form.add_error(None, str(error))
+            status = CONFLICT
+        else:
+            message = f"Sub-kegiatan {line.sub_kegiatan.code} ditambahkan."
+            if not request.htmx:
+                messages.success(request, message)
+                return redirect("planning:renja-detail", pk=renja.pk)
+            context = _line_context(request, renja, line.pk, status_message=message, focus="picker")
+            context.update(
+                add_form=forms.RenjaLineForm(renja=renja, prefix="add"),
+                totals=selectors.renja_totals(renja),
+            )
+            return render(request, "planning/partials/line.html", context)
+    if not request.htmx:
+        return _render_renja(request, renja, add_form=form, status=status)
+    response = render(
+        request,
+        "planning/partials/add_panel.html",
+        {"renja": renja, "add_form": form, "selected": _picker_selected(form, renja), "focus": "errors"},
+        status=status,
+    )
+    # The form posts into the table; its errors belong in the add panel instead.
+    response["HX-Retarget"] = "#add-line-panel"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _line_of(renja, line_pk):
+    return get_object_or_404(RenjaLine.objects.select_related("sub_kegiatan"), renja=renja, pk=line_pk)
+
+
+@login_required
+@require_GET
+def line_row(request, pk, line_pk):
+    """A line as shown in the table (the edit form's 'Batal' swaps this back in)."""
+    renja = selectors.renja_for(request.user, pk)
+    if not request.htmx:
+        return redirect(_renja_url(renja, f"line-{line_pk}"))
+    return render(request, "planning/partials/line.html", _line_context(request, renja, line_pk, focus="edit"))
+
+
+def _render_edit(request, renja, line, form, *, status=200, focus="first", conflict=None):
+    if focus == "first":
+        form.fields["location"].widget.attrs["autofocus"] = True
+    context = {
+        "renja": renja,
+        "line": line,
+        "form": form,
+        "selected": _picker_selected(form, renja, line),
+        "focus": focus,
+        "conflict": conflict,
+    }
+    if request.htmx:
+        return render(request, "planning/partials/line_edit.html", context, status=status)
+    return _render_renja(request, renja, edit_form=form, editing=context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def line_edit(request, pk, line_pk):
+    renja = selectors.renja_for(request.user, pk)
+    line = _line_of(renja, line_pk)
+    if request.method == "GET":
+        access.require(request.user, "planning.edit_renja", renja)
+        form = forms.RenjaLineForm(initial=forms.line_initial(line), renja=renja, prefix=f"line{line.pk}")
+        return _render_edit(request, renja, line, form)
+    form = forms.RenjaLineForm(request.POST, renja=renja, prefix=f"line{line.pk}")
+    if not form.is_valid():
+        return _render_edit(request, renja, line, form, status=UNPROCESSABLE, focus="errors")
+    try:
+        updated = services.update_renja_line(
+            actor=request.user,
+            line=line,
+            expected_version=form.cleaned_data["version"],
+            regions=form.cleaned_data["regions"],
+            **form.service_values(),
+        )
+    except StaleObject as error:
+        # Keep what was typed, show the newest values beside it, and let the next save knowingly win.
+        current = get_object_or_404(selectors.renja_lines(renja), pk=line.pk)
+        form.data = form.data.copy()
+        form.data[form["version"].html_name] = current.version
+        conflict = {"message": str(error), "line": current}
+        return _render_edit(request, renja, line, form, status=CONFLICT, focus="errors", conflict=conflict)
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return _render_edit(request, renja, line, form, status=UNPROCESSABLE, focus="errors")
+    except TransitionNotAllowed as error:
+        form.add_error(None, str(error))
+        return _render_edit(request, renja, line, form, status=CONFLICT, focus="errors")
+    message = f"Sub-kegiatan {updated.sub_kegiatan.code} disimpan."
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect(_renja_url(renja, f"line-{updated.pk}"))
+    context = _line_context(request, renja, updated.pk, status_message=message, focus="edit")
+    context["totals"] = selectors.renja_totals(renja)
+    return render(request, "planning/partials/line.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def line_delete(request, pk, line_pk):
+    renja = selectors.renja_for(request.user, pk)
+    line = _line_of(renja, line_pk)
+    if request.method == "GET":
+        access.require(request.user, "planning.edit_renja", renja)
+        return render(request, "planning/line_confirm_delete.html", {"renja": renja, "line": line})
+    code = line.sub_kegiatan.code
+    try:
+        services.delete_renja_line(actor=request.user, line=line)
+    except (ValidationError, TransitionNotAllowed) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        status = UNPROCESSABLE if isinstance(error, ValidationError) else CONFLICT
+        if not request.htmx:
+            messages.error(request, text)
+            return redirect(_renja_url(renja))
+        return render(
+            request,
+            "planning/partials/line.html",
+            _line_context(request, renja, line.pk, row_error=text, focus="edit"),
+            status=status,
+        )
+    message = f"Sub-kegiatan {code} dihapus dari Renja."
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect(_renja_url(renja))
+    return render(
+        request,
+        "planning/partials/line_deleted.html",
+        {"renja": renja, "totals": selectors.renja_totals(renja), "status_message": message},
+    )
+
+
+@login_required
+@require_POST
+def renja_comment(request, pk):
+    """A verifier's note on the Renja or on one line, or a reply to one; answers with that thread."""
+    renja = selectors.renja_for(request.user, pk)
+    form = forms.CommentForm(request.POST)
+    valid = form.is_valid()
+    line_pk, reply_pk = form.cleaned_data.get("line"), form.cleaned_data.get("reply_to")
+    reply_to = get_object_or_404(renja.comments, pk=reply_pk) if reply_pk else None
+    if reply_to is not None:
+        line_pk = reply_to.line_id
+    line = _line_of(renja, line_pk) if line_pk else None
+    form_key = f"reply-{reply_to.pk}" if reply_to else f"line-{line.pk}" if line else "general"
+    saved = False
+    if valid:
+        try:
+            services.comment_renja(
+                actor=request.user, renja=renja, text=form.cleaned_data["text"], line=line, reply_to=reply_to
+            )
+            saved = True
+        except ValidationError as error:
+            form.add_service_errors(error)
+    status = 200 if saved else UNPROCESSABLE
+    comment_error = None if saved else {"key": form_key, "errors": form.errors}
+    if not request.htmx:
+        if comment_error is None:
+            messages.success(request, "Catatan disimpan.")
+            return redirect(_renja_url(renja, f"line-{line.pk}" if line else "general-comments"))
+        return _render_renja(request, renja, comment_error=comment_error, status=status)
+    extra = {"comment_error": comment_error, "status_message": "" if comment_error else "Catatan disimpan."}
+    if line is not None:
+        return render(
+            request,
+            "planning/partials/line.html",
+            _line_context(request, renja, line.pk, focus="thread", **extra),
+            status=status,
+        )
+    context = {
+        "renja": renja,
+        "general_thread": _threads(renja).get(None, []),
+        "focus": "thread",
+        **_renja_permissions(request.user, renja),
+        **extra,
+    }
+    return render(request, "planning/partials/general_comments.html", context, status=status)
+
+
+@login_required
+@require_POST
+def renja_transition(request, pk):
+    renja = selectors.renja_for(request.user, pk)
+    form = forms.TransitionForm(request.POST)
+    if not form.is_valid():
+        return _render_renja(request, renja, transition_form=form, status=UNPROCESSABLE)
+    action, note = form.cleaned_data["action"], form.cleaned_data["note"]
+    try:
+        renja = services.transition_renja(actor=request.user, renja=renja, action=action, note=note)
+    except TransitionNotAllowed as error:
+        return _render_renja(request, renja, error_message=str(error), status=CONFLICT)
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return _render_renja(request, renja, transition_form=form, failed_action=action, status=UNPROCESSABLE)
+    messages.success(request, TRANSITION_DONE[action].format(renja=renja))
+    return redirect("planning:renja-detail", pk=renja.pk)
+
+
+TRANSITION_DONE = {
+    "submit": "Renja diajukan ke Bappeda untuk diverifikasi.",
+    "return": "Renja dikembalikan ke {renja.opd.name} dengan catatan.",
+    "verify": "Renja {renja.opd.name} terverifikasi pada tahap {renja.get_stage_display}.",
+    "advance": "Renja {renja.opd.name} dilanjutkan ke tahap {renja.get_stage_display}.",
+    "finalise": "Renja {renja.opd.name} ditetapkan final.",
+}
+
+
+# --- Bappeda: verification inbox and RKPD ------------------------------------------------------
+
+
+@login_required
+@require_GET
+def verification_inbox(request):
+    user = request.user
+    access.require(user, "planning.verify_renja")
+    current = current_fiscal_year()
+    params = {"tahun": str(current.year) if current else "", "status": Renja.State.SUBMITTED, **request.GET.dict()}
+    form = forms.RenjaInboxForm(params)
+    form.is_valid()
+    fiscal_year = form.cleaned_data.get("tahun") or current
+    state = form.cleaned_data.get("status", Renja.State.SUBMITTED)
+    renjas = selectors.renjas_for(user, fiscal_year=fiscal_year)
+    if state:
+        renjas = renjas.filter(state=state)
+    counts = dict(
+        access.scope_renja(user, Renja.objects.filter(fiscal_year=fiscal_year))
+        .values_list("state")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    return render(
+        request,
+        "planning/inbox.html",
+        {
+            "form": form,
+            "fiscal_year": fiscal_year,
+            "state": state,
+            "state_label": dict(Renja.State.choices).get(state, ""),
+            "counts": [(value, label, counts.get(value, 0)) for value, label in Renja.State.choices],
+            "page": _page(request, renjas.order_by("updated_at", "opd__code")),
+        },
+    )
+
+
+@login_required
+@require_GET
+def rkpd_detail(request):
+    user = request.user
+    fiscal_year = _requested_year(request)
+    can_change = user.has_perm("planning.change_rkpd")
+    try:
+        rkpd = selectors.rkpd_for(user, fiscal_year)
+    except Http404:
+        if not can_change:
+            raise
+        rkpd = None
+    renja_counts = access.scope_renja(user, Renja.objects.filter(fiscal_year=fiscal_year)).aggregate(
+        total=Count("pk"), final=Count("pk", filter=Q(stage=Renja.Stage.FINAL))
+    )
+    context = {
+        "fiscal_year": fiscal_year,
+        "fiscal_years": forms.active_fiscal_years(),
+        "rkpd": rkpd,
+        "can_change": can_change,
+        "renja_counts": renja_counts,
+    }
+    if rkpd is not None:
+        coverage = list(selectors.rpjmd_target_coverage(rkpd))
+        proposals = selectors.rkpd_proposals(rkpd)
+        context.update(
+            by_opd=list(selectors.rkpd_totals_by_opd(rkpd)),
+            rollups=[
+                ("urusan", "Urusan", list(selectors.rkpd_totals_by(rkpd, "urusan"))),
+                ("bidang", "Bidang urusan", list(selectors.rkpd_totals_by(rkpd, "bidang"))),
+                ("program", "Program", list(selectors.rkpd_totals_by(rkpd, "program"))),
+            ],
+            coverage=coverage,
+            unserved=sum(1 for target in coverage if not target.line_count),
+            accepted=proposals["accepted"].order_by("kecamatan__name", "tracking_code"),
+            unfunded=proposals["unfunded"].order_by("kecamatan__name", "tracking_code"),
+        )
+        context["accepted_count"] = context["accepted"].count()
+        context["unfunded_count"] = context["unfunded"].count()
+        context["accepted"] = context["accepted"][:PAGE_SIZE]
+        context["unfunded"] = context["unfunded"][:PAGE_SIZE]
+    return render(request, "planning/rkpd.html", context)
+
+
+@login_required
+@require_POST
+def rkpd_action(request):
+    user = request.user
+    year = request.POST.get("tahun", "")
+    fiscal_year = get_object_or_404(FiscalYear, year=int(year) if year.isdigit() else 0)
+    form = forms.RkpdActionForm(request.POST)
+    back = f"{reverse('planning:rkpd')}?tahun={fiscal_year.year}"
+    if not form.is_valid():
+        messages.error(request, "Tindakan RKPD tidak dikenal.")
+        return redirect(back)
+    try:
+        if form.cleaned_data["action"] == "consolidate":
+            rkpd = services.consolidate_rkpd(actor=user, fiscal_year=fiscal_year)
+            messages.success(
+                request, f"RKPD {fiscal_year.year} dikonsolidasikan dari {rkpd.renjas.count()} Renja final."
+            )
+        else:
+            rkpd = selectors.rkpd_for(user, fiscal_year)
+            services.finalize_rkpd(actor=user, rkpd=rkpd, regulation=form.cleaned_data["regulation"])
+            messages.success(request, f"RKPD {fiscal_year.year} ditetapkan final.")
+    except TransitionNotAllowed as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(back)
+
+
+# --- Proposals (staff) ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def proposal_board(request):
+    user = request.user
+    proposals = selectors.proposals_for(user)
+    filterset = ProposalFilterSet(request.GET or None, queryset=proposals)
+    rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else proposals.none()
+    return render(
+        request,
+        "planning/proposal_board.html",
+        {
+            "filterset": filterset,
+            "page": _page(request, rows),
+            "can_submit": bool(access.proposal_sources_for(user)),
+            "can_moderate": user.has_perm("planning.moderate_proposal"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_create(request):
+    user = request.user
+    sources = access.proposal_sources_for(user)
+    if not sources:
+        raise PermissionDenied(services.NOT_ALLOWED)
+    current = current_fiscal_year()
+    form = forms.StaffProposalForm(
+        request.POST or None, sources=sources, initial={"fiscal_year": current.year if current else None}
+    )
+    status = 200
+    if request.method == "POST":
+        status = UNPROCESSABLE
+        if form.is_valid():
+            try:
+                proposal = services.submit_proposal(
+                    actor=user,
+                    source=form.cleaned_data["source"],
+                    fiscal_year=form.cleaned_data["fiscal_year"],
+                    **form.service_values(),
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, f"Usulan dicatat dengan kode pelacakan {proposal.tracking_code}.")
+                return redirect("planning:proposal-detail", pk=proposal.pk)
+    return render(request, "planning/proposal_form.html", {"form": form}, status=status)
+
+
+def _acceptable_lines(user, proposal):
+    """Renja lines of the proposal's year the user may point it at (the suggested OPD's, when named)."""
+    lines = access.scope_renja(
+        user, RenjaLine.objects.select_related("renja__opd", "sub_kegiatan"), renja_field="renja"
+    ).filter(renja__fiscal_year_id=proposal.fiscal_year_id)
+    if proposal.suggested_opd_id:
+        lines = lines.filter(renja__opd_id=proposal.suggested_opd_id)
+    return lines.order_by("renja__opd__code", "sub_kegiatan__code")
+
+
+def _proposal_forms(user, proposal, bound=None):
+    """The decision forms this user may use on the proposal now, keyed by action."""
+    moves = services.proposal_moves(proposal)
+    can_moderate = user.has_perm("planning.moderate_proposal")
+    can_decide = user.has_perm("planning.decide_proposal", proposal)
+    available = {}
+    if can_moderate and "moderate" in moves:
+        available["moderate"] = forms.ModerateForm(prefix="moderate")
+    if can_moderate and "advance_stage" in moves and proposal.stage != Proposal.Stage.KABUPATEN:
+        available["advance_stage"] = forms.AdvanceStageForm(prefix="advance_stage")
+    if can_decide and "accept" in moves:
+        available["accept"] = forms.AcceptForm(prefix="accept", lines=_acceptable_lines(user, proposal))
+        available["reject"] = forms.RejectForm(prefix="reject")
+        available["defer"] = forms.DeferForm(prefix="defer", initial={"to_year": proposal.fiscal_year.year + 1})
+    if bound is not None:
+        available[bound[0]] = bound[1]
+    return available
+
+
+def _render_proposal(request, proposal, *, bound=None, error_message="", status=200):
+    return render(
+        request,
+        "planning/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "history": proposal.history.select_related("actor"),
+            "decision_forms": _proposal_forms(request.user, proposal, bound),
+            "next_stage": dict(Proposal.Stage.choices).get(_next_stage(proposal)),
+            "error_message": error_message,
+        },
+        status=status,
+    )
+
+
+def _next_stage(proposal):
+    order = services.STAGE_ORDER
+    index = order.index(proposal.stage)
+    return order[index + 1] if index + 1 < len(order) else None
+
+
+@login_required
+@require_GET
+def proposal_detail(request, pk):
+    return _render_proposal(request, selectors.proposal_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def proposal_decide(request, pk):
+    user = request.user
+    proposal = selectors.proposal_for(user, pk)
+    action = request.POST.get("action", "")
+    builders = {
+        "moderate": lambda: forms.ModerateForm(request.POST, prefix="moderate"),
+        "advance_stage": lambda: forms.AdvanceStageForm(request.POST, prefix="advance_stage"),
+        "accept": lambda: forms.AcceptForm(request.POST, prefix="accept", lines=_acceptable_lines(user, proposal)),
+        "reject": lambda: forms.RejectForm(request.POST, prefix="reject"),
+        "defer": lambda: forms.DeferForm(request.POST, prefix="defer"),
+    }
+    if action not in builders:
+        raise Http404
+    form = builders[action]()
+    if not form.is_valid():
+        return _render_proposal(request, proposal, bound=(action, form), status=UNPROCESSABLE)
+    data = form.cleaned_data
+    try:
+        if action == "moderate":
+            services.moderate_proposal(
+                actor=user, proposal=proposal, approve=data["decision"] == "approve", note=data["note"]
+            )
+        elif action == "advance_stage":
+            services.advance_proposal_stage(actor=user, proposal=proposal, note=data["note"])
+        elif action == "accept":
+            services.accept_proposal(actor=user, proposal=proposal, renja_line=data["renja_line"], note=data["note"])
+        elif action == "reject":
+            services.reject_proposal(actor=user, proposal=proposal, reason=data["reason"])
+        else:
+            services.defer_proposal(actor=user, proposal=proposal, to_year=data["to_year"], note=data["note"])
+    except TransitionNotAllowed as error:
+        proposal.refresh_from_db()
+        return _render_proposal(request, proposal, error_message=str(error), status=CONFLICT)
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return _render_proposal(request, proposal, bound=(action, form), status=UNPROCESSABLE)
+    proposal.refresh_from_db()
+    messages.success(request, f"Usulan {proposal.tracking_code} kini berstatus: {proposal.get_status_display()}.")
+    return redirect("planning:proposal-detail", pk=proposal.pk)
+
+
+# --- Public: citizens' proposals and tracking ---------------------------------------------------
+
+
+def _rate_key(request):
+    return f"planning:public-proposal:{request.META.get('REMOTE_ADDR', '')}"
+
+
+def _over_rate_limit(request):
+    return cache.get(_rate_key(request), 0) >= PUBLIC_PROPOSALS_PER_HOUR
+
+
+def _count_submission(request):
+    key = _rate_key(request)
+    if not cache.add(key, 1, RATE_WINDOW_SECONDS):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, RATE_WINDOW_SECONDS)
+
+
+@require_GET
+def public_proposal_home(request):
+    form = forms.TrackingLookupForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        code = form.cleaned_data["kode"].strip().upper()
+        if TRACKING_CODE.match(code):
+            return redirect("planning:public-proposal-track", code=code)
+        form.add_error("kode", "Kode pelacakan terdiri dari huruf, angka dan tanda hubung, mis. U27-ABC234.")
+    return render(request, "public/usulan.html", {"form": form}, status=UNPROCESSABLE if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def public_proposal_create(request):
+    fiscal_year = current_fiscal_year()
+    if request.user.is_authenticated or fiscal_year is None:
+        return render(request, "public/usulan_form.html", {"form": None, "fiscal_year": fiscal_year})
+    if request.method == "POST" and _over_rate_limit(request):
+        response = render(
+            request, "public/usulan_terlalu_sering.html", {"limit": PUBLIC_PROPOSALS_PER_HOUR}, status=TOO_MANY_REQUESTS
+        )
+        response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+        return response
+    form = forms.PublicProposalForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_bot:
+            # Look exactly like a success, store nothing.
+            _count_submission(request)
+            request.session[SENT_CODE_KEY] = services.new_tracking_code(fiscal_year.year)
+            return redirect("planning:public-proposal-sent")
+        if form.is_valid():
+            try:
+                proposal = services.submit_proposal(
+                    actor=request.user,
+                    source=Proposal.Source.CITIZEN,
+                    fiscal_year=fiscal_year,
+                    **form.service_values(),
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                _count_submission(request)
+                request.session[SENT_CODE_KEY] = proposal.tracking_code
+                return redirect("planning:public-proposal-sent")
+    return render(
+        request,
+        "public/usulan_form.html",
+        {"form": form, "fiscal_year": fiscal_year},
+        status=UNPROCESSABLE if form.errors else 200,
+    )
+
+
+@require_GET
+def public_proposal_sent(request):
+    code = request.session.get(SENT_CODE_KEY)
+    if not code:
+        return redirect("planning:public-proposal-create")
+    return render(request, "public/usulan_terkirim.html", {"code": code})
+
+
+@require_GET
+def public_proposal_track(request, code):
+    proposal = selectors.public_proposal(code)
+    return render(request, "public/usulan_lacak.html", {"proposal": proposal, "history": proposal.history.all()})
+
+
+@require_GET
+def village_options(request):
+    """The desa/kelurahan select for the kecamatan just chosen (public and staff proposal forms)."""
+    kecamatan = request.GET.get("kecamatan", "")
+    return render(
+        request,
+        "planning/partials/village_field.html",
+        {"villages": forms.villages_of(kecamatan), "kecamatan_chosen": kecamatan.isdigit(), "field": None},
+    )
