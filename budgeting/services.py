@@ -13,9 +13,9 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 
-from masterdata import access, audit
+from masterdata import access, audit, importers
 from masterdata.errors import StaleObject, TransitionNotAllowed
-from masterdata.models import Account
+from masterdata.models import Account, StandardPriceItem
 
 from .models import ApbdVersion, Ceiling, Rka, RkaComment, RkaLine, RkaSubKegiatan, Transition
 
@@ -140,8 +140,33 @@ def _enforce_ceilings(rka, sub_kegiatan, new_amount, exclude_line_id=None):
 # --- Lines ------------------------------------------------------------------------------------
 
 
-def _clean_line(rka, values):
+class PriceRules:
+    """Which items may be charged to which accounts in a year, read once per import instead of per row."""
+
+    def __init__(self, fiscal_year_id, *, preload=False):
+        self.fiscal_year_id = fiscal_year_id
+        self.allowed = self.required = None
+        if preload:
+            links = StandardPriceItem.accounts.through.objects.filter(
+                standardpriceitem__fiscal_year_id=fiscal_year_id
+            ).values_list("standardpriceitem_id", "account_id")
+            self.allowed = set(links)
+            self.required = {account_id for _, account_id in self.allowed}
+
+    def allows(self, item, account):
+        if self.allowed is not None:
+            return (item.pk, account.pk) in self.allowed
+        return item.accounts.filter(pk=account.pk).exists()
+
+    def requires_item(self, account):
+        if self.required is not None:
+            return account.pk in self.required
+        return account.standard_prices.filter(fiscal_year_id=self.fiscal_year_id).exists()
+
+
+def _clean_line(rka, values, rules=None):
     """Field-level checks of a line, in Indonesian; every problem at once."""
+    rules = rules or PriceRules(rka.version.fiscal_year_id)
     errors = {}
     account, item, sub = values.get("account"), values.get("standard_price"), values.get("sub_kegiatan")
     version_id = rka.version.fiscal_year.reference_version_id
@@ -185,14 +210,11 @@ def _clean_line(rka, values):
     if item is not None:
         if item.fiscal_year_id != rka.version.fiscal_year_id or not item.is_active:
             errors["standard_price"] = "Standar harga harus dari katalog tahun anggaran ini."
-        elif isinstance(account, Account) and not item.accounts.filter(pk=account.pk).exists():
+        elif isinstance(account, Account) and not rules.allows(item, account):
             errors["standard_price"] = f"{item.name} tidak boleh dibebankan ke kode rekening {account.code}."
         elif isinstance(price, Decimal) and price > item.price:
             errors["unit_price"] = f"Harga satuan melebihi standar harga {rupiah(item.price)} ({item.code})."
-    elif (
-        isinstance(account, Account)
-        and account.standard_prices.filter(fiscal_year_id=rka.version.fiscal_year_id).exists()
-    ):
+    elif isinstance(account, Account) and rules.requires_item(account):
         errors["standard_price"] = f"Kode rekening {account.code} wajib memakai item standar harga."
     funding = values.get("funding_source")
     if funding is None:
@@ -291,6 +313,87 @@ def delete_rka_line(*, actor, line, expected_version=None):
         actor=actor, action="rka_line.delete", obj=current, opd=current.rka.opd, before=_line_snapshot(current)
     )
     current.delete()
+
+
+def _messages(error):
+    if hasattr(error, "message_dict"):
+        return [f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()]
+    return list(error.messages)
+
+
+@transaction.atomic
+def import_rka_lines(*, actor, rka, rows):
+    """Add many lines at once (Excel import, demo): all or nothing.
+
+    `rows` is a list of (line number, values). Every row is checked by the same rules as a single
+    save; the belanja rows are then checked together against every ceiling under its lock, and a
+    row that takes a ceiling over is named. One audit event records the lines created.
+    """
+    rka = _locked_rka(rka)
+    _require_editable(actor, rka)
+    rules = PriceRules(rka.version.fiscal_year_id, preload=True)
+    errors, prepared = [], []
+    for number, values in rows:
+        unknown = set(values) - set(LINE_FIELDS)
+        if unknown:
+            raise TypeError(f"unknown fields: {unknown}")
+        try:
+            _clean_line(rka, values, rules)
+        except ValidationError as error:
+            errors += [importers.RowError(number, message) for message in _messages(error)]
+            continue
+        prepared.append((number, values, line_amount(values)))
+    spending = [(number, values, amount) for number, values, amount in prepared if values["account"].code[0] == "5"]
+    if spending:
+        ceilings = applicable_ceilings(rka, lock=True)
+        narrower = list(
+            Ceiling.objects.filter(kua_ppas_id=rka.version.kua_ppas_id, opd_id=rka.opd_id)
+            .exclude(program__isnull=True, sub_kegiatan__isnull=True)
+            .select_related("opd", "program", "sub_kegiatan")
+            .order_by("program_id", "sub_kegiatan_id")
+            .select_for_update(of=("self",))
+        )
+        if not ceilings:
+            raise ValidationError(f"{rka.opd.name} belum memiliki plafon pada KUA-PPAS yang dikunci.")
+        for ceiling in ceilings + narrower:
+            status = CeilingStatus(ceiling, _used(rka, ceiling))
+            running = ZERO
+            for number, values, amount in spending:
+                node = values["sub_kegiatan"].sub_kegiatan
+                covered = (
+                    (ceiling.program_id is None and ceiling.sub_kegiatan_id is None)
+                    or ceiling.sub_kegiatan_id == node.pk
+                    or (ceiling.program_id is not None and ceiling.program_id == node.parent.parent_id)
+                )
+                if not covered:
+                    continue
+                running += amount
+                if running > status.remaining:
+                    errors.append(
+                        importers.RowError(
+                            number,
+                            f"melebihi {status.label}: sisa {rupiah(status.remaining)}, "
+                            f"baris sampai di sini berjumlah {rupiah(running)}",
+                        )
+                    )
+    if errors:
+        raise importers.InvalidFile(sorted(errors, key=lambda error: error.line))
+    lines = RkaLine.objects.bulk_create(
+        [RkaLine(rka=rka, amount=amount, updated_by=actor, **values) for _, values, amount in prepared],
+        batch_size=1000,
+    )
+    audit.record(
+        actor=actor,
+        action="rka_line.import",
+        obj=rka,
+        opd=rka.opd,
+        after={
+            "count": len(lines),
+            "total": sum((line.amount for line in lines), ZERO),
+            "lines": [[line.pk, line.account.code, line.amount] for line in lines],
+        },
+    )
+    return lines
 
 
 def rka_totals(rka, sub_kegiatan=None):
