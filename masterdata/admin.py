@@ -7,7 +7,7 @@ every save and delete goes through masterdata.services, so each lands in the aud
 import copy
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -72,10 +72,20 @@ class ReferenceVersionAdmin(AuditedAdmin):
 
 @admin.register(FiscalYear)
 class FiscalYearAdmin(AuditedAdmin):
-    list_display = ("year", "reference_version", "is_active")
-    list_filter = ("is_active", "reference_version")
+    list_display = ("year", "reference_version", "is_active", "is_current")
+    list_filter = ("is_active", "is_current", "reference_version")
     list_select_related = ("reference_version",)
     search_fields = ("year",)
+    readonly_fields = ("is_current",)  # moved only by the action below, so exactly one year is current
+    actions = ["make_current"]
+
+    @admin.action(description="Jadikan tahun anggaran berjalan")
+    def make_current(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Pilih tepat satu tahun anggaran.", level=messages.ERROR)
+            return
+        fiscal_year = services.set_current_fiscal_year(actor=request.user, fiscal_year=queryset.get())
+        self.message_user(request, f"Tahun anggaran berjalan sekarang {fiscal_year.year}.")
 
 
 class CodedNodeAdmin(AuditedAdmin):

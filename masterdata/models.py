@@ -34,12 +34,19 @@ class FiscalYear(models.Model):
         ReferenceVersion, on_delete=models.PROTECT, related_name="fiscal_years", verbose_name=_("versi data referensi")
     )
     is_active = models.BooleanField(_("aktif"), default=True)
+    # The year pages and the API open on when none is named (SIPD's "tahun anggaran berjalan").
+    is_current = models.BooleanField(_("tahun berjalan"), default=False)
 
     class Meta:
         verbose_name = _("tahun anggaran")
         verbose_name_plural = _("tahun anggaran")
         ordering = ["-year"]
-        constraints = [models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="fiscal_year_range")]
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="fiscal_year_range"),
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="one_current_fiscal_year"
+            ),
+        ]
 
     def __str__(self):
         return str(self.year)

@@ -7,7 +7,13 @@ from .models import Account, FiscalYear, Nomenclature, Opd, ReferenceVersion, St
 
 
 def current_fiscal_year():
-    return FiscalYear.objects.filter(is_active=True).select_related("reference_version").order_by("-year").first()
+    """The year marked current (tahun berjalan); failing that, the newest active one."""
+    return (
+        FiscalYear.objects.filter(is_active=True)
+        .select_related("reference_version")
+        .order_by("-is_current", "-year")
+        .first()
+    )
 
 
 def public_home_context():
@@ -73,17 +79,17 @@ def standard_prices(user):
 
 
 def _fiscal_year(year):
-    """The fiscal year `year`, or without one the newest active fiscal year (as a one-row queryset)."""
+    """The fiscal year `year`, or without one the current fiscal year (as a one-row queryset)."""
     if year is None:
-        return FiscalYear.objects.filter(is_active=True).order_by("-year")[:1]
+        return FiscalYear.objects.filter(is_active=True).order_by("-is_current", "-year")[:1]
     return FiscalYear.objects.filter(year=year)
 
 
 def in_reference_year(queryset, year=None):
-    """Rows of the reference version a fiscal year uses (default: the newest active fiscal year)."""
+    """Rows of the reference version a fiscal year uses (default: the current fiscal year)."""
     return queryset.filter(version=Subquery(_fiscal_year(year).values("reference_version")))
 
 
 def standard_prices_in_year(queryset, year=None):
-    """Items of one fiscal year's catalogue (default: the newest active fiscal year)."""
+    """Items of one fiscal year's catalogue (default: the current fiscal year)."""
     return queryset.filter(fiscal_year=Subquery(_fiscal_year(year).values("pk")))

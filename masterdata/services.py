@@ -5,7 +5,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from . import access, audit, importers
@@ -161,7 +163,12 @@ def load_reference_data(*, actor=None, data_dir=DATA_DIR):
             for year in SHIPPED_YEARS
             if FiscalYear.objects.get_or_create(year=year, defaults={"reference_version": version})[1]
         ]
-        if version_created or years_created or any(result.changed for result in results):
+        current_marked = None
+        if not FiscalYear.objects.filter(is_current=True).exists():
+            # A fresh installation opens on this calendar year's budget (or the newest shipped year before it).
+            current_marked = FiscalYear.objects.filter(year__lte=timezone.localdate().year).order_by("-year").first()
+            _mark_current(current_marked)
+        if version_created or years_created or current_marked or any(result.changed for result in results):
             audit.record(
                 actor=actor,
                 action="reference.load",
@@ -169,6 +176,7 @@ def load_reference_data(*, actor=None, data_dir=DATA_DIR):
                 after={
                     "version_created": version_created,
                     "fiscal_years_created": years_created,
+                    "current_fiscal_year": current_marked.year if current_marked else None,
                     **{result.kind: result.as_dict() for result in results},
                 },
             )
@@ -264,6 +272,31 @@ def _copy_version(model, source_version, target_version):
             ],
             batch_size=1000,
         )
+
+
+def _mark_current(fiscal_year):
+    FiscalYear.objects.filter(is_current=True).exclude(pk=fiscal_year.pk).update(is_current=False)
+    FiscalYear.objects.filter(pk=fiscal_year.pk).update(is_current=True, is_active=True)
+
+
+@transaction.atomic
+def set_current_fiscal_year(*, actor, fiscal_year):
+    """Make one year the one pages and the API open on; administrators only (and the demo, as system)."""
+    if actor is not None and not actor.has_perm("masterdata.change_fiscalyear"):
+        raise PermissionDenied("Hanya administrator yang dapat mengganti tahun anggaran berjalan.")
+    previous = FiscalYear.objects.filter(is_current=True).first()
+    if previous == fiscal_year:
+        return fiscal_year
+    _mark_current(fiscal_year)
+    audit.record(
+        actor=actor,
+        action="fiscal_year.set_current",
+        obj=fiscal_year,
+        before={"current": previous.year if previous else None},
+        after={"current": fiscal_year.year},
+    )
+    fiscal_year.refresh_from_db()
+    return fiscal_year
 
 
 USER_AUDIT_FIELDS = [

@@ -13,7 +13,7 @@ from rest_framework import exceptions
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from masterdata import api_base
+from masterdata import api_base, services
 from masterdata.models import (
     Account,
     AuditEvent,
@@ -94,7 +94,7 @@ def make_prices(fiscal_year, count, *, prefix="1.1.12.01", accounts=2, kind=Stan
 
 @pytest.fixture
 def newer_version(reference_data):
-    """A second reference version (a handful of rows) used by an active fiscal year newer than all others."""
+    """A second reference version (a handful of rows) used by a new fiscal year made the current one."""
     version = ReferenceVersion.objects.create(
         name="Kepmendagri uji", regulation_name="Kepmendagri uji", regulation_number="900-1/2099"
     )
@@ -102,7 +102,9 @@ def newer_version(reference_data):
     Nomenclature.objects.create(version=version, code="1.02", name="KESEHATAN BARU", level="bidang", parent=urusan)
     Account.objects.create(version=version, code="5", name="BELANJA DAERAH BARU", level="akun")
     FundingSource.objects.create(version=version, code="1", name="PENDAPATAN ASLI DAERAH BARU", level="akun")
-    FiscalYear.objects.create(year=2099, reference_version=version, is_active=True)
+    services.set_current_fiscal_year(
+        actor=None, fiscal_year=FiscalYear.objects.create(year=2099, reference_version=version, is_active=True)
+    )
     return version
 
 
@@ -333,7 +335,7 @@ def test_opd_kind_filter(client):
     assert rows == sorted(rows, key=lambda row: row["code"])
 
 
-def test_year_defaults_to_the_newest_active_fiscal_year(client, reference_data, newer_version):
+def test_year_defaults_to_the_current_fiscal_year(client, reference_data, newer_version):
     assert codes(client.get(url("nomenclature"))) == ["1", "1.02"]
     assert codes(client.get(url("accounts"))) == ["5"]
     assert codes(client.get(url("funding-sources"))) == ["1"]

@@ -3,7 +3,7 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
-from masterdata import demo, importers
+from masterdata import demo, importers, services
 from masterdata.models import FiscalYear, StandardPriceItem, User
 from masterdata.templatetags.rupiah import rupiah
 
@@ -23,6 +23,7 @@ class Command(BaseCommand):
             raise CommandError("--scale harus lebih dari 0.")
         rng = random.Random(seed)
         results = demo.seed_users()
+        services.set_current_fiscal_year(actor=None, fiscal_year=FiscalYear.objects.get(year=year))
         try:
             prices = demo.seed_standard_prices(year=year, rng=rng, scale=scale)
         except importers.InvalidFile as exc:
@@ -35,7 +36,7 @@ class Command(BaseCommand):
 
         planning = seed_planning(year=year, rng=random.Random(seed), scale=scale)
 
-        self.stdout.write(self.style.SUCCESS(f"Data demo tahun {year} siap."))
+        self.stdout.write(self.style.SUCCESS(f"Data demo tahun {year} siap (tahun anggaran berjalan: {year})."))
         self.stdout.write("")
         self.stdout.write("Akun demo (kata sandi sama untuk semua; ubah lewat variabel DEMO_PASSWORD):")
         for user, created in results:
