@@ -2,11 +2,11 @@
 
 import sys
 
-from benchmarks import reference_pages
+from benchmarks import budget_lines, reference_pages
 
 
 def main():
-    results = [module.run() for module in (reference_pages,)]
+    results = [module.run() for module in (reference_pages, budget_lines)]
     sys.exit(0 if all(results) else 1)
 
 

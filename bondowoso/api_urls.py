@@ -19,6 +19,7 @@ v1_patterns = [
     path("auth/token/", masterdata_api.TokenView.as_view(), name="api-token"),
     path("", include(router.urls)),
     path("", include("planning.api_urls")),
+    path("", include("budgeting.api_urls")),
 ]
 
 urlpatterns = [

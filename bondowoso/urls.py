@@ -11,6 +11,7 @@ urlpatterns = [
     path("bahasa/", set_language, name="set_language"),
     path("audit/", include("masterdata.audit_urls")),
     path("", include("planning.urls")),  # /perencanaan/… for staff, /usulan/… for citizens
+    path("anggaran/", include("budgeting.urls")),
     path("api/", include("bondowoso.api_urls")),
     path("admin/", admin.site.urls),
 ]

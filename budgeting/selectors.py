@@ -11,11 +11,27 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Case, CharField, DecimalField, ExpressionWrapper, F, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Substr
 
 from masterdata import access
-from masterdata.models import MONEY, Account, Nomenclature, Opd
+from masterdata.models import MONEY, Account, Nomenclature, Opd, StandardPriceItem
+from planning.models import RenjaLine
 
 from .models import (
     ApbdTotal,
@@ -26,10 +42,12 @@ from .models import (
     KuaAccountLine,
     KuaPpas,
     Rka,
+    RkaComment,
     RkaLine,
     RkaSubKegiatan,
+    Transition,
 )
-from .services import rupiah
+from .services import CeilingStatus, rupiah
 
 ZERO = Decimal("0")
 
@@ -246,6 +264,7 @@ def _names(version, codes):
     }
     names[Dimension.OPD] = dict(Opd.objects.filter(code__in=codes[Dimension.OPD]).values_list("code", "name"))
     units = set().union(*(codes[d] for d in (Dimension.URUSAN, Dimension.BIDANG, Dimension.PROGRAM)))
+    names |= {dimension: {} for dimension in (Dimension.URUSAN, Dimension.BIDANG, Dimension.PROGRAM)}  # no belanja yet
     if units:
         wanted = units | {"X.XX" + code[4:] for code in units if len(code) > 4}
         found = dict(Nomenclature.objects.filter(version_id=reference, code__in=wanted).values_list("code", "name"))
@@ -584,3 +603,471 @@ def diff_rollups(old, new, changed_only=False):
                 rows.append(row)
         result[dimension] = rows
     return result
+
+
+# --- Pages: RKA editor, verification inbox, ceiling table, DPA list ----------------------------
+
+MONEY_FIELD = DecimalField(**MONEY)
+PICKER_WORDS = 6  # a search uses at most this many words
+
+
+def _money_subquery(queryset, expression="amount"):
+    """The sum of a correlated queryset (already filtered on OuterRef), zero when it has no rows."""
+    summed = queryset.order_by().values(group=Value(1)).annotate(t=Sum(expression)).values("t")
+    return Coalesce(Subquery(summed, output_field=MONEY_FIELD), Value(ZERO, output_field=MONEY_FIELD))
+
+
+def _count_subquery(queryset):
+    counted = queryset.order_by().values(group=Value(1)).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _words(query):
+    return query.split()[:PICKER_WORDS]
+
+
+def rka_for(user, pk):
+    """One RKA the user may read; 404 for missing and not-yours alike."""
+    queryset = Rka.objects.select_related("opd", "version__fiscal_year__reference_version", "version__kua_ppas")
+    return access.get_visible_or_404(access.scope_rka(user, queryset), pk=pk)
+
+
+def rkas_with_totals(user, version):
+    """The version's RKAs the user may read with their figures (see visible_rkas), comment count and remaining
+    OPD ceiling: one query whatever the number of RKAs and lines."""
+    return (
+        visible_rkas(user)
+        .filter(version=version)
+        .annotate(
+            comment_count=_count_subquery(RkaComment.objects.filter(rka_id=OuterRef("pk"))),
+            remaining=ExpressionWrapper(F("ceiling") - F("belanja"), output_field=MONEY_FIELD),
+        )
+        .order_by("opd__code")
+    )
+
+
+def rka_state_counts(user, version):
+    """{state: number of RKAs} of the version among those the user may read."""
+    return dict(rkas_for(user, version).values_list("state").annotate(n=Count("pk")).order_by())
+
+
+def rka_sub_kegiatan_rows(rka):
+    """The sub-kegiatan of an RKA with their belanja, line count and own ceiling (if one is set)."""
+    ceiling = Ceiling.objects.filter(
+        kua_ppas_id=rka.version.kua_ppas_id, opd_id=rka.opd_id, sub_kegiatan_id=OuterRef("sub_kegiatan_id")
+    ).values("amount")[:1]
+    lines = RkaLine.objects.filter(sub_kegiatan_id=OuterRef("pk"))
+    return (
+        RkaSubKegiatan.objects.filter(rka=rka)
+        .select_related("sub_kegiatan__parent__parent")
+        .annotate(
+            total=_money_subquery(lines),
+            line_count=_count_subquery(lines),
+            ceiling=Subquery(ceiling, output_field=MONEY_FIELD),
+        )
+        .order_by("sub_kegiatan__code")
+    )
+
+
+def rka_section_totals(rka):
+    """Pendapatan and pembiayaan lines of an RKA (they sit outside the sub-kegiatan): {akun: (count, total)}."""
+    rows = (
+        RkaLine.objects.filter(rka=rka, sub_kegiatan__isnull=True)
+        .annotate(akun=Substr("account__code", 1, 1))
+        .values("akun")
+        .annotate(n=Count("pk"), total=money_sum())
+        .order_by()
+    )
+    return {row["akun"]: (row["n"], row["total"].quantize(CENT)) for row in rows}
+
+
+def rka_lines(rka, *, sub_kegiatan=None, akun="5", query=""):
+    """The lines of one sub-kegiatan (or the pendapatan / pembiayaan lines of the RKA), as the editor shows
+    them: account order, then work package; every word of `query` must match somewhere in the line."""
+    lines = RkaLine.objects.filter(rka=rka)
+    if sub_kegiatan is not None:
+        lines = lines.filter(sub_kegiatan=sub_kegiatan)
+    else:
+        lines = lines.filter(sub_kegiatan__isnull=True, account__code__startswith=akun)
+    for word in _words(query):
+        lines = lines.filter(
+            Q(account__code__icontains=word)
+            | Q(account__name__icontains=word)
+            | Q(standard_price__name__icontains=word)
+            | Q(work_package__icontains=word)
+            | Q(description__icontains=word)
+            | Q(specification__icontains=word)
+        )
+    comments = RkaComment.objects.select_related("author").order_by("created_at", "pk")
+    return (
+        lines.select_related("account", "standard_price", "funding_source")
+        .prefetch_related(Prefetch("comments", queryset=comments))
+        .order_by("account__code", "work_package", "pk")
+    )
+
+
+def rka_general_comments(rka):
+    return RkaComment.objects.filter(rka=rka, line__isnull=True).select_related("author").order_by("created_at", "pk")
+
+
+def line_account_options(rka, *, akun, query, limit):
+    """Sub rincian objek accounts of the year under `akun` matching every word (code or name); one more than
+    `limit` so the caller can tell there are more."""
+    accounts = Account.objects.filter(
+        version_id=rka.version.fiscal_year.reference_version_id,
+        level=Account.Level.SUB_RINCIAN_OBJEK,
+        is_active=True,
+        code__startswith=akun,
+    )
+    for word in _words(query):
+        accounts = accounts.filter(Q(code__icontains=word) | Q(name__icontains=word))
+    return list(accounts.order_by("code")[: limit + 1])
+
+
+def standard_price_options(fiscal_year, account, *, query, limit):
+    """Active catalogue items of the year that may be charged to `account`, matching every word."""
+    items = StandardPriceItem.objects.filter(fiscal_year=fiscal_year, is_active=True, accounts=account)
+    for word in _words(query):
+        items = items.filter(Q(code__icontains=word) | Q(name__icontains=word) | Q(specification__icontains=word))
+    return list(items.order_by("name", "price", "code")[: limit + 1])
+
+
+def account_uses_standard_prices(fiscal_year, account):
+    return StandardPriceItem.objects.filter(fiscal_year=fiscal_year, accounts=account).exists()
+
+
+def kua_account_options(kua, *, levels_by_akun, query, limit):
+    """Accounts a KUA-PPAS line may use (pendapatan to objek, belanja by kelompok and jenis, pembiayaan)."""
+    allowed = Q()
+    for akun, levels in levels_by_akun.items():
+        allowed |= Q(code__startswith=akun, level__in=levels)
+    accounts = Account.objects.filter(allowed, version_id=kua.fiscal_year.reference_version_id, is_active=True)
+    for word in _words(query):
+        accounts = accounts.filter(Q(code__icontains=word) | Q(name__icontains=word))
+    return list(accounts.order_by("code")[: limit + 1])
+
+
+def opd_ceiling_rows(user, kua, *, query=""):
+    """The OPD ceilings of a version with the RKPD's pagu indikatif (and the ceiling's difference from it) and
+    the number and sum of the program and sub-kegiatan ceilings inside each: one query."""
+    narrower = Ceiling.objects.filter(kua_ppas_id=kua.pk, opd_id=OuterRef("opd_id")).exclude(
+        program__isnull=True, sub_kegiatan__isnull=True
+    )
+    pagu = RenjaLine.objects.filter(renja__rkpds=kua.rkpd_id, renja__opd_id=OuterRef("opd_id"))
+    rows = ceilings_for(user, kua).filter(program__isnull=True, sub_kegiatan__isnull=True)
+    for word in _words(query):
+        rows = rows.filter(Q(opd__name__icontains=word) | Q(opd__code__icontains=word))
+    return rows.annotate(
+        narrower_count=_count_subquery(narrower),
+        narrower_total=_money_subquery(narrower),
+        pagu_indikatif=_money_subquery(pagu, "pagu_indikatif"),
+    ).annotate(difference=ExpressionWrapper(F("amount") - F("pagu_indikatif"), output_field=MONEY_FIELD))
+
+
+def ceiling_summary(kua):
+    """The sum of the OPD ceilings and how many OPDs have one."""
+    opd_level = Ceiling.objects.filter(kua_ppas=kua, program__isnull=True, sub_kegiatan__isnull=True)
+    summary = opd_level.aggregate(total=money_sum(), count=Count("pk"))
+    summary["total"] = summary["total"].quantize(CENT)
+    return summary
+
+
+def opds_without_ceiling(kua):
+    with_ceiling = Ceiling.objects.filter(kua_ppas=kua, program__isnull=True, sub_kegiatan__isnull=True)
+    return Opd.objects.filter(is_active=True).exclude(pk__in=with_ceiling.values("opd_id")).order_by("code")
+
+
+def narrower_ceilings(user, kua, opd):
+    """The program and sub-kegiatan ceilings of one OPD."""
+    return ceilings_for(user, kua).filter(opd=opd).exclude(program__isnull=True, sub_kegiatan__isnull=True)
+
+
+def ceiling_targets(kua, opd):
+    """The sub-kegiatan of the OPD's final Renja in the version's RKPD and their programs: what a narrower
+    ceiling can be set on."""
+    in_renja = RenjaLine.objects.filter(renja__rkpds=kua.rkpd_id, renja__opd=opd).values("sub_kegiatan_id")
+    subs = Nomenclature.objects.filter(pk__in=in_renja).order_by("code")
+    programs = Nomenclature.objects.filter(pk__in=subs.values("parent__parent_id")).order_by("code")
+    return programs, subs
+
+
+def apbd_versions_with_counts(user, fiscal_year):
+    """The year's versions the user may read, each with its number of RKAs and of approved RKAs."""
+    return apbd_versions_for(user, fiscal_year).annotate(
+        rka_count=Count("rkas"), approved_count=Count("rkas", filter=Q(rkas__state=Rka.State.APPROVED))
+    )
+
+
+# --- API: lists with their figures, every ceiling of an RKA, the ringkasan in one scan ------------------
+
+
+def visible_kua_ppas(user):
+    """Every KUA-PPAS version the user may read, each with the sum of its OPD ceilings."""
+    opd_level = Ceiling.objects.filter(kua_ppas_id=OuterRef("pk"), program__isnull=True, sub_kegiatan__isnull=True)
+    return (
+        access.scope_kua_ppas(user, KuaPpas.objects.select_related("fiscal_year"))
+        .annotate(ceiling_total=_money_subquery(opd_level))
+        .order_by("-fiscal_year__year", "-number")
+    )
+
+
+def visible_ceilings(user):
+    """Every ceiling the user may read: the OPD's own first, then its programs and sub-kegiatan."""
+    return access.scope_ceilings(
+        user, Ceiling.objects.select_related("kua_ppas__fiscal_year", "opd", "program", "sub_kegiatan")
+    ).order_by(
+        "-kua_ppas__fiscal_year__year",
+        "-kua_ppas__number",
+        "opd__code",
+        F("program__code").asc(nulls_first=True),
+        F("sub_kegiatan__code").asc(nulls_first=True),
+    )
+
+
+def visible_apbd_versions(user):
+    return access.scope_apbd_versions(user, ApbdVersion.objects.select_related("fiscal_year")).order_by(
+        "-fiscal_year__year", "-number"
+    )
+
+
+def visible_rkas(user):
+    """Every RKA the user may read with its pendapatan, belanja, pembiayaan, line count and OPD ceiling: one
+    query whatever the number of RKAs and lines."""
+    lines = RkaLine.objects.filter(rka_id=OuterRef("pk"))
+    ceiling = Ceiling.objects.filter(
+        kua_ppas_id=OuterRef("version__kua_ppas_id"),
+        opd_id=OuterRef("opd_id"),
+        program__isnull=True,
+        sub_kegiatan__isnull=True,
+    ).values("amount")[:1]
+    return (
+        access.scope_rka(user, Rka.objects.select_related("opd", "version__fiscal_year"))
+        .annotate(
+            pendapatan=_money_subquery(lines.filter(account__code__startswith="4")),
+            belanja=_money_subquery(lines.filter(account__code__startswith="5")),
+            pembiayaan=_money_subquery(lines.filter(account__code__startswith="6")),
+            line_count=_count_subquery(lines),
+            ceiling=Subquery(ceiling, output_field=MONEY_FIELD),
+        )
+        .annotate(remaining=ExpressionWrapper(F("ceiling") - F("belanja"), output_field=MONEY_FIELD))
+        .order_by("-version__fiscal_year__year", "-version__number", "opd__code")
+    )
+
+
+LINE_RELATED = (
+    "rka__opd",
+    "rka__version__fiscal_year",
+    "sub_kegiatan__sub_kegiatan",
+    "account",
+    "standard_price",
+    "funding_source",
+)
+
+
+def visible_rka_lines(user):
+    return access.scope_rka(user, RkaLine.objects.select_related(*LINE_RELATED), rka_field="rka")
+
+
+def rka_line_rows(rka):
+    """The lines of an RKA in the order of its printed form: sub-kegiatan, account, work package."""
+    return (
+        RkaLine.objects.filter(rka=rka)
+        .select_related(*LINE_RELATED)
+        .order_by(F("sub_kegiatan__sub_kegiatan__code").asc(nulls_last=True), "account__code", "work_package", "pk")
+    )
+
+
+def rka_comments(rka):
+    return RkaComment.objects.filter(rka=rka).select_related("author", "line__account").order_by("created_at", "pk")
+
+
+CEILING_PATHS = (("program", "sub_kegiatan__sub_kegiatan__parent__parent_id"), ("sub", "sub_kegiatan__sub_kegiatan_id"))
+
+
+def rka_ceilings(rka):
+    """Every ceiling of the RKA's OPD in its version's KUA-PPAS (the OPD's, then programs, then sub-kegiatan)
+    with what the RKA's belanja uses of each; at most four queries however many ceilings there are."""
+    ceilings = list(
+        Ceiling.objects.filter(kua_ppas_id=rka.version.kua_ppas_id, opd_id=rka.opd_id).select_related(
+            "opd", "program", "sub_kegiatan"
+        )
+    )
+    belanja = RkaLine.objects.filter(rka=rka, account__code__startswith="5")
+    used = {}
+    if ceilings:
+        used[None] = total_of(belanja)
+    for level, path in CEILING_PATHS:
+        if any(_ceiling_level(ceiling) == level for ceiling in ceilings):
+            for row in _sum_by(belanja.annotate(node=F(path)), "node"):
+                used[(level, row["node"])] = row["amount"]
+    statuses = [CeilingStatus(ceiling, used.get(_ceiling_key(ceiling), ZERO)) for ceiling in ceilings]
+    order = {None: 0, "program": 1, "sub": 2}
+    return sorted(statuses, key=lambda status: (order[_ceiling_level(status.ceiling)], _ceiling_code(status.ceiling)))
+
+
+def _ceiling_level(ceiling):
+    if ceiling.program_id:
+        return "program"
+    return "sub" if ceiling.sub_kegiatan_id else None
+
+
+def _ceiling_key(ceiling):
+    level = _ceiling_level(ceiling)
+    return None if level is None else (level, ceiling.program_id or ceiling.sub_kegiatan_id)
+
+
+def _ceiling_code(ceiling):
+    target = ceiling.program or ceiling.sub_kegiatan
+    return target.code if target else ""
+
+
+@dataclass(frozen=True)
+class Ringkasan:
+    """Every rollup of a version: accounts (akun to objek), groups per OPD/urusan/bidang/program, the balance."""
+
+    stored: bool
+    balance: Balance
+    accounts: list
+    groups: dict
+
+
+def ringkasan(version):
+    """The stored totals once published (what the public saw), else one scan of the lines for every rollup."""
+    if version.state == ApbdVersion.State.PUBLISHED and ApbdTotal.objects.filter(version=version).exists():
+        groups = {dimension: stored_group_totals(version, dimension) for dimension in GROUP_DIMENSIONS}
+        return Ringkasan(True, stored_balance(version), stored_rows(version, Dimension.ACCOUNT), groups)
+    sums, names = _rollups(version, Dimension.values)
+    accounts = sums[Dimension.ACCOUNT]
+    totals = Balance(*(accounts.get(code, {}).get(level, ZERO) for code, level in BALANCE_CODES))
+    groups = {dimension: _groups(sums[dimension], names[dimension]) for dimension in GROUP_DIMENSIONS}
+    return Ringkasan(False, totals, _account_rows(accounts, names[Dimension.ACCOUNT]), groups)
+
+
+def visible_diff(user, old, new):
+    """The line diff of two versions, restricted to the RKAs the user may read (OPD staff: their own)."""
+    diff = diff_lines(old, new)
+    return LineDiff(
+        *(access.scope_rka(user, lines, rka_field="rka") for lines in (diff.added, diff.removed, diff.changed))
+    )
+
+
+def visible_dpas(user):
+    """Every DPA the user may read, with its belanja pagu and what its anggaran kas plans for belanja."""
+    return (
+        access.scope_dpa(user, Dpa.objects.select_related("opd", "version__fiscal_year"))
+        .annotate(
+            pagu=_money_subquery(RkaLine.objects.filter(rka_id=OuterRef("rka_id"), account__code__startswith="5")),
+            planned=_money_subquery(CashPlan.objects.filter(dpa_id=OuterRef("pk"), account_group="5")),
+        )
+        .order_by("-version__fiscal_year__year", "-version__number", "opd__code")
+    )
+
+
+def cash_plan_rows(dpa):
+    """The anggaran kas per sub-kegiatan (belanja) and per revenue or financing group: its pagu, the twelve
+    months, their sum and the difference; three queries plus the status's."""
+    months = {}
+    for group, sub_id, month, amount in CashPlan.objects.filter(dpa=dpa).values_list(
+        "account_group", "sub_kegiatan_id", "month", "amount"
+    ):
+        months.setdefault((group, sub_id), [ZERO] * 12)[month - 1] = amount
+    subs = {sub.pk: sub for sub in RkaSubKegiatan.objects.filter(rka_id=dpa.rka_id).select_related("sub_kegiatan")}
+    rows = [
+        {
+            **row,
+            "sub_kegiatan": subs.get(row["sub_kegiatan_id"]),
+            "months": months.get((row["account_group"], row["sub_kegiatan_id"]), [ZERO] * 12),
+        }
+        for row in cash_plan_status(dpa)
+    ]
+    return sorted(rows, key=lambda row: (row["account_group"], _sub_code(row["sub_kegiatan"])))
+
+
+def _sub_code(sub):
+    return sub.sub_kegiatan.code if sub else ""
+
+
+def transitions_of(document):
+    """The visible history of a budget document's moves."""
+    return (
+        Transition.objects.filter(document_type=document._meta.model_name, document_id=document.pk)
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+
+
+def own_rkas(user, fiscal_year):
+    """The RKAs of the user's own OPD in the year's versions (none for readers of every OPD)."""
+    if not access.is_own_opd(user, user.opd):
+        return Rka.objects.none()
+    return (
+        access.scope_rka(user, Rka.objects.filter(version__fiscal_year=fiscal_year, opd=user.opd))
+        .select_related("version", "opd")
+        .order_by("-version__number")
+    )
+
+
+def renja_lines_for_rka(rka):
+    """Lines of the OPD's final Renja of the year whose sub-kegiatan is not in the RKA yet."""
+    present = RkaSubKegiatan.objects.filter(rka=rka).values("sub_kegiatan_id")
+    return (
+        RenjaLine.objects.filter(
+            renja__opd_id=rka.opd_id, renja__fiscal_year_id=rka.version.fiscal_year_id, renja__stage="final"
+        )
+        .exclude(sub_kegiatan_id__in=present)
+        .select_related("sub_kegiatan")
+        .order_by("sub_kegiatan__code")
+    )
+
+
+@dataclass(frozen=True)
+class RkaSubtotals:
+    """What an RKA's printed form shows above its lines, keyed by ids (None for lines outside a sub-kegiatan)."""
+
+    sub_kegiatan: dict  # sub_kegiatan_id -> amount
+    accounts: dict  # (sub_kegiatan_id, account_id) -> amount
+    packages: dict  # (sub_kegiatan_id, account_id, work_package) -> amount
+    groups: dict  # "4", "5", "6.1", "6.2" -> amount
+
+
+def rka_subtotals(rka):
+    """Per sub-kegiatan, per account within it, per work package within that, and per budget group: four
+    GROUP BY queries whatever the number of lines."""
+    lines = RkaLine.objects.filter(rka=rka)
+    groups = lines.annotate(
+        group=Case(
+            When(account__code__startswith="6", then=Substr("account__code", 1, 3)),
+            default=Substr("account__code", 1, 1),
+            output_field=CharField(),
+        )
+    )
+    return RkaSubtotals(
+        {row["sub_kegiatan_id"]: row["amount"] for row in _sum_by(lines, "sub_kegiatan_id")},
+        {
+            (row["sub_kegiatan_id"], row["account_id"]): row["amount"]
+            for row in _sum_by(lines, "sub_kegiatan_id", "account_id")
+        },
+        {
+            (row["sub_kegiatan_id"], row["account_id"], row["work_package"]): row["amount"]
+            for row in _sum_by(lines.exclude(work_package=""), "sub_kegiatan_id", "account_id", "work_package")
+        },
+        {row["group"]: row["amount"] for row in _sum_by(groups, "group")},
+    )
+
+
+def cash_plan_month_totals(dpa):
+    """{(account_group, month): amount} of a DPA's anggaran kas."""
+    rows = _sum_by(CashPlan.objects.filter(dpa=dpa), "account_group", "month")
+    return {(row["account_group"], row["month"]): row["amount"] for row in rows}
+
+
+def unused_locked_kuas(fiscal_year):
+    """Locked KUA-PPAS versions of the year that no APBD version was opened from yet."""
+    return KuaPpas.objects.filter(
+        fiscal_year=fiscal_year, state=KuaPpas.State.LOCKED, apbd_versions__isnull=True
+    ).order_by("number")
+
+
+def version_lacks_dpa(version):
+    """Whether some RKA of the version has no DPA yet."""
+    return Rka.objects.filter(version=version, dpa__isnull=True).exists()

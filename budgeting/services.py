@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 
 from masterdata import access, audit, importers
@@ -23,6 +23,9 @@ NOT_ALLOWED = "Anda tidak berwenang melakukan tindakan ini."
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 PPKD_OPD_CODE = "5.02.0.00.0.00.01.00"  # BPKAD acts as PPKD: only it budgets pembiayaan (akun 6)
+
+# What a saved line is read with: everything validation, the ceiling check and the audit repr touch.
+SAVED_LINE_RELATED = ("rka", "account", "standard_price", "funding_source", "sub_kegiatan__sub_kegiatan__parent")
 
 LINE_FIELDS = [
     "sub_kegiatan",
@@ -265,7 +268,7 @@ def add_rka_line(*, actor, rka, **values):
 @transaction.atomic
 def update_rka_line(*, actor, line, expected_version, **changes):
     """Change a line; a save based on an older version is refused with the current values."""
-    current = RkaLine.objects.select_related("account").get(pk=line.pk)
+    current = RkaLine.objects.select_related(*SAVED_LINE_RELATED).get(pk=line.pk)
     rka = _locked_rka(current.rka)
     _require_editable(actor, rka)
     if set(changes) - set(LINE_FIELDS):
@@ -293,7 +296,8 @@ def update_rka_line(*, actor, line, expected_version, **changes):
             current=_line_snapshot(current),
         )
     before = _line_snapshot(current)
-    current.refresh_from_db()
+    # Read back with its relations: the caller shows it with its sub-kegiatan's totals and ceilings next.
+    current = RkaLine.objects.select_related(*SAVED_LINE_RELATED).get(pk=current.pk)
     audit.record(
         actor=actor, action="rka_line.update", obj=current, opd=rka.opd, before=before, after=_line_snapshot(current)
     )
@@ -397,16 +401,15 @@ def import_rka_lines(*, actor, rka, rows):
 
 
 def rka_totals(rka, sub_kegiatan=None):
-    """Totals after a save, summed in the database: per akun, and for one sub-kegiatan when given."""
-    lines = RkaLine.objects.filter(rka=rka)
-    totals = {
-        "pendapatan": lines.filter(account__code__startswith="4").aggregate(t=Coalesce(Sum("amount"), ZERO))["t"],
-        "belanja": lines.filter(account__code__startswith="5").aggregate(t=Coalesce(Sum("amount"), ZERO))["t"],
-        "pembiayaan": lines.filter(account__code__startswith="6").aggregate(t=Coalesce(Sum("amount"), ZERO))["t"],
+    """Totals after a save, summed in the database in one pass: per akun, and for one sub-kegiatan when given."""
+    sums = {
+        "pendapatan": Sum("amount", filter=Q(account__code__startswith="4")),
+        "belanja": Sum("amount", filter=Q(account__code__startswith="5")),
+        "pembiayaan": Sum("amount", filter=Q(account__code__startswith="6")),
     }
     if sub_kegiatan is not None:
-        totals["sub_kegiatan"] = lines.filter(sub_kegiatan=sub_kegiatan).aggregate(t=Coalesce(Sum("amount"), ZERO))["t"]
-    return totals
+        sums["sub_kegiatan"] = Sum("amount", filter=Q(sub_kegiatan=sub_kegiatan))
+    return RkaLine.objects.filter(rka=rka).aggregate(**{key: Coalesce(total, ZERO) for key, total in sums.items()})
 
 
 # --- RKA lifecycle ----------------------------------------------------------------------------

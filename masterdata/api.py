@@ -59,31 +59,32 @@ def _reference_docs(noun, *, versioned=True):
     )
 
 
+class CodedReferenceViewSet(ReferenceViewSet):
+    # One versioned coded tree; subclasses name its `model`.
+
+    def get_queryset(self):
+        return selectors.coded_reference(self.request.user, self.model)
+
+
 @_reference_docs("Nomenklatur program (urusan sampai sub-kegiatan)")
-class NomenclatureViewSet(ReferenceViewSet):
+class NomenclatureViewSet(CodedReferenceViewSet):
+    model = Nomenclature
     serializer_class = serializers.NomenclatureSerializer
     filterset_class = filters.NomenclatureFilterSet
 
-    def get_queryset(self):
-        return selectors.coded_reference(self.request.user, Nomenclature)
-
 
 @_reference_docs("Kode rekening")
-class AccountViewSet(ReferenceViewSet):
+class AccountViewSet(CodedReferenceViewSet):
+    model = Account
     serializer_class = serializers.AccountSerializer
     filterset_class = filters.AccountFilterSet
 
-    def get_queryset(self):
-        return selectors.coded_reference(self.request.user, Account)
-
 
 @_reference_docs("Sumber dana")
-class FundingSourceViewSet(ReferenceViewSet):
+class FundingSourceViewSet(CodedReferenceViewSet):
+    model = FundingSource
     serializer_class = serializers.FundingSourceSerializer
     filterset_class = filters.FundingSourceFilterSet
-
-    def get_queryset(self):
-        return selectors.coded_reference(self.request.user, FundingSource)
 
 
 @_reference_docs("Perangkat daerah (OPD)", versioned=False)

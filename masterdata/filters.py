@@ -94,28 +94,32 @@ class FiscalYearFilterSet(ReferenceFilterSet):
         return selectors.in_reference_year(queryset, year)
 
 
-class NomenclatureFilterSet(FiscalYearFilterSet):
+class CodedReferenceFilterSet(FiscalYearFilterSet):
+    """Nomenclature, accounts and funding sources; subclasses declare `level` with their own levels."""
+
+    class Meta(ReferenceFilterSet.Meta):
+        fields = ["code_prefix", "level", "q", "year", "active"]
+
+
+class NomenclatureFilterSet(CodedReferenceFilterSet):
     level = filters.ChoiceFilter(choices=Nomenclature.Level.choices, label=_("Tingkat nomenklatur."))
 
-    class Meta(ReferenceFilterSet.Meta):
+    class Meta(CodedReferenceFilterSet.Meta):
         model = Nomenclature
-        fields = ["code_prefix", "level", "q", "year", "active"]
 
 
-class AccountFilterSet(FiscalYearFilterSet):
+class AccountFilterSet(CodedReferenceFilterSet):
     level = filters.ChoiceFilter(choices=Account.Level.choices, label=_("Tingkat kode rekening."))
 
-    class Meta(ReferenceFilterSet.Meta):
+    class Meta(CodedReferenceFilterSet.Meta):
         model = Account
-        fields = ["code_prefix", "level", "q", "year", "active"]
 
 
-class FundingSourceFilterSet(FiscalYearFilterSet):
+class FundingSourceFilterSet(CodedReferenceFilterSet):
     level = filters.ChoiceFilter(choices=Account.Level.choices, label=_("Tingkat sumber dana."))
 
-    class Meta(ReferenceFilterSet.Meta):
+    class Meta(CodedReferenceFilterSet.Meta):
         model = FundingSource
-        fields = ["code_prefix", "level", "q", "year", "active"]
 
 
 class OpdFilterSet(ReferenceFilterSet):

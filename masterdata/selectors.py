@@ -16,6 +16,11 @@ def current_fiscal_year():
     )
 
 
+def find_fiscal_year(year):
+    """The fiscal year `year` with its reference version, or None when it is not registered."""
+    return FiscalYear.objects.filter(year=year).select_related("reference_version").first()
+
+
 def public_home_context():
     return {
         "opd_count": Opd.objects.filter(is_active=True).count(),

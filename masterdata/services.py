@@ -49,6 +49,26 @@ class SyncResult:
         return {"per_level": self.per_level, "created": self.created, "updated": self.updated}
 
 
+def _apply(instance, values):
+    """Set the values on the instance; True when any of them differed."""
+    if all(getattr(instance, key) == value for key, value in values.items()):
+        return False
+    for key, value in values.items():
+        setattr(instance, key, value)
+    return True
+
+
+def _create_or_update(model, existing, code, values, result):
+    """Create the row with this code, or save the differing values of the existing one; counts either."""
+    instance = existing.get(code)
+    if instance is None:
+        existing[code] = model.objects.create(code=code, **values)
+        result.created += 1
+    elif _apply(instance, values):
+        instance.save()
+        result.updated += 1
+
+
 def _sync_coded_rows(model, version, rows):
     """Create missing rows and update changed ones of one version; never delete (rows may be in use)."""
     levels = list(CODED_KINDS[model][0])
@@ -71,9 +91,7 @@ def _sync_coded_rows(model, version, rows):
             node = existing.get(row.code)
             if node is None:
                 to_create.append(model(version=version, code=row.code, **values))
-            elif any(getattr(node, key) != value for key, value in values.items()):
-                for key, value in values.items():
-                    setattr(node, key, value)
+            elif _apply(node, values):
                 to_update.append(node)
         if to_create:
             model.objects.bulk_create(to_create, batch_size=1000)
@@ -93,15 +111,7 @@ def _sync_opds(rows):
     for row in sorted(rows, key=lambda r: r["kind"] == Opd.Kind.BAGIAN):  # parents before sub-units
         parent = existing.get(SECRETARIAT_CODE) if row["kind"] == Opd.Kind.BAGIAN else None
         values = {"name": row["name"], "kind": row["kind"], "parent": parent}
-        opd = existing.get(row["code"])
-        if opd is None:
-            existing[row["code"]] = Opd.objects.create(code=row["code"], **values)
-            result.created += 1
-        elif any(getattr(opd, key) != value for key, value in values.items()):
-            for key, value in values.items():
-                setattr(opd, key, value)
-            opd.save()
-            result.updated += 1
+        _create_or_update(Opd, existing, row["code"], values, result)
     return result
 
 
@@ -112,15 +122,7 @@ def _sync_regions(rows):
     existing = {region.code: region for region in Region.objects.all()}
     for row in sorted(rows, key=lambda r: r.level != Region.Level.KECAMATAN):
         values = {"name": row.name, "level": row.level, "parent": existing.get(row.parent_code)}
-        region = existing.get(row.code)
-        if region is None:
-            existing[row.code] = Region.objects.create(code=row.code, **values)
-            result.created += 1
-        elif any(getattr(region, key) != value for key, value in values.items()):
-            for key, value in values.items():
-                setattr(region, key, value)
-            region.save()
-            result.updated += 1
+        _create_or_update(Region, existing, row.code, values, result)
     return result
 
 

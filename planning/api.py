@@ -6,8 +6,6 @@ exception handler turns into 403 (not allowed), 400 (invalid) and 409 (a move th
 a save based on an old version).
 """
 
-from django.db.models import Count, Prefetch, Sum
-from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -25,16 +23,6 @@ from masterdata.models import FiscalYear
 from . import excel, selectors, services, target_services
 from . import filters as planning_filters
 from . import serializers as s
-from .models import (
-    ProposalStatusChange,
-    RenjaTransition,
-    Renstra,
-    RenstraProgram,
-    Rkpd,
-    Rpjmd,
-    RpjmdGoal,
-    RpjmdTarget,
-)
 
 TAG_RPJMD, TAG_RENSTRA, TAG_PROPOSAL, TAG_RENJA, TAG_RKPD = "RPJMD", "Renstra", "Usulan", "Renja", "RKPD"
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Id.")
@@ -138,7 +126,7 @@ class RpjmdViewSet(ListMixin, RetrieveMixin, PlanningViewSet):
     serializer_class = s.RpjmdSerializer
 
     def get_queryset(self):
-        return access.scope_rpjmd(self.request.user, Rpjmd.objects.order_by("-first_year"))
+        return selectors.rpjmds_for(self.request.user)
 
     def create(self, request):
         rpjmd = target_services.create_rpjmd(actor=request.user, **self.valid(s.RpjmdInputSerializer))
@@ -168,7 +156,7 @@ class RpjmdViewSet(ListMixin, RetrieveMixin, PlanningViewSet):
     def goals(self, request, pk):
         rpjmd = self.get_object()
         if request.method == "GET":
-            return self.page(_goals(request.user).filter(rpjmd=rpjmd), s.RpjmdGoalSerializer)
+            return self.page(selectors.rpjmd_goals_for(request.user, rpjmd=rpjmd), s.RpjmdGoalSerializer)
         goal = target_services.create_rpjmd_goal(
             actor=request.user, rpjmd=rpjmd, **self.valid(s.RpjmdGoalInputSerializer)
         )
@@ -196,11 +184,6 @@ class RpjmdViewSet(ListMixin, RetrieveMixin, PlanningViewSet):
         )
 
 
-def _goals(user):
-    targets = Prefetch("targets_set", queryset=RpjmdTarget.objects.select_related("goal").order_by("code"))
-    return access.scope_rpjmd(user, RpjmdGoal.objects.prefetch_related(targets).order_by("rpjmd", "code"))
-
-
 @extend_schema_view(
     retrieve=extend_schema(summary="Satu tujuan RPJMD", parameters=[ID], tags=[TAG_RPJMD]),
     partial_update=extend_schema(
@@ -217,7 +200,7 @@ class RpjmdGoalViewSet(RetrieveMixin, PlanningViewSet):
     serializer_class = s.RpjmdGoalSerializer
 
     def get_queryset(self):
-        return _goals(self.request.user)
+        return selectors.rpjmd_goals_for(self.request.user)
 
     def partial_update(self, request, pk):
         goal = self.get_object()
@@ -248,15 +231,11 @@ class RpjmdGoalViewSet(RetrieveMixin, PlanningViewSet):
     def targets(self, request, pk):
         goal = self.get_object()
         if request.method == "GET":
-            return self.page(_targets(request.user).filter(goal=goal), s.RpjmdTargetSerializer)
+            return self.page(selectors.rpjmd_targets_for(request.user, goal=goal), s.RpjmdTargetSerializer)
         target = target_services.create_rpjmd_target(
             actor=request.user, goal=goal, **self.valid(s.RpjmdTargetInputSerializer)
         )
         return self.answer(target, s.RpjmdTargetSerializer, status_code=status.HTTP_201_CREATED)
-
-
-def _targets(user):
-    return access.scope_rpjmd(user, RpjmdTarget.objects.select_related("goal").order_by("goal__code", "code"))
 
 
 @extend_schema_view(
@@ -275,7 +254,7 @@ class RpjmdTargetViewSet(RetrieveMixin, PlanningViewSet):
     serializer_class = s.RpjmdTargetSerializer
 
     def get_queryset(self):
-        return _targets(self.request.user)
+        return selectors.rpjmd_targets_for(self.request.user)
 
     def partial_update(self, request, pk):
         target = self.get_object()
@@ -308,10 +287,7 @@ class RenstraViewSet(ListMixin, RetrieveMixin, PlanningViewSet):
     filterset_class = planning_filters.RenstraFilterSet
 
     def get_queryset(self):
-        return access.scope_renstra(
-            self.request.user,
-            Renstra.objects.select_related("opd", "rpjmd").order_by("-rpjmd__first_year", "opd__code"),
-        )
+        return selectors.renstras_for(self.request.user)
 
     def create(self, request):
         renstra = target_services.create_renstra(actor=request.user, **self.valid(s.RenstraInputSerializer))
@@ -340,7 +316,8 @@ class RenstraViewSet(ListMixin, RetrieveMixin, PlanningViewSet):
     def programs(self, request, pk):
         renstra = self.get_object()
         if request.method == "GET":
-            return self.page(_renstra_programs(request.user).filter(renstra=renstra), s.RenstraProgramSerializer)
+            programs = selectors.renstra_programs_for(request.user, renstra=renstra)
+            return self.page(programs, s.RenstraProgramSerializer)
         values = self.valid(s.RenstraProgramInputSerializer, renstra=renstra)
         row = target_services.create_renstra_program(actor=request.user, renstra=renstra, **values)
         return self.answer(row, s.RenstraProgramSerializer, status_code=status.HTTP_201_CREATED)
@@ -368,16 +345,6 @@ class RenstraViewSet(ListMixin, RetrieveMixin, PlanningViewSet):
         )
 
 
-def _renstra_programs(user):
-    return access.scope_renstra(
-        user,
-        RenstraProgram.objects.select_related("program", "rpjmd_target__goal", "renstra").order_by(
-            "program__code", "rpjmd_target__code", "pk"
-        ),
-        opd_field="renstra__opd",
-    )
-
-
 @extend_schema_view(
     retrieve=extend_schema(summary="Satu program Renstra", parameters=[ID], tags=[TAG_RENSTRA]),
     partial_update=extend_schema(
@@ -397,7 +364,7 @@ class RenstraProgramViewSet(RetrieveMixin, PlanningViewSet):
     serializer_class = s.RenstraProgramSerializer
 
     def get_queryset(self):
-        return _renstra_programs(self.request.user)
+        return selectors.renstra_programs_for(self.request.user)
 
     def partial_update(self, request, pk):
         row = self.get_object()
@@ -454,8 +421,7 @@ class ProposalViewSet(ListMixin, PlanningViewSet):
         return selectors.proposals_for(self.request.user).order_by("-created_at", "-pk")
 
     def get_object(self):
-        history = Prefetch("history", queryset=ProposalStatusChange.objects.select_related("actor"))
-        return access.get_visible_or_404(self.get_queryset().prefetch_related(history), pk=self.kwargs["pk"])
+        return selectors.proposal_with_history(self.request.user, self.kwargs["pk"])
 
     def retrieve(self, request, pk):
         return self.answer(self.get_object(), s.ProposalDetailSerializer)
@@ -539,9 +505,7 @@ class RenjaViewSet(ListMixin, PlanningViewSet):
         return selectors.renjas_for(self.request.user).order_by("opd__code", "-fiscal_year__year", "pk")
 
     def _detail(self, pk):
-        transitions = Prefetch("transitions", queryset=RenjaTransition.objects.select_related("actor"))
-        renja = access.get_visible_or_404(self.get_queryset().prefetch_related(transitions), pk=pk)
-        return self.answer(renja, s.RenjaDetailSerializer)
+        return self.answer(selectors.renja_with_transitions(self.request.user, pk), s.RenjaDetailSerializer)
 
     def _renja(self):
         return selectors.renja_for(self.request.user, self.kwargs["pk"])
@@ -715,16 +679,7 @@ class RenjaLineViewSet(PlanningViewSet):
 def _rkpd_detail(rkpd):
     """The RKPD with its totals per OPD, urusan, bidang and program, RPJMD coverage and proposals."""
     year = rkpd.fiscal_year.year
-    rkpd.by_opd = [
-        {
-            "code": row["renja__opd__code"],
-            "name": row["renja__opd__name"],
-            "lines": row["lines"],
-            "total": row["total"],
-            "total_next": row["total_next"],
-        }
-        for row in selectors.rkpd_totals_by_opd(rkpd)
-    ]
+    rkpd.by_opd = selectors.rkpd_opd_totals(rkpd)
     for level in ("urusan", "bidang", "program"):
         setattr(rkpd, f"by_{level}", list(selectors.rkpd_totals_by(rkpd, level)))
     rkpd.coverage = list(selectors.rpjmd_target_coverage(rkpd))
@@ -732,10 +687,7 @@ def _rkpd_detail(rkpd):
         index = target.goal.rpjmd.year_index(year)
         target.target = target.targets[index - 1] if index else None
         target.is_served = target.line_count > 0
-    rkpd.proposals = {
-        group: proposals.aggregate(count=Count("pk"), total_cost=Coalesce(Sum("estimated_cost"), selectors.ZERO))
-        for group, proposals in selectors.rkpd_proposals(rkpd).items()
-    }
+    rkpd.proposals = selectors.rkpd_proposal_totals(rkpd)
     return rkpd
 
 
@@ -755,9 +707,7 @@ class RkpdViewSet(ListMixin, PlanningViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
-        return access.scope_rkpd(self.request.user, Rkpd.objects.select_related("fiscal_year")).order_by(
-            "-fiscal_year__year"
-        )
+        return selectors.rkpds_for(self.request.user)
 
     def _fiscal_year(self):
         return access.get_visible_or_404(FiscalYear.objects.all(), year=self.kwargs["year"])

@@ -25,7 +25,7 @@ from masterdata import demo as masterdata_demo
 from masterdata import services as masterdata_services
 from masterdata.models import Account, FiscalYear, FundingSource, Nomenclature, Opd, Region, User
 
-from . import services, target_services
+from . import selectors, services, target_services
 from .models import Proposal, Renja, RenjaLine, Renstra, Rkpd, Rpjmd, RpjmdTarget
 
 LINES_AT_SCALE_1 = 2500
@@ -1381,7 +1381,7 @@ class _Builder:
         pools = {}
         for opd in self.opds:
             allowed = list(
-                services.allowed_sub_kegiatan(opd, self.fy).select_related("parent__parent").order_by("code")
+                selectors.allowed_sub_kegiatan(opd, self.fy).select_related("parent__parent").order_by("code")
             )
             pools[opd.pk] = self._pools(opd, allowed)
         self.renstra_programs = self._renstras(pools)

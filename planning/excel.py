@@ -359,6 +359,19 @@ def _group_row(sheet, node, totals):
     ]
 
 
+def _plan_cells(sheet, line):
+    """A line's output target and unit, both pagu, its funding source and the RPJMD target its program serves."""
+    program = line.renstra_program
+    return [
+        _number(sheet, line.output_target),
+        line.output_unit,
+        _money(sheet, line.pagu_indikatif),
+        _money(sheet, line.pagu_indikatif_next),
+        str(line.funding_source) if line.funding_source else None,
+        program.rpjmd_target.code if program else None,
+    ]
+
+
 def _renja_line_row(sheet, number, line, year):
     program = line.renstra_program
     renstra_target = None
@@ -371,12 +384,7 @@ def _renja_line_row(sheet, number, line, year):
         _cell(sheet, line.sub_kegiatan.name, alignment=WRAP),
         _cell(sheet, line.location, alignment=WRAP),
         _cell(sheet, line.output_indicator, alignment=WRAP),
-        _number(sheet, line.output_target),
-        line.output_unit,
-        _money(sheet, line.pagu_indikatif),
-        _money(sheet, line.pagu_indikatif_next),
-        str(line.funding_source) if line.funding_source else None,
-        program.rpjmd_target.code if program else None,
+        *_plan_cells(sheet, line),
         _cell(sheet, program.indicator, alignment=WRAP) if program else None,
         _number(sheet, renstra_target),
         program.unit if program else None,
@@ -440,22 +448,12 @@ def export_rkpd(rkpd):
         ],
     )
 
-    by_opd = (
-        {
-            "code": row["renja__opd__code"],
-            "name": row["renja__opd__name"],
-            "lines": row["lines"],
-            "total": row["total"],
-            "total_next": row["total_next"],
-        }
-        for row in selectors.rkpd_totals_by_opd(rkpd)
-    )
     _totals_sheet(
         workbook,
         "Per OPD",
         f"Pagu indikatif per perangkat daerah, RKPD {year}",
         _totals_titles("OPD", money_titles),
-        by_opd,
+        selectors.rkpd_opd_totals(rkpd),
         summary,
     )
     for level, label in (("urusan", "Urusan"), ("bidang", "Bidang urusan"), ("program", "Program")):
@@ -505,7 +503,6 @@ def _rkpd_lines_sheet(workbook, lines, money_titles):
         "renja__opd", "sub_kegiatan", "funding_source", "renstra_program__rpjmd_target"
     ).order_by("renja__opd__code", "sub_kegiatan__code")
     for line in rows.iterator(chunk_size=1000):
-        program = line.renstra_program
         sheet.append(
             [
                 line.renja.opd.code,
@@ -514,12 +511,7 @@ def _rkpd_lines_sheet(workbook, lines, money_titles):
                 line.sub_kegiatan.name,
                 line.location,
                 line.output_indicator,
-                _number(sheet, line.output_target),
-                line.output_unit,
-                _money(sheet, line.pagu_indikatif),
-                _money(sheet, line.pagu_indikatif_next),
-                str(line.funding_source) if line.funding_source else None,
-                program.rpjmd_target.code if program else None,
+                *_plan_cells(sheet, line),
             ]
         )
 
@@ -576,7 +568,7 @@ def _proposals_sheet(workbook, title, proposals, *, accepted):
             *last,
         ],
     )
-    rows = proposals.select_related("village").order_by("kecamatan__name", "tracking_code")
+    rows = proposals.select_related("village")
     for proposal in rows.iterator(chunk_size=1000):
         if accepted:
             line = proposal.renja_line

@@ -11,7 +11,7 @@ from masterdata.importers import parse_decimal
 from masterdata.models import Account, FiscalYear, FundingSource, Nomenclature, Opd, Region
 from masterdata.templatetags.rupiah import format_number
 
-from . import services
+from . import selectors, services
 from .models import Proposal, Renja, RenstraProgram
 
 TEXT_AREA = {"rows": 3}
@@ -141,7 +141,7 @@ class RenjaLineForm(PortalForm):
         fiscal_year = renja.fiscal_year
         self.fields["pagu_indikatif"].label = f"Pagu indikatif {fiscal_year.year} (Rp)"
         self.fields["pagu_indikatif_next"].label = f"Pagu indikatif {fiscal_year.year + 1} (Rp)"
-        self.fields["sub_kegiatan"].queryset = services.allowed_sub_kegiatan(renja.opd, fiscal_year)
+        self.fields["sub_kegiatan"].queryset = selectors.allowed_sub_kegiatan(renja.opd, fiscal_year)
         self.fields["regions"].queryset = Region.objects.filter(level=Region.Level.KECAMATAN).order_by("name")
         self.fields["funding_source"].queryset = FundingSource.objects.filter(
             version_id=fiscal_year.reference_version_id, level=Account.Level.SUB_RINCIAN_OBJEK, is_active=True
@@ -206,16 +206,7 @@ class VillageChoiceField(forms.ModelChoiceField):
 class ProposalForm(PortalForm):
     """What every proposer fills in; the source and year are decided by who submits."""
 
-    SERVICE_FIELDS = [
-        "title",
-        "description",
-        "kecamatan",
-        "village",
-        "proposer_name",
-        "proposer_contact",
-        "estimated_cost",
-        "suggested_opd",
-    ]
+    SERVICE_FIELDS = services.PROPOSER_FIELDS
 
     title = forms.CharField(
         label="Judul usulan", max_length=255, error_messages={"required": "Judul usulan wajib diisi."}
@@ -291,6 +282,8 @@ class PublicProposalForm(ProposalForm):
 
 
 class StaffProposalForm(ProposalForm):
+    SERVICE_FIELDS = services.PROPOSAL_FIELDS
+
     source = forms.ChoiceField(label="Sumber usulan", choices=())
     fiscal_year = FiscalYearChoiceField(
         label="Tahun anggaran", queryset=FiscalYear.objects.none(), empty_label=None, to_field_name="year"
@@ -328,13 +321,6 @@ class StaffProposalForm(ProposalForm):
                 )
             cleaned["suggested_sub_kegiatan"] = sub
         return cleaned
-
-    def service_values(self):
-        return {
-            **super().service_values(),
-            "suggested_sub_kegiatan": self.cleaned_data.get("suggested_sub_kegiatan"),
-            "priority": self.cleaned_data.get("priority"),
-        }
 
 
 class ModerateForm(PortalForm):

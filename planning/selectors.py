@@ -4,12 +4,66 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 
 from masterdata import access
+from masterdata.models import Nomenclature
 
-from .models import Proposal, ProposalStatusChange, Renja, RenjaComment, RenjaLine, Rkpd, RpjmdTarget
+from .models import (
+    Proposal,
+    ProposalStatusChange,
+    Renja,
+    RenjaComment,
+    RenjaLine,
+    RenjaTransition,
+    Renstra,
+    RenstraProgram,
+    Rkpd,
+    Rpjmd,
+    RpjmdGoal,
+    RpjmdTarget,
+)
 
 ZERO = Decimal("0")
+
+
+# --- RPJMD and Renstra ------------------------------------------------------------------------
+
+
+def rpjmds_for(user):
+    return access.scope_rpjmd(user, Rpjmd.objects.order_by("-first_year"))
+
+
+def rpjmd_goals_for(user, *, rpjmd=None):
+    """RPJMD goals with their targets (one query for the targets of all of them)."""
+    targets = Prefetch("targets_set", queryset=RpjmdTarget.objects.select_related("goal").order_by("code"))
+    goals = access.scope_rpjmd(user, RpjmdGoal.objects.prefetch_related(targets).order_by("rpjmd", "code"))
+    return goals if rpjmd is None else goals.filter(rpjmd=rpjmd)
+
+
+def rpjmd_targets_for(user, *, goal=None):
+    targets = access.scope_rpjmd(user, RpjmdTarget.objects.select_related("goal").order_by("goal__code", "code"))
+    return targets if goal is None else targets.filter(goal=goal)
+
+
+def renstras_for(user):
+    return access.scope_renstra(
+        user, Renstra.objects.select_related("opd", "rpjmd").order_by("-rpjmd__first_year", "opd__code")
+    )
+
+
+def renstra_programs_for(user, *, renstra=None):
+    programs = access.scope_renstra(
+        user,
+        RenstraProgram.objects.select_related("program", "rpjmd_target__goal", "renstra").order_by(
+            "program__code", "rpjmd_target__code", "pk"
+        ),
+        opd_field="renstra__opd",
+    )
+    return programs if renstra is None else programs.filter(renstra=renstra)
+
+
+# --- Renja ------------------------------------------------------------------------------------
 
 
 def renjas_for(user, *, fiscal_year=None):
@@ -28,11 +82,45 @@ def renjas_for(user, *, fiscal_year=None):
     )
 
 
+def _renjas_of_year(user, fiscal_year):
+    return access.scope_renja(user, Renja.objects.filter(fiscal_year=fiscal_year))
+
+
+def verification_queue(user, *, fiscal_year, state=""):
+    """The year's Renja in one state (every state when none is given), the longest unchanged first."""
+    renjas = renjas_for(user, fiscal_year=fiscal_year)
+    if state:
+        renjas = renjas.filter(state=state)
+    return renjas.order_by("updated_at", "opd__code")
+
+
+def renja_state_counts(user, fiscal_year):
+    """{state: number of the year's Renja the user may see in it}."""
+    return dict(_renjas_of_year(user, fiscal_year).values_list("state").annotate(total=Count("pk")).order_by())
+
+
+def renja_progress(user, fiscal_year):
+    """How many of the year's Renja the user may see, and how many of those are final."""
+    return _renjas_of_year(user, fiscal_year).aggregate(
+        total=Count("pk"), final=Count("pk", filter=Q(stage=Renja.Stage.FINAL))
+    )
+
+
 def renja_for(user, pk):
     """One Renja the user may read; 404 for missing and not-yours alike."""
     return access.get_visible_or_404(
         access.scope_renja(user, Renja.objects.select_related("opd", "fiscal_year__reference_version")), pk=pk
     )
+
+
+def renja_with_transitions(user, pk):
+    """One Renja as listed (line count, pagu totals) with its lifecycle history and who made each move."""
+    transitions = Prefetch("transitions", queryset=RenjaTransition.objects.select_related("actor"))
+    return access.get_visible_or_404(renjas_for(user).prefetch_related(transitions), pk=pk)
+
+
+def renja_transitions(renja):
+    return renja.transitions.select_related("actor")
 
 
 def renja_lines(renja):
@@ -47,6 +135,16 @@ def renja_lines(renja):
         .annotate(open_comments=Count("comments", filter=Q(comments__is_resolved=False)))
         .order_by("sub_kegiatan__code")
     )
+
+
+def renja_line_shown(renja, pk):
+    """One line of the Renja, annotated as on its page; 404 when the Renja has no such line."""
+    return get_object_or_404(renja_lines(renja), pk=pk)
+
+
+def renja_line_of(renja, pk):
+    """One line of the Renja with its sub-kegiatan; 404 when the Renja has no such line."""
+    return get_object_or_404(RenjaLine.objects.select_related("sub_kegiatan"), renja=renja, pk=pk)
 
 
 def renja_line_for(user, pk):
@@ -70,6 +168,43 @@ def renja_comments(renja):
     )
 
 
+def allowed_sub_kegiatan(opd, fiscal_year):
+    """Sub-kegiatan an OPD may plan: its own bidang plus the X.XX supporting programs, active, for kab/kota."""
+    prefixes = Q(code__startswith="X.XX.")
+    for bidang in opd.bidang_codes:
+        prefixes |= Q(code__startswith=f"{bidang}.")
+    return Nomenclature.objects.filter(
+        prefixes,
+        version_id=fiscal_year.reference_version_id,
+        level=Nomenclature.Level.SUB_KEGIATAN,
+        is_active=True,
+        pemda__in=[Nomenclature.Pemda.KABKOTA, Nomenclature.Pemda.SEMUA],
+    )
+
+
+def sub_kegiatan_matching(renja, query, *, limit):
+    """Up to `limit` sub-kegiatan the Renja's OPD may plan whose code or name holds every word typed."""
+    matches = allowed_sub_kegiatan(renja.opd, renja.fiscal_year)
+    for word in query.split():
+        matches = matches.filter(Q(code__icontains=word) | Q(name__icontains=word))
+    return list(matches.order_by("code")[:limit])
+
+
+def allowed_sub_kegiatan_by_pk(renja, pk):
+    """The sub-kegiatan `pk` when the Renja's OPD may plan it; None otherwise, or when `pk` is not a number."""
+    if not str(pk).isdigit():
+        return None
+    return allowed_sub_kegiatan(renja.opd, renja.fiscal_year).filter(pk=pk).first()
+
+
+def planned_sub_kegiatan_ids(renja, *, except_line_pk=None):
+    """Sub-kegiatan already planned in the Renja (leaving out the line being edited)."""
+    return set(renja.lines.exclude(pk=except_line_pk).values_list("sub_kegiatan_id", flat=True))
+
+
+# --- Proposals --------------------------------------------------------------------------------
+
+
 def proposals_for(user):
     return access.scope_proposals(user, Proposal.objects.all()).select_related(
         "kecamatan", "village", "suggested_opd", "suggested_sub_kegiatan", "fiscal_year"
@@ -78,6 +213,26 @@ def proposals_for(user):
 
 def proposal_for(user, pk):
     return access.get_visible_or_404(proposals_for(user), pk=pk)
+
+
+def proposal_with_history(user, pk):
+    """One proposal the user may read, with its status history and who made each change."""
+    history = Prefetch("history", queryset=ProposalStatusChange.objects.select_related("actor"))
+    return access.get_visible_or_404(proposals_for(user).prefetch_related(history), pk=pk)
+
+
+def proposal_history(proposal):
+    return proposal.history.select_related("actor")
+
+
+def acceptable_renja_lines(user, proposal):
+    """Renja lines of the proposal's year the user may point it at (the suggested OPD's, when named)."""
+    lines = access.scope_renja(
+        user, RenjaLine.objects.select_related("renja__opd", "sub_kegiatan"), renja_field="renja"
+    ).filter(renja__fiscal_year_id=proposal.fiscal_year_id)
+    if proposal.suggested_opd_id:
+        lines = lines.filter(renja__opd_id=proposal.suggested_opd_id)
+    return lines.order_by("renja__opd__code", "sub_kegiatan__code")
 
 
 def public_proposal(tracking_code):
@@ -100,6 +255,10 @@ ROLLUPS = {
 }
 
 
+def rkpds_for(user):
+    return access.scope_rkpd(user, Rkpd.objects.select_related("fiscal_year")).order_by("-fiscal_year__year")
+
+
 def rkpd_for(user, fiscal_year):
     return access.get_visible_or_404(
         access.scope_rkpd(user, Rkpd.objects.select_related("fiscal_year")), fiscal_year=fiscal_year
@@ -119,6 +278,20 @@ def rkpd_totals_by_opd(rkpd):
     )
 
 
+def rkpd_opd_totals(rkpd):
+    """The totals per OPD in the shape of the other rollups (`code`, `name`, `lines`, `total`, `total_next`)."""
+    return [
+        {
+            "code": row["renja__opd__code"],
+            "name": row["renja__opd__name"],
+            "lines": row["lines"],
+            "total": row["total"],
+            "total_next": row["total_next"],
+        }
+        for row in rkpd_totals_by_opd(rkpd)
+    ]
+
+
 def rkpd_totals_by(rkpd, level):
     """Totals per urusan, bidang or program, summed in the database."""
     path = ROLLUPS[level]
@@ -131,13 +304,23 @@ def rkpd_totals_by(rkpd, level):
 
 
 def rkpd_proposals(rkpd):
-    """Accepted proposals of the year and those left unfunded (rejected or deferred)."""
-    proposals = Proposal.objects.filter(fiscal_year_id=rkpd.fiscal_year_id, is_moderated=True).select_related(
-        "kecamatan", "suggested_opd", "renja_line__sub_kegiatan"
+    """Accepted proposals of the year and those left unfunded (rejected or deferred), by kecamatan."""
+    proposals = (
+        Proposal.objects.filter(fiscal_year_id=rkpd.fiscal_year_id, is_moderated=True)
+        .select_related("kecamatan", "suggested_opd", "renja_line__sub_kegiatan")
+        .order_by("kecamatan__name", "tracking_code")
     )
     return {
         "accepted": proposals.filter(status__in=[Proposal.Status.ACCEPTED, Proposal.Status.FUNDED]),
         "unfunded": proposals.filter(status__in=[Proposal.Status.REJECTED, Proposal.Status.DEFERRED]),
+    }
+
+
+def rkpd_proposal_totals(rkpd):
+    """Number and estimated cost of the accepted and of the unfunded proposals."""
+    return {
+        group: proposals.aggregate(count=Count("pk"), total_cost=Coalesce(Sum("estimated_cost"), ZERO))
+        for group, proposals in rkpd_proposals(rkpd).items()
     }
 
 

@@ -12,7 +12,8 @@ from rest_framework import exceptions, serializers
 
 from masterdata import access
 from masterdata.api_base import TEXT_PATTERN
-from masterdata.models import FiscalYear, FundingSource, Nomenclature, Opd, Region
+from masterdata.models import FundingSource, Nomenclature, Opd, Region
+from masterdata.selectors import find_fiscal_year
 
 from . import services, target_services
 from .models import (
@@ -31,7 +32,6 @@ from .models import (
 )
 
 MONEY = {"max_digits": 20, "decimal_places": 2}
-TARGET_FIELDS = ["indicator", "unit", "baseline", "target_1", "target_2", "target_3", "target_4", "target_5"]
 # Text that, once trimmed as every CharField trims it, is not empty; and text that may be empty.
 FILLED_TEXT_PATTERN = r"^[^\x00]*[^\x00\s][^\x00]*$"
 NO_NUL = RegexValidator(TEXT_PATTERN, "Karakter null tidak diizinkan.", code="null_characters_not_allowed")
@@ -161,7 +161,7 @@ class RpjmdTargetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RpjmdTarget
-        fields = read_only_fields = ["id", "goal", "goal_code", "code", "statement", *TARGET_FIELDS]
+        fields = read_only_fields = ["id", "goal", "goal_code", "code", "statement", *target_services.TARGET_FIELDS]
 
 
 class RpjmdGoalSerializer(serializers.ModelSerializer):
@@ -218,7 +218,7 @@ class RenstraProgramSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RenstraProgram
-        fields = read_only_fields = ["id", "renstra", "program", "rpjmd_target", *TARGET_FIELDS]
+        fields = read_only_fields = ["id", "renstra", "program", "rpjmd_target", *target_services.TARGET_FIELDS]
 
 
 # `context["renstra"]` is the Renstra the program belongs to (its RPJMD period picks the nomenclature).
@@ -236,10 +236,6 @@ class RenstraProgramInputSerializer(TargetsInputMixin):
 
 
 # --- Proposals --------------------------------------------------------------------------------
-
-
-def _fiscal_year(year):
-    return FiscalYear.objects.filter(year=year).first()
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -324,7 +320,7 @@ class ProposalInputSerializer(PlanningInput):
     priority = serializers.IntegerField(min_value=1, max_value=5, default=3, help_text="1 tertinggi, 5 terendah.")
 
     def references(self, data):
-        fiscal_year = _fiscal_year(data["year"])
+        fiscal_year = find_fiscal_year(data["year"])
         version_id = fiscal_year.reference_version_id if fiscal_year else None
         return {
             "year": ("Tahun anggaran", lambda year: fiscal_year),
@@ -434,7 +430,7 @@ class RenjaCreateSerializer(PlanningInput):
     def references(self, data):
         return {
             "opd": ("OPD", _visible(Opd.objects.all(), "code")),
-            "year": ("Tahun anggaran", _fiscal_year),
+            "year": ("Tahun anggaran", find_fiscal_year),
         }
 
 

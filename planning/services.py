@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from masterdata import access, audit
@@ -21,8 +21,22 @@ from .models import (
     RenjaTransition,
     Rkpd,
 )
+from .selectors import allowed_sub_kegiatan
 
 NOT_ALLOWED = "Anda tidak berwenang melakukan tindakan ini."
+
+
+def reject_unknown_fields(values, allowed):
+    """A field a service does not take is the caller's mistake; it is never silently dropped."""
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown fields: {unknown}")
+
+
+def merged_values(instance, changes, fields):
+    """The `fields` after a partial change: the changed values, and the instance's own for the rest."""
+    return {field: changes.get(field, getattr(instance, field)) for field in fields}
+
 
 # --- Renja ------------------------------------------------------------------------------------
 
@@ -139,20 +153,6 @@ def create_renja(*, actor, opd, fiscal_year):
     return renja
 
 
-def allowed_sub_kegiatan(opd, fiscal_year):
-    """Sub-kegiatan an OPD may plan: its own bidang plus the X.XX supporting programs, active, for kab/kota."""
-    prefixes = Q(code__startswith="X.XX.")
-    for bidang in opd.bidang_codes:
-        prefixes |= Q(code__startswith=f"{bidang}.")
-    return Nomenclature.objects.filter(
-        prefixes,
-        version_id=fiscal_year.reference_version_id,
-        level=Nomenclature.Level.SUB_KEGIATAN,
-        is_active=True,
-        pemda__in=[Nomenclature.Pemda.KABKOTA, Nomenclature.Pemda.SEMUA],
-    )
-
-
 def _clean_line(renja, values, line=None):
     """Field-level validation of a Renja line in Indonesian; raises ValidationError with every problem."""
     errors = {}
@@ -219,9 +219,7 @@ def _require_editable(actor, renja):
 def add_renja_line(*, actor, renja, regions=(), **values):
     renja = Renja.objects.select_for_update().select_related("opd", "fiscal_year").get(pk=renja.pk)
     _require_editable(actor, renja)
-    unknown = set(values) - set(LINE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {unknown}")
+    reject_unknown_fields(values, LINE_FIELDS)
     _clean_line(renja, values)
     line = RenjaLine.objects.create(renja=renja, **values)
     line.regions.set(regions)
@@ -239,11 +237,9 @@ def update_renja_line(*, actor, line, expected_version, regions=None, **changes)
             "Baris ini sudah diubah orang lain sejak Anda membukanya. Periksa nilai terbaru lalu simpan lagi.",
             current=_line_snapshot(current),
         )
-    unknown = set(changes) - set(LINE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {unknown}")
+    reject_unknown_fields(changes, LINE_FIELDS)
     before = _line_snapshot(current)
-    values = {field: changes.get(field, getattr(current, field)) for field in LINE_FIELDS}
+    values = merged_values(current, changes, LINE_FIELDS)
     _clean_line(current.renja, values, line=current)
     for field, value in values.items():
         setattr(current, field, value)
@@ -358,7 +354,8 @@ def _clean_proposal(values, fiscal_year):
         raise ValidationError(errors)
 
 
-PROPOSAL_FIELDS = [
+# What every proposer fills in; staff also name the sub-kegiatan they have in mind and a priority.
+PROPOSER_FIELDS = [
     "title",
     "description",
     "kecamatan",
@@ -367,9 +364,8 @@ PROPOSAL_FIELDS = [
     "proposer_contact",
     "estimated_cost",
     "suggested_opd",
-    "suggested_sub_kegiatan",
-    "priority",
 ]
+PROPOSAL_FIELDS = [*PROPOSER_FIELDS, "suggested_sub_kegiatan", "priority"]
 
 
 def _proposal_snapshot(proposal):
@@ -394,9 +390,7 @@ def submit_proposal(*, actor, source, fiscal_year, **values):
     """Record a proposal. Citizens' proposals wait for moderation before anyone else sees them."""
     if source not in access.proposal_sources_for(actor):
         raise PermissionDenied("Anda tidak dapat mengajukan usulan dari sumber ini.")
-    unknown = set(values) - set(PROPOSAL_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {unknown}")
+    reject_unknown_fields(values, PROPOSAL_FIELDS)
     _clean_proposal(values, fiscal_year)
     is_citizen = source == Proposal.Source.CITIZEN
     proposal = Proposal.objects.create(

@@ -16,8 +16,8 @@ from masterdata.models import FiscalYear, Nomenclature
 
 from . import excel
 from .models import RenjaLine, Renstra, RenstraProgram, Rpjmd, RpjmdGoal, RpjmdTarget
+from .services import NOT_ALLOWED, merged_values, reject_unknown_fields
 
-NOT_ALLOWED = "Anda tidak berwenang melakukan tindakan ini."
 TARGET_FIELDS = ["indicator", "unit", "baseline", "target_1", "target_2", "target_3", "target_4", "target_5"]
 TARGET_LABELS = {
     "baseline": "Kondisi awal",
@@ -38,12 +38,6 @@ def _require_rpjmd_editor(actor):
 def _require_renstra_editor(actor, renstra_or_opd):
     if not actor.has_perm("planning.change_renstra", renstra_or_opd):
         raise PermissionDenied(NOT_ALLOWED)
-
-
-def _reject_unknown(values, allowed):
-    unknown = set(values) - set(allowed)
-    if unknown:
-        raise TypeError(f"unknown fields: {unknown}")
 
 
 def _text(values, errors, field, label, max_length=None):
@@ -69,6 +63,16 @@ def _clean_targets(values, errors):
             errors[field] = f"{label} paling banyak dua angka desimal."
         elif abs(value) >= INDICATOR_LIMIT:
             errors[field] = f"{label} terlalu besar."
+
+
+def _clean_code_and_statement(values, errors, *, noun, siblings, instance, where):
+    """The code and statement of a goal or target; its code must be free among `siblings`."""
+    values["code"] = _text(values, errors, "code", f"Kode {noun}", 20)
+    values["statement"] = _text(values, errors, "statement", f"Rumusan {noun}")
+    if "code" not in errors and (
+        siblings.filter(code=values["code"]).exclude(pk=getattr(instance, "pk", None)).exists()
+    ):
+        errors["code"] = f"Kode {noun} {values['code']} sudah dipakai {where}."
 
 
 def _raise_if(errors):
@@ -106,9 +110,9 @@ def create_rpjmd(*, actor, title, first_year, regulation=""):
 @transaction.atomic
 def update_rpjmd(*, actor, rpjmd, **changes):
     _require_rpjmd_editor(actor)
-    _reject_unknown(changes, RPJMD_FIELDS)
+    reject_unknown_fields(changes, RPJMD_FIELDS)
     rpjmd = Rpjmd.objects.select_for_update().get(pk=rpjmd.pk)
-    values = {field: changes.get(field, getattr(rpjmd, field)) for field in RPJMD_FIELDS}
+    values = merged_values(rpjmd, changes, RPJMD_FIELDS)
     _clean_rpjmd(values, rpjmd)
     return _save_changes(actor, rpjmd, values, RPJMD_FIELDS, "rpjmd.update")
 
@@ -126,12 +130,8 @@ def _save_changes(actor, instance, values, fields, action, opd=None):
 
 def _clean_goal(values, rpjmd, goal=None):
     errors = {}
-    values["code"] = _text(values, errors, "code", "Kode tujuan", 20)
-    values["statement"] = _text(values, errors, "statement", "Rumusan tujuan")
-    if "code" not in errors and (
-        RpjmdGoal.objects.filter(rpjmd=rpjmd, code=values["code"]).exclude(pk=getattr(goal, "pk", None)).exists()
-    ):
-        errors["code"] = f"Kode tujuan {values['code']} sudah dipakai di RPJMD ini."
+    siblings = RpjmdGoal.objects.filter(rpjmd=rpjmd)
+    _clean_code_and_statement(values, errors, noun="tujuan", siblings=siblings, instance=goal, where="di RPJMD ini")
     _raise_if(errors)
 
 
@@ -148,9 +148,9 @@ def create_rpjmd_goal(*, actor, rpjmd, code, statement):
 @transaction.atomic
 def update_rpjmd_goal(*, actor, goal, **changes):
     _require_rpjmd_editor(actor)
-    _reject_unknown(changes, GOAL_FIELDS)
+    reject_unknown_fields(changes, GOAL_FIELDS)
     goal = RpjmdGoal.objects.select_for_update().get(pk=goal.pk)
-    values = {field: changes.get(field, getattr(goal, field)) for field in GOAL_FIELDS}
+    values = merged_values(goal, changes, GOAL_FIELDS)
     _clean_goal(values, goal.rpjmd_id, goal)
     return _save_changes(actor, goal, values, GOAL_FIELDS, "rpjmd_goal.update")
 
@@ -171,12 +171,10 @@ def delete_rpjmd_goal(*, actor, goal):
 
 def _clean_rpjmd_target(values, goal, target=None):
     errors = {}
-    values["code"] = _text(values, errors, "code", "Kode sasaran", 20)
-    values["statement"] = _text(values, errors, "statement", "Rumusan sasaran")
-    if "code" not in errors and (
-        RpjmdTarget.objects.filter(goal=goal, code=values["code"]).exclude(pk=getattr(target, "pk", None)).exists()
-    ):
-        errors["code"] = f"Kode sasaran {values['code']} sudah dipakai pada tujuan ini."
+    siblings = RpjmdTarget.objects.filter(goal=goal)
+    _clean_code_and_statement(
+        values, errors, noun="sasaran", siblings=siblings, instance=target, where="pada tujuan ini"
+    )
     _clean_targets(values, errors)
     _raise_if(errors)
 
@@ -184,7 +182,7 @@ def _clean_rpjmd_target(values, goal, target=None):
 @transaction.atomic
 def create_rpjmd_target(*, actor, goal, **values):
     _require_rpjmd_editor(actor)
-    _reject_unknown(values, RPJMD_TARGET_FIELDS)
+    reject_unknown_fields(values, RPJMD_TARGET_FIELDS)
     _clean_rpjmd_target(values, goal)
     target = RpjmdTarget.objects.create(goal=goal, **values)
     audit.record(
@@ -199,9 +197,9 @@ def create_rpjmd_target(*, actor, goal, **values):
 @transaction.atomic
 def update_rpjmd_target(*, actor, target, **changes):
     _require_rpjmd_editor(actor)
-    _reject_unknown(changes, RPJMD_TARGET_FIELDS)
+    reject_unknown_fields(changes, RPJMD_TARGET_FIELDS)
     target = RpjmdTarget.objects.select_for_update().get(pk=target.pk)
-    values = {field: changes.get(field, getattr(target, field)) for field in RPJMD_TARGET_FIELDS}
+    values = merged_values(target, changes, RPJMD_TARGET_FIELDS)
     _clean_rpjmd_target(values, target.goal_id, target)
     return _save_changes(actor, target, values, RPJMD_TARGET_FIELDS, "rpjmd_target.update")
 
@@ -294,7 +292,7 @@ def _renstra_program_snapshot(row):
 def create_renstra_program(*, actor, renstra, **values):
     renstra = Renstra.objects.select_for_update().select_related("opd", "rpjmd").get(pk=renstra.pk)
     _require_renstra_editor(actor, renstra)
-    _reject_unknown(values, RENSTRA_PROGRAM_FIELDS)
+    reject_unknown_fields(values, RENSTRA_PROGRAM_FIELDS)
     _clean_renstra_program(values, renstra)
     row = RenstraProgram.objects.create(renstra=renstra, **values)
     audit.record(
@@ -311,8 +309,8 @@ def update_renstra_program(*, actor, renstra_program, **changes):
         .get(pk=renstra_program.pk)
     )
     _require_renstra_editor(actor, row.renstra)
-    _reject_unknown(changes, RENSTRA_PROGRAM_FIELDS)
-    values = {field: changes.get(field, getattr(row, field)) for field in RENSTRA_PROGRAM_FIELDS}
+    reject_unknown_fields(changes, RENSTRA_PROGRAM_FIELDS)
+    values = merged_values(row, changes, RENSTRA_PROGRAM_FIELDS)
     _clean_renstra_program(values, row.renstra, row)
     return _save_changes(actor, row, values, RENSTRA_PROGRAM_FIELDS, "renstra_program.update", opd=row.renstra.opd)
 

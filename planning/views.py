@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from masterdata import access
 from masterdata.errors import StaleObject, TransitionNotAllowed
 from masterdata.models import FiscalYear
-from masterdata.selectors import current_fiscal_year
+from masterdata.selectors import current_fiscal_year, find_fiscal_year
 
 from . import forms, selectors, services
-from .models import Proposal, Renja, RenjaLine, Rkpd
+from .models import Proposal, Renja
 from .view_filters import ProposalFilterSet
 
 UNPROCESSABLE = 422
@@ -45,7 +44,7 @@ def _requested_year(request):
     """The fiscal year named by ?tahun=, else the newest active one."""
     year = request.GET.get("tahun", "")
     if year.isdigit():
-        fiscal_year = FiscalYear.objects.filter(year=int(year)).select_related("reference_version").first()
+        fiscal_year = find_fiscal_year(int(year))
         if fiscal_year is not None:
             return fiscal_year
     return current_fiscal_year()
@@ -76,8 +75,7 @@ def planning_home(request):
             "fiscal_year": current_fiscal_year(),
             "own_opd": user.opd if access.is_own_opd(user, user.opd) else None,
             "can_verify": user.has_perm("planning.verify_renja"),
-            "can_read_rkpd": user.has_perm("planning.change_rkpd")
-            or access.scope_rkpd(user, Rkpd.objects.all()).exists(),
+            "can_read_rkpd": user.has_perm("planning.change_rkpd") or selectors.rkpds_for(user).exists(),
             "proposal_sources": access.proposal_sources_for(user),
         },
     )
@@ -172,7 +170,7 @@ def _with_threads(lines, threads):
 
 def _line_context(request, renja, line_pk, **extra):
     """One line, annotated as on the page, with its comment thread and what the user may do to it."""
-    line = get_object_or_404(selectors.renja_lines(renja), pk=line_pk)
+    line = selectors.renja_line_shown(renja, line_pk)
     _with_threads([line], _threads(renja))
     return {"renja": renja, "line": line, **_renja_permissions(request.user, renja), **extra}
 
@@ -189,7 +187,7 @@ def _renja_context(request, renja, *, add_form=None, edit_form=None, editing=Non
         "general_thread": threads.get(None, []),
         "totals": selectors.renja_totals(renja),
         "moves": _moves_for(user, renja, perms),
-        "transitions": renja.transitions.select_related("actor"),
+        "transitions": selectors.renja_transitions(renja),
         "stages": Renja.Stage.choices,
         "add_form": add_form,
         "edit_form": edit_form,
@@ -218,16 +216,9 @@ def sub_kegiatan_search(request, pk):
     prefix = request.GET.get("prefix", "")
     if not PICKER_PREFIX.match(prefix):
         raise Http404
-    allowed = services.allowed_sub_kegiatan(renja.opd, renja.fiscal_year)
-    options = []
-    if query:
-        matches = allowed
-        for word in query.split():
-            matches = matches.filter(Q(code__icontains=word) | Q(name__icontains=word))
-        options = list(matches.order_by("code")[: PICKER_LIMIT + 1])
+    options = selectors.sub_kegiatan_matching(renja, query, limit=PICKER_LIMIT + 1) if query else []
     # The option already chosen stays on top while the user searches on.
-    chosen = request.GET.get(f"{prefix}-sub_kegiatan", "")
-    selected = allowed.filter(pk=chosen).first() if chosen.isdigit() else None
+    selected = selectors.allowed_sub_kegiatan_by_pk(renja, request.GET.get(f"{prefix}-sub_kegiatan", ""))
     return render(
         request,
         "planning/partials/picker_results.html",
@@ -238,7 +229,7 @@ def sub_kegiatan_search(request, pk):
             "options": [option for option in options[:PICKER_LIMIT] if option != selected],
             "more": len(options) > PICKER_LIMIT,
             "selected": selected,
-            "used": set(renja.lines.exclude(pk=_line_pk_of(prefix)).values_list("sub_kegiatan_id", flat=True)),
+            "used": selectors.planned_sub_kegiatan_ids(renja, except_line_pk=_line_pk_of(prefix)),
             "search": True,
         },
     )
@@ -254,11 +245,7 @@ def _picker_selected(form, renja, line=None):
     value = form["sub_kegiatan"].value()
     if value in (None, ""):
         return line.sub_kegiatan if line else None
-    return (
-        services.allowed_sub_kegiatan(renja.opd, renja.fiscal_year).filter(pk=value).first()
-        if str(value).isdigit()
-        else None
-    )
+    return selectors.allowed_sub_kegiatan_by_pk(renja, value)
 
 
 @login_required
@@ -302,10 +289,6 @@ def line_add(request, pk):
     return response
 
 
-def _line_of(renja, line_pk):
-    return get_object_or_404(RenjaLine.objects.select_related("sub_kegiatan"), renja=renja, pk=line_pk)
-
-
 @login_required
 @require_GET
 def line_row(request, pk, line_pk):
@@ -336,7 +319,7 @@ def _render_edit(request, renja, line, form, *, status=200, focus="first", confl
 @require_http_methods(["GET", "POST"])
 def line_edit(request, pk, line_pk):
     renja = selectors.renja_for(request.user, pk)
-    line = _line_of(renja, line_pk)
+    line = selectors.renja_line_of(renja, line_pk)
     if request.method == "GET":
         access.require(request.user, "planning.edit_renja", renja)
         form = forms.RenjaLineForm(initial=forms.line_initial(line), renja=renja, prefix=f"line{line.pk}")
@@ -354,7 +337,7 @@ def line_edit(request, pk, line_pk):
         )
     except StaleObject as error:
         # Keep what was typed, show the newest values beside it, and let the next save knowingly win.
-        current = get_object_or_404(selectors.renja_lines(renja), pk=line.pk)
+        current = selectors.renja_line_shown(renja, line.pk)
         form.data = form.data.copy()
         form.data[form["version"].html_name] = current.version
         conflict = {"message": str(error), "line": current}
@@ -378,7 +361,7 @@ def line_edit(request, pk, line_pk):
 @require_http_methods(["GET", "POST"])
 def line_delete(request, pk, line_pk):
     renja = selectors.renja_for(request.user, pk)
-    line = _line_of(renja, line_pk)
+    line = selectors.renja_line_of(renja, line_pk)
     if request.method == "GET":
         access.require(request.user, "planning.edit_renja", renja)
         return render(request, "planning/line_confirm_delete.html", {"renja": renja, "line": line})
@@ -419,7 +402,7 @@ def renja_comment(request, pk):
     reply_to = get_object_or_404(renja.comments, pk=reply_pk) if reply_pk else None
     if reply_to is not None:
         line_pk = reply_to.line_id
-    line = _line_of(renja, line_pk) if line_pk else None
+    line = selectors.renja_line_of(renja, line_pk) if line_pk else None
     form_key = f"reply-{reply_to.pk}" if reply_to else f"line-{line.pk}" if line else "general"
     saved = False
     if valid:
@@ -497,15 +480,7 @@ def verification_inbox(request):
     form.is_valid()
     fiscal_year = form.cleaned_data.get("tahun") or current
     state = form.cleaned_data.get("status", Renja.State.SUBMITTED)
-    renjas = selectors.renjas_for(user, fiscal_year=fiscal_year)
-    if state:
-        renjas = renjas.filter(state=state)
-    counts = dict(
-        access.scope_renja(user, Renja.objects.filter(fiscal_year=fiscal_year))
-        .values_list("state")
-        .annotate(total=Count("pk"))
-        .order_by()
-    )
+    counts = selectors.renja_state_counts(user, fiscal_year)
     return render(
         request,
         "planning/inbox.html",
@@ -515,7 +490,7 @@ def verification_inbox(request):
             "state": state,
             "state_label": dict(Renja.State.choices).get(state, ""),
             "counts": [(value, label, counts.get(value, 0)) for value, label in Renja.State.choices],
-            "page": _page(request, renjas.order_by("updated_at", "opd__code")),
+            "page": _page(request, selectors.verification_queue(user, fiscal_year=fiscal_year, state=state)),
         },
     )
 
@@ -532,15 +507,12 @@ def rkpd_detail(request):
         if not can_change:
             raise
         rkpd = None
-    renja_counts = access.scope_renja(user, Renja.objects.filter(fiscal_year=fiscal_year)).aggregate(
-        total=Count("pk"), final=Count("pk", filter=Q(stage=Renja.Stage.FINAL))
-    )
     context = {
         "fiscal_year": fiscal_year,
         "fiscal_years": forms.active_fiscal_years(),
         "rkpd": rkpd,
         "can_change": can_change,
-        "renja_counts": renja_counts,
+        "renja_counts": selectors.renja_progress(user, fiscal_year),
     }
     if rkpd is not None:
         coverage = list(selectors.rpjmd_target_coverage(rkpd))
@@ -554,13 +526,11 @@ def rkpd_detail(request):
             ],
             coverage=coverage,
             unserved=sum(1 for target in coverage if not target.line_count),
-            accepted=proposals["accepted"].order_by("kecamatan__name", "tracking_code"),
-            unfunded=proposals["unfunded"].order_by("kecamatan__name", "tracking_code"),
+            accepted_count=proposals["accepted"].count(),
+            unfunded_count=proposals["unfunded"].count(),
+            accepted=proposals["accepted"][:PAGE_SIZE],
+            unfunded=proposals["unfunded"][:PAGE_SIZE],
         )
-        context["accepted_count"] = context["accepted"].count()
-        context["unfunded_count"] = context["unfunded"].count()
-        context["accepted"] = context["accepted"][:PAGE_SIZE]
-        context["unfunded"] = context["unfunded"][:PAGE_SIZE]
     return render(request, "planning/rkpd.html", context)
 
 
@@ -644,16 +614,6 @@ def proposal_create(request):
     return render(request, "planning/proposal_form.html", {"form": form}, status=status)
 
 
-def _acceptable_lines(user, proposal):
-    """Renja lines of the proposal's year the user may point it at (the suggested OPD's, when named)."""
-    lines = access.scope_renja(
-        user, RenjaLine.objects.select_related("renja__opd", "sub_kegiatan"), renja_field="renja"
-    ).filter(renja__fiscal_year_id=proposal.fiscal_year_id)
-    if proposal.suggested_opd_id:
-        lines = lines.filter(renja__opd_id=proposal.suggested_opd_id)
-    return lines.order_by("renja__opd__code", "sub_kegiatan__code")
-
-
 def _proposal_forms(user, proposal, bound=None):
     """The decision forms this user may use on the proposal now, keyed by action."""
     moves = services.proposal_moves(proposal)
@@ -665,7 +625,7 @@ def _proposal_forms(user, proposal, bound=None):
     if can_moderate and "advance_stage" in moves and proposal.stage != Proposal.Stage.KABUPATEN:
         available["advance_stage"] = forms.AdvanceStageForm(prefix="advance_stage")
     if can_decide and "accept" in moves:
-        available["accept"] = forms.AcceptForm(prefix="accept", lines=_acceptable_lines(user, proposal))
+        available["accept"] = forms.AcceptForm(prefix="accept", lines=selectors.acceptable_renja_lines(user, proposal))
         available["reject"] = forms.RejectForm(prefix="reject")
         available["defer"] = forms.DeferForm(prefix="defer", initial={"to_year": proposal.fiscal_year.year + 1})
     if bound is not None:
@@ -679,7 +639,7 @@ def _render_proposal(request, proposal, *, bound=None, error_message="", status=
         "planning/proposal_detail.html",
         {
             "proposal": proposal,
-            "history": proposal.history.select_related("actor"),
+            "history": selectors.proposal_history(proposal),
             "decision_forms": _proposal_forms(request.user, proposal, bound),
             "next_stage": dict(Proposal.Stage.choices).get(_next_stage(proposal)),
             "error_message": error_message,
@@ -709,7 +669,9 @@ def proposal_decide(request, pk):
     builders = {
         "moderate": lambda: forms.ModerateForm(request.POST, prefix="moderate"),
         "advance_stage": lambda: forms.AdvanceStageForm(request.POST, prefix="advance_stage"),
-        "accept": lambda: forms.AcceptForm(request.POST, prefix="accept", lines=_acceptable_lines(user, proposal)),
+        "accept": lambda: forms.AcceptForm(
+            request.POST, prefix="accept", lines=selectors.acceptable_renja_lines(user, proposal)
+        ),
         "reject": lambda: forms.RejectForm(request.POST, prefix="reject"),
         "defer": lambda: forms.DeferForm(request.POST, prefix="defer"),
     }

@@ -187,6 +187,12 @@ SPECTACULAR_SETTINGS = {
         "ProposalStageEnum": "planning.models.Proposal.Stage",
         "ProposalStatusEnum": "planning.models.Proposal.Status",
         "RkpdStateEnum": "planning.models.Rkpd.State",
+        "KuaPpasKindEnum": "budgeting.models.KuaPpas.Kind",
+        "KuaPpasStateEnum": "budgeting.models.KuaPpas.State",
+        "ApbdVersionKindEnum": "budgeting.models.ApbdVersion.Kind",
+        "ApbdVersionStateEnum": "budgeting.models.ApbdVersion.State",
+        "RkaStateEnum": "budgeting.models.Rka.State",
+        "DpaStateEnum": "budgeting.models.Dpa.State",
     },
 }
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from budgeting import apbd_services, kua_services, services
-from budgeting.models import ApbdVersion, Ceiling, KuaPpas, Rka, RkaLine, RkaSubKegiatan
-from masterdata.models import Account, FundingSource, Nomenclature, Opd, User
+from budgeting.models import ApbdVersion, Ceiling, Dpa, KuaPpas, Rka, RkaLine, RkaSubKegiatan
+from masterdata.models import Account, FundingSource, Nomenclature, Opd, StandardPriceItem, User
 from planning.models import Renja, RenjaLine, Rkpd
 from tests.factories import UserFactory
 
@@ -258,4 +258,40 @@ def adopt(version, finance, *, publish=False):
         steps.append(("publish", {}))
     for action, details in steps:
         version = apbd_services.transition_apbd(actor=finance, version=version, action=action, **details)
+    return version
+
+
+# --- Rows for the API and Excel tests ---------------------------------------------------------
+
+
+def price_item(fiscal_year, *, code, price, accounts, name="Makan dan minum rapat", unit="orang/kali"):
+    """A standard-price item of the year that may be charged to the given accounts."""
+    item = StandardPriceItem.objects.create(
+        fiscal_year=fiscal_year, kind="SSH", code=code, name=name, unit=unit, price=Decimal(price)
+    )
+    item.accounts.set(accounts)
+    return item
+
+
+def documents_for_year(fiscal_year, opds):
+    """A locked KUA-PPAS with an OPD ceiling per OPD, and a draft APBD version with an RKA and a DPA per OPD:
+    rows for list pages, made directly (what they hold does not matter there)."""
+    number = KuaPpas.objects.filter(fiscal_year=fiscal_year).count() + 1
+    kua = KuaPpas.objects.create(
+        fiscal_year=fiscal_year,
+        number=number,
+        state=KuaPpas.State.LOCKED,
+        agreement_number=f"050/{number}/{fiscal_year.year}",
+        agreement_date=datetime.date(fiscal_year.year - 1, 8, 1),
+    )
+    version = ApbdVersion.objects.create(
+        fiscal_year=fiscal_year,
+        number=ApbdVersion.objects.filter(fiscal_year=fiscal_year).count() + 1,
+        kind=ApbdVersion.Kind.MURNI,
+        kua_ppas=kua,
+    )
+    for opd in opds:
+        Ceiling.objects.create(kua_ppas=kua, opd=opd, amount=Decimal("1000000"))
+        rka = Rka.objects.create(version=version, opd=opd)
+        Dpa.objects.create(version=version, rka=rka, opd=opd)
     return version

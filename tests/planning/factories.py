@@ -5,7 +5,7 @@ from decimal import Decimal
 import factory
 
 from masterdata.models import Nomenclature, Opd, User
-from planning import services
+from planning import selectors, services
 from planning.models import Renstra, RenstraProgram, Rpjmd, RpjmdGoal, RpjmdTarget
 from tests.factories import UserFactory
 
@@ -91,7 +91,7 @@ def staff_of(opd_, **kwargs):
 
 def sub_kegiatan_for(opd_, fiscal_year, count, *, offset=0):
     """Sub-kegiatan the OPD may plan in the year, in code order."""
-    return list(services.allowed_sub_kegiatan(opd_, fiscal_year).order_by("code")[offset : offset + count])
+    return list(selectors.allowed_sub_kegiatan(opd_, fiscal_year).order_by("code")[offset : offset + count])
 
 
 def line_values(sub_kegiatan, **overrides):

@@ -13,44 +13,16 @@ from planning.models import Proposal, Renja, RenjaLine, Renstra, RpjmdTarget
 from tests.factories import user_with_role
 from tests.planning.factories import (
     FINAL_MOVES,
-    PUPR_CODE,
     RenstraFactory,
     RpjmdTargetFactory,
     move_renja,
-    opd,
     renja_with_lines,
-    staff_of,
     submitted_proposal,
 )
 
 pytestmark = pytest.mark.django_db
 Role, Source = User.Role, Proposal.Source
 OTHER_ROLES = [role for role in Role if role != Role.OPD_STAFF]
-
-
-@pytest.fixture
-def year(reference_data):
-    return reference_data
-
-
-@pytest.fixture
-def dinkes(year):
-    return opd()
-
-
-@pytest.fixture
-def pupr(year):
-    return opd(PUPR_CODE)
-
-
-@pytest.fixture
-def dinkes_staff(dinkes):
-    return staff_of(dinkes)
-
-
-@pytest.fixture
-def pupr_staff(pupr):
-    return staff_of(pupr)
 
 
 @pytest.fixture

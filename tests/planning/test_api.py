@@ -21,7 +21,6 @@ from tests.planning.factories import (
     RpjmdTargetFactory,
     line_values,
     move_renja,
-    opd,
     renja_with_lines,
     staff_of,
     sub_kegiatan_for,
@@ -45,36 +44,6 @@ def errors_of(response, status):
         assert {"code", "message", "field"} <= set(error)
         assert error["message"]
     return body["errors"]
-
-
-@pytest.fixture
-def year(reference_data):
-    return reference_data
-
-
-@pytest.fixture
-def dinkes(year):
-    return opd()
-
-
-@pytest.fixture
-def pupr(year):
-    return opd(PUPR_CODE)
-
-
-@pytest.fixture
-def dinkes_staff(dinkes):
-    return staff_of(dinkes)
-
-
-@pytest.fixture
-def pupr_staff(pupr):
-    return staff_of(pupr)
-
-
-@pytest.fixture
-def bappeda(year):
-    return UserFactory(role=User.Role.BAPPEDA)
 
 
 @pytest.fixture

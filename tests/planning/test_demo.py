@@ -10,7 +10,7 @@ from django.db.models import Sum
 
 from masterdata import audit
 from masterdata.models import Account, AuditEvent, Opd, Region, User
-from planning import demo, selectors, services
+from planning import demo, selectors
 from planning.models import Proposal, Renja, RenjaLine, Renstra, RenstraProgram, Rkpd, RpjmdTarget
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +120,7 @@ def check_lines_follow_the_rules(reference_data):
         "renja__opd", "sub_kegiatan", "funding_source", "renstra_program__renstra"
     )
     for line in lines:
-        assert services.allowed_sub_kegiatan(line.renja.opd, reference_data).filter(pk=line.sub_kegiatan_id).exists()
+        assert selectors.allowed_sub_kegiatan(line.renja.opd, reference_data).filter(pk=line.sub_kegiatan_id).exists()
         assert line.sub_kegiatan.code not in demo.PEGAWAI_HEAVY
         assert line.funding_source.level == Account.Level.SUB_RINCIAN_OBJEK and line.funding_source.is_active
         assert line.renstra_program.renstra.opd_id == line.renja.opd_id

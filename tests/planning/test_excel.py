@@ -10,10 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from masterdata.importers import InvalidFile
-from masterdata.models import AuditEvent, FundingSource, Region, User
+from masterdata.models import AuditEvent, FundingSource, Region
 from planning import excel, services, target_services
 from planning.models import Renja, RenjaLine, RenstraProgram, RpjmdGoal, RpjmdTarget
-from tests.factories import UserFactory
 from tests.planning.factories import (
     FINAL_MOVES,
     PUPR_CODE,
@@ -55,28 +54,8 @@ def workbook_file(rows, name="berkas.xlsx"):
 
 
 @pytest.fixture
-def year(reference_data):
-    return reference_data
-
-
-@pytest.fixture
-def dinkes(year):
-    return opd()
-
-
-@pytest.fixture
-def staff(dinkes):
-    return staff_of(dinkes)
-
-
-@pytest.fixture
-def bappeda_user(year):
-    return UserFactory(role=User.Role.BAPPEDA)
-
-
-@pytest.fixture
-def renja(dinkes, staff, year):
-    return services.create_renja(actor=staff, opd=dinkes, fiscal_year=year)
+def empty_renja(dinkes, dinkes_staff, year):
+    return services.create_renja(actor=dinkes_staff, opd=dinkes, fiscal_year=year)
 
 
 @pytest.fixture
@@ -110,7 +89,7 @@ def import_renja(user, renja, rows, name="renja.xlsx"):
 # --- Renja import ----------------------------------------------------------------------------
 
 
-def test_a_file_with_bad_rows_imports_nothing_and_lists_every_bad_row(renja, staff, dinkes, year):
+def test_a_file_with_bad_rows_imports_nothing_and_lists_every_bad_row(empty_renja, dinkes_staff, dinkes, year):
     good, second, third = sub_kegiatan_for(dinkes, year, 3)
     foreign = sub_kegiatan_for(opd(PUPR_CODE), year, 1)[0]
     rows = [
@@ -125,7 +104,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_lists_every_bad_row(renja, sta
         renja_row(good, kode_sumber_dana="9.9.99.99.99.9999"),  # 10: unknown source (and repeat)
     ]
     before = AuditEvent.objects.count()
-    errors = errors_of(import_renja(staff, renja, rows), 400)
+    errors = errors_of(import_renja(dinkes_staff, empty_renja, rows), 400)
 
     by_line = {}
     for error in errors:
@@ -144,11 +123,11 @@ def test_a_file_with_bad_rows_imports_nothing_and_lists_every_bad_row(renja, sta
     assert "sudah ada di baris 6" in " ".join(by_line["file.9"])
     assert "target: Target keluaran wajib berupa angka" in " ".join(by_line["file.9"])
     assert "kode_sumber_dana: kode '9.9.99.99.99.9999' tidak ada" in " ".join(by_line["file.10"])
-    assert not RenjaLine.objects.filter(renja=renja).exists()
+    assert not RenjaLine.objects.filter(renja=empty_renja).exists()
     assert AuditEvent.objects.count() == before
 
 
-def test_a_clean_file_creates_lines_then_updates_them(renja, staff, dinkes, year, dau):
+def test_a_clean_file_creates_lines_then_updates_them(empty_renja, dinkes_staff, dinkes, year, dau):
     program = RenstraProgramFactory(renstra=RenstraFactory(opd=dinkes))
     subs = sub_kegiatan_for(dinkes, year, 3)
     rows = [
@@ -156,37 +135,39 @@ def test_a_clean_file_creates_lines_then_updates_them(renja, staff, dinkes, year
         renja_row(subs[1], pagu="1.250.000,50"),
         renja_row(subs[2], pagu=0),
     ]
-    created = import_renja(staff, renja, rows)
+    created = import_renja(dinkes_staff, empty_renja, rows)
     assert created.status_code == 200, created.content
     assert created.json() == {"created": 3, "updated": 0}
-    lines = {line.sub_kegiatan.code: line for line in renja.lines.select_related("sub_kegiatan")}
+    lines = {line.sub_kegiatan.code: line for line in empty_renja.lines.select_related("sub_kegiatan")}
     assert lines[subs[0].code].funding_source == dau
     assert lines[subs[0].code].renstra_program == program
     assert lines[subs[1].code].pagu_indikatif == Decimal("1250000.50")
     assert AuditEvent.objects.filter(action="renja_line.create").count() == 3
-    assert AuditEvent.objects.filter(action="renja.import_lines", object_id=str(renja.pk)).count() == 1
+    assert AuditEvent.objects.filter(action="renja.import_lines", object_id=str(empty_renja.pk)).count() == 1
 
     rows[2] = renja_row(subs[2], pagu=75_000_000)
-    updated = import_renja(staff, renja, rows)
+    updated = import_renja(dinkes_staff, empty_renja, rows)
     assert updated.json() == {"created": 0, "updated": 3}
-    line = renja.lines.get(sub_kegiatan=subs[2])
+    line = empty_renja.lines.get(sub_kegiatan=subs[2])
     assert (line.pagu_indikatif, line.version) == (Decimal("75000000"), 2)
 
 
-def test_csv_files_are_read_too(renja, staff, dinkes, year):
+def test_csv_files_are_read_too(empty_renja, dinkes_staff, dinkes, year):
     sub = sub_kegiatan_for(dinkes, year, 1)[0]
     text = ",".join(RENJA_HEADER) + "\n" + f'{sub.code},Maesan,Dokumen,2,dokumen,"1.000.000,00",0,,\n'
     upload = SimpleUploadedFile("renja.csv", text.encode(), content_type="text/csv")
-    response = client_for(staff).post(f"{API}/renja/{renja.pk}/import/", {"file": upload}, format="multipart")
+    response = client_for(dinkes_staff).post(
+        f"{API}/renja/{empty_renja.pk}/import/", {"file": upload}, format="multipart"
+    )
     assert response.json() == {"created": 1, "updated": 0}
-    assert renja.lines.get().pagu_indikatif == Decimal("1000000.00")
+    assert empty_renja.lines.get().pagu_indikatif == Decimal("1000000.00")
 
 
-def test_import_is_refused_whole_when_the_renja_is_not_editable(renja, staff, dinkes, year):
+def test_import_is_refused_whole_when_the_renja_is_not_editable(empty_renja, dinkes_staff, dinkes, year):
     subs = sub_kegiatan_for(dinkes, year, 2)
     services.add_renja_line(
-        actor=staff,
-        renja=renja,
+        actor=dinkes_staff,
+        renja=empty_renja,
         sub_kegiatan=subs[0],
         location="Maesan",
         output_indicator="Dokumen",
@@ -195,23 +176,23 @@ def test_import_is_refused_whole_when_the_renja_is_not_editable(renja, staff, di
         pagu_indikatif=Decimal(1),
         pagu_indikatif_next=Decimal(1),
     )
-    services.transition_renja(actor=staff, renja=renja, action="submit")
-    errors = errors_of(import_renja(staff, renja, [renja_row(subs[1])]), 400)
+    services.transition_renja(actor=dinkes_staff, renja=empty_renja, action="submit")
+    errors = errors_of(import_renja(dinkes_staff, empty_renja, [renja_row(subs[1])]), 400)
     assert [error["field"] for error in errors] == ["file.0"]
     assert "tidak dapat diubah" in errors[0]["message"]
-    assert renja.lines.count() == 1
+    assert empty_renja.lines.count() == 1
 
 
-def test_import_answers_404_to_another_opd_and_403_to_bappeda(renja, dinkes, year, bappeda_user):
+def test_import_answers_404_to_another_opd_and_403_to_bappeda(empty_renja, dinkes, year, bappeda):
     row = [renja_row(sub_kegiatan_for(dinkes, year, 1)[0])]
-    errors_of(import_renja(staff_of(opd(PUPR_CODE)), renja, row), 404)
-    errors_of(import_renja(bappeda_user, renja, row), 403)
-    assert not renja.lines.exists()
+    errors_of(import_renja(staff_of(opd(PUPR_CODE)), empty_renja, row), 404)
+    errors_of(import_renja(bappeda, empty_renja, row), 403)
+    assert not empty_renja.lines.exists()
 
 
-def test_missing_columns_and_empty_files_are_refused(renja, staff):
-    api = client_for(staff)
-    url = f"{API}/renja/{renja.pk}/import/"
+def test_missing_columns_and_empty_files_are_refused(empty_renja, dinkes_staff):
+    api = client_for(dinkes_staff)
+    url = f"{API}/renja/{empty_renja.pk}/import/"
     upload = workbook_file([["kode_sub_kegiatan", "lokasi"], ["1.02.02.2.01.0001", "Maesan"]])
     errors = errors_of(api.post(url, {"file": upload}, format="multipart"), 400)
     assert errors[0]["field"] == "file.1"
@@ -228,7 +209,7 @@ def test_missing_columns_and_empty_files_are_refused(renja, staff):
 RPJMD_HEADER = target_services.RPJMD_IMPORT_COLUMNS
 
 
-def test_rpjmd_targets_import_all_or_nothing(bappeda_user):
+def test_rpjmd_targets_import_all_or_nothing(bappeda):
     rpjmd = RpjmdFactory()
     good = [
         ["1", "Masyarakat sehat", "1.1", "Derajat kesehatan naik", "AHH", "tahun", "69,5", 70, 70.2, 70.4, 70.6, 71],
@@ -241,7 +222,7 @@ def test_rpjmd_targets_import_all_or_nothing(bappeda_user):
         ["2", "Infrastruktur andal", "2.1", "Ulang", "x", "x", None, None, None, None, None, None],  # 6: repeat
         ["3", "Tujuan baru", "3.1", "Sasaran", "", "persen", "banyak", None, None, None, None, None],  # 7
     ]
-    api = client_for(bappeda_user)
+    api = client_for(bappeda)
     url = f"{API}/rpjmd/{rpjmd.pk}/import-targets/"
     errors = errors_of(api.post(url, {"file": workbook_file([RPJMD_HEADER, *bad])}, format="multipart"), 400)
     messages = {error["field"]: error["message"] for error in errors}
@@ -268,7 +249,7 @@ def test_rpjmd_targets_import_all_or_nothing(bappeda_user):
     errors_of(client_for(staff_of(opd())).post(url, {"file": workbook_file([RPJMD_HEADER, *good])}), 403)
 
 
-def test_renstra_programs_import(dinkes, staff):
+def test_renstra_programs_import(dinkes, dinkes_staff):
     renstra = RenstraFactory(opd=dinkes)
     goal = RpjmdGoalFactory(rpjmd=renstra.rpjmd, code="1")
     RpjmdTargetFactory(goal=goal, code="1.1")
@@ -283,7 +264,7 @@ def test_renstra_programs_import(dinkes, staff):
         ["1.02.03", "1.2", "Ulang", "persen", None, None, None, None, None, None],  # 6
     ]
     url = f"{API}/renstra/{renstra.pk}/import-programs/"
-    api = client_for(staff)
+    api = client_for(dinkes_staff)
     errors = errors_of(api.post(url, {"file": workbook_file([header, *rows])}, format="multipart"), 400)
     messages = {error["field"]: error["message"] for error in errors}
     assert set(messages) == {"file.4", "file.5", "file.6"}
@@ -307,19 +288,19 @@ def _open(response):
     return load_workbook(io.BytesIO(response.content))
 
 
-def test_renja_export_opens_and_its_totals_match(dinkes, staff, year, dau):
+def test_renja_export_opens_and_its_totals_match(dinkes, dinkes_staff, year, dau):
     program = RenstraProgramFactory(renstra=RenstraFactory(opd=dinkes))
-    renja = renja_with_lines(opd_=dinkes, fiscal_year=year, count=4, actor=staff)
+    renja = renja_with_lines(opd_=dinkes, fiscal_year=year, count=4, actor=dinkes_staff)
     first = renja.lines.order_by("sub_kegiatan__code").first()
     services.update_renja_line(
-        actor=staff,
+        actor=dinkes_staff,
         line=first,
         expected_version=1,
         pagu_indikatif=Decimal("1234567.89"),
         funding_source=dau,
         renstra_program=program,
     )
-    sheet = _open(client_for(staff).get(f"{API}/renja/{renja.pk}/export/"))["Renja"]
+    sheet = _open(client_for(dinkes_staff).get(f"{API}/renja/{renja.pk}/export/"))["Renja"]
     rows = list(sheet.iter_rows(values_only=True))
     facts = {row[0]: row[1] for row in rows[2:7]}
     assert facts["Perangkat daerah"] == f"{dinkes.code} Dinas Kesehatan"
@@ -344,13 +325,15 @@ def test_renja_export_opens_and_its_totals_match(dinkes, staff, year, dau):
     assert cells["H"].number_format == excel.MONEY_FORMAT and isinstance(cells["H"].value, int | float)
 
 
-def test_rkpd_export_has_every_sheet_and_matching_totals(dinkes, staff, year, bappeda_user):
+def test_rkpd_export_has_every_sheet_and_matching_totals(dinkes, dinkes_staff, year, bappeda):
     pupr = opd(PUPR_CODE)
     pupr_staff = staff_of(pupr)
     served = RenstraProgramFactory(renstra=RenstraFactory(opd=dinkes))
     unserved = RpjmdTargetFactory(goal=served.rpjmd_target.goal, code="9.9")
-    dinkes_renja = renja_with_lines(opd_=dinkes, fiscal_year=year, count=3, actor=staff)
-    services.update_renja_line(actor=staff, line=dinkes_renja.lines.first(), expected_version=1, renstra_program=served)
+    dinkes_renja = renja_with_lines(opd_=dinkes, fiscal_year=year, count=3, actor=dinkes_staff)
+    services.update_renja_line(
+        actor=dinkes_staff, line=dinkes_renja.lines.first(), expected_version=1, renstra_program=served
+    )
     pupr_renja = renja_with_lines(opd_=pupr, fiscal_year=year, count=2, actor=pupr_staff, pagu_indikatif=Decimal(7))
     kecamatan = Region.objects.filter(level="kecamatan").first()
     proposals = [
@@ -369,12 +352,12 @@ def test_rkpd_export_has_every_sheet_and_matching_totals(dinkes, staff, year, ba
     ]
     services.accept_proposal(actor=pupr_staff, proposal=proposals[0], renja_line=pupr_renja.lines.first())
     services.reject_proposal(actor=pupr_staff, proposal=proposals[1], reason="Bukan prioritas tahun ini")
-    for renja, owner in ((dinkes_renja, staff), (pupr_renja, pupr_staff)):
-        move_renja(renja, *FINAL_MOVES, staff=owner, bappeda=bappeda_user)
-    rkpd = services.consolidate_rkpd(actor=bappeda_user, fiscal_year=year)
+    for renja, owner in ((dinkes_renja, dinkes_staff), (pupr_renja, pupr_staff)):
+        move_renja(renja, *FINAL_MOVES, staff=owner, bappeda=bappeda)
+    rkpd = services.consolidate_rkpd(actor=bappeda, fiscal_year=year)
     assert rkpd.total_pagu == Decimal("450000014.00")
 
-    workbook = _open(client_for(bappeda_user).get(f"{API}/rkpd/{year.year}/export/"))
+    workbook = _open(client_for(bappeda).get(f"{API}/rkpd/{year.year}/export/"))
     assert workbook.sheetnames == [
         "Ringkasan",
         "Per OPD",
@@ -412,31 +395,33 @@ def test_rkpd_export_has_every_sheet_and_matching_totals(dinkes, staff, year, ba
     assert Renja.objects.filter(stage="final").count() == 2
 
 
-def test_export_is_scoped_like_reading(dinkes, staff, year):
-    renja = renja_with_lines(opd_=dinkes, fiscal_year=year, count=1, actor=staff)
+def test_export_is_scoped_like_reading(dinkes, dinkes_staff, year):
+    renja = renja_with_lines(opd_=dinkes, fiscal_year=year, count=1, actor=dinkes_staff)
     errors_of(client_for(staff_of(opd(PUPR_CODE))).get(f"{API}/renja/{renja.pk}/export/"), 404)
-    errors_of(client_for(staff).get(f"{API}/rkpd/{year.year}/export/"), 404)  # no RKPD yet
+    errors_of(client_for(dinkes_staff).get(f"{API}/rkpd/{year.year}/export/"), 404)  # no RKPD yet
 
 
-def test_import_service_raises_invalid_file_with_line_numbers(renja, staff, dinkes, year):
+def test_import_service_raises_invalid_file_with_line_numbers(empty_renja, dinkes_staff, dinkes, year):
     sub = sub_kegiatan_for(dinkes, year, 1)[0]
     rows = [RENJA_HEADER, renja_row(sub), renja_row(sub, pagu="abc")]
     with pytest.raises(InvalidFile) as refused:
-        services.import_renja_lines(actor=staff, renja=renja, source=workbook_file(rows), filename="a.xlsx")
+        services.import_renja_lines(
+            actor=dinkes_staff, renja=empty_renja, source=workbook_file(rows), filename="a.xlsx"
+        )
     assert [(error.line, error.code) for error in refused.value.errors] == [(3, sub.code), (3, sub.code)]
-    assert not renja.lines.exists()
+    assert not empty_renja.lines.exists()
 
 
-def test_export_queries_do_not_grow_with_lines(dinkes, staff, year, dau, bappeda_user):
+def test_export_queries_do_not_grow_with_lines(dinkes, dinkes_staff, year, dau, bappeda):
     program = RenstraProgramFactory(renstra=RenstraFactory(opd=dinkes))
-    renja = services.create_renja(actor=staff, opd=dinkes, fiscal_year=year)
-    api = client_for(bappeda_user)
+    renja = services.create_renja(actor=dinkes_staff, opd=dinkes, fiscal_year=year)
+    api = client_for(bappeda)
 
     def add_lines(offset, count):
         # X.XX supporting sub-kegiatan come after the OPD's own bidang in code order.
         for sub in sub_kegiatan_for(dinkes, year, count, offset=offset):
             services.add_renja_line(
-                actor=staff,
+                actor=dinkes_staff,
                 renja=renja,
                 **line_values(sub, funding_source=dau, renstra_program=program),
             )

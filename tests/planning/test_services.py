@@ -72,31 +72,6 @@ def expected_result(stage, state, action):
     }[action]
 
 
-@pytest.fixture
-def year(reference_data):
-    return reference_data
-
-
-@pytest.fixture
-def dinkes(year):
-    return opd()
-
-
-@pytest.fixture
-def staff(dinkes):
-    return staff_of(dinkes)
-
-
-@pytest.fixture
-def bappeda(year):
-    return user_with_role(Role.BAPPEDA)
-
-
-@pytest.fixture
-def renja(dinkes, staff, year):
-    return renja_with_lines(opd_=dinkes, fiscal_year=year, count=2, actor=staff)
-
-
 def place(renja, stage, state):
     """Put a Renja at a lifecycle position directly (the walk through the services is tested below)."""
     Renja.objects.filter(pk=renja.pk).update(stage=stage, state=state)
@@ -113,13 +88,13 @@ def actor_for(action, staff, bappeda):
 
 @pytest.mark.parametrize(("stage", "state"), POSITIONS)
 @pytest.mark.parametrize("action", ACTIONS)
-def test_every_renja_move_from_every_position(renja, staff, bappeda, stage, state, action):
+def test_every_renja_move_from_every_position(renja, dinkes_staff, bappeda, stage, state, action):
     place(renja, stage, state)
     allowed = expected_moves(stage, state)
     events = AuditEvent.objects.count()
     if action in allowed:
         moved = services.transition_renja(
-            actor=actor_for(action, staff, bappeda), renja=renja, action=action, note="Catatan uji."
+            actor=actor_for(action, dinkes_staff, bappeda), renja=renja, action=action, note="Catatan uji."
         )
         assert (moved.stage, moved.state) == expected_result(stage, state, action)
         event = AuditEvent.objects.get(action=f"renja.{action}", object_id=str(renja.pk))
@@ -130,7 +105,7 @@ def test_every_renja_move_from_every_position(renja, staff, bappeda, stage, stat
         assert (transition.action, transition.from_stage, transition.from_state) == (action, stage, state)
         assert (transition.to_stage, transition.to_state) == (moved.stage, moved.state)
         return
-    for actor in (staff, bappeda):
+    for actor in (dinkes_staff, bappeda):
         with pytest.raises(TransitionNotAllowed) as refused:
             services.transition_renja(actor=actor, renja=renja, action=action, note="Catatan uji.")
         assert refused.value.allowed == allowed
@@ -187,8 +162,8 @@ def test_who_may_make_each_move(renja, dinkes, stage, state, action, kind):
 
 
 @pytest.mark.parametrize("note", ["", "   "])
-def test_return_needs_a_note(renja, staff, bappeda, note):
-    services.transition_renja(actor=staff, renja=renja, action="submit")
+def test_return_needs_a_note(renja, dinkes_staff, bappeda, note):
+    services.transition_renja(actor=dinkes_staff, renja=renja, action="submit")
     with pytest.raises(ValidationError) as refused:
         services.transition_renja(actor=bappeda, renja=renja, action="return", note=note)
     assert "note" in refused.value.message_dict
@@ -196,19 +171,19 @@ def test_return_needs_a_note(renja, staff, bappeda, note):
     assert renja.state == State.SUBMITTED
 
 
-def test_submit_needs_lines(dinkes, staff, year):
-    empty = services.create_renja(actor=staff, opd=dinkes, fiscal_year=year)
+def test_submit_needs_lines(dinkes, dinkes_staff, year):
+    empty = services.create_renja(actor=dinkes_staff, opd=dinkes, fiscal_year=year)
     with pytest.raises(ValidationError, match="belum memiliki satu pun sub-kegiatan"):
-        services.transition_renja(actor=staff, renja=empty, action="submit")
+        services.transition_renja(actor=dinkes_staff, renja=empty, action="submit")
     empty.refresh_from_db()
     assert empty.state == State.DRAFT
 
 
-def test_return_note_becomes_a_comment_and_the_full_walk_is_audited(renja, staff, bappeda):
+def test_return_note_becomes_a_comment_and_the_full_walk_is_audited(renja, dinkes_staff, bappeda):
     moves = ("submit", "return", "submit", "verify", "advance", *FINAL_MOVES[3:])
     for action in moves:
         note = "Indikator keluaran belum terukur." if action == "return" else ""
-        services.transition_renja(actor=actor_for(action, staff, bappeda), renja=renja, action=action, note=note)
+        services.transition_renja(actor=actor_for(action, dinkes_staff, bappeda), renja=renja, action=action, note=note)
     renja.refresh_from_db()
     assert renja.is_final and renja.state == State.VERIFIED
     assert list(RenjaTransition.objects.filter(renja=renja).values_list("action", flat=True)) == list(moves)
@@ -227,7 +202,7 @@ def test_return_note_becomes_a_comment_and_the_full_walk_is_audited(renja, staff
     assert audit.verify_chain().intact
 
 
-def test_create_renja_by_own_staff_or_bappeda_once(dinkes, staff, bappeda, year):
+def test_create_renja_by_own_staff_or_bappeda_once(dinkes, dinkes_staff, bappeda, year):
     for kind in ("other staff", Role.FINANCE, Role.DPRD, Role.AUDITOR, Role.ADMIN):
         with pytest.raises(PermissionDenied):
             services.create_renja(actor=make_actor(kind, dinkes), opd=dinkes, fiscal_year=year)
@@ -235,20 +210,20 @@ def test_create_renja_by_own_staff_or_bappeda_once(dinkes, staff, bappeda, year)
     assert (renja.stage, renja.state) == (Stage.RANWAL, State.DRAFT)
     assert AuditEvent.objects.filter(action="renja.create", object_id=str(renja.pk)).exists()
     with pytest.raises(ValidationError, match="sudah ada"):
-        services.create_renja(actor=staff, opd=dinkes, fiscal_year=year)
+        services.create_renja(actor=dinkes_staff, opd=dinkes, fiscal_year=year)
 
 
 # --- Renja lines: editability, freezing, validation ------------------------------------------------
 
 
-def test_lines_are_editable_only_while_draft_or_returned(renja, staff, bappeda, year, dinkes):
+def test_lines_are_editable_only_while_draft_or_returned(renja, dinkes_staff, bappeda, year, dinkes):
     line = renja.lines.first()
     extra = sub_kegiatan_for(dinkes, year, 1, offset=5)[0]
-    services.transition_renja(actor=staff, renja=renja, action="submit")
+    services.transition_renja(actor=dinkes_staff, renja=renja, action="submit")
     for attempt in (
-        lambda: services.add_renja_line(actor=staff, renja=renja, **line_values(extra)),
-        lambda: services.update_renja_line(actor=staff, line=line, expected_version=line.version, location="X"),
-        lambda: services.delete_renja_line(actor=staff, line=line),
+        lambda: services.add_renja_line(actor=dinkes_staff, renja=renja, **line_values(extra)),
+        lambda: services.update_renja_line(actor=dinkes_staff, line=line, expected_version=line.version, location="X"),
+        lambda: services.delete_renja_line(actor=dinkes_staff, line=line),
     ):
         with pytest.raises(TransitionNotAllowed) as refused:
             attempt()
@@ -257,11 +232,11 @@ def test_lines_are_editable_only_while_draft_or_returned(renja, staff, bappeda, 
 
     services.transition_renja(actor=bappeda, renja=renja, action="return", note="Lengkapi lokasi.")
     updated = services.update_renja_line(
-        actor=staff, line=line, expected_version=line.version, location="Desa Sucolor, Kecamatan Maesan"
+        actor=dinkes_staff, line=line, expected_version=line.version, location="Desa Sucolor, Kecamatan Maesan"
     )
     assert (updated.location, updated.version) == ("Desa Sucolor, Kecamatan Maesan", line.version + 1)
-    added = services.add_renja_line(actor=staff, renja=renja, **line_values(extra))
-    services.delete_renja_line(actor=staff, line=added)
+    added = services.add_renja_line(actor=dinkes_staff, renja=renja, **line_values(extra))
+    services.delete_renja_line(actor=dinkes_staff, line=added)
     assert not RenjaLine.objects.filter(pk=added.pk).exists()
     assert list(
         AuditEvent.objects.filter(object_type="planning.renjaline", object_id=str(added.pk))
@@ -270,17 +245,17 @@ def test_lines_are_editable_only_while_draft_or_returned(renja, staff, bappeda, 
     ) == ["renja_line.create", "renja_line.delete"]
 
 
-def test_final_renja_is_frozen(renja, staff, bappeda, year, dinkes):
-    move_renja(renja, *FINAL_MOVES, staff=staff, bappeda=bappeda)
+def test_final_renja_is_frozen(renja, dinkes_staff, bappeda, year, dinkes):
+    move_renja(renja, *FINAL_MOVES, staff=dinkes_staff, bappeda=bappeda)
     renja.refresh_from_db()
     line = renja.lines.first()
     extra = sub_kegiatan_for(dinkes, year, 1, offset=5)[0]
     for attempt in (
-        lambda: services.add_renja_line(actor=staff, renja=renja, **line_values(extra)),
+        lambda: services.add_renja_line(actor=dinkes_staff, renja=renja, **line_values(extra)),
         lambda: services.update_renja_line(
-            actor=staff, line=line, expected_version=line.version, pagu_indikatif=Decimal("1")
+            actor=dinkes_staff, line=line, expected_version=line.version, pagu_indikatif=Decimal("1")
         ),
-        lambda: services.delete_renja_line(actor=staff, line=line),
+        lambda: services.delete_renja_line(actor=dinkes_staff, line=line),
     ):
         with pytest.raises(TransitionNotAllowed):
             attempt()
@@ -300,12 +275,14 @@ def test_others_may_not_edit_lines_even_of_a_draft(renja, dinkes):
             )
 
 
-def test_stale_update_is_refused_with_the_current_values(renja, staff):
+def test_stale_update_is_refused_with_the_current_values(renja, dinkes_staff):
     line = renja.lines.first()
-    services.update_renja_line(actor=staff, line=line, expected_version=1, pagu_indikatif=Decimal("175000000.00"))
+    services.update_renja_line(
+        actor=dinkes_staff, line=line, expected_version=1, pagu_indikatif=Decimal("175000000.00")
+    )
     events = AuditEvent.objects.count()
     with pytest.raises(StaleObject) as refused:
-        services.update_renja_line(actor=staff, line=line, expected_version=1, pagu_indikatif=Decimal("1.00"))
+        services.update_renja_line(actor=dinkes_staff, line=line, expected_version=1, pagu_indikatif=Decimal("1.00"))
     assert refused.value.current["version"] == 2
     assert Decimal(refused.value.current["pagu_indikatif"]) == Decimal("175000000.00")
     line.refresh_from_db()
@@ -313,13 +290,15 @@ def test_stale_update_is_refused_with_the_current_values(renja, staff):
     assert AuditEvent.objects.count() == events
 
 
-def test_line_update_is_audited_with_before_and_after(renja, staff):
+def test_line_update_is_audited_with_before_and_after(renja, dinkes_staff):
     line = renja.lines.first()
-    services.update_renja_line(actor=staff, line=line, expected_version=1, pagu_indikatif=Decimal("175000000.00"))
+    services.update_renja_line(
+        actor=dinkes_staff, line=line, expected_version=1, pagu_indikatif=Decimal("175000000.00")
+    )
     event = AuditEvent.objects.get(action="renja_line.update", object_id=str(line.pk))
     assert (event.before["pagu_indikatif"], event.after["pagu_indikatif"]) == ("150000000.00", "175000000.00")
     assert (event.before["version"], event.after["version"]) == (1, 2)
-    assert event.actor == staff and event.opd_id == renja.opd_id
+    assert event.actor == dinkes_staff and event.opd_id == renja.opd_id
 
 
 def nomenclature(year, code):
@@ -335,30 +314,30 @@ def nomenclature(year, code):
         "1.02.02.2.01",  # a kegiatan, not a sub-kegiatan
     ],
 )
-def test_sub_kegiatan_outside_what_the_opd_may_plan_is_refused(renja, staff, year, code):
+def test_sub_kegiatan_outside_what_the_opd_may_plan_is_refused(renja, dinkes_staff, year, code):
     with pytest.raises(ValidationError) as refused:
-        services.add_renja_line(actor=staff, renja=renja, **line_values(nomenclature(year, code)))
+        services.add_renja_line(actor=dinkes_staff, renja=renja, **line_values(nomenclature(year, code)))
     assert "tidak dapat dipakai" in refused.value.message_dict["sub_kegiatan"][0]
     assert renja.lines.count() == 2
 
 
-def test_supporting_sub_kegiatan_is_allowed_and_duplicates_are_refused(renja, staff, year):
+def test_supporting_sub_kegiatan_is_allowed_and_duplicates_are_refused(renja, dinkes_staff, year):
     support = nomenclature(year, "X.XX.01.2.01.0001")
-    services.add_renja_line(actor=staff, renja=renja, **line_values(support))
+    services.add_renja_line(actor=dinkes_staff, renja=renja, **line_values(support))
     with pytest.raises(ValidationError) as refused:
-        services.add_renja_line(actor=staff, renja=renja, **line_values(support))
+        services.add_renja_line(actor=dinkes_staff, renja=renja, **line_values(support))
     assert "sudah ada" in refused.value.message_dict["sub_kegiatan"][0]
     other = renja.lines.exclude(sub_kegiatan=support).first()
     with pytest.raises(ValidationError, match="sudah ada"):
-        services.update_renja_line(actor=staff, line=other, expected_version=other.version, sub_kegiatan=support)
+        services.update_renja_line(actor=dinkes_staff, line=other, expected_version=other.version, sub_kegiatan=support)
 
 
-def test_every_bad_field_is_named_at_once(renja, staff, year, dinkes):
+def test_every_bad_field_is_named_at_once(renja, dinkes_staff, year, dinkes):
     sub = sub_kegiatan_for(dinkes, year, 1, offset=7)[0]
     other_renstra_program = RenstraProgramFactory(renstra__opd=opd(PUPR_CODE))
     with pytest.raises(ValidationError) as refused:
         services.add_renja_line(
-            actor=staff,
+            actor=dinkes_staff,
             renja=renja,
             **line_values(
                 sub,
@@ -385,20 +364,20 @@ def test_every_bad_field_is_named_at_once(renja, staff, year, dinkes):
     assert renja.lines.count() == 2
 
 
-def test_inactive_funding_source_is_refused(renja, staff, year, dinkes):
+def test_inactive_funding_source_is_refused(renja, dinkes_staff, year, dinkes):
     dau = FundingSource.objects.get(version_id=year.reference_version_id, code="1.2.01.01.02.0001")
     FundingSource.objects.filter(pk=dau.pk).update(is_active=False)
     dau.refresh_from_db()
     sub = sub_kegiatan_for(dinkes, year, 1, offset=7)[0]
     with pytest.raises(ValidationError) as refused:
-        services.add_renja_line(actor=staff, renja=renja, **line_values(sub, funding_source=dau))
+        services.add_renja_line(actor=dinkes_staff, renja=renja, **line_values(sub, funding_source=dau))
     assert "funding_source" in refused.value.message_dict
 
 
-def test_comments_by_bappeda_and_replies_by_own_staff(renja, staff, bappeda):
+def test_comments_by_bappeda_and_replies_by_own_staff(renja, dinkes_staff, bappeda):
     line = renja.lines.first()
     comment = services.comment_renja(actor=bappeda, renja=renja, line=line, text="Satuan belum tepat.")
-    reply = services.comment_renja(actor=staff, renja=renja, reply_to=comment, text="Sudah diperbaiki.")
+    reply = services.comment_renja(actor=dinkes_staff, renja=renja, reply_to=comment, text="Sudah diperbaiki.")
     assert reply.reply_to == comment and comment.line == line
     for kind in ("other staff", Role.FINANCE, Role.DPRD, Role.AUDITOR, Role.ADMIN):
         with pytest.raises(PermissionDenied):
@@ -508,8 +487,10 @@ def test_unmoderated_proposal_cannot_be_decided(year, bappeda, dinkes_line):
     assert refused.value.allowed == ["moderate"]
 
 
-def test_suggested_opd_staff_accept_into_their_own_line(in_review, staff, dinkes_line):
-    accepted = services.accept_proposal(actor=staff, proposal=in_review, renja_line=dinkes_line, note="Masuk Renja.")
+def test_suggested_opd_staff_accept_into_their_own_line(in_review, dinkes_staff, dinkes_line):
+    accepted = services.accept_proposal(
+        actor=dinkes_staff, proposal=in_review, renja_line=dinkes_line, note="Masuk Renja."
+    )
     assert (accepted.status, accepted.renja_line, accepted.decision_note) == (
         PStatus.ACCEPTED,
         dinkes_line,
@@ -517,7 +498,7 @@ def test_suggested_opd_staff_accept_into_their_own_line(in_review, staff, dinkes
     )
     event = AuditEvent.objects.get(action="proposal.accept", object_id=str(in_review.pk))
     assert (event.before["renja_line"], event.after["renja_line"]) == (None, dinkes_line.pk)
-    assert event.actor == staff and event.opd_id == in_review.suggested_opd_id
+    assert event.actor == dinkes_staff and event.opd_id == in_review.suggested_opd_id
 
 
 def test_other_opd_staff_and_non_planners_may_not_decide(in_review, dinkes, dinkes_line):
@@ -534,10 +515,10 @@ def test_other_opd_staff_and_non_planners_may_not_decide(in_review, dinkes, dink
     assert in_review.status == PStatus.IN_REVIEW
 
 
-def test_suggested_opd_staff_may_not_link_another_opds_line(in_review, staff, year):
+def test_suggested_opd_staff_may_not_link_another_opds_line(in_review, dinkes_staff, year):
     pupr_renja = renja_with_lines(opd_=opd(PUPR_CODE), fiscal_year=year, count=1)
     with pytest.raises(ValidationError) as refused:
-        services.accept_proposal(actor=staff, proposal=in_review, renja_line=pupr_renja.lines.get())
+        services.accept_proposal(actor=dinkes_staff, proposal=in_review, renja_line=pupr_renja.lines.get())
     assert "renja_line" in refused.value.message_dict
 
 
@@ -551,15 +532,15 @@ def test_bappeda_may_link_any_line_of_the_same_year_only(in_review, bappeda, yea
     assert accepted.renja_line.renja == pupr_renja
 
 
-def test_reject_needs_a_reason_and_defer_a_later_year(in_review, staff):
+def test_reject_needs_a_reason_and_defer_a_later_year(in_review, dinkes_staff):
     with pytest.raises(ValidationError) as refused:
-        services.reject_proposal(actor=staff, proposal=in_review, reason=" ")
+        services.reject_proposal(actor=dinkes_staff, proposal=in_review, reason=" ")
     assert "reason" in refused.value.message_dict
     for bad_year in (2024, 2023, "2025", None):
         with pytest.raises(ValidationError) as refused:
-            services.defer_proposal(actor=staff, proposal=in_review, to_year=bad_year)
+            services.defer_proposal(actor=dinkes_staff, proposal=in_review, to_year=bad_year)
         assert "to_year" in refused.value.message_dict
-    deferred = services.defer_proposal(actor=staff, proposal=in_review, to_year=2025, note="Menunggu DED.")
+    deferred = services.defer_proposal(actor=dinkes_staff, proposal=in_review, to_year=2025, note="Menunggu DED.")
     assert (deferred.status, deferred.deferred_to_year, deferred.decision_note) == (
         PStatus.DEFERRED,
         2025,
@@ -568,13 +549,13 @@ def test_reject_needs_a_reason_and_defer_a_later_year(in_review, staff):
 
 
 @pytest.mark.parametrize("decision", ["accept", "reject", "defer"])
-def test_a_decided_proposal_is_frozen(in_review, staff, bappeda, dinkes_line, decision):
+def test_a_decided_proposal_is_frozen(in_review, dinkes_staff, bappeda, dinkes_line, decision):
     decide = {
         "accept": lambda actor: services.accept_proposal(actor=actor, proposal=in_review, renja_line=dinkes_line),
         "reject": lambda actor: services.reject_proposal(actor=actor, proposal=in_review, reason="Bukan prioritas."),
         "defer": lambda actor: services.defer_proposal(actor=actor, proposal=in_review, to_year=2025),
     }
-    decide[decision](staff)
+    decide[decision](dinkes_staff)
     for again in decide.values():
         with pytest.raises(TransitionNotAllowed) as refused:
             again(bappeda)
@@ -583,9 +564,9 @@ def test_a_decided_proposal_is_frozen(in_review, staff, bappeda, dinkes_line, de
         services.advance_proposal_stage(actor=bappeda, proposal=in_review)
 
 
-def test_proposal_climbs_the_musrenbang_ladder_and_keeps_its_history(in_review, bappeda, staff, dinkes_line):
+def test_proposal_climbs_the_musrenbang_ladder_and_keeps_its_history(in_review, bappeda, dinkes_staff, dinkes_line):
     with pytest.raises(PermissionDenied):
-        services.advance_proposal_stage(actor=staff, proposal=in_review)
+        services.advance_proposal_stage(actor=dinkes_staff, proposal=in_review)
     for stage in (Proposal.Stage.KECAMATAN, Proposal.Stage.FORUM_OPD, Proposal.Stage.KABUPATEN):
         in_review = services.advance_proposal_stage(actor=bappeda, proposal=in_review, note="Disepakati.")
         assert in_review.stage == stage
@@ -604,10 +585,10 @@ def test_proposal_climbs_the_musrenbang_ladder_and_keeps_its_history(in_review, 
     ]
 
 
-def test_a_line_answering_an_accepted_proposal_cannot_be_deleted(in_review, staff, dinkes_line):
-    services.accept_proposal(actor=staff, proposal=in_review, renja_line=dinkes_line)
+def test_a_line_answering_an_accepted_proposal_cannot_be_deleted(in_review, dinkes_staff, dinkes_line):
+    services.accept_proposal(actor=dinkes_staff, proposal=in_review, renja_line=dinkes_line)
     with pytest.raises(ValidationError, match="usulan"):
-        services.delete_renja_line(actor=staff, line=dinkes_line)
+        services.delete_renja_line(actor=dinkes_staff, line=dinkes_line)
     assert RenjaLine.objects.filter(pk=dinkes_line.pk).exists()
 
 
@@ -680,7 +661,7 @@ def test_coverage_flags_rpjmd_targets_no_line_serves(year, bappeda, dinkes):
     staff_ = staff_of(dinkes)
     renstra_program = RenstraProgramFactory(renstra__opd=dinkes, renstra__rpjmd=served.goal.rpjmd, rpjmd_target=served)
     renja = services.create_renja(actor=staff_, opd=dinkes, fiscal_year=year)
-    sub = services.allowed_sub_kegiatan(dinkes, year).filter(parent__parent=renstra_program.program).first()
+    sub = selectors.allowed_sub_kegiatan(dinkes, year).filter(parent__parent=renstra_program.program).first()
     services.add_renja_line(actor=staff_, renja=renja, **line_values(sub, renstra_program=renstra_program))
     move_renja(renja, *FINAL_MOVES, staff=staff_, bappeda=bappeda)
     rkpd = services.consolidate_rkpd(actor=bappeda, fiscal_year=year)
@@ -690,12 +671,12 @@ def test_coverage_flags_rpjmd_targets_no_line_serves(year, bappeda, dinkes):
     assert flagged.pk == coverage["1.2"].pk
 
 
-def test_rkpd_lists_accepted_and_unfunded_proposals(year, bappeda, staff, dinkes_line, dinkes):
+def test_rkpd_lists_accepted_and_unfunded_proposals(year, bappeda, dinkes_staff, dinkes_line, dinkes):
     accepted = submitted_proposal(bappeda, Source.DESA, year, suggested_opd=dinkes)
     deferred = submitted_proposal(bappeda, Source.KECAMATAN, year, suggested_opd=dinkes)
     hidden = submitted_proposal(AnonymousUser(), Source.CITIZEN, year)
-    services.accept_proposal(actor=staff, proposal=accepted, renja_line=dinkes_line)
-    services.defer_proposal(actor=staff, proposal=deferred, to_year=2025)
+    services.accept_proposal(actor=dinkes_staff, proposal=accepted, renja_line=dinkes_line)
+    services.defer_proposal(actor=dinkes_staff, proposal=deferred, to_year=2025)
     services.moderate_proposal(actor=bappeda, proposal=hidden, approve=False, note="Permintaan pribadi.")
     rkpd = services.consolidate_rkpd(actor=bappeda, fiscal_year=year)
     lists = selectors.rkpd_proposals(rkpd)

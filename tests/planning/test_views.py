@@ -11,15 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from masterdata.models import AuditEvent, Region, User
-from planning import services
+from planning import selectors, services
 from planning.models import Proposal, Renja, RenjaComment, RenjaLine, Rkpd
 from tests.factories import user_with_role
 from tests.planning.factories import (
     FINAL_MOVES,
-    PUPR_CODE,
     line_values,
     move_renja,
-    opd,
     renja_with_lines,
     staff_of,
     sub_kegiatan_for,
@@ -39,42 +37,7 @@ def _fresh_rate_limit():
 
 
 @pytest.fixture
-def fiscal_year(reference_data):
-    return reference_data
-
-
-@pytest.fixture
-def dinkes(fiscal_year):
-    return opd()
-
-
-@pytest.fixture
-def pupr(fiscal_year):
-    return opd(PUPR_CODE)
-
-
-@pytest.fixture
-def staff(dinkes):
-    return staff_of(dinkes, username="perencana.dinkes")
-
-
-@pytest.fixture
-def other_staff(pupr):
-    return staff_of(pupr, username="perencana.pupr")
-
-
-@pytest.fixture
-def bappeda(fiscal_year):
-    return user_with_role(User.Role.BAPPEDA, username="verifikator")
-
-
-@pytest.fixture
-def renja(dinkes, fiscal_year, staff):
-    return renja_with_lines(opd_=dinkes, fiscal_year=fiscal_year, count=2, actor=staff)
-
-
-@pytest.fixture
-def kecamatan(fiscal_year):
+def kecamatan(year):
     return Region.objects.filter(level=Region.Level.KECAMATAN).order_by("code").first()
 
 
@@ -116,10 +79,10 @@ def query_count(client, url):
 # --- Renja: who may open and change it ---------------------------------------------------------
 
 
-def test_opd_staff_cannot_open_or_change_another_opds_renja(client, renja, other_staff, dinkes, fiscal_year):
-    client_for(client, other_staff)
+def test_opd_staff_cannot_open_or_change_another_opds_renja(client, renja, pupr_staff, dinkes, year):
+    client_for(client, pupr_staff)
     line = renja.lines.first()
-    sub = sub_kegiatan_for(dinkes, fiscal_year, 1, offset=5)[0]
+    sub = sub_kegiatan_for(dinkes, year, 1, offset=5)[0]
     urls = [
         ("get", detail_url(renja), {}),
         ("get", reverse("planning:sub-kegiatan-search", args=[renja.pk]) + "?q=1.02&prefix=add", {}),
@@ -142,27 +105,27 @@ def test_opd_staff_cannot_open_or_change_another_opds_renja(client, renja, other
     assert renja.opd.name not in response.content.decode()
 
 
-def test_missing_and_foreign_renja_answer_the_same_404(client, renja, other_staff):
-    client_for(client, other_staff)
+def test_missing_and_foreign_renja_answer_the_same_404(client, renja, pupr_staff):
+    client_for(client, pupr_staff)
     foreign = client.get(detail_url(renja))
     missing = client.get(reverse("planning:renja-detail", args=[renja.pk + 999]))
     assert foreign.status_code == missing.status_code == 404
     assert main_content(foreign) == main_content(missing)
 
 
-def test_staff_create_renja_for_a_year_once(client, staff, fiscal_year):
-    client_for(client, staff)
-    response = client.post(reverse("planning:renja-create"), {"fiscal_year": fiscal_year.year})
-    renja = Renja.objects.get(opd=staff.opd, fiscal_year=fiscal_year)
+def test_staff_create_renja_for_a_year_once(client, dinkes_staff, year):
+    client_for(client, dinkes_staff)
+    response = client.post(reverse("planning:renja-create"), {"fiscal_year": year.year})
+    renja = Renja.objects.get(opd=dinkes_staff.opd, fiscal_year=year)
     assert response.status_code == 302
     assert response["Location"] == detail_url(renja)
-    again = client.post(reverse("planning:renja-create"), {"fiscal_year": fiscal_year.year})
+    again = client.post(reverse("planning:renja-create"), {"fiscal_year": year.year})
     assert again.status_code == 422
-    assert Renja.objects.filter(opd=staff.opd).count() == 1
+    assert Renja.objects.filter(opd=dinkes_staff.opd).count() == 1
 
 
-def test_editor_shows_the_picker_totals_and_submit_button_to_its_staff(client, staff, renja):
-    response = client_for(client, staff).get(detail_url(renja))
+def test_editor_shows_the_picker_totals_and_submit_button_to_its_staff(client, dinkes_staff, renja):
+    response = client_for(client, dinkes_staff).get(detail_url(renja))
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="add-q"' in html and "Cari kode atau nama sub-kegiatan" in html
@@ -172,8 +135,8 @@ def test_editor_shows_the_picker_totals_and_submit_button_to_its_staff(client, s
     assert "Rancangan awal" in html and "Draf" in html
 
 
-def test_bappeda_sees_review_controls_but_no_editor(client, bappeda, staff, renja):
-    move_renja(renja, "submit", staff=staff, bappeda=bappeda)
+def test_bappeda_sees_review_controls_but_no_editor(client, bappeda, dinkes_staff, renja):
+    move_renja(renja, "submit", staff=dinkes_staff, bappeda=bappeda)
     html = client_for(client, bappeda).get(detail_url(renja)).content.decode()
     assert "Kembalikan ke OPD" in html and "Verifikasi tahap rancangan awal" in html
     assert 'id="add-line-panel"' not in html
@@ -183,9 +146,9 @@ def test_bappeda_sees_review_controls_but_no_editor(client, bappeda, staff, renj
 # --- Renja lines through htmx -------------------------------------------------------------------
 
 
-def test_add_line_through_htmx_answers_a_row_fragment_with_new_totals(client, staff, renja, dinkes, fiscal_year):
-    sub = sub_kegiatan_for(dinkes, fiscal_year, 1, offset=5)[0]
-    response = client_for(client, staff).post(
+def test_add_line_through_htmx_answers_a_row_fragment_with_new_totals(client, dinkes_staff, renja, dinkes, year):
+    sub = sub_kegiatan_for(dinkes, year, 1, offset=5)[0]
+    response = client_for(client, dinkes_staff).post(
         reverse("planning:line-add", args=[renja.pk]), line_form(renja, sub), **HTMX
     )
     html = response.content.decode()
@@ -202,10 +165,10 @@ def test_add_line_through_htmx_answers_a_row_fragment_with_new_totals(client, st
     assert f"Sub-kegiatan {sub.code} ditambahkan." in html
 
 
-def test_add_line_errors_are_per_field_in_indonesian_and_keep_what_was_typed(client, staff, renja, dinkes, fiscal_year):
-    sub = sub_kegiatan_for(dinkes, fiscal_year, 1, offset=5)[0]
+def test_add_line_errors_are_per_field_in_indonesian_and_keep_what_was_typed(client, dinkes_staff, renja, dinkes, year):
+    sub = sub_kegiatan_for(dinkes, year, 1, offset=5)[0]
     data = line_form(renja, sub, location="", pagu_indikatif="satu juta", output_indicator="Jumlah posyandu aktif")
-    response = client_for(client, staff).post(reverse("planning:line-add", args=[renja.pk]), data, **HTMX)
+    response = client_for(client, dinkes_staff).post(reverse("planning:line-add", args=[renja.pk]), data, **HTMX)
     html = response.content.decode()
     assert response.status_code == 422
     assert response["HX-Retarget"] == "#add-line-panel"
@@ -218,9 +181,9 @@ def test_add_line_errors_are_per_field_in_indonesian_and_keep_what_was_typed(cli
     assert renja.lines.count() == 2
 
 
-def test_add_line_refuses_a_sub_kegiatan_outside_the_opds_bidang(client, staff, renja, pupr, fiscal_year):
-    foreign = services.allowed_sub_kegiatan(pupr, fiscal_year).exclude(code__startswith="X.XX").first()
-    response = client_for(client, staff).post(
+def test_add_line_refuses_a_sub_kegiatan_outside_the_opds_bidang(client, dinkes_staff, renja, pupr, year):
+    foreign = selectors.allowed_sub_kegiatan(pupr, year).exclude(code__startswith="X.XX").first()
+    response = client_for(client, dinkes_staff).post(
         reverse("planning:line-add", args=[renja.pk]), line_form(renja, foreign), **HTMX
     )
     assert response.status_code == 422
@@ -228,25 +191,27 @@ def test_add_line_refuses_a_sub_kegiatan_outside_the_opds_bidang(client, staff, 
     assert not renja.lines.filter(sub_kegiatan=foreign).exists()
 
 
-def test_add_line_refuses_a_duplicate_sub_kegiatan_with_the_services_message(client, staff, renja):
+def test_add_line_refuses_a_duplicate_sub_kegiatan_with_the_services_message(client, dinkes_staff, renja):
     existing = renja.lines.first().sub_kegiatan
-    response = client_for(client, staff).post(
+    response = client_for(client, dinkes_staff).post(
         reverse("planning:line-add", args=[renja.pk]), line_form(renja, existing), **HTMX
     )
     assert response.status_code == 422
     assert f"Sub-kegiatan {existing.code} sudah ada di Renja ini." in response.content.decode()
 
 
-def test_add_line_without_htmx_redirects_back_to_the_editor(client, staff, renja, dinkes, fiscal_year):
-    sub = sub_kegiatan_for(dinkes, fiscal_year, 1, offset=6)[0]
-    response = client_for(client, staff).post(reverse("planning:line-add", args=[renja.pk]), line_form(renja, sub))
+def test_add_line_without_htmx_redirects_back_to_the_editor(client, dinkes_staff, renja, dinkes, year):
+    sub = sub_kegiatan_for(dinkes, year, 1, offset=6)[0]
+    response = client_for(client, dinkes_staff).post(
+        reverse("planning:line-add", args=[renja.pk]), line_form(renja, sub)
+    )
     assert response.status_code == 302
     assert renja.lines.filter(sub_kegiatan=sub).exists()
 
 
-def test_edit_line_swaps_to_a_form_and_back(client, staff, renja):
+def test_edit_line_swaps_to_a_form_and_back(client, dinkes_staff, renja):
     line = renja.lines.order_by("sub_kegiatan__code").first()
-    client_for(client, staff)
+    client_for(client, dinkes_staff)
     edit_url = reverse("planning:line-edit", args=[renja.pk, line.pk])
     form = client.get(edit_url, **HTMX)
     html = form.content.decode()
@@ -267,11 +232,13 @@ def test_edit_line_swaps_to_a_form_and_back(client, staff, renja):
     assert cancel.status_code == 200 and "Ubah" in cancel.content.decode()
 
 
-def test_stale_edit_is_refused_with_the_current_values_and_keeps_the_typed_ones(client, staff, renja):
+def test_stale_edit_is_refused_with_the_current_values_and_keeps_the_typed_ones(client, dinkes_staff, renja):
     line = renja.lines.first()
-    services.update_renja_line(actor=staff, line=line, expected_version=1, location="Desa Sumber Wringin")
+    services.update_renja_line(actor=dinkes_staff, line=line, expected_version=1, location="Desa Sumber Wringin")
     data = line_form(renja, line.sub_kegiatan, f"line{line.pk}", location="Kecamatan Tamanan", version="1")
-    response = client_for(client, staff).post(reverse("planning:line-edit", args=[renja.pk, line.pk]), data, **HTMX)
+    response = client_for(client, dinkes_staff).post(
+        reverse("planning:line-edit", args=[renja.pk, line.pk]), data, **HTMX
+    )
     html = response.content.decode()
     line.refresh_from_db()
     assert response.status_code == 409
@@ -282,10 +249,10 @@ def test_stale_edit_is_refused_with_the_current_values_and_keeps_the_typed_ones(
     assert line.location == "Desa Sumber Wringin"
 
 
-def test_editor_works_without_javascript_too(client, staff, renja):
+def test_editor_works_without_javascript_too(client, dinkes_staff, renja):
     line = renja.lines.order_by("sub_kegiatan__code").first()
     edit_url = reverse("planning:line-edit", args=[renja.pk, line.pk])
-    page = client_for(client, staff).get(edit_url)
+    page = client_for(client, dinkes_staff).get(edit_url)
     html = page.content.decode()
     assert page.status_code == 200 and "<html" in html
     assert f'<tbody id="line-{line.pk}" class="line editing">' in html
@@ -303,27 +270,27 @@ def test_editor_works_without_javascript_too(client, staff, renja):
     assert line.output_target == Decimal("12.5")
 
 
-def test_delete_line_through_htmx(client, staff, renja):
+def test_delete_line_through_htmx(client, dinkes_staff, renja):
     line = renja.lines.first()
-    response = client_for(client, staff).post(reverse("planning:line-delete", args=[renja.pk, line.pk]), **HTMX)
+    response = client_for(client, dinkes_staff).post(reverse("planning:line-delete", args=[renja.pk, line.pk]), **HTMX)
     html = response.content.decode()
     assert response.status_code == 200
     assert not RenjaLine.objects.filter(pk=line.pk).exists()
     assert "Rp 150.000.000" in html and "dihapus" in html
 
 
-def test_delete_without_javascript_asks_for_confirmation_first(client, staff, renja):
+def test_delete_without_javascript_asks_for_confirmation_first(client, dinkes_staff, renja):
     line = renja.lines.first()
     url = reverse("planning:line-delete", args=[renja.pk, line.pk])
-    page = client_for(client, staff).get(url)
+    page = client_for(client, dinkes_staff).get(url)
     assert page.status_code == 200 and "Hapus sub-kegiatan?" in page.content.decode()
     assert RenjaLine.objects.filter(pk=line.pk).exists()
     assert client.post(url).status_code == 302
     assert not RenjaLine.objects.filter(pk=line.pk).exists()
 
 
-def test_bappeda_cannot_change_lines(client, bappeda, renja, dinkes, fiscal_year):
-    sub = sub_kegiatan_for(dinkes, fiscal_year, 1, offset=5)[0]
+def test_bappeda_cannot_change_lines(client, bappeda, renja, dinkes, year):
+    sub = sub_kegiatan_for(dinkes, year, 1, offset=5)[0]
     client_for(client, bappeda)
     assert client.post(reverse("planning:line-add", args=[renja.pk]), line_form(renja, sub), **HTMX).status_code == 403
     line = renja.lines.first()
@@ -332,10 +299,10 @@ def test_bappeda_cannot_change_lines(client, bappeda, renja, dinkes, fiscal_year
     assert renja.lines.count() == 2
 
 
-def test_submitted_renja_refuses_changes_with_a_clear_message(client, staff, bappeda, renja, dinkes, fiscal_year):
-    move_renja(renja, "submit", staff=staff, bappeda=bappeda)
-    sub = sub_kegiatan_for(dinkes, fiscal_year, 1, offset=5)[0]
-    client_for(client, staff)
+def test_submitted_renja_refuses_changes_with_a_clear_message(client, dinkes_staff, bappeda, renja, dinkes, year):
+    move_renja(renja, "submit", staff=dinkes_staff, bappeda=bappeda)
+    sub = sub_kegiatan_for(dinkes, year, 1, offset=5)[0]
+    client_for(client, dinkes_staff)
     response = client.post(reverse("planning:line-add", args=[renja.pk]), line_form(renja, sub), **HTMX)
     assert response.status_code == 409
     assert "tidak dapat diubah" in response.content.decode()
@@ -344,9 +311,9 @@ def test_submitted_renja_refuses_changes_with_a_clear_message(client, staff, bap
     assert 'id="add-line-panel"' not in page and "Renja sedang diverifikasi Bappeda" in page
 
 
-def test_picker_search_offers_only_the_opds_sub_kegiatan_at_most_twenty(client, staff, renja, pupr, fiscal_year):
+def test_picker_search_offers_only_the_opds_sub_kegiatan_at_most_twenty(client, dinkes_staff, renja, pupr, year):
     url = reverse("planning:sub-kegiatan-search", args=[renja.pk])
-    response = client_for(client, staff).get(url, {"q": "penyediaan", "prefix": "add"}, **HTMX)
+    response = client_for(client, dinkes_staff).get(url, {"q": "penyediaan", "prefix": "add"}, **HTMX)
     html = response.content.decode()
     codes = re.findall(r'<span class="code">([0-9X.]+)</span>', html)
     assert response.status_code == 200 and "<html" not in html
@@ -356,9 +323,9 @@ def test_picker_search_offers_only_the_opds_sub_kegiatan_at_most_twenty(client, 
     # A code prefix finds exactly that branch; another OPD's codes find nothing.
     by_code = client.get(url, {"q": "1.02.02.2.01", "prefix": "add"}).content.decode()
     assert set(re.findall(r'<span class="code">([0-9X.]+)</span>', by_code)) <= {
-        n.code for n in services.allowed_sub_kegiatan(renja.opd, fiscal_year).filter(code__startswith="1.02.02.2.01")
+        n.code for n in selectors.allowed_sub_kegiatan(renja.opd, year).filter(code__startswith="1.02.02.2.01")
     }
-    foreign = services.allowed_sub_kegiatan(pupr, fiscal_year).exclude(code__startswith="X.XX").first()
+    foreign = selectors.allowed_sub_kegiatan(pupr, year).exclude(code__startswith="X.XX").first()
     assert "Tidak ada sub-kegiatan yang cocok" in client.get(url, {"q": foreign.code, "prefix": "add"}).content.decode()
     # Several words narrow down; a province-level sub-kegiatan of the same bidang is never offered.
     narrowed = client.get(url, {"q": "puskesmas rehabilitasi", "prefix": "add"}).content.decode()
@@ -367,10 +334,10 @@ def test_picker_search_offers_only_the_opds_sub_kegiatan_at_most_twenty(client, 
     assert "Tidak ada sub-kegiatan yang cocok" in province
 
 
-def test_picker_marks_sub_kegiatan_already_in_the_renja(client, staff, renja):
+def test_picker_marks_sub_kegiatan_already_in_the_renja(client, dinkes_staff, renja):
     existing = renja.lines.first().sub_kegiatan
     url = reverse("planning:sub-kegiatan-search", args=[renja.pk])
-    html = client_for(client, staff).get(url, {"q": existing.code, "prefix": "add"}).content.decode()
+    html = client_for(client, dinkes_staff).get(url, {"q": existing.code, "prefix": "add"}).content.decode()
     assert f'value="{existing.pk}" disabled' in html and "sudah ada di Renja ini" in html
 
 
@@ -381,8 +348,8 @@ def transition(client, renja, action, note=""):
     return client.post(reverse("planning:renja-transition", args=[renja.pk]), {"action": action, "note": note})
 
 
-def test_staff_submit_and_bappeda_return_then_verify(client, staff, bappeda, renja):
-    response = transition(client_for(client, staff), renja, "submit")
+def test_staff_submit_and_bappeda_return_then_verify(client, dinkes_staff, bappeda, renja):
+    response = transition(client_for(client, dinkes_staff), renja, "submit")
     assert response.status_code == 302
     renja.refresh_from_db()
     assert renja.state == Renja.State.SUBMITTED
@@ -400,7 +367,7 @@ def test_staff_submit_and_bappeda_return_then_verify(client, staff, bappeda, ren
     assert renja.state == Renja.State.RETURNED
     assert renja.comments.filter(text="Indikator keluaran belum terukur.", line=None).exists()
 
-    client_for(client, staff)
+    client_for(client, dinkes_staff)
     page = client.get(detail_url(renja)).content.decode()
     assert "Renja dikembalikan oleh Bappeda" in page and "Indikator keluaran belum terukur." in page
     assert transition(client, renja, "submit").status_code == 302
@@ -422,30 +389,30 @@ def test_a_move_that_does_not_apply_is_refused_with_the_moves_that_would(client,
     assert renja.state == Renja.State.DRAFT
 
 
-def test_bappeda_advances_the_stage_and_finally_finalises(client, staff, bappeda, renja):
-    move_renja(renja, "submit", "verify", staff=staff, bappeda=bappeda)
+def test_bappeda_advances_the_stage_and_finally_finalises(client, dinkes_staff, bappeda, renja):
+    move_renja(renja, "submit", "verify", staff=dinkes_staff, bappeda=bappeda)
     client_for(client, bappeda)
     assert transition(client, renja, "finalise").status_code == 409  # not yet the rancangan akhir
     assert transition(client, renja, "advance").status_code == 302
     renja.refresh_from_db()
     assert (renja.stage, renja.state) == (Renja.Stage.RANCANGAN, Renja.State.DRAFT)
-    renja = move_renja(renja, "submit", "verify", "advance", "submit", "verify", staff=staff, bappeda=bappeda)
+    renja = move_renja(renja, "submit", "verify", "advance", "submit", "verify", staff=dinkes_staff, bappeda=bappeda)
     assert transition(client, renja, "finalise").status_code == 302
     renja.refresh_from_db()
     assert renja.is_final
-    page = client_for(client, staff).get(detail_url(renja)).content.decode()
+    page = client_for(client, dinkes_staff).get(detail_url(renja)).content.decode()
     assert "sudah final" in page and "Ubah" not in page and 'id="add-line-panel"' not in page
 
 
-def test_empty_renja_cannot_be_submitted(client, staff, fiscal_year):
-    renja = services.create_renja(actor=staff, opd=staff.opd, fiscal_year=fiscal_year)
-    response = transition(client_for(client, staff), renja, "submit")
+def test_empty_renja_cannot_be_submitted(client, dinkes_staff, year):
+    renja = services.create_renja(actor=dinkes_staff, opd=dinkes_staff.opd, fiscal_year=year)
+    response = transition(client_for(client, dinkes_staff), renja, "submit")
     assert response.status_code == 422
     assert "belum memiliki satu pun sub-kegiatan" in response.content.decode()
 
 
-def test_line_comment_and_reply_answer_the_lines_fragment(client, staff, bappeda, other_staff, renja):
-    move_renja(renja, "submit", staff=staff, bappeda=bappeda)
+def test_line_comment_and_reply_answer_the_lines_fragment(client, dinkes_staff, bappeda, pupr_staff, renja):
+    move_renja(renja, "submit", staff=dinkes_staff, bappeda=bappeda)
     line = renja.lines.first()
     url = reverse("planning:renja-comment", args=[renja.pk])
     response = client_for(client, bappeda).post(url, {"line": line.pk, "text": "Target terlalu rendah."}, **HTMX)
@@ -455,14 +422,14 @@ def test_line_comment_and_reply_answer_the_lines_fragment(client, staff, bappeda
     assert "Target terlalu rendah." in html
     comment = RenjaComment.objects.get(line=line)
 
-    reply = client_for(client, staff).post(url, {"reply_to": comment.pk, "text": "Akan kami naikkan."}, **HTMX)
+    reply = client_for(client, dinkes_staff).post(url, {"reply_to": comment.pk, "text": "Akan kami naikkan."}, **HTMX)
     assert reply.status_code == 200 and "Akan kami naikkan." in reply.content.decode()
     assert RenjaComment.objects.get(reply_to=comment).line == line
 
     empty = client.post(url, {"reply_to": comment.pk, "text": "  "}, **HTMX)
     assert empty.status_code == 422 and "Catatan tidak boleh kosong." in empty.content.decode()
 
-    assert client_for(client, other_staff).post(url, {"line": line.pk, "text": "x"}).status_code == 404
+    assert client_for(client, pupr_staff).post(url, {"line": line.pk, "text": "x"}).status_code == 404
     assert RenjaComment.objects.count() == 2
 
 
@@ -476,11 +443,11 @@ def test_general_comment_answers_the_general_section(client, bappeda, renja):
     assert "Lengkapi sumber dana." in html
 
 
-def test_verification_inbox_lists_submitted_renja_for_bappeda_only(client, staff, bappeda, renja, pupr, fiscal_year):
-    renja_with_lines(opd_=pupr, fiscal_year=fiscal_year, count=1)  # a draft: not in the inbox
-    move_renja(renja, "submit", staff=staff, bappeda=bappeda)
-    url = reverse("planning:inbox") + f"?tahun={fiscal_year.year}"
-    assert client_for(client, staff).get(url).status_code == 403
+def test_verification_inbox_lists_submitted_renja_for_bappeda_only(client, dinkes_staff, bappeda, renja, pupr, year):
+    renja_with_lines(opd_=pupr, fiscal_year=year, count=1)  # a draft: not in the inbox
+    move_renja(renja, "submit", staff=dinkes_staff, bappeda=bappeda)
+    url = reverse("planning:inbox") + f"?tahun={year.year}"
+    assert client_for(client, dinkes_staff).get(url).status_code == 403
     html = client_for(client, bappeda).get(url).content.decode()
     assert renja.opd.name in html and pupr.name not in html
     assert "Rp 300.000.000" in html
@@ -489,17 +456,17 @@ def test_verification_inbox_lists_submitted_renja_for_bappeda_only(client, staff
 # --- Constant query counts on list pages --------------------------------------------------------
 
 
-def test_renja_list_and_inbox_query_counts_do_not_grow_with_rows(client, bappeda, fiscal_year):
+def test_renja_list_and_inbox_query_counts_do_not_grow_with_rows(client, bappeda, year):
     from masterdata.models import Opd
 
     opds = list(Opd.objects.filter(code__regex=r"^[1-4]\.").order_by("code")[:8])
     client_for(client, bappeda)
-    list_url = reverse("planning:renja-list") + f"?tahun={fiscal_year.year}"
-    inbox_url = reverse("planning:inbox") + f"?tahun={fiscal_year.year}"
+    list_url = reverse("planning:renja-list") + f"?tahun={year.year}"
+    inbox_url = reverse("planning:inbox") + f"?tahun={year.year}"
 
     def add_submitted(opd_):
         staff_member = staff_of(opd_)
-        renja = renja_with_lines(opd_=opd_, fiscal_year=fiscal_year, count=1, actor=staff_member)
+        renja = renja_with_lines(opd_=opd_, fiscal_year=year, count=1, actor=staff_member)
         move_renja(renja, "submit", staff=staff_member, bappeda=bappeda)
 
     add_submitted(opds[0])
@@ -510,26 +477,26 @@ def test_renja_list_and_inbox_query_counts_do_not_grow_with_rows(client, bappeda
     assert many == few
 
 
-def test_renja_editor_query_count_does_not_grow_with_lines_and_comments(client, staff, bappeda, dinkes, fiscal_year):
-    renja = renja_with_lines(opd_=dinkes, fiscal_year=fiscal_year, count=2, actor=staff)
+def test_renja_editor_query_count_does_not_grow_with_lines_and_comments(client, dinkes_staff, bappeda, dinkes, year):
+    renja = renja_with_lines(opd_=dinkes, fiscal_year=year, count=2, actor=dinkes_staff)
     first = services.comment_renja(actor=bappeda, renja=renja, line=renja.lines.first(), text="Periksa target.")
-    services.comment_renja(actor=staff, renja=renja, reply_to=first, line=first.line, text="Sudah.")
-    client_for(client, staff)
+    services.comment_renja(actor=dinkes_staff, renja=renja, reply_to=first, line=first.line, text="Sudah.")
+    client_for(client, dinkes_staff)
     few = query_count(client, detail_url(renja))
-    for sub in sub_kegiatan_for(dinkes, fiscal_year, 8, offset=2):
-        line = services.add_renja_line(actor=staff, renja=renja, **line_values(sub))
+    for sub in sub_kegiatan_for(dinkes, year, 8, offset=2):
+        line = services.add_renja_line(actor=dinkes_staff, renja=renja, **line_values(sub))
         comment = services.comment_renja(actor=bappeda, renja=renja, line=line, text="Periksa lokasi.")
-        services.comment_renja(actor=staff, renja=renja, reply_to=comment, line=line, text="Sudah.")
+        services.comment_renja(actor=dinkes_staff, renja=renja, reply_to=comment, line=line, text="Sudah.")
     assert query_count(client, detail_url(renja)) == few
 
 
-def test_proposal_board_query_count_does_not_grow_with_rows(client, bappeda, fiscal_year, kecamatan, dinkes):
+def test_proposal_board_query_count_does_not_grow_with_rows(client, bappeda, year, kecamatan, dinkes):
     def add(count):
         for number in range(count):
             services.submit_proposal(
                 actor=bappeda,
                 source="desa",
-                fiscal_year=fiscal_year,
+                fiscal_year=year,
                 **proposal_values(kecamatan, title=f"Jalan desa {number}", suggested_opd=dinkes),
             )
 
@@ -572,13 +539,13 @@ def citizen_post(kecamatan, **overrides):
     }
 
 
-def test_board_filters_by_kecamatan_status_stage_and_text(client, bappeda, fiscal_year, dinkes):
+def test_board_filters_by_kecamatan_status_stage_and_text(client, bappeda, year, dinkes):
     first, second = Region.objects.filter(level=Region.Level.KECAMATAN).order_by("code")[:2]
     services.submit_proposal(
-        actor=bappeda, source="desa", fiscal_year=fiscal_year, **proposal_values(first, title="Embung desa")
+        actor=bappeda, source="desa", fiscal_year=year, **proposal_values(first, title="Embung desa")
     )
     services.submit_proposal(
-        actor=bappeda, source="kecamatan", fiscal_year=fiscal_year, **proposal_values(second, title="Pasar kecamatan")
+        actor=bappeda, source="kecamatan", fiscal_year=year, **proposal_values(second, title="Pasar kecamatan")
     )
     client_for(client, bappeda)
     url = reverse("planning:proposal-board")
@@ -591,26 +558,26 @@ def test_board_filters_by_kecamatan_status_stage_and_text(client, bappeda, fisca
     assert titles({"stage": "kecamatan"}) == ["Pasar kecamatan"]
     assert titles({"q": "pasar"}) == ["Pasar kecamatan"]
     assert titles({"status": "accepted"}) == []
-    assert titles({"source": "desa", "tahun": fiscal_year.year}) == ["Embung desa"]
+    assert titles({"source": "desa", "tahun": year.year}) == ["Embung desa"]
 
 
 def test_suggested_opds_staff_accept_a_proposal_into_their_renja_line(
-    client, staff, other_staff, bappeda, renja, fiscal_year, kecamatan, dinkes
+    client, dinkes_staff, pupr_staff, bappeda, renja, year, kecamatan, dinkes
 ):
     proposal = services.submit_proposal(
-        actor=bappeda, source="desa", fiscal_year=fiscal_year, **proposal_values(kecamatan, suggested_opd=dinkes)
+        actor=bappeda, source="desa", fiscal_year=year, **proposal_values(kecamatan, suggested_opd=dinkes)
     )
     url = reverse("planning:proposal-decide", args=[proposal.pk])
     line = renja.lines.first()
     # Another OPD's staff see the moderated proposal but may not decide it.
-    client_for(client, other_staff)
+    client_for(client, pupr_staff)
     assert (
         "Akomodasi ke baris Renja"
         not in client.get(reverse("planning:proposal-detail", args=[proposal.pk])).content.decode()
     )
     assert client.post(url, {"action": "reject", "reject-reason": "Bukan kewenangan."}).status_code == 403
 
-    client_for(client, staff)
+    client_for(client, dinkes_staff)
     page = client.get(reverse("planning:proposal-detail", args=[proposal.pk])).content.decode()
     assert "Akomodasi ke baris Renja" in page and line.sub_kegiatan.code in page
     no_reason = client.post(url, {"action": "reject", "reject-reason": ""})
@@ -623,28 +590,26 @@ def test_suggested_opds_staff_accept_a_proposal_into_their_renja_line(
     assert done.status_code == 409 and "tidak dapat di" in done.content.decode()
 
 
-def test_bappeda_defers_and_advances_stage(client, bappeda, fiscal_year, kecamatan):
-    proposal = services.submit_proposal(
-        actor=bappeda, source="desa", fiscal_year=fiscal_year, **proposal_values(kecamatan)
-    )
+def test_bappeda_defers_and_advances_stage(client, bappeda, year, kecamatan):
+    proposal = services.submit_proposal(actor=bappeda, source="desa", fiscal_year=year, **proposal_values(kecamatan))
     url = reverse("planning:proposal-decide", args=[proposal.pk])
     client_for(client, bappeda)
     assert client.post(url, {"action": "advance_stage", "advance_stage-note": ""}).status_code == 302
     proposal.refresh_from_db()
     assert proposal.stage == Proposal.Stage.KECAMATAN
-    early = client.post(url, {"action": "defer", "defer-to_year": fiscal_year.year})
-    assert early.status_code == 422 and f"harus setelah {fiscal_year.year}" in early.content.decode()
-    assert client.post(url, {"action": "defer", "defer-to_year": fiscal_year.year + 1}).status_code == 302
+    early = client.post(url, {"action": "defer", "defer-to_year": year.year})
+    assert early.status_code == 422 and f"harus setelah {year.year}" in early.content.decode()
+    assert client.post(url, {"action": "defer", "defer-to_year": year.year + 1}).status_code == 302
     proposal.refresh_from_db()
-    assert proposal.status == Proposal.Status.DEFERRED and proposal.deferred_to_year == fiscal_year.year + 1
+    assert proposal.status == Proposal.Status.DEFERRED and proposal.deferred_to_year == year.year + 1
 
 
-def test_staff_submit_proposals_only_from_their_own_sources(client, staff, fiscal_year, kecamatan):
+def test_staff_submit_proposals_only_from_their_own_sources(client, dinkes_staff, year, kecamatan):
     url = reverse("planning:proposal-create")
-    client_for(client, staff)
+    client_for(client, dinkes_staff)
     form = client.get(url).content.decode()
     assert 'value="forum_opd"' in form and 'value="pokir"' not in form
-    data = {**citizen_post(kecamatan), "source": "pokir", "fiscal_year": fiscal_year.year, "priority": 2}
+    data = {**citizen_post(kecamatan), "source": "pokir", "fiscal_year": year.year, "priority": 2}
     assert client.post(url, data).status_code == 422
     data["source"] = "forum_opd"
     response = client.post(url, data)
@@ -659,7 +624,7 @@ def test_staff_submit_proposals_only_from_their_own_sources(client, staff, fisca
 # --- Public: citizens submit and track ------------------------------------------------------------
 
 
-def test_citizen_submits_and_tracks_after_moderation_only(client, bappeda, staff, kecamatan):
+def test_citizen_submits_and_tracks_after_moderation_only(client, bappeda, dinkes_staff, kecamatan):
     response = client.post(reverse("planning:public-proposal-create"), citizen_post(kecamatan))
     assert response.status_code == 302 and response["Location"] == reverse("planning:public-proposal-sent")
     proposal = Proposal.objects.get()
@@ -675,7 +640,7 @@ def test_citizen_submits_and_tracks_after_moderation_only(client, bappeda, staff
     assert main_content(unmoderated) == main_content(unknown)
 
     # Unmoderated: no one but Bappeda sees it.
-    client_for(client, staff)
+    client_for(client, dinkes_staff)
     assert client.get(reverse("planning:proposal-detail", args=[proposal.pk])).status_code == 404
     assert proposal.tracking_code not in client.get(reverse("planning:proposal-board")).content.decode()
     client_for(client, bappeda)
@@ -704,9 +669,9 @@ def test_unmoderated_proposals_are_seen_by_bappeda_only(client, role, kecamatan)
     assert board.status_code == 200 and list(board.context["page"].object_list) == []
 
 
-def test_tracking_page_shows_the_renja_line_once_accepted(client, bappeda, renja, fiscal_year, kecamatan, dinkes):
+def test_tracking_page_shows_the_renja_line_once_accepted(client, bappeda, renja, year, kecamatan, dinkes):
     proposal = services.submit_proposal(
-        actor=bappeda, source="desa", fiscal_year=fiscal_year, **proposal_values(kecamatan, suggested_opd=dinkes)
+        actor=bappeda, source="desa", fiscal_year=year, **proposal_values(kecamatan, suggested_opd=dinkes)
     )
     line = renja.lines.first()
     services.accept_proposal(actor=bappeda, proposal=proposal, renja_line=line)
@@ -764,10 +729,8 @@ def test_village_select_follows_the_kecamatan(client, kecamatan):
     assert village_ids == set(kecamatan.villages.values_list("pk", flat=True))
 
 
-def test_citizens_reach_no_staff_page(client, renja, bappeda, fiscal_year, kecamatan):
-    proposal = services.submit_proposal(
-        actor=bappeda, source="desa", fiscal_year=fiscal_year, **proposal_values(kecamatan)
-    )
+def test_citizens_reach_no_staff_page(client, renja, bappeda, year, kecamatan):
+    proposal = services.submit_proposal(actor=bappeda, source="desa", fiscal_year=year, **proposal_values(kecamatan))
     for url in (
         reverse("planning:renja-list"),
         detail_url(renja),
@@ -790,17 +753,17 @@ def test_citizens_reach_no_staff_page(client, renja, bappeda, fiscal_year, kecam
 # --- RKPD -------------------------------------------------------------------------------------------
 
 
-def test_bappeda_consolidates_the_rkpd_and_others_read_it(client, staff, bappeda, renja, fiscal_year):
-    move_renja(renja, *FINAL_MOVES, staff=staff, bappeda=bappeda)
-    url = reverse("planning:rkpd") + f"?tahun={fiscal_year.year}"
+def test_bappeda_consolidates_the_rkpd_and_others_read_it(client, dinkes_staff, bappeda, renja, year):
+    move_renja(renja, *FINAL_MOVES, staff=dinkes_staff, bappeda=bappeda)
+    url = reverse("planning:rkpd") + f"?tahun={year.year}"
     finance = user_with_role(User.Role.FINANCE)
     assert client_for(client, finance).get(url).status_code == 404  # nothing consolidated yet
 
     client_for(client, bappeda)
     assert "belum dikonsolidasikan" in client.get(url).content.decode()
-    response = client.post(reverse("planning:rkpd-action"), {"tahun": fiscal_year.year, "action": "consolidate"})
+    response = client.post(reverse("planning:rkpd-action"), {"tahun": year.year, "action": "consolidate"})
     assert response.status_code == 302
-    rkpd = Rkpd.objects.get(fiscal_year=fiscal_year)
+    rkpd = Rkpd.objects.get(fiscal_year=year)
     assert rkpd.total_pagu == Decimal("300000000")
     page = client.get(url).content.decode()
     assert renja.opd.name in page and "Rp 300.000.000" in page
@@ -809,6 +772,5 @@ def test_bappeda_consolidates_the_rkpd_and_others_read_it(client, staff, bappeda
     read = client.get(url).content.decode()
     assert "Rp 300.000.000" in read and "Konsolidasikan ulang" not in read
     assert (
-        client.post(reverse("planning:rkpd-action"), {"tahun": fiscal_year.year, "action": "consolidate"}).status_code
-        == 403
+        client.post(reverse("planning:rkpd-action"), {"tahun": year.year, "action": "consolidate"}).status_code == 403
     )

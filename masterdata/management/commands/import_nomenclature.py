@@ -1,11 +1,10 @@
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from masterdata import services
+from masterdata.management.base import FileImportCommand
 
-from masterdata import importers, services
 
-
-class Command(BaseCommand):
+class Command(FileImportCommand):
     help = (
         "Muat daftar nomenklatur Kepmendagri yang lebih baru (CSV/XLSX: kode,level,nama,kode_induk[,pemda,aktif]) "
         "sebagai versi baru untuk satu tahun anggaran. Satu baris salah: tidak ada yang dimuat."
@@ -26,22 +25,16 @@ class Command(BaseCommand):
         parser.add_argument("--replace-year", action="store_true", help="ganti versi tahun yang sudah ada")
 
     def handle(self, *args, **options):
-        try:
-            result = services.import_nomenclature(
-                source=options["file"],
-                version_name=options["version_name"],
-                year=options["year"],
-                regulation_number=options["regulation_number"],
-                regulation_name=options["regulation_name"],
-                regulation_date=options["regulation_date"],
-                replace_year=options["replace_year"],
-            )
-        except FileNotFoundError as exc:
-            raise CommandError(f"Berkas tidak ditemukan: {options['file']}") from exc
-        except importers.InvalidFile as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(str(exc)) from exc
+        result = self.run_import(
+            services.import_nomenclature,
+            source=options["file"],
+            version_name=options["version_name"],
+            year=options["year"],
+            regulation_number=options["regulation_number"],
+            regulation_name=options["regulation_name"],
+            regulation_date=options["regulation_date"],
+            replace_year=options["replace_year"],
+        )
         for level, count in result.per_level.items():
             self.stdout.write(f"  {level:<14} {count:>6}")
         self.stdout.write(

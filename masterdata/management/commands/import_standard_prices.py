@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand, CommandError
+from masterdata import standard_prices
+from masterdata.management.base import FileImportCommand
 
-from masterdata import importers, standard_prices
 
-
-class Command(BaseCommand):
+class Command(FileImportCommand):
     help = (
         "Muat katalog standar harga (SSH/SBU/HSPK/ASB) satu tahun anggaran dari CSV/XLSX dengan kolom "
         "kode, jenis, nama, spesifikasi, satuan, harga, kode_rekening (pisahkan dengan ; atau ,), tkdn, aktif. "
@@ -16,14 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="hanya periksa berkas; tidak ada yang disimpan")
 
     def handle(self, *args, file, year, dry_run, **options):
-        try:
-            result = standard_prices.import_standard_prices(source=file, year=year, dry_run=dry_run)
-        except FileNotFoundError as exc:
-            raise CommandError(f"Berkas tidak ditemukan: {file}") from exc
-        except importers.InvalidFile as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(str(exc)) from exc
+        result = self.run_import(standard_prices.import_standard_prices, source=file, year=year, dry_run=dry_run)
         self.stdout.write(f"Standar harga tahun {year}: {result.total} item di berkas")
         for kind, count in sorted(result.per_kind.items()):
             self.stdout.write(f"  {kind:<5} {count:>6}")

@@ -31,10 +31,15 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
             raise CommandError(f"Katalog standar harga demo tidak valid: {exc}") from exc
         # Imported here, not at module level: masterdata depends on no other app; only this command,
-        # which builds the whole demo, reaches into the planning stage.
+        # which builds the whole demo, reaches into the planning and budgeting stages.
+        from budgeting.demo import seed_budget
         from planning.demo import seed_planning
 
         planning = seed_planning(year=year, rng=random.Random(seed), scale=scale)
+        try:
+            budget = seed_budget(random.Random(seed), year=year, scale=scale, stdout=self.stdout)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
 
         self.stdout.write(self.style.SUCCESS(f"Data demo tahun {year} siap (tahun anggaran berjalan: {year})."))
         self.stdout.write("")
@@ -73,3 +78,35 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("  (perencanaan tahun ini sudah lengkap: tidak diubah)")
+        self._budget_summary(budget)
+
+    def _budget_summary(self, budget):
+        year = budget.year
+        if budget.kua_state:
+            state = budget.kua_state_label.lower()
+            self.stdout.write(
+                f"  KUA-PPAS {year} ({state}): nota kesepakatan {budget.kua_agreement}, "
+                f"plafon {budget.ceilings} OPD {rupiah(budget.ceiling_total)}"
+            )
+        if budget.murni_state:
+            state = budget.murni_state_label.lower()
+            self.stdout.write(f"  RKA {year}                {budget.rkas:>6}  (disetujui TAPD {budget.rkas_approved})")
+            self.stdout.write(f"  rincian RKA {year}        {budget.lines:>6}")
+            self.stdout.write(f"  APBD murni {year} ({state}): Perda {budget.perda}")
+            for label, amount in (
+                ("pendapatan", budget.pendapatan),
+                ("belanja", budget.belanja),
+                ("pembiayaan netto", budget.pembiayaan_netto),
+            ):
+                self.stdout.write(f"    {label:<20} {rupiah(amount):>24}")
+            self.stdout.write(f"    (sesuai ringkasan APBD Bondowoso {budget.figures_year} dari DJPK)")
+            self.stdout.write(f"  DPA {year}                {budget.dpas:>6}  (diterbitkan {budget.dpas_issued})")
+        if budget.shift_state:
+            state = budget.shift_state_label.lower()
+            self.stdout.write(
+                f"  pergeseran 1 {year} ({state}): {budget.shift_lines} rincian berubah di {budget.shift_opds} OPD"
+            )
+        if budget.created:
+            self.stdout.write("  (anggaran dibangun)")
+        else:
+            self.stdout.write("  (anggaran tahun ini sudah lengkap: tidak diubah)")

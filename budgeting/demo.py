@@ -1,0 +1,2228 @@
+"""The Bondowoso budget demo: KUA-PPAS, RKA-SKPD lines, the adopted and published APBD, DPA with the
+anggaran kas, and one pergeseran.
+
+The figures are Bondowoso's own: for every account code that masterdata/data/apbd_bondowoso_ringkasan.csv
+gives for the year (DJPK, Rp billions to two decimals), the adopted murni total rounds to that figure, and
+the year balances to the rupiah (pendapatan − belanja + pembiayaan netto = 0). The published figures are
+rounded, and their rounding does not always add up (2024: the jenis of belanja sum to 2.169,73 while
+belanja is 2.169,74), so every code first gets an exact target inside its rounding window such that every
+parent is the sum of its children and the year balances; each target is then spread over OPDs,
+sub-kegiatan and lines, the last line of a group taking what remains.
+
+Everything is written through the budgeting services by the people who would do it: BPKAD (finance officer
+and TAPD) for the KUA-PPAS, the approvals, the adoption and the DPA; each OPD's operator for its RKA lines
+(one bulk import per RKA, as an OPD uploading its Excel would) and the pergeseran. Choices come from the
+`random.Random` passed in; `scale` multiplies the number of lines (about 50.000 at 1.0), never the totals.
+"""
+
+import csv
+import datetime
+import itertools
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.text import slugify
+
+from masterdata import demo as masterdata_demo
+from masterdata import services as masterdata_services
+from masterdata.models import Account, FiscalYear, FundingSource, Nomenclature, Opd, Region, StandardPriceItem, User
+from planning import demo as planning_demo
+from planning.models import Renja, RenjaLine, Rkpd
+
+from . import apbd_services, kua_services, selectors, services
+from .models import ApbdVersion, Ceiling, Dpa, KuaPpas, Rka, RkaLine, RkaSubKegiatan
+
+RINGKASAN = Path(__file__).resolve().parent.parent / "masterdata" / "data" / "apbd_bondowoso_ringkasan.csv"
+LINES_AT_SCALE_1 = 50_000
+UNIT = 1_000  # every planned amount is whole thousands of rupiah
+TEN_MILLION = 10_000_000  # Rp 0,01 miliar, the precision of the published figures
+HALF_WINDOW = 4_999_000  # strictly inside the rounding window (± Rp 5 juta) whatever the rounding rule
+# The year balances when 4 − 5 + 6.1 − 6.2 = 0; the first of these absorbs the rounding first (SiLPA does).
+BALANCE_ROOTS = (("6.1", 1), ("5", -1), ("4", 1), ("6.2", -1))
+
+PUPR, DINKES, RSUD, DIKBUD = planning_demo.PUPR, planning_demo.DINKES, planning_demo.RSUD, planning_demo.DIKBUD
+PERKIM, SATPOL, BPBD, DINSOS = planning_demo.PERKIM, planning_demo.SATPOL, planning_demo.BPBD, planning_demo.DINSOS
+DPPKB, DKPP, DLHP, DISPENDUK = planning_demo.DPPKB, planning_demo.DKPP, planning_demo.DLHP, planning_demo.DISPENDUK
+DPMD, KOMINFO, KOPERINDAG = planning_demo.DPMD, planning_demo.KOMINFO, planning_demo.KOPERINDAG
+DPMPTSP, DISPUSIP, DISPARPORA = planning_demo.DPMPTSP, planning_demo.DISPUSIP, planning_demo.DISPARPORA
+DISTAN, SETDA, SETWAN, BAPPEDA = planning_demo.DISTAN, planning_demo.SETDA, planning_demo.SETWAN, planning_demo.BAPPEDA
+BPKAD, BAPENDA = services.PPKD_OPD_CODE, planning_demo.BAPENDA
+BKD, INSPEKTORAT, BAKESBANGPOL = "5.03.5.04.0.00.01.0000", "6.01.0.00.0.00.01.00", "8.01.0.00.0.00.01.0000"
+
+DAU, DBH, DAK_JALAN = "1.2.01.01.02.0001", "1.2.01.01.01.0001", "2.2.01.01.03.0011"
+BOS, TPG, BLUD, DANA_DESA = "2.2.01.01.04.0001", "2.2.01.01.04.0004", "1.1.04.16.01.0001", "2.2.01.05.01.0001"
+PBB, BPHTB, DBHCHT = "1.1.01.15.01.0001", "1.1.01.16.01.0001", "2.2.01.01.01.0001"
+
+
+# --- The real figures and exact targets ---------------------------------------------------------
+
+
+def ringkasan_years():
+    with RINGKASAN.open(encoding="utf-8") as handle:
+        return sorted({int(row["tahun"]) for row in csv.DictReader(handle)})
+
+
+def real_figures(year):
+    """(year of the figures, {account code: Rp billions}) from the published ringkasan: the year itself, or
+    the nearest earlier year it has (the nearest later one for years before it)."""
+    years = ringkasan_years()
+    earlier = [y for y in years if y <= year]
+    source_year = earlier[-1] if earlier else years[0]
+    with RINGKASAN.open(encoding="utf-8") as handle:
+        figures = {
+            row["kode_rekening"]: Decimal(row["anggaran"])
+            for row in csv.DictReader(handle)
+            if int(row["tahun"]) == source_year and row["kode_rekening"]
+        }
+    return source_year, figures
+
+
+def ringkasan_names(year):
+    with RINGKASAN.open(encoding="utf-8") as handle:
+        return {
+            row["kode_rekening"]: row["uraian"]
+            for row in csv.DictReader(handle)
+            if int(row["tahun"]) == year and row["kode_rekening"]
+        }
+
+
+class _Node:
+    """A code of the ringkasan (or a balance root it lacks) with its window and its listed children."""
+
+    def __init__(self, code, figure):
+        self.code, self.figure, self.children = code, figure, []
+        if figure is not None:
+            centre = int(figure * 100) * TEN_MILLION
+            self.window = (max(0, centre - HALF_WINDOW), centre + HALF_WINDOW)
+            self.centre = centre
+
+    def bounds(self):
+        if not self.children:
+            return self.window if self.figure is not None else (0, 0)
+        lows, highs = zip(*(child.bounds() for child in self.children), strict=True)
+        low, high = sum(lows), sum(highs)
+        if self.figure is not None:
+            low, high = max(low, self.window[0]), min(high, self.window[1])
+        if low > high:
+            raise ValueError(f"Angka {self.code} tidak dapat disusun dari rinciannya dalam batas pembulatan.")
+        return low, high
+
+    def preferred(self):
+        low, high = self.bounds()
+        wanted = self.centre if self.figure is not None else sum(child.preferred() for child in self.children)
+        return min(max(wanted, low), high)
+
+    def order(self):
+        """Big figures absorb rounding before small ones; a zero figure stays zero unless nothing else can."""
+        return (self.figure == 0, -(self.figure or 0), self.code)
+
+
+def _spread(total, items):
+    """Values for (key, low, high, start, sign) summing (signed) to `total`, moving items in order."""
+    values = {key: start for key, _, _, start, _ in items}
+    gap = total - sum(sign * values[key] for key, _, _, _, sign in items)
+    for key, low, high, _, sign in items:
+        if not gap:
+            break
+        step = max(low - values[key], min(high - values[key], gap * sign))
+        values[key] += step
+        gap -= sign * step
+    if gap:
+        raise ValueError("Angka ringkasan tidak dapat diseimbangkan dalam batas pembulatan.")
+    return values
+
+
+def exact_targets(figures):
+    """Whole-thousand rupiah targets for every code of `figures` (Rp billions): each rounds to its figure,
+    each parent is the sum of its nearest listed descendants, and 4 − 5 + 6.1 − 6.2 = 0 exactly."""
+    nodes = {code: _Node(code, figure) for code, figure in figures.items()}
+    roots = [nodes.setdefault(code, _Node(code, None)) for code, _ in BALANCE_ROOTS]
+    for code in set(figures) - {code for code, _ in BALANCE_ROOTS}:
+        parts = code.split(".")
+        parent = next(
+            (".".join(parts[:size]) for size in range(len(parts) - 1, 0, -1) if ".".join(parts[:size]) in nodes),
+            None,
+        )
+        if parent is None:
+            raise ValueError(f"Kode {code} tidak berada di bawah pendapatan, belanja atau pembiayaan.")
+        nodes[parent].children.append(nodes[code])
+    totals = _spread(
+        0,
+        [
+            (node.code, *node.bounds(), node.preferred(), sign)
+            for node, (_, sign) in zip(roots, BALANCE_ROOTS, strict=True)
+        ],
+    )
+    targets = {}
+
+    def assign(node, total):
+        targets[node.code] = total
+        children = sorted(node.children, key=_Node.order)
+        if children:
+            values = _spread(total, [(child.code, *child.bounds(), child.preferred(), 1) for child in children])
+            for child in children:
+                assign(child, values[child.code])
+
+    for node in roots:
+        assign(node, totals[node.code])
+    return targets
+
+
+def leaf_targets(targets):
+    """The codes that get lines: those without a listed descendant."""
+    return {
+        code: amount for code, amount in targets.items() if not any(other.startswith(code + ".") for other in targets)
+    }
+
+
+def apportion(total, weights):
+    """Split `total` (whole thousands) over `weights` by largest remainder, in whole thousands."""
+    units = total // UNIT
+    weight_sum = sum(weights)
+    if not weights or weight_sum <= 0:
+        raise ValueError("nothing to apportion over")
+    raw = [units * weight / weight_sum for weight in weights]
+    shares = [math.floor(value) for value in raw]
+    order = sorted(range(len(raw)), key=lambda i: (shares[i] - raw[i], i))
+    for i in order[: units - sum(shares)]:
+        shares[i] += 1
+    return [share * UNIT for share in shares]
+
+
+# --- Where each kind of money sits ------------------------------------------------------------------
+#
+# Revenue and financing: (OPD, account, weight inside its ringkasan code, keterangan, sumber dana). The OPD
+# that collects the revenue budgets it: Bapenda the taxes, the OPDs their own retribusi, RSUD and Dinkes
+# their BLUD income, BPKAD as PPKD the transfers, lain-lain and every pembiayaan line.
+
+REVENUE = [
+    (BAPENDA, "4.1.01.10.02.0001", 27, "Pajak penerangan jalan dari PLN", "1.1.01.10.01.0001"),
+    (BAPENDA, "4.1.01.15.01.0001", 22, "PBB perdesaan dan perkotaan", PBB),
+    (BAPENDA, "4.1.01.16.01.0001", 18, "BPHTB atas pemindahan hak", BPHTB),
+    (BAPENDA, "4.1.01.16.02.0001", 2, "BPHTB atas pemberian hak baru", BPHTB),
+    (BAPENDA, "4.1.01.14.23.0001", 8, "Pajak mineral bukan logam: pasir dan kerikil", "1.1.01.14.01.0001"),
+    (BAPENDA, "4.1.01.14.12.0001", 2, "Pajak mineral bukan logam: andesit", "1.1.01.14.01.0001"),
+    (BAPENDA, "4.1.01.07.02.0001", 6, "Pajak rumah makan", "1.1.01.07.01.0001"),
+    (BAPENDA, "4.1.01.07.01.0001", 3, "Pajak restoran", "1.1.01.07.01.0001"),
+    (BAPENDA, "4.1.01.07.07.0001", 1.5, "Pajak jasa boga dan katering", "1.1.01.07.01.0001"),
+    (BAPENDA, "4.1.01.06.01.0001", 1.2, "Pajak hotel", "1.1.01.06.01.0001"),
+    (BAPENDA, "4.1.01.06.07.0001", 0.4, "Pajak rumah penginapan", "1.1.01.06.01.0001"),
+    (BAPENDA, "4.1.01.09.01.0001", 1.5, "Pajak reklame papan dan billboard", "1.1.01.09.01.0001"),
+    (BAPENDA, "4.1.01.09.02.0001", 0.3, "Pajak reklame kain", "1.1.01.09.01.0001"),
+    (BAPENDA, "4.1.01.08.02.0001", 0.3, "Pajak hiburan pagelaran kesenian", "1.1.01.08.01.0001"),
+    (BAPENDA, "4.1.01.11.01.0001", 0.4, "Pajak parkir", "1.1.01.11.01.0001"),
+    (BAPENDA, "4.1.01.12.01.0001", 0.9, "Pajak air tanah", "1.1.01.12.01.0001"),
+    (BAPENDA, "4.1.01.13.01.0001", 0.3, "Pajak sarang burung walet", "1.1.01.13.01.0001"),
+    (DLHP, "4.1.02.01.02.0001", 9, "Retribusi pelayanan persampahan/kebersihan", "1.1.02.01.01.0001"),
+    (DLHP, "4.1.02.01.04.0001", 8, "Retribusi parkir di tepi jalan umum", "1.1.02.01.01.0001"),
+    (DLHP, "4.1.02.01.06.0001", 2.5, "Retribusi pengujian kendaraan bermotor", "1.1.02.01.01.0001"),
+    (DLHP, "4.1.02.02.04.0001", 2, "Retribusi terminal penumpang", "1.1.02.02.01.0001"),
+    (KOPERINDAG, "4.1.02.01.05.0002", 7, "Retribusi los pasar daerah", "1.1.02.01.01.0001"),
+    (KOPERINDAG, "4.1.02.01.05.0003", 5, "Retribusi kios pasar daerah", "1.1.02.01.01.0001"),
+    (KOPERINDAG, "4.1.02.01.11.0001", 1, "Retribusi pelayanan tera/tera ulang", "1.1.02.01.01.0001"),
+    (BAPENDA, "4.1.02.02.01.0001", 12, "Retribusi penyewaan tanah dan bangunan milik daerah", "1.1.02.02.01.0001"),
+    (BAPENDA, "4.1.02.02.01.0007", 1.5, "Retribusi pemakaian alat berat", "1.1.02.02.01.0001"),
+    (DISPARPORA, "4.1.02.02.09.0001", 6, "Retribusi tempat rekreasi dan olahraga", "1.1.02.02.01.0001"),
+    (DKPP, "4.1.02.02.07.0001", 1.5, "Retribusi rumah potong hewan", "1.1.02.02.01.0001"),
+    (DISTAN, "4.1.02.02.11.0001", 2, "Retribusi penjualan bibit dan benih tanaman", "1.1.02.02.01.0001"),
+    (DPMPTSP, "4.1.02.03.01.0001", 9, "Retribusi persetujuan bangunan gedung", "1.1.02.03.01.0001"),
+    (DINKES, "4.1.02.01.01.0006", 2, "Retribusi pelayanan laboratorium kesehatan daerah", "1.1.02.01.01.0001"),
+    (BPKAD, "4.1.03.02.01.0001", 72, "Dividen PT Bank Pembangunan Daerah Jawa Timur", "1.1.03.02.01.0001"),
+    (BPKAD, "4.1.03.02.03.0001", 20, "Bagian laba Perumda Air Minum", "1.1.03.02.01.0001"),
+    (BPKAD, "4.1.03.02.02.0001", 8, "Bagian laba BUMD aneka usaha", "1.1.03.02.01.0001"),
+    (RSUD, "4.1.04.16.01.0001", 60, "Pendapatan BLUD RSUD dr. H. Koesnadi", BLUD),
+    (DINKES, "4.1.04.16.01.0001", 24, "Pendapatan BLUD puskesmas, termasuk dana kapitasi JKN", BLUD),
+    (BPKAD, "4.1.04.07.01.0001", 5, "Bunga atas penempatan uang daerah dalam deposito", "1.1.04.07.01.0001"),
+    (BPKAD, "4.1.04.05.01.0001", 2.5, "Jasa giro kas daerah", "1.1.04.05.01.0001"),
+    (BPKAD, "4.1.04.03.01.0001", 1.5, "Hasil sewa barang milik daerah", "1.1.04.03.01.0001"),
+    (BPKAD, "4.1.04.01.02.0002", 0.4, "Hasil penjualan kendaraan dinas yang dihapuskan", "1.1.04.01.01.0001"),
+    (BPKAD, "4.1.04.15.03.0001", 0.3, "Pengembalian kelebihan pembayaran gaji dan tunjangan", "1.1.04.15.01.0001"),
+    (BPKAD, "4.1.04.08.02.0001", 0.1, "Tuntutan ganti kerugian daerah", "1.1.04.08.01.0001"),
+    (BAPENDA, "4.1.04.12.15.0001", 0.6, "Denda PBB perdesaan dan perkotaan", "1.1.04.12.01.0001"),
+    (BAPENDA, "4.1.04.12.16.0001", 0.3, "Denda BPHTB", "1.1.04.12.01.0001"),
+    (BPKAD, "4.2.01.01.02.0001", 58, "Dana Alokasi Umum", DAU),
+    (
+        BPKAD,
+        "4.2.01.01.02.0003",
+        1.5,
+        "DAU tambahan penghasilan tetap kepala desa dan perangkat desa",
+        "2.2.01.01.02.0002",
+    ),
+    (BPKAD, "4.2.01.01.02.0004", 2.5, "DAU tambahan penggajian PPPK", "2.2.01.01.02.0003"),
+    (BPKAD, "4.2.01.01.01.0004", 4, "DBH cukai hasil tembakau", DBHCHT),
+    (BPKAD, "4.2.01.01.01.0001", 0.6, "DBH pajak bumi dan bangunan", DBH),
+    (BPKAD, "4.2.01.01.01.0002", 0.8, "DBH PPh pasal 21", DBH),
+    (BPKAD, "4.2.01.01.01.0003", 0.2, "DBH PPh pasal 25 dan pasal 29", DBH),
+    (BPKAD, "4.2.01.01.01.0005", 0.05, "DBH sumber daya alam minyak bumi", DBH),
+    (BPKAD, "4.2.01.01.03.0034", 2.2, "DAK fisik bidang jalan", DAK_JALAN),
+    (BPKAD, "4.2.01.01.03.0043", 0.8, "DAK fisik bidang irigasi", "2.2.01.01.03.0030"),
+    (BPKAD, "4.2.01.01.03.0013", 0.8, "DAK fisik pelayanan kesehatan dasar", "2.2.01.01.03.0012"),
+    (BPKAD, "4.2.01.01.03.0002", 0.9, "DAK fisik pendidikan SD", "2.2.01.01.03.0002"),
+    (BPKAD, "4.2.01.01.03.0037", 0.4, "DAK fisik bidang air minum", "2.2.01.01.03.0008"),
+    (BPKAD, "4.2.01.01.03.0040", 0.4, "DAK fisik bidang sanitasi", "2.2.01.01.03.0009"),
+    (BPKAD, "4.2.01.01.03.0027", 0.3, "DAK fisik perumahan: penyediaan rumah swadaya", "2.2.01.01.03.0010"),
+    (BPKAD, "4.2.01.01.03.0031", 0.3, "DAK fisik bidang pertanian", "2.2.01.01.03.0016"),
+    (BPKAD, "4.2.01.01.04.0004", 8, "DAK non fisik tunjangan profesi guru PNSD", TPG),
+    (BPKAD, "4.2.01.01.04.0005", 0.3, "DAK non fisik tambahan penghasilan guru PNSD", "2.2.01.01.04.0005"),
+    (BPKAD, "4.2.01.01.04.0011", 1.5, "DAK non fisik bantuan operasional kesehatan", "2.2.01.01.04.0011"),
+    (BPKAD, "4.2.01.01.04.0015", 0.5, "DAK non fisik bantuan operasional keluarga berencana", "2.2.01.01.04.0015"),
+    (BPKAD, "4.2.01.01.04.0007", 0.9, "DAK non fisik BOP PAUD", "2.2.01.01.04.0007"),
+    (BPKAD, "4.2.01.01.04.0008", 0.1, "DAK non fisik BOP pendidikan kesetaraan", "2.2.01.01.04.0008"),
+    (BPKAD, "4.2.01.01.04.0014", 0.3, "DAK non fisik jaminan persalinan", "2.2.01.01.04.0014"),
+    (BPKAD, "4.2.01.01.04.0017", 0.1, "DAK non fisik pelayanan administrasi kependudukan", "2.2.01.01.04.0017"),
+    (BPKAD, "4.2.01.02.01.0001", 0.6, "Insentif fiskal", "2.2.01.02.01.0001"),
+    (BPKAD, "4.2.01.05.01.0001", 13, "Dana Desa", DANA_DESA),
+    (BPKAD, "4.2.02.01.01.0001", 28, "Bagi hasil pajak kendaraan bermotor", "1.2.02.01.01.0001"),
+    (BPKAD, "4.2.02.01.01.0002", 12, "Bagi hasil bea balik nama kendaraan bermotor", "1.2.02.01.01.0001"),
+    (BPKAD, "4.2.02.01.01.0003", 22, "Bagi hasil pajak bahan bakar kendaraan bermotor", "1.2.02.01.01.0001"),
+    (BPKAD, "4.2.02.01.01.0004", 0.4, "Bagi hasil pajak air permukaan", "1.2.02.01.01.0001"),
+    (BPKAD, "4.2.02.01.01.0005", 20, "Bagi hasil pajak rokok", "2.2.02.01.01.0002"),
+    (BPKAD, "4.2.02.02.02.0001", 16, "Bantuan keuangan khusus Provinsi Jawa Timur", "1.2.02.02.01.0001"),
+    (BPKAD, "4.3.01.01.01.0001", 1, "Pendapatan hibah dari pemerintah pusat", "1.3.01.01.01.0001"),
+    (BPKAD, "4.3.02.01.01.0001", 1, "Dana darurat pascabencana", "2.3.02.01.01.0001"),
+    (DIKBUD, "4.3.03.01.01.0001", 1, "Hibah dana BOS satuan pendidikan negeri", BOS),
+    (BPKAD, "6.1.01.05.01.0007", 18, "Penghematan belanja barang", "1.4.01.05.01.0001"),
+    (BPKAD, "6.1.01.05.01.0001", 14, "Penghematan belanja gaji dan tunjangan ASN", "1.4.01.05.01.0001"),
+    (BPKAD, "6.1.01.05.02.0024", 10, "Penghematan belanja modal jalan dan jembatan", "1.4.01.05.01.0001"),
+    (BPKAD, "6.1.01.01.01.0016", 6, "Pelampauan penerimaan BPHTB", "1.4.01.01.01.0001"),
+    (BPKAD, "6.1.01.01.01.0015", 4, "Pelampauan penerimaan PBB-P2", "1.4.01.01.01.0001"),
+    (BPKAD, "6.1.01.02.01.0004", 8, "Pelampauan penerimaan DBH cukai hasil tembakau", "1.4.01.02.01.0001"),
+    (BPKAD, "6.1.01.08.01.0001", 12, "Sisa lebih perhitungan anggaran BLUD", "1.4.01.08.01.0001"),
+    (BPKAD, "6.1.01.08.02.0001", 5, "Sisa dana BOS", "1.4.01.08.01.0001"),
+    (BPKAD, "6.1.01.08.03.0001", 4, "Sisa dana kapitasi JKN", "1.4.01.08.01.0001"),
+    (BPKAD, "6.1.01.07.01.0001", 6, "Sisa dana DAK yang belum mencapai target kinerja", "1.4.01.07.01.0001"),
+    (BPKAD, "6.1.01.05.03.0001", 3, "Sisa penggunaan belanja tidak terduga", "1.4.01.05.01.0001"),
+    (BPKAD, "6.1.02.01.01.0001", 1, "Pencairan dana cadangan", "1.4.02.01.01.0001"),
+    (BPKAD, "6.2.01.01.01.0001", 1, "Pembentukan dana cadangan", DAU),
+    (BPKAD, "6.2.02.02.01.0001", 1, "Penyertaan modal pada BUMD", DAU),
+]
+
+# Belanja pegawai: relative size per OPD (teachers make Dikbud the largest); others by kind.
+PEGAWAI_WEIGHTS = {
+    DIKBUD: 480,
+    DINKES: 95,
+    RSUD: 45,
+    PUPR: 22,
+    PERKIM: 8,
+    SATPOL: 12,
+    BPBD: 6,
+    DINSOS: 8,
+    DPPKB: 14,
+    DKPP: 10,
+    DLHP: 14,
+    DISPENDUK: 9,
+    DPMD: 6,
+    KOMINFO: 6,
+    KOPERINDAG: 9,
+    DPMPTSP: 8,
+    DISPUSIP: 5,
+    DISPARPORA: 7,
+    DISTAN: 20,
+    SETDA: 30,
+    SETWAN: 28,
+    BAPPEDA: 8,
+    BPKAD: 12,
+    BAPENDA: 9,
+    BKD: 7,
+    INSPEKTORAT: 9,
+    BAKESBANGPOL: 5,
+}
+PEGAWAI_KIND_WEIGHTS = {Opd.Kind.KECAMATAN: 2}
+PEGAWAI_DEFAULT_WEIGHT = 6
+GAJI_SUB = "X.XX.01.2.02.0001"
+DPRD_SUB, KDH_SUB = "X.XX.01.2.15.0001", "X.XX.01.2.11.0001"
+DPRD_SHARE, KDH_SHARE = Decimal("0.72"), Decimal("0.05")  # of Setwan's and Setda's belanja pegawai
+
+# (account, weight, keterangan, months, monthly amount per person for the head count) in the order an
+# RKA lists them; at small scales only the first few are written. The first is also the closing line.
+ASN_COMPONENTS = [
+    ("5.1.01.01.01.0001", 40, "Gaji pokok PNS", 14, 3_600_000),
+    ("5.1.01.02.01.0001", 15, "Tambahan penghasilan berdasarkan beban kerja PNS", 12, None),
+    ("5.1.01.01.01.0002", 8, "Gaji pokok PPPK", 14, 3_000_000),
+    ("5.1.01.02.05.0001", 8, "Tambahan penghasilan berdasarkan prestasi kerja PNS", 12, None),
+    ("5.1.01.01.02.0001", 4, "Tunjangan keluarga PNS", 14, None),
+    ("5.1.01.01.04.0001", 4, "Tunjangan fungsional PNS", 14, None),
+    ("5.1.01.01.09.0001", 3.5, "Iuran jaminan kesehatan PNS", 12, None),
+    ("5.1.01.01.03.0001", 2, "Tunjangan jabatan PNS", 14, None),
+    ("5.1.01.01.06.0001", 2, "Tunjangan beras PNS", 12, None),
+    ("5.1.01.01.05.0001", 1.5, "Tunjangan fungsional umum PNS", 14, None),
+    ("5.1.01.01.07.0001", 1.5, "Tunjangan PPh/tunjangan khusus PNS", 14, None),
+    ("5.1.01.02.03.0001", 1.5, "Tambahan penghasilan berdasarkan kondisi kerja PNS", 12, None),
+    ("5.1.01.01.02.0002", 0.8, "Tunjangan keluarga PPPK", 14, None),
+    ("5.1.01.01.11.0001", 0.75, "Iuran jaminan kematian PNS", 12, None),
+    ("5.1.01.01.09.0002", 0.6, "Iuran jaminan kesehatan PPPK", 12, None),
+    ("5.1.01.01.06.0002", 0.5, "Tunjangan beras PPPK", 12, None),
+    ("5.1.01.03.07.0001", 0.5, "Honorarium penanggung jawab pengelola keuangan", 12, None),
+    ("5.1.01.01.10.0001", 0.25, "Iuran jaminan kecelakaan kerja PNS", 12, None),
+    ("5.1.01.01.08.0001", 0.02, "Pembulatan gaji PNS", 14, None),
+]
+EXTRA_PEGAWAI = {
+    DIKBUD: [
+        ("5.1.01.03.03.0001", 22, "Tunjangan profesi guru PNSD", 12, None, TPG),
+        ("5.1.01.03.05.0001", 0.4, "Tambahan penghasilan guru PNSD", 12, None, "2.2.01.01.04.0005"),
+    ],
+    DINKES: [("5.1.01.03.06.0001", 5, "Jasa pelayanan kesehatan bagi ASN", 12, None, BLUD)],
+    RSUD: [("5.1.01.03.06.0001", 12, "Jasa pelayanan kesehatan bagi ASN", 12, None, BLUD)],
+    BAPENDA: [
+        ("5.1.01.03.01.0015", 2, "Insentif pemungutan PBB-P2", 12, None, PBB),
+        ("5.1.01.03.01.0016", 1.5, "Insentif pemungutan BPHTB", 12, None, BPHTB),
+    ],
+}
+DPRD_COMPONENTS = [
+    ("5.1.01.04.01.0001", 5, "Uang representasi pimpinan dan anggota DPRD", 12),
+    ("5.1.01.04.13.0001", 30, "Tunjangan transportasi pimpinan dan anggota DPRD", 12),
+    ("5.1.01.04.12.0004", 28, "Tunjangan perumahan pimpinan dan anggota DPRD", 12),
+    ("5.1.01.04.08.0001", 20, "Tunjangan komunikasi intensif pimpinan dan anggota DPRD", 12),
+    ("5.1.01.04.09.0001", 7, "Tunjangan reses DPRD", 3),
+    ("5.1.01.04.02.0001", 0.6, "Tunjangan keluarga DPRD", 12),
+    ("5.1.01.04.03.0001", 0.4, "Tunjangan beras DPRD", 12),
+    ("5.1.01.04.04.0001", 0.6, "Uang paket DPRD", 12),
+    ("5.1.01.04.05.0001", 1, "Tunjangan jabatan DPRD", 12),
+    ("5.1.01.04.06.0001", 0.8, "Tunjangan alat kelengkapan DPRD", 12),
+    ("5.1.01.04.10.0001", 4, "Pembebanan PPh pimpinan dan anggota DPRD", 12),
+    ("5.1.01.04.12.0001", 0.6, "Iuran jaminan kesehatan DPRD", 12),
+]
+KDH_COMPONENTS = [
+    ("5.1.01.05.01.0001", 10, "Gaji pokok bupati dan wakil bupati", 14),
+    ("5.1.01.06.02.0001", 60, "Dana operasional bupati dan wakil bupati", 12),
+    ("5.1.01.05.03.0001", 20, "Tunjangan jabatan bupati dan wakil bupati", 14),
+    ("5.1.01.05.02.0001", 1, "Tunjangan keluarga bupati dan wakil bupati", 14),
+    ("5.1.01.05.04.0001", 0.5, "Tunjangan beras bupati dan wakil bupati", 12),
+    ("5.1.01.05.07.0001", 1, "Iuran jaminan kesehatan bupati dan wakil bupati", 12),
+]
+DPRD_MEMBERS, KDH_PEOPLE = 45, 2
+
+# Hibah and bansos: (OPD, host sub-kegiatan codes, host name pattern, account, weight, recipients kind).
+# Hibah for the regional election only in an election year (Pilkada serentak 2024).
+PILKADA_YEARS = {2024}
+HIBAH = [
+    (BAKESBANGPOL, ["8.01.03.2.01.0003"], r"Politik|Demokrasi", "5.1.05.01.01.0001", 45, "kpu", True),
+    (BAKESBANGPOL, ["8.01.03.2.01.0003"], r"Politik|Demokrasi", "5.1.05.01.01.0001", 16, "bawaslu", True),
+    (BAKESBANGPOL, ["8.01.03.2.01.0003"], r"Politik|Demokrasi", "5.1.05.01.01.0001", 7, "keamanan", True),
+    (BAKESBANGPOL, ["8.01.03.2.01.0003"], r"Politik|Demokrasi", "5.1.05.07.01.0001", 1.2, "parpol", False),
+    (DIKBUD, ["1.01.02.2.01.0029"], r"Dana BOS Sekolah Dasar", "5.1.05.06.02.0001", 14, "sd_swasta", False),
+    (DIKBUD, ["1.01.02.2.02.0042"], r"Dana BOS Sekolah Menengah", "5.1.05.06.02.0001", 8, "smp_swasta", False),
+    (SETDA, ["4.01.02.2.02.0001"], r"Mental Spiritual|Kesejahteraan", "5.1.05.05.03.0001", 14, "pesantren", False),
+    (SETDA, ["4.01.02.2.02.0001"], r"Mental Spiritual|Kesejahteraan", "5.1.05.05.01.0001", 2.5, "lembaga", False),
+    (DISPARPORA, [], r"Olahraga|Pemuda", "5.1.05.05.01.0001", 4, "koni", False),
+    (DINSOS, ["1.06.05.2.02.0003"], r"Bantuan Sosial|Kesejahteraan", "5.1.05.05.01.0001", 1, "pmi", False),
+]
+BANSOS = [
+    (DINSOS, ["1.06.05.2.02.0003"], r"Bantuan Sosial", "5.1.06.02.01.0001", 50, "keluarga", False),
+    (DINSOS, ["1.06.04.2.01.0006"], r"Disabilitas|Lanjut Usia", "5.1.06.01.01.0001", 30, "individu", False),
+    (DINSOS, ["1.06.05.2.02.0003"], r"Bantuan Sosial", "5.1.06.03.02.0001", 20, "kelompok", False),
+]
+HIBAH_RECIPIENTS = {
+    "kpu": [("Komisi Pemilihan Umum Kabupaten Bondowoso", "Penyelenggaraan Pemilihan Bupati dan Wakil Bupati")],
+    "bawaslu": [("Badan Pengawas Pemilihan Umum Kabupaten Bondowoso", "Pengawasan Pemilihan Bupati dan Wakil Bupati")],
+    "keamanan": [
+        ("Kepolisian Resor Bondowoso", "Pengamanan Pemilihan Bupati dan Wakil Bupati"),
+        ("Komando Distrik Militer 0822 Bondowoso", "Dukungan pengamanan Pemilihan Bupati dan Wakil Bupati"),
+    ],
+    "koni": [("Komite Olahraga Nasional Indonesia Kabupaten Bondowoso", "Pembinaan olahraga prestasi")],
+    "pmi": [("Palang Merah Indonesia Kabupaten Bondowoso", "Pelayanan donor darah dan kesiapsiagaan bencana")],
+    "lembaga": [
+        ("Majelis Ulama Indonesia Kabupaten Bondowoso", "Operasional dan pembinaan umat"),
+        ("Badan Amil Zakat Nasional Kabupaten Bondowoso", "Operasional pengelolaan zakat"),
+        ("Lembaga Pengembangan Tilawatil Qur'an Kabupaten Bondowoso", "Pembinaan dan MTQ tingkat kabupaten"),
+        ("Forum Kerukunan Umat Beragama Kabupaten Bondowoso", "Pembinaan kerukunan umat beragama"),
+        ("Kwartir Cabang Gerakan Pramuka Bondowoso", "Pembinaan kepramukaan"),
+    ],
+}
+# Parties with seats in the DPRD and their votes (demo figures), for the bantuan keuangan per vote.
+PARTIES = [
+    ("Partai Kebangkitan Bangsa", 148_000),
+    ("Partai Demokrasi Indonesia Perjuangan", 61_000),
+    ("Partai Gerakan Indonesia Raya", 58_000),
+    ("Partai Golongan Karya", 49_000),
+    ("Partai NasDem", 41_000),
+    ("Partai Persatuan Pembangunan", 38_000),
+    ("Partai Keadilan Sejahtera", 33_000),
+    ("Partai Demokrat", 30_000),
+    ("Partai Amanat Nasional", 21_000),
+]
+PESANTREN_NAMES = [
+    "Nurul Huda",
+    "Al-Ishlah",
+    "Darul Ulum",
+    "Miftahul Ulum",
+    "Nurul Jadid",
+    "Al-Falah",
+    "Bustanul Ulum",
+    "Raudlatul Ulum",
+    "Nurul Islam",
+    "Al-Hidayah",
+    "Darussalam",
+    "Sabilul Muttaqin",
+    "Al-Amin",
+    "Zainul Hasan",
+    "Baitul Arqom",
+    "Al-Ma'arif",
+    "Mambaul Ulum",
+    "Hidayatul Mubtadiin",
+    "Riyadlus Sholihin",
+    "Al-Anwar",
+]
+SCHOOL_TYPES = {"sd_swasta": ("SD/MI swasta", 900_000), "smp_swasta": ("SMP/MTs swasta", 1_100_000)}
+
+# BPKAD as PPKD: (ringkasan code, host sub-kegiatan, [(account, weight, keterangan, recipients kind)]).
+PPKD_SPENDING = [
+    ("5.1.03", "5.02.02.2.04.0004", [("5.1.03.03.04.0001", 1, "Bunga pinjaman jangka pendek kepada bank", None)]),
+    (
+        "5.1.04",
+        "5.02.02.2.04.0007",
+        [("5.1.04.02.02.0001", 1, "Subsidi tarif air minum bagi masyarakat berpenghasilan rendah", "pdam")],
+    ),
+    (
+        "5.3",
+        "5.02.02.2.04.0009",
+        [
+            ("5.3.01.01.01.0001", 7, "Belanja tidak terduga untuk tanggap darurat bencana", None),
+            ("5.3.01.01.01.0001", 3, "Belanja tidak terduga untuk keperluan mendesak", None),
+        ],
+    ),
+    (
+        "5.4.01",
+        "5.02.02.2.04.0010",
+        [
+            ("5.4.01.01.03.0001", 9, "Bagi hasil pajak daerah kepada pemerintah desa", "desa"),
+            ("5.4.01.02.01.0001", 1, "Bagi hasil retribusi daerah kepada pemerintah desa", "desa"),
+        ],
+    ),
+    (
+        "5.4.02",
+        "5.02.02.2.04.0008",
+        [
+            ("5.4.02.05.01.0001", 0, "Bantuan keuangan Dana Desa", "dana_desa"),
+            ("5.4.02.05.01.0001", 8, "Alokasi Dana Desa", "desa"),
+            ("5.4.02.05.02.0001", 2, "Bantuan keuangan khusus infrastruktur desa", "desa"),
+        ],
+    ),
+]
+PDAM = "Perumda Air Minum Kabupaten Bondowoso"
+EXTRA_SUB_OUTPUTS = {
+    GAJI_SUB: ("Jumlah orang yang menerima gaji dan tunjangan ASN", "orang"),
+    DPRD_SUB: ("Jumlah pimpinan dan anggota DPRD yang menerima hak keuangan", "orang"),
+    KDH_SUB: ("Jumlah kepala daerah dan wakil kepala daerah yang menerima hak keuangan", "orang"),
+    "5.02.02.2.04.0008": ("Jumlah desa penerima bantuan keuangan", "desa"),
+    "5.02.02.2.04.0010": ("Jumlah desa penerima bagi hasil pajak dan retribusi daerah", "desa"),
+    "5.02.02.2.04.0009": ("Jumlah dokumen penggunaan belanja tidak terduga", "dokumen"),
+    "5.02.02.2.04.0007": ("Jumlah badan usaha penerima subsidi", "badan usaha"),
+    "5.02.02.2.04.0004": ("Jumlah dokumen pembayaran bunga pinjaman", "dokumen"),
+}
+
+# Line templates: (account, keterangan, typical amount in Rp juta, volume factors, unit price range). A
+# factor is (unit, low, high); the one with low None is computed from the amount wanted and the unit price.
+# Where the account needs a standard-price item, the item's price and unit replace the last two: factors
+# follow the item's unit (OK = orang x kali, OH = orang x hari, ...). A closing template has fixed factors
+# and no price range: its unit price is what makes the group exact.
+ANY = None
+PACKAGES = {
+    "rapat": (
+        "Rapat koordinasi dan konsultasi",
+        [
+            (
+                "5.1.02.01.01.0052",
+                "Makan dan minum rapat koordinasi",
+                (2, 25),
+                (("orang", ANY, 0), ("kali", 1, 12)),
+                (30_000, 40_000),
+            ),
+            (
+                "5.1.02.02.01.0003",
+                "Honorarium narasumber",
+                (2, 15),
+                (("orang", ANY, 0), ("jam", 2, 4)),
+                (900_000, 1_400_000),
+            ),
+            (
+                "5.1.02.04.01.0004",
+                "Paket rapat di dalam kota",
+                (5, 40),
+                (("orang", ANY, 0), ("hari", 1, 2)),
+                (250_000, 350_000),
+            ),
+            (
+                "5.1.02.01.01.0026",
+                "Penggandaan dan penjilidan bahan rapat",
+                (0.5, 5),
+                (("lembar", ANY, 0),),
+                (250, 500),
+            ),
+        ],
+        ("5.1.02.02.01.0047", "Penyelenggaraan rapat koordinasi", (("kegiatan", 1, 4),)),
+    ),
+    "operasional": (
+        "Belanja operasional kegiatan",
+        [
+            ("5.1.02.01.01.0024", "Alat tulis kantor", (1, 12), (("paket", ANY, 0),), (150_000, 450_000)),
+            ("5.1.02.01.01.0025", "Kertas dan sampul", (1, 8), (("rim", ANY, 0),), (52_000, 66_000)),
+            ("5.1.02.01.01.0029", "Bahan komputer", (1, 10), (("buah", ANY, 0),), (85_000, 350_000)),
+            ("5.1.02.01.01.0026", "Bahan cetak dan penggandaan", (0.5, 8), (("lembar", ANY, 0),), (250, 2_500)),
+            ("5.1.02.01.01.0031", "Alat listrik", (0.5, 4), (("buah", ANY, 0),), (30_000, 165_000)),
+            ("5.1.02.01.01.0036", "Alat dan bahan kebersihan kantor", (0.5, 4), (("buah", ANY, 0),), (20_000, 60_000)),
+        ],
+        ("5.1.02.01.01.0012", "Bahan pendukung kegiatan lainnya", (("paket", 1, 4),)),
+    ),
+    "perjalanan": (
+        "Perjalanan dinas",
+        [
+            (
+                "5.1.02.04.01.0001",
+                "Perjalanan dinas luar daerah",
+                (3, 40),
+                (("orang", ANY, 0), ("hari", 2, 4)),
+                (410_000, 1_300_000),
+            ),
+            (
+                "5.1.02.04.01.0003",
+                "Perjalanan dinas dalam kabupaten",
+                (1, 12),
+                (("orang", ANY, 0), ("kali", 2, 12)),
+                (50_000, 150_000),
+            ),
+        ],
+        ("5.1.02.04.01.0002", "Perjalanan dinas tetap petugas lapangan", (("orang", 1, 4), ("bulan", 12, 12))),
+    ),
+    "tim": (
+        "Honorarium tim pelaksana kegiatan",
+        [
+            (
+                "5.1.02.02.01.0004",
+                "Honorarium tim pelaksana kegiatan",
+                (5, 60),
+                (("orang", ANY, 0), ("bulan", 6, 12)),
+                (300_000, 1_690_000),
+            )
+        ],
+        ("5.1.02.02.01.0047", "Jasa penyelenggaraan kegiatan", (("kegiatan", 1, 4),)),
+    ),
+    "tenaga": (
+        "Jasa tenaga pendukung",
+        [
+            (
+                "5.1.02.02.01.0026",
+                "Jasa tenaga administrasi",
+                (25, 150),
+                (("orang", ANY, 0), ("bulan", 12, 12)),
+                (2_210_000, 2_500_000),
+            ),
+            (
+                "5.1.02.02.01.0027",
+                "Jasa tenaga operator komputer",
+                (25, 120),
+                (("orang", ANY, 0), ("bulan", 12, 12)),
+                (2_300_000, 2_600_000),
+            ),
+            (
+                "5.1.02.02.01.0030",
+                "Jasa tenaga kebersihan",
+                (20, 120),
+                (("orang", ANY, 0), ("bulan", 12, 12)),
+                (2_000_000, 2_210_000),
+            ),
+            (
+                "5.1.02.02.01.0031",
+                "Jasa tenaga keamanan",
+                (20, 120),
+                (("orang", ANY, 0), ("bulan", 12, 12)),
+                (2_000_000, 2_210_000),
+            ),
+            (
+                "5.1.02.02.01.0033",
+                "Jasa tenaga supir",
+                (20, 100),
+                (("orang", ANY, 0), ("bulan", 12, 12)),
+                (2_100_000, 2_300_000),
+            ),
+        ],
+        ("5.1.02.02.01.0052", "Jasa pembersihan dan pengendalian hama gedung kantor", (("bulan", 12, 12),)),
+    ),
+    "utilitas": (
+        "Penyediaan jasa komunikasi, sumber daya air dan listrik",
+        [
+            ("5.1.02.02.01.0061", "Tagihan listrik", (20, 400), (("bulan", 12, 12),), None),
+            ("5.1.02.02.01.0060", "Tagihan air", (2, 30), (("bulan", 12, 12),), None),
+            ("5.1.02.02.01.0059", "Tagihan telepon", (1, 10), (("bulan", 12, 12),), None),
+            ("5.1.02.02.01.0063", "Langganan internet", (5, 60), (("bulan", 12, 12),), None),
+        ],
+        ("5.1.02.02.01.0061", "Tagihan listrik", (("bulan", 12, 12),)),
+    ),
+    "kendaraan": (
+        "Pemeliharaan kendaraan dinas operasional",
+        [
+            (
+                "5.1.02.03.02.0036",
+                "Servis berkala kendaraan dinas",
+                (5, 50),
+                (("unit", ANY, 0), ("kali", 2, 4)),
+                (650_000, 850_000),
+            ),
+            (
+                "5.1.02.01.01.0004",
+                "Bahan bakar minyak kendaraan dinas",
+                (5, 120),
+                (("liter", ANY, 0),),
+                (10_000, 13_500),
+            ),
+            ("5.1.02.01.01.0013", "Suku cadang kendaraan dinas", (3, 40), (("unit", 1, 8),), None),
+        ],
+        ("5.1.02.02.01.0067", "Pajak kendaraan dinas", (("unit", 1, 8),)),
+    ),
+    "gedung": (
+        "Pemeliharaan gedung dan bangunan kantor",
+        [
+            ("5.1.02.03.03.0001", "Pemeliharaan gedung kantor", (20, 300), (("m2", ANY, 0),), (95_000, 350_000)),
+            ("5.1.02.01.01.0001", "Bahan bangunan untuk perbaikan ringan", (5, 80), (("paket", 1, 3),), None),
+        ],
+        ("5.1.02.01.01.0001", "Bahan bangunan dan konstruksi", (("paket", 1, 1),)),
+    ),
+    "jalan_rutin": (
+        "Pemeliharaan rutin jalan kabupaten",
+        [
+            ("5.1.02.03.04.0003", "Pemeliharaan rutin jalan", (50, 600), (("m2", ANY, 0),), (45_000, 180_000)),
+            ("5.1.02.01.01.0001", "Bahan material pemeliharaan jalan", (20, 200), (("paket", 1, 4),), None),
+        ],
+        ("5.1.02.01.01.0001", "Bahan material pemeliharaan jalan", (("paket", 1, 1),)),
+    ),
+    "irigasi_rutin": (
+        "Pemeliharaan jaringan irigasi",
+        [
+            ("5.1.02.03.04.0026", "Pemeliharaan saluran irigasi", (20, 400), (("m", ANY, 0),), (65_000, 250_000)),
+            ("5.1.02.01.01.0001", "Bahan material pemeliharaan irigasi", (10, 150), (("paket", 1, 4),), None),
+        ],
+        ("5.1.02.01.01.0001", "Bahan material pemeliharaan irigasi", (("paket", 1, 1),)),
+    ),
+    "lapangan": (
+        "Pelaksanaan kegiatan lapangan",
+        [
+            (
+                "5.1.02.01.01.0058",
+                "Makan dan minum petugas lapangan",
+                (2, 25),
+                (("orang", ANY, 0), ("hari", 2, 10)),
+                (25_000, 30_000),
+            ),
+            (
+                "5.1.02.04.01.0003",
+                "Transport petugas ke lokasi kegiatan",
+                (1, 12),
+                (("orang", ANY, 0), ("kali", 2, 12)),
+                (50_000, 150_000),
+            ),
+            ("5.1.02.01.01.0012", "Bahan habis pakai kegiatan lapangan", (2, 40), (("paket", 1, 10),), None),
+        ],
+        ("5.1.02.01.01.0039", "Barang yang diserahkan kepada masyarakat", (("paket", 1, 20),)),
+    ),
+    "sosialisasi": (
+        "Sosialisasi dan bimbingan teknis",
+        [
+            (
+                "5.1.02.01.01.0052",
+                "Makan dan minum peserta",
+                (2, 25),
+                (("orang", ANY, 0), ("kali", 1, 6)),
+                (30_000, 40_000),
+            ),
+            (
+                "5.1.02.02.01.0003",
+                "Honorarium narasumber",
+                (2, 15),
+                (("orang", ANY, 0), ("jam", 2, 4)),
+                (900_000, 1_400_000),
+            ),
+            ("5.1.02.01.01.0026", "Penggandaan materi", (0.5, 6), (("lembar", ANY, 0),), (250, 500)),
+            (
+                "5.1.02.02.01.0055",
+                "Publikasi melalui media massa",
+                (2, 30),
+                (("kali", ANY, 0),),
+                (1_500_000, 7_500_000),
+            ),
+        ],
+        ("5.1.02.02.01.0047", "Jasa penyelenggaraan acara", (("kegiatan", 1, 6),)),
+    ),
+    "publikasi": (
+        "Publikasi dan dokumentasi",
+        [
+            (
+                "5.1.02.01.01.0026",
+                "Cetak spanduk, baliho dan materi publikasi",
+                (1, 15),
+                (("m2", ANY, 0),),
+                (30_000, 55_000),
+            ),
+            (
+                "5.1.02.02.01.0055",
+                "Publikasi melalui media cetak dan elektronik",
+                (2, 40),
+                (("kali", ANY, 0),),
+                (1_500_000, 7_500_000),
+            ),
+        ],
+        ("5.1.02.02.01.0055", "Jasa iklan dan dokumentasi kegiatan", (("paket", 1, 1),)),
+    ),
+    "kesehatan": (
+        "Pelayanan dan operasional kesehatan",
+        [
+            ("5.1.02.01.01.0037", "Obat-obatan", (50, 1500), (("paket", 1, 12),), None),
+            ("5.1.02.01.01.0038", "Bahan medis habis pakai", (20, 600), (("paket", 1, 12),), None),
+            (
+                "5.1.02.01.01.0056",
+                "Makan dan minum pasien",
+                (20, 600),
+                (("orang", ANY, 0), ("hari", 30, 90)),
+                (20_000, 35_000),
+            ),
+            (
+                "5.1.02.02.01.0014",
+                "Jasa tenaga kesehatan non-ASN",
+                (50, 900),
+                (("orang", ANY, 0), ("bulan", 12, 12)),
+                (2_500_000, 4_500_000),
+            ),
+            ("5.1.02.01.01.0002", "Bahan kimia dan reagen laboratorium", (10, 200), (("paket", 1, 6),), None),
+        ],
+        ("5.1.02.01.01.0037", "Obat-obatan dan perbekalan kesehatan", (("paket", 1, 1),)),
+    ),
+    "pendidikan": (
+        "Penyelenggaraan layanan pendidikan",
+        [
+            (
+                "5.1.02.02.01.0013",
+                "Jasa tenaga pendidik non-ASN",
+                (25, 300),
+                (("orang", ANY, 0), ("bulan", 12, 12)),
+                (1_000_000, 2_000_000),
+            ),
+            (
+                "5.1.02.01.01.0055",
+                "Makan dan minum kegiatan peserta didik",
+                (5, 80),
+                (("orang", ANY, 0), ("hari", 2, 10)),
+                (15_000, 25_000),
+            ),
+            ("5.1.02.01.01.0024", "Alat tulis sekolah", (1, 20), (("paket", ANY, 0),), (150_000, 450_000)),
+            ("5.1.02.03.03.0001", "Pemeliharaan ruang kelas", (20, 250), (("m2", ANY, 0),), (95_000, 350_000)),
+        ],
+        ("5.1.02.01.01.0039", "Buku dan alat peraga yang diserahkan ke sekolah", (("paket", 1, 1),)),
+    ),
+    "pertanian": (
+        "Pengembangan usaha tani dan pangan",
+        [
+            ("5.1.02.01.01.0008", "Benih dan bibit tanaman", (20, 500), (("kg", ANY, 0),), (15_000, 80_000)),
+            ("5.1.02.01.01.0011", "Bibit ternak dan benih ikan", (20, 400), (("ekor", ANY, 0),), (400_000, 12_000_000)),
+            ("5.1.02.01.01.0002", "Pupuk dan obat-obatan pertanian", (10, 300), (("kg", ANY, 0),), (8_000, 150_000)),
+            (
+                "5.1.02.02.01.0023",
+                "Jasa tenaga teknis pertanian",
+                (20, 200),
+                (("orang", ANY, 0), ("bulan", 12, 12)),
+                (1_800_000, 2_500_000),
+            ),
+        ],
+        ("5.1.02.01.01.0039", "Sarana produksi yang diserahkan kepada kelompok tani", (("paket", 1, 1),)),
+    ),
+    "ketertiban": (
+        "Operasi ketertiban dan kesiapsiagaan",
+        [
+            (
+                "5.1.02.01.01.0058",
+                "Makan dan minum petugas operasi",
+                (2, 25),
+                (("orang", ANY, 0), ("hari", 2, 10)),
+                (25_000, 30_000),
+            ),
+            ("5.1.02.01.01.0004", "Bahan bakar kendaraan operasi", (5, 60), (("liter", ANY, 0),), (10_000, 13_500)),
+            ("5.1.02.01.01.0064", "Pakaian dinas lapangan", (5, 60), (("stel", ANY, 0),), (250_000, 450_000)),
+            (
+                "5.1.02.02.01.0017",
+                "Jasa tenaga ketenteraman dan ketertiban",
+                (20, 200),
+                (("orang", ANY, 0), ("bulan", 12, 12)),
+                (1_800_000, 2_300_000),
+            ),
+        ],
+        ("5.1.02.01.01.0012", "Perlengkapan operasi lapangan", (("paket", 1, 1),)),
+    ),
+    "m_jalan": (
+        "Pekerjaan konstruksi jalan",
+        [
+            (
+                "5.2.04.01.01.0003",
+                "Pekerjaan perkerasan jalan kabupaten",
+                (200, 3000),
+                (("m2", ANY, 0),),
+                (150_000, 450_000),
+            )
+        ],
+        ("5.2.04.01.01.0010", "Pekerjaan pelengkap jalan, drainase dan bahu jalan", (("paket", 1, 1),)),
+    ),
+    "m_jembatan": (
+        "Pekerjaan konstruksi jembatan",
+        [
+            (
+                "5.2.04.01.02.0003",
+                "Pekerjaan jembatan pada jalan kabupaten",
+                (200, 2500),
+                (("m", ANY, 0),),
+                (8_000_000, 25_000_000),
+            )
+        ],
+        ("5.2.04.01.02.0013", "Pekerjaan pelengkap jembatan", (("paket", 1, 1),)),
+    ),
+    "m_irigasi": (
+        "Pekerjaan jaringan irigasi",
+        [
+            (
+                "5.2.04.02.01.0003",
+                "Pekerjaan saluran pembawa irigasi",
+                (100, 1500),
+                (("m", ANY, 0),),
+                (350_000, 900_000),
+            ),
+            (
+                "5.2.04.02.01.0002",
+                "Pekerjaan bangunan pengambilan irigasi",
+                (100, 1000),
+                (("unit", ANY, 0),),
+                (50_000_000, 250_000_000),
+            ),
+        ],
+        ("5.2.04.02.01.0008", "Pekerjaan bangunan pelengkap irigasi", (("paket", 1, 1),)),
+    ),
+    "m_air": (
+        "Pembangunan jaringan air minum",
+        [
+            ("5.2.04.04.01.0003", "Jaringan pipa distribusi", (100, 1500), (("m", ANY, 0),), (150_000, 450_000)),
+            ("5.2.04.04.01.0004", "Sambungan rumah", (50, 600), (("sambungan", ANY, 0),), (1_200_000, 2_500_000)),
+        ],
+        ("5.2.04.04.01.0005", "Bangunan pelengkap jaringan air minum", (("paket", 1, 1),)),
+    ),
+    "m_sanitasi": (
+        "Pembangunan sarana sanitasi",
+        [
+            (
+                "5.2.04.03.02.0001",
+                "Instalasi pengolahan air limbah domestik",
+                (100, 1200),
+                (("unit", ANY, 0),),
+                (15_000_000, 350_000_000),
+            )
+        ],
+        ("5.2.04.03.02.0004", "Saluran dan bangunan pelengkap air limbah", (("paket", 1, 1),)),
+    ),
+    "m_gedung_kesehatan": (
+        "Pembangunan dan rehabilitasi fasilitas kesehatan",
+        [("5.2.03.01.01.0006", "Pekerjaan bangunan kesehatan", (200, 3000), (("m2", ANY, 0),), (4_500_000, 7_500_000))],
+        ("5.2.03.01.01.0030", "Pekerjaan bangunan pendukung", (("paket", 1, 1),)),
+    ),
+    "m_gedung_pendidikan": (
+        "Pembangunan dan rehabilitasi gedung sekolah",
+        [
+            (
+                "5.2.03.01.01.0010",
+                "Pekerjaan gedung tempat pendidikan",
+                (150, 2000),
+                (("m2", ANY, 0),),
+                (3_500_000, 6_000_000),
+            )
+        ],
+        ("5.2.03.01.01.0030", "Pekerjaan bangunan pendukung", (("paket", 1, 1),)),
+    ),
+    "m_gedung": (
+        "Pembangunan dan rehabilitasi gedung",
+        [("5.2.03.01.01.0001", "Pekerjaan gedung kantor", (150, 2500), (("m2", ANY, 0),), (4_000_000, 6_500_000))],
+        ("5.2.03.01.01.0030", "Pekerjaan bangunan pendukung", (("paket", 1, 1),)),
+    ),
+    "m_alkes": (
+        "Pengadaan alat kesehatan",
+        [
+            ("5.2.02.07.01.0001", "Alat kedokteran umum", (50, 1500), (("unit", ANY, 0),), (5_000_000, 150_000_000)),
+            (
+                "5.2.02.07.01.0005",
+                "Alat kesehatan kebidanan dan kandungan",
+                (50, 800),
+                (("unit", ANY, 0),),
+                (5_000_000, 90_000_000),
+            ),
+            (
+                "5.2.02.07.01.0011",
+                "Alat kedokteran poliklinik",
+                (50, 800),
+                (("unit", ANY, 0),),
+                (3_000_000, 60_000_000),
+            ),
+            (
+                "5.2.02.07.01.0021",
+                "Alat kedokteran gawat darurat",
+                (50, 800),
+                (("unit", ANY, 0),),
+                (5_000_000, 120_000_000),
+            ),
+        ],
+        ("5.2.02.07.01.0029", "Alat kedokteran lainnya", (("paket", 1, 1),)),
+    ),
+    "m_peralatan": (
+        "Pengadaan peralatan dan mesin",
+        [
+            ("5.2.02.10.01.0002", "Komputer personal", (15, 300), (("unit", ANY, 0),), (11_000_000, 16_000_000)),
+            (
+                "5.2.02.10.02.0003",
+                "Printer dan peralatan komputer",
+                (5, 100),
+                (("unit", ANY, 0),),
+                (2_500_000, 9_000_000),
+            ),
+            ("5.2.02.05.02.0001", "Mebel kantor", (5, 150), (("unit", ANY, 0),), (1_500_000, 7_500_000)),
+            ("5.2.02.05.01.0005", "Peralatan kantor", (5, 100), (("unit", ANY, 0),), (2_500_000, 9_000_000)),
+        ],
+        ("5.2.02.06.01.0002", "Peralatan dokumentasi audio visual", (("unit", 1, 1),)),
+    ),
+    "m_kendaraan": (
+        "Pengadaan kendaraan operasional",
+        [
+            (
+                "5.2.02.02.01.0002",
+                "Kendaraan dinas roda empat",
+                (250, 900),
+                (("unit", ANY, 0),),
+                (260_000_000, 300_000_000),
+            ),
+            ("5.2.02.02.01.0004", "Kendaraan dinas roda dua", (20, 200), (("unit", ANY, 0),), (20_000_000, 32_000_000)),
+        ],
+        ("5.2.02.02.01.0009", "Perlengkapan kendaraan operasional", (("paket", 1, 1),)),
+    ),
+    "m_buku": (
+        "Pengadaan bahan perpustakaan",
+        [("5.2.05.01.01.0001", "Buku bacaan umum", (20, 400), (("eksemplar", ANY, 0),), (45_000, 150_000))],
+        ("5.2.05.01.01.0012", "Bahan perpustakaan tercetak lainnya", (("paket", 1, 1),)),
+    ),
+}
+# Factors of a standard-price item by its unit; any other unit is counted in that unit.
+ITEM_FACTORS = {
+    "OK": (("orang", ANY, 0), ("kali", 1, 12)),
+    "OH": (("orang", ANY, 0), ("hari", 1, 4)),
+    "OB": (("orang", ANY, 0), ("bulan", 12, 12)),
+    "OJ": (("orang", ANY, 0), ("jam", 2, 4), ("kali", 1, 4)),
+    "orang/pp": (("orang", ANY, 0), ("kali", 1, 8)),
+    "orang/kali": (("orang", ANY, 0), ("kali", 1, 8)),
+    "orang/kegiatan": (("orang", ANY, 0), ("kegiatan", 1, 4)),
+    "hari": (("unit", ANY, 0), ("hari", 1, 10)),
+}
+# (code prefix, name pattern, barang/jasa packages, modal packages, share of the pagu that is modal);
+# the first rule that matches a sub-kegiatan decides what its lines look like.
+PROFILES = [
+    ("X.XX.01.2.08.0002", "", ["utilitas"], [], 0),
+    ("X.XX.01.2.08.", "", ["tenaga", "operasional"], [], 0),
+    ("X.XX.01.2.09.", "", ["kendaraan", "gedung"], [], 0),
+    ("X.XX.01.2.07.", "", ["operasional"], ["m_peralatan", "m_kendaraan"], 0.85),
+    ("X.XX.01.2.10.", "", ["kesehatan", "utilitas", "tenaga", "operasional"], ["m_alkes", "m_peralatan"], 0.12),
+    ("X.XX.01.2.06.", "", ["operasional", "rapat", "perjalanan"], [], 0),
+    ("X.XX.", "", ["rapat", "operasional", "perjalanan", "tim"], [], 0),
+    ("", r"^Pemeliharaan Rutin Jalan", ["jalan_rutin"], [], 0),
+    ("", r"Jalan$|Jalan (Menuju|Menambah)", ["tim", "perjalanan"], ["m_jalan"], 0.9),
+    ("", r"Jembatan", ["tim"], ["m_jembatan"], 0.9),
+    ("", r"^Pemeliharaan.*(Irigasi|Bendung)", ["irigasi_rutin"], [], 0),
+    ("", r"Irigasi|Bendung|Embung", ["tim"], ["m_irigasi"], 0.88),
+    ("", r"SPAM|Air Minum", ["tim"], ["m_air"], 0.85),
+    ("", r"Air Limbah|Sanitasi|Drainase", ["tim"], ["m_sanitasi"], 0.85),
+    ("", r"Rumah Tidak Layak Huni", ["lapangan"], [], 0),
+    (
+        "",
+        r"^(Pembangunan|Rehabilitasi|Peningkatan|Pengembangan).*(Rumah Sakit|Puskesmas|Kesehatan)",
+        ["tim"],
+        ["m_gedung_kesehatan"],
+        0.9,
+    ),
+    ("", r"Alat Kesehatan|Alat Kedokteran", ["operasional"], ["m_alkes"], 0.85),
+    ("", r"^(Pembangunan|Rehabilitasi|Penambahan).*(Ruang Kelas|Sekolah|PAUD)", ["tim"], ["m_gedung_pendidikan"], 0.9),
+    ("1.01.", r"Dana BOS", ["pendidikan", "operasional", "tenaga"], ["m_peralatan", "m_buku"], 0.15),
+    ("1.01.", r"^Pengadaan", ["operasional"], ["m_peralatan", "m_buku"], 0.8),
+    ("1.01.", "", ["pendidikan", "sosialisasi", "operasional"], [], 0),
+    ("", r"^(Pengadaan|Pengadaaan)\b", ["operasional"], ["m_peralatan"], 0.8),
+    ("", r"^(Pembangunan|Rehabilitasi|Peningkatan|Penambahan|Rekonstruksi)\b", ["tim"], ["m_gedung"], 0.85),
+    ("1.02.", "", ["kesehatan", "lapangan", "rapat"], [], 0),
+    ("3.27.", "", ["pertanian", "sosialisasi", "perjalanan"], [], 0),
+    ("2.09.", "", ["pertanian", "sosialisasi"], [], 0),
+    ("3.25.", "", ["pertanian", "sosialisasi"], [], 0),
+    ("1.05.", "", ["ketertiban", "lapangan", "rapat"], [], 0),
+    ("7.01.", "", ["rapat", "operasional", "lapangan"], [], 0),
+    (
+        "",
+        r"Sosialisasi|Pelatihan|Bimbingan|Penyuluhan|Pemberdayaan|Pembinaan",
+        ["sosialisasi", "lapangan", "operasional"],
+        [],
+        0,
+    ),
+    ("", r"Promosi|Publikasi|Informasi|Komunikasi", ["publikasi", "rapat", "operasional"], [], 0),
+    ("", "", ["rapat", "operasional", "perjalanan", "lapangan"], [], 0),
+]
+PROFILES = [(prefix, re.compile(pattern), bj, modal, share) for prefix, pattern, bj, modal, share in PROFILES]
+# A closing line needs an account without standard prices; these stand in if a catalogue covers the one named.
+CLOSING_FALLBACK = {
+    "5.1.02": ("5.1.02.02.01.0047", "Jasa penyelenggaraan kegiatan"),
+    "5.2": ("5.2.03.01.01.0030", "Pekerjaan bangunan pendukung"),
+}
+
+
+# --- Plans (what will be written) ---------------------------------------------------------------------
+
+
+@dataclass
+class SubPlan:
+    """A sub-kegiatan of an OPD's RKA: from its final Renja, or added for gaji, PPKD or hibah."""
+
+    opd: Opd
+    node: Nomenclature
+    pagu: int = 0  # pagu indikatif of the Renja line (Rupiah); 0 for an added sub-kegiatan
+    funding_code: str = DAU
+    location: str = "Kabupaten Bondowoso"
+    bj_packages: list = field(default_factory=list)
+    modal_packages: list = field(default_factory=list)
+    modal_share: float = 0.0
+    output: tuple | None = None  # (indicator, unit) of an added sub-kegiatan
+
+
+@dataclass
+class Cell:
+    """The exact amount of one ringkasan code in one sub-kegiatan (None: revenue and financing), and how its
+    lines are made."""
+
+    opd: Opd
+    sub: SubPlan | None
+    leaf: str
+    amount: int
+    kind: str
+    detail: object = None
+    count: int = 1
+
+
+@dataclass
+class BudgetSummary:
+    year: int
+    created: bool
+    figures_year: int | None = None
+    kua_state: str = ""
+    kua_agreement: str = ""
+    ceilings: int = 0
+    ceiling_total: Decimal = Decimal(0)
+    rkas: int = 0
+    rkas_approved: int = 0
+    lines: int = 0
+    murni_state: str = ""
+    perda: str = ""
+    pendapatan: Decimal = Decimal(0)
+    belanja: Decimal = Decimal(0)
+    penerimaan_pembiayaan: Decimal = Decimal(0)
+    pengeluaran_pembiayaan: Decimal = Decimal(0)
+    dpas: int = 0
+    dpas_issued: int = 0
+    shift_state: str = ""
+    shift_lines: int = 0
+    shift_opds: int = 0
+    operators_created: int = 0
+
+    @property
+    def pembiayaan_netto(self):
+        return self.penerimaan_pembiayaan - self.pengeluaran_pembiayaan
+
+    @property
+    def kua_state_label(self):
+        return KuaPpas.State(self.kua_state).label if self.kua_state else ""
+
+    @property
+    def murni_state_label(self):
+        return ApbdVersion.State(self.murni_state).label if self.murni_state else ""
+
+    @property
+    def shift_state_label(self):
+        return ApbdVersion.State(self.shift_state).label if self.shift_state else ""
+
+
+def seed_budget(rng, *, year, scale=1.0, stdout=None):
+    """Build the budget year from its final RKPD; a year that already has a KUA-PPAS or an APBD version is
+    left as it is."""
+    fiscal_year = FiscalYear.objects.select_related("reference_version").get(year=year)
+    masterdata_demo.seed_users()
+    if (
+        KuaPpas.objects.filter(fiscal_year=fiscal_year).exists()
+        or ApbdVersion.objects.filter(fiscal_year=fiscal_year).exists()
+    ):
+        return summarize(fiscal_year, created=False)
+    rkpd = Rkpd.objects.filter(fiscal_year=fiscal_year, state=Rkpd.State.FINAL).first()
+    if rkpd is None:
+        raise ValueError(f"RKPD {year} belum final: anggaran disusun dari RKPD yang sudah final.")
+    with transaction.atomic():
+        builder = _Builder(fiscal_year, rkpd, rng, scale, stdout)
+        builder.build()
+    return summarize(
+        fiscal_year, created=True, figures_year=builder.figures_year, operators_created=builder.operators_created
+    )
+
+
+def summarize(fiscal_year, *, created, figures_year=None, operators_created=0):
+    versions = ApbdVersion.objects.filter(fiscal_year=fiscal_year)
+    murni = versions.filter(kind=ApbdVersion.Kind.MURNI).first()
+    shift = versions.filter(kind=ApbdVersion.Kind.PERGESERAN).order_by("-number").first()
+    kua = KuaPpas.objects.filter(fiscal_year=fiscal_year, kind=KuaPpas.Kind.MURNI).order_by("-number").first()
+    summary = BudgetSummary(
+        year=fiscal_year.year,
+        created=created,
+        figures_year=figures_year or real_figures(fiscal_year.year)[0],
+        operators_created=operators_created,
+    )
+    if kua is not None:
+        opd_ceilings = Ceiling.objects.filter(kua_ppas=kua, program__isnull=True, sub_kegiatan__isnull=True)
+        summary.kua_state = kua.state
+        summary.kua_agreement = kua.agreement_number
+        summary.ceilings = opd_ceilings.count()
+        summary.ceiling_total = selectors.total_of(opd_ceilings)
+    if murni is not None:
+        rkas = Rka.objects.filter(version=murni)
+        summary.rkas = rkas.count()
+        summary.rkas_approved = rkas.filter(state=Rka.State.APPROVED).count()
+        summary.lines = RkaLine.objects.filter(rka__version=murni).count()
+        summary.murni_state = murni.state
+        summary.perda = murni.perda_number
+        balance = selectors.stored_balance(murni) if murni.published_at else selectors.balance(murni)
+        summary.pendapatan, summary.belanja = balance.pendapatan, balance.belanja
+        summary.penerimaan_pembiayaan = balance.penerimaan_pembiayaan
+        summary.pengeluaran_pembiayaan = balance.pengeluaran_pembiayaan
+        dpas = Dpa.objects.filter(version=murni)
+        summary.dpas, summary.dpas_issued = dpas.count(), dpas.filter(state=Dpa.State.ISSUED).count()
+    if shift is not None:
+        summary.shift_state = shift.state
+        changed = RkaLine.objects.filter(rka__version=shift).exclude(
+            copied_from__isnull=False, amount=F("copied_from__amount")
+        )
+        summary.shift_lines = changed.count()
+        summary.shift_opds = changed.values("rka__opd_id").distinct().count()
+    return summary
+
+
+def _log_uniform(rng, low, high):
+    return math.exp(rng.uniform(math.log(low), math.log(high)))
+
+
+def _price_step(value):
+    """The step a price list rounds to at that magnitude."""
+    steps = ((1_000, 50), (10_000, 100), (100_000, 500), (10_000_000, 1_000))
+    return next((step for limit, step in steps if value < limit), 5_000)
+
+
+def _round_price(value):
+    step = _price_step(value)
+    return max(step, int(value // step) * step)
+
+
+def _product(factors):
+    return math.prod(value for _, value in factors)
+
+
+def _exact_factors(amount, factors, *, spread=60, fallback=None):
+    """Factors (unit, value) and a unit price that make exactly `amount` (whole rupiah): the wanted factors if
+    they divide it, else nearby lower ones (the first factor by up to `spread`, varied before the others), a
+    whole-rupiah price before one with sen; else one `fallback` unit (one of the first factor's)."""
+    (first_unit, first), others = factors[0], factors[1:]
+    ranges = [range(value, 0, -1) for _, value in others] + [range(first, max(0, first - spread), -1)]
+    for scale in (1, 100):
+        for *rest, head in itertools.product(*ranges):
+            product = head * math.prod(rest)
+            if (amount * scale) % product == 0:
+                exact = [(first_unit, head), *((unit, value) for (unit, _), value in zip(others, rest, strict=True))]
+                return exact, Decimal(amount * scale // product) / scale
+    return [(fallback or first_unit, 1)], Decimal(amount)
+
+
+class _Builder:
+    """One budget year, planned in memory (targets, cells, line counts), then written through the services
+    in the order the cycle runs."""
+
+    def __init__(self, fiscal_year, rkpd, rng, scale, stdout):
+        self.fy = fiscal_year
+        self.year = fiscal_year.year
+        self.rkpd = rkpd
+        self.rng = rng
+        self.scale = scale
+        self.stdout = stdout
+        self.operators_created = 0
+        self.finance = User.objects.get(username="bpkad")
+        self.admin = User.objects.filter(username="admin").first()
+        version_id = fiscal_year.reference_version_id
+        self.accounts = {a.code: a for a in Account.objects.filter(version_id=version_id)}
+        self.funding = {
+            f.code: f
+            for f in FundingSource.objects.filter(
+                version_id=version_id, level=Account.Level.SUB_RINCIAN_OBJEK, is_active=True
+            )
+        }
+        items = {item.pk: item for item in StandardPriceItem.objects.filter(fiscal_year=fiscal_year, is_active=True)}
+        self.items_by_account = defaultdict(list)
+        links = StandardPriceItem.accounts.through.objects.filter(standardpriceitem__fiscal_year=fiscal_year)
+        for item_id, account_id in links.order_by("account_id", "standardpriceitem__code").values_list(
+            "standardpriceitem_id", "account_id"
+        ):
+            if item_id in items:
+                self.items_by_account[account_id].append(items[item_id])
+        self.required = set(links.values_list("account_id", flat=True))  # accounts that take an item
+        villages = Region.objects.filter(level=Region.Level.DESA).select_related("parent").order_by("code")
+        self.desa = [(village.name, village.parent.name) for village in villages]
+        self.kecamatan = sorted({kecamatan for _, kecamatan in self.desa})
+        self._nodes = {}
+
+    def say(self, message):
+        if self.stdout is not None:
+            self.stdout.write(f"  anggaran: {message}\n")
+
+    # -- reference look-ups -----------------------------------------------------------------------------
+
+    def account(self, code):
+        """An active sub rincian objek account of the year's reference version, or None."""
+        account = self.accounts.get(code)
+        if account is None or not account.is_active or account.level != Account.Level.SUB_RINCIAN_OBJEK:
+            return None
+        return account
+
+    def free_account(self, code):
+        """The account if it takes no standard-price item."""
+        account = self.account(code)
+        return account if account is not None and account.pk not in self.required else None
+
+    def first_free_account(self, prefix):
+        return next(
+            (
+                account
+                for code, account in sorted(self.accounts.items())
+                if code.startswith(prefix + ".") and self.free_account(code) is not None
+            ),
+            None,
+        )
+
+    def source(self, code):
+        return self.funding.get(code) or self.funding[DAU]
+
+    def natural(self, count, minimum=1):
+        """How many of `count` natural lines (recipients, components) a scale keeps."""
+        return max(min(minimum, count), min(count, round(count * self.scale)))
+
+    # -- the year -------------------------------------------------------------------------------------
+
+    def build(self):
+        self.figures_year, figures = real_figures(self.year)
+        self.names = ringkasan_names(self.figures_year)
+        self.targets = exact_targets(figures)
+        self.leaves = {code: amount for code, amount in leaf_targets(self.targets).items() if amount}
+        self._plan_subs()
+        self.cells = []
+        self._plan_revenue()
+        self._plan_spending()
+        self._plan_line_counts()
+        self.rows = self._lines()
+        self.say(f"{sum(len(rows) for rows in self.rows.values())} rincian direncanakan")
+        self.operators = self._operators()
+        kua = self._kua()
+        version = self._rka(kua)
+        version = self._adopt(version)
+        self._dpa(version)
+        self._shift(version)
+
+    def _operators(self):
+        """The OPD operator who enters each RKA: the planning demo's, else the OPD's first staff member, else
+        a new one without a usable password (as the planning demo does)."""
+        operators = {}
+        for opd in self.opds:
+            slug = planning_demo.OPD_SLUGS.get(opd.code) or (
+                "kec-" + slugify(opd.name.removeprefix("Kecamatan "))
+                if opd.kind == Opd.Kind.KECAMATAN
+                else slugify(opd.name)[:40]
+            )
+            user = User.objects.filter(username=f"opd.{slug}", opd=opd, role=User.Role.OPD_STAFF).first()
+            if user is None:
+                user = (
+                    User.objects.filter(opd=opd, role=User.Role.OPD_STAFF, is_active=True).order_by("username").first()
+                )
+            if user is None:
+                user = masterdata_services.create_user(
+                    actor=self.admin,
+                    username=f"opd.{slug}",
+                    password=None,
+                    role=User.Role.OPD_STAFF,
+                    opd=opd,
+                    first_name=self.rng.choice(planning_demo.FIRST_NAMES),
+                    last_name=self.rng.choice(planning_demo.LAST_NAMES),
+                )
+                self.operators_created += 1
+            operators[opd.pk] = user
+        return operators
+
+    # -- plan: sub-kegiatan -----------------------------------------------------------------------------
+
+    def _plan_subs(self):
+        """Every OPD of the RKPD (and BPKAD as PPKD) with the sub-kegiatan of its final Renja."""
+        opd_ids = set(self.rkpd.renjas.values_list("opd_id", flat=True))
+        self.opds = list(Opd.objects.filter(pk__in=opd_ids) | Opd.objects.filter(code=BPKAD, is_active=True))
+        self.opds.sort(key=lambda opd: opd.code)
+        self.opd_by_code = {opd.code: opd for opd in self.opds}
+        self.subs = {opd.pk: {} for opd in self.opds}
+        opds_by_id = {opd.pk: opd for opd in self.opds}
+        lines = (
+            RenjaLine.objects.filter(
+                renja__fiscal_year=self.fy, renja__stage=Renja.Stage.FINAL, renja__opd_id__in=self.subs
+            )
+            .select_related("renja", "sub_kegiatan__parent", "funding_source")
+            .order_by("renja__opd__code", "sub_kegiatan__code")
+        )
+        for line in lines:
+            opd = opds_by_id[line.renja.opd_id]
+            plan = SubPlan(
+                opd=opd,
+                node=line.sub_kegiatan,
+                pagu=int(line.pagu_indikatif),
+                funding_code=line.funding_source.code if line.funding_source_id else DAU,
+                location=line.location,
+            )
+            self._profile(plan)
+            self.subs[opd.pk][line.sub_kegiatan.code] = plan
+
+    def _profile(self, plan):
+        code, name = plan.node.code, plan.node.name
+        for prefix, pattern, bj, modal, share in PROFILES:
+            if code.startswith(prefix) and pattern.search(name):
+                plan.bj_packages, plan.modal_packages, plan.modal_share = list(bj), list(modal), share
+                return
+
+    def _node(self, code):
+        if code not in self._nodes:
+            self._nodes[code] = (
+                Nomenclature.objects.filter(
+                    version_id=self.fy.reference_version_id,
+                    code=code,
+                    level=Nomenclature.Level.SUB_KEGIATAN,
+                    is_active=True,
+                )
+                .select_related("parent")
+                .first()
+            )
+        return self._nodes[code]
+
+    def sub(self, opd, code, output=None):
+        """The OPD's sub-kegiatan `code`: from its Renja, or added to its RKA (None if the code is unknown)."""
+        plan = self.subs[opd.pk].get(code)
+        if plan is None:
+            node = self._node(code)
+            if node is None:
+                return None
+            plan = SubPlan(opd=opd, node=node, output=output or EXTRA_SUB_OUTPUTS.get(code))
+            self._profile(plan)
+            self.subs[opd.pk][code] = plan
+        return plan
+
+    def host(self, opd, codes, pattern):
+        """Where an OPD budgets hibah or bansos: a listed sub-kegiatan it plans, one whose name fits, or the
+        first listed one added to its RKA."""
+        plans = self.subs[opd.pk]
+        for code in codes:
+            if code in plans:
+                return plans[code]
+        regex = re.compile(pattern)
+        for code in sorted(plans):
+            if not code.startswith("X.XX") and regex.search(plans[code].node.name):
+                return plans[code]
+        for code in codes:
+            plan = self.sub(opd, code, output=("Jumlah penerima hibah/bantuan sosial", "lembaga"))
+            if plan is not None:
+                return plan
+        bidang = [plans[code] for code in sorted(plans) if not code.startswith("X.XX")]
+        return (bidang or [plans[code] for code in sorted(plans)])[0]
+
+    # -- plan: money -------------------------------------------------------------------------------------
+
+    def _plan_revenue(self):
+        """Akun 4 and 6: each ringkasan code over the OPDs and accounts that collect or finance it."""
+        self.dana_desa = 0
+        for leaf, amount in sorted(self.leaves.items()):
+            if leaf[0] not in "46":
+                continue
+            entries = [
+                (self.opd_by_code[opd_code], self.account(code), weight, text, funding)
+                for opd_code, code, weight, text, funding in REVENUE
+                if code.startswith(leaf + ".") and opd_code in self.opd_by_code and self.account(code)
+            ]
+            if not entries:
+                account = self.first_free_account(leaf)
+                entries = [(self.opd_by_code[BPKAD], account, 1, self.names.get(leaf, account.name), DAU)]
+            for (opd, account, _, text, funding), share in zip(
+                entries, apportion(amount, [entry[2] for entry in entries]), strict=True
+            ):
+                if share:
+                    self.cells.append(Cell(opd, None, leaf, share, "revenue", (account, text, funding)))
+                    if account.code == "4.2.01.05.01.0001":
+                        self.dana_desa += share
+
+    def _plan_spending(self):
+        for leaf, amount in sorted(self.leaves.items()):
+            if leaf[0] != "5":
+                continue
+            if leaf.startswith("5.1.01"):
+                self._plan_pegawai(leaf, amount)
+            elif leaf.startswith(("5.1.02", "5.2")):
+                self._plan_generic(leaf, amount)
+            elif leaf.startswith(("5.1.05", "5.1.06")):
+                self._plan_grants(leaf, amount, HIBAH if leaf.startswith("5.1.05") else BANSOS)
+            else:
+                self._plan_ppkd(leaf, amount)
+
+    def _plan_pegawai(self, leaf, amount):
+        weights = [
+            PEGAWAI_WEIGHTS.get(opd.code) or PEGAWAI_KIND_WEIGHTS.get(opd.kind, PEGAWAI_DEFAULT_WEIGHT)
+            for opd in self.opds
+        ]
+        for opd, share in zip(self.opds, apportion(amount, weights), strict=True):
+            special = {SETWAN: (DPRD_SUB, DPRD_SHARE, "dprd"), SETDA: (KDH_SUB, KDH_SHARE, "kdh")}.get(opd.code)
+            if special and leaf == "5.1.01":
+                code, part, kind = special
+                sub = self.sub(opd, code)
+                if sub is not None:
+                    own = int(share * part) // UNIT * UNIT
+                    self.cells.append(Cell(opd, sub, leaf, own, kind))
+                    share -= own
+            self.cells.append(Cell(opd, self.sub(opd, GAJI_SUB), leaf, share, "asn"))
+
+    def _plan_generic(self, leaf, amount):
+        """Barang dan jasa or modal over every planned sub-kegiatan, by its pagu indikatif and profile."""
+        modal = leaf.startswith("5.2")
+        plans = [plan for opd in self.opds for _, plan in sorted(self.subs[opd.pk].items()) if plan.pagu]
+        if modal:
+            weights = [plan.pagu * plan.modal_share * self.rng.uniform(0.8, 1.25) for plan in plans]
+            if not any(weights):
+                for plan in plans:
+                    plan.modal_packages = ["m_peralatan"]
+                weights = [plan.pagu for plan in plans]
+        else:
+            weights = [plan.pagu * (1 - plan.modal_share) * self.rng.uniform(0.8, 1.25) for plan in plans]
+        for plan, share in zip(plans, apportion(amount, weights), strict=True):
+            if share:
+                self.cells.append(Cell(plan.opd, plan, leaf, share, "modal" if modal else "barang_jasa"))
+
+    def _plan_grants(self, leaf, amount, table):
+        entries = [
+            (self.opd_by_code[opd_code], codes, pattern, code, weight, kind)
+            for opd_code, codes, pattern, code, weight, kind, election in table
+            if opd_code in self.opd_by_code
+            and self.account(code)
+            and code.startswith(leaf + ".")
+            and (not election or self.year in PILKADA_YEARS)
+        ]
+        if not entries:
+            self._plan_ppkd(leaf, amount)
+            return
+        for (opd, codes, pattern, code, _, kind), share in zip(
+            entries, apportion(amount, [entry[4] for entry in entries]), strict=True
+        ):
+            if share:
+                self.cells.append(Cell(opd, self.host(opd, codes, pattern), leaf, share, "grant", (code, kind)))
+
+    def _plan_ppkd(self, leaf, amount):
+        """Bunga, subsidi, BTT, bagi hasil and bantuan keuangan: BPKAD as PPKD, each in its sub-kegiatan."""
+        ppkd = self.opd_by_code[BPKAD]
+        entry = next((item for item in PPKD_SPENDING if leaf.startswith(item[0]) or item[0].startswith(leaf)), None)
+        components = []
+        if entry is not None:
+            components = [
+                (self.account(code), weight, text, kind)
+                for code, weight, text, kind in entry[2]
+                if code.startswith(leaf + ".") and self.account(code)
+            ]
+        sub = self.sub(ppkd, entry[1]) if entry is not None else None
+        if not components or sub is None:
+            account = self.first_free_account(leaf)
+            sub = sub or self.sub(ppkd, "5.02.02.2.04.0008") or self.sub(ppkd, GAJI_SUB)
+            components = [(account, 1, self.names.get(leaf, account.name), None)]
+        if any(kind == "dana_desa" for _, _, _, kind in components):
+            dana_desa = min(self.dana_desa, amount * 3 // 4) // UNIT * UNIT
+            others = [c for c in components if c[3] != "dana_desa"]
+            shares = [dana_desa, *apportion(amount - dana_desa, [c[1] for c in others])]
+            components = [c for c in components if c[3] == "dana_desa"] + others
+        else:
+            shares = apportion(amount, [c[1] for c in components])
+        for component, share in zip(components, shares, strict=True):
+            if share:
+                self.cells.append(Cell(ppkd, sub, leaf, share, "ppkd", component))
+
+    def _plan_line_counts(self):
+        """Recipients and pay components are counted as they are (scaled); the rest of the line budget goes
+        to barang/jasa and modal by the square root of their amounts."""
+        budget = max(1, round(LINES_AT_SCALE_1 * self.scale))
+        generic = []
+        fixed = 0
+        for cell in self.cells:
+            if cell.kind in ("barang_jasa", "modal"):
+                generic.append(cell)
+                continue
+            if cell.kind == "asn":
+                cell.detail = self._asn_components(cell.opd)
+                cell.count = self.natural(len(cell.detail), 3)
+            elif cell.kind in ("dprd", "kdh"):
+                components = DPRD_COMPONENTS if cell.kind == "dprd" else KDH_COMPONENTS
+                cell.count = self.natural(len(components), 2)
+            elif cell.kind == "grant":
+                cell.count = self.natural(self._recipient_count(cell.detail[1]), 1)
+            elif cell.kind == "ppkd":
+                cell.count = self.natural(len(self.desa), 2) if cell.detail[3] in ("desa", "dana_desa") else 1
+            fixed += cell.count
+        # About one planned barang/jasa or modal line in twenty does not fit what is left of its group.
+        room = max(len(generic), round((budget - fixed) * 1.045))
+        weights = [math.sqrt(cell.amount) for cell in generic]
+        total_weight = sum(weights) or 1
+        for cell, weight in zip(generic, weights, strict=True):
+            cell.count = max(1, min(600, cell.amount // 500_000, round(room * weight / total_weight)))
+
+    def _asn_components(self, opd):
+        extra = EXTRA_PEGAWAI.get(opd.code, [])
+        return [ASN_COMPONENTS[0], *extra, *ASN_COMPONENTS[1:]]
+
+    def _recipient_count(self, kind):
+        return {
+            "kpu": 1,
+            "bawaslu": 1,
+            "koni": 1,
+            "pmi": 1,
+            "keamanan": len(HIBAH_RECIPIENTS["keamanan"]),
+            "lembaga": len(HIBAH_RECIPIENTS["lembaga"]),
+            "parpol": len(PARTIES),
+            "pesantren": 120,
+            "sd_swasta": len(self.kecamatan),
+            "smp_swasta": len(self.kecamatan),
+            "keluarga": len(self.kecamatan),
+            "individu": len(self.kecamatan),
+            "kelompok": 40,
+        }[kind]
+
+    # -- lines (in memory; the sub-kegiatan is the plan until the RKA exists) ---------------------------
+
+    def _values(self, sub, account, factors, price, *, description, work_package="", **extra):
+        values = {
+            "sub_kegiatan": sub,
+            "account": account,
+            "standard_price": extra.get("item"),
+            "work_package": work_package[:255],
+            "description": description[:500],
+            "specification": extra.get("specification", "")[:500],
+            "recipient": extra.get("recipient", "")[:255],
+            "unit_price": price if isinstance(price, Decimal) else Decimal(price),
+            "funding_source": extra.get("funding") or self.source(DAU),
+            "location": extra.get("location", "")[:255],
+        }
+        for index in range(3):
+            unit, value = factors[index] if index < len(factors) else ("", None)
+            values[f"volume_{index + 1}"] = None if value is None else Decimal(value)
+            values[f"unit_{index + 1}"] = unit[:30]
+        return values
+
+    def _lines(self):
+        """{OPD id: [line values]} for every cell; checks that each cell's lines sum to it exactly."""
+        rows = defaultdict(list)
+        for cell in self.cells:
+            make = {
+                "revenue": self._revenue_lines,
+                "asn": self._pay_lines,
+                "dprd": self._pay_lines,
+                "kdh": self._pay_lines,
+                "grant": self._grant_lines,
+                "ppkd": self._ppkd_lines,
+            }.get(cell.kind, self._generic_lines)
+            made = make(cell)
+            total = sum(services.line_amount(values) for values in made)
+            if total != cell.amount:
+                raise AssertionError(f"{cell.leaf} {cell.opd.code}: {total} != {cell.amount}")
+            rows[cell.opd.pk] += made
+        return rows
+
+    def _revenue_lines(self, cell):
+        account, text, funding = cell.detail
+        factors, price = _exact_factors(cell.amount, [("bulan", 12)], spread=1, fallback="tahun")
+        return [
+            self._values(
+                None,
+                account,
+                factors,
+                price,
+                description=text,
+                work_package=self.names.get(cell.leaf, ""),
+                funding=self.source(funding),
+            )
+        ]
+
+    def _generic_funding(self, plan):
+        if self.rng.random() < 0.75:
+            return self.source(plan.funding_code)
+        return self.source(self.rng.choices([DAU, DBH, PBB, BPHTB], weights=[6, 1, 0.5, 0.5])[0])
+
+    def _generic_lines(self, cell):
+        """Barang/jasa or modal lines of one sub-kegiatan, grouped by work package; the last one (an account
+        without standard prices) takes what remains."""
+        plan = cell.sub
+        modal = cell.kind == "modal"
+        keys = (plan.modal_packages if modal else plan.bj_packages) or (["m_peralatan"] if modal else ["operasional"])
+        packages = [
+            (PACKAGES[key][0], [t for t in PACKAGES[key][1] if t[0].startswith(cell.leaf + ".") and self.account(t[0])])
+            for key in keys
+        ]
+        closing = next(
+            (
+                (PACKAGES[key][0], self.free_account(PACKAGES[key][2][0]), *PACKAGES[key][2][1:])
+                for key in keys
+                if PACKAGES[key][2][0].startswith(cell.leaf + ".") and self.free_account(PACKAGES[key][2][0])
+            ),
+            None,
+        )
+        if closing is None:
+            code, text = next(
+                (fallback for prefix, fallback in CLOSING_FALLBACK.items() if cell.leaf.startswith(prefix)),
+                ("", self.names.get(cell.leaf, "Belanja lainnya")),
+            )
+            account = (
+                self.free_account(code) if code.startswith(cell.leaf + ".") else None
+            ) or self.first_free_account(cell.leaf)
+            closing = (packages[0][0], account, text, (("paket", 1, 1),))
+        location = plan.location if modal else ""
+        usable = [(title, templates) for title, templates in packages if templates]
+        rows, remaining = [], cell.amount
+        if cell.count > 1 and usable:
+            picks = [
+                (usable[index % len(usable)][0], self.rng.choice(usable[index % len(usable)][1]))
+                for index in range(cell.count - 1)
+            ]
+            typical = [_log_uniform(self.rng, *template[2]) * 1_000_000 for _, template in picks]
+            ratio = cell.amount * (1 - self.rng.uniform(0.02, 0.08)) / sum(typical)
+            for (title, template), wanted in zip(picks, typical, strict=True):
+                made = self._template_line(plan, title, template, wanted * ratio, remaining - UNIT, location)
+                if made is not None:
+                    rows.append(made[0])
+                    remaining -= made[1]
+        title, account, text, factors = closing
+        wanted = [(unit, self.rng.randint(low, high)) for unit, low, high in factors]
+        exact, price = _exact_factors(remaining, wanted)
+        rows.append(
+            self._values(
+                plan,
+                account,
+                exact,
+                price,
+                description=text,
+                work_package=title,
+                funding=self._generic_funding(plan),
+                location=location,
+            )
+        )
+        return rows
+
+    def _template_line(self, plan, title, template, wanted, room, location):
+        """One line of a template costing about `wanted` and at most `room`, or None when it cannot fit."""
+        code, text, _, factors, prices = template
+        account = self.accounts[code]
+        item, specification = None, ""
+        if account.pk in self.required:
+            item = self.rng.choice(self.items_by_account[account.pk])
+            price = int(item.price)
+            if self.rng.random() < 0.3:  # a negotiated price below the standard
+                price = min(price, _round_price(price * self.rng.uniform(0.9, 0.98)))
+            factors = ITEM_FACTORS.get(item.unit, ((item.unit, ANY, 0),))
+            specification = f"{item.name}; {item.specification}" if item.specification else item.name
+        elif prices is not None:
+            price = _round_price(_log_uniform(self.rng, *prices))
+        else:
+            price = None
+        chosen = [(unit, None if low is ANY else self.rng.randint(low, high)) for unit, low, high in factors]
+        others = math.prod(value for _, value in chosen if value is not None)
+        if price is None:  # every factor fixed: the unit price follows from the amount wanted
+            if wanted / others < 1_000:
+                chosen, others = [(unit, 1) for unit, _ in chosen], 1
+            price = _round_price(max(wanted / others, 50))
+            amount = others * price
+        else:
+            main = max(1, round(wanted / (price * others)))
+            if main * others * price > room:
+                # Fewer times (kali, hari), never fewer months of a monthly wage.
+                chosen = [(unit, value if value is None or unit == "bulan" else 1) for unit, value in chosen]
+                others = math.prod(value for _, value in chosen if value is not None)
+                main = min(main, int(room // (price * others)))
+            if main < 1:
+                return None
+            chosen = [(unit, main if value is None else value) for unit, value in chosen]
+            amount = main * others * price
+        if amount > room or amount <= 0:
+            return None
+        values = self._values(
+            plan,
+            account,
+            chosen,
+            price,
+            description=text,
+            work_package=title,
+            item=item,
+            specification=specification,
+            funding=self._generic_funding(plan),
+            location=location,
+        )
+        return values, amount
+
+    def _pay_lines(self, cell):
+        """Pay lines (persons x months x average) and a pembulatan line that makes the cell exact."""
+        if cell.kind == "asn":
+            components = cell.detail[: cell.count]
+            absorber = ("5.1.01.01.08.0001", "Pembulatan gaji PNS")
+        elif cell.kind == "dprd":
+            components = DPRD_COMPONENTS[: cell.count]
+            absorber = ("5.1.01.04.11.0001", "Pembulatan gaji DPRD")
+        else:
+            components = KDH_COMPONENTS[: cell.count]
+            absorber = ("5.1.01.05.06.0001", "Pembulatan gaji bupati dan wakil bupati")
+        components = [c for c in components if self.account(c[0]) and c[0] != absorber[0]]
+        shares = apportion(cell.amount, [component[1] for component in components])
+        pns = max(1, round(shares[0] / (3_600_000 * 14))) if cell.kind == "asn" else None
+        pppk = next(
+            (
+                max(1, round(share / (3_000_000 * 14)))
+                for component, share in zip(components, shares, strict=True)
+                if component[0] == "5.1.01.01.01.0002"
+            ),
+            max(1, (pns or 1) // 6),
+        )
+        rows, total = [], 0
+        work_package = "Gaji dan tunjangan" if cell.kind == "asn" else "Hak keuangan dan administratif"
+        for component, share in zip(components, shares, strict=True):
+            code, _, text, months = component[:4]
+            funding = component[5] if len(component) > 5 else DAU
+            if cell.kind == "dprd":
+                persons = DPRD_MEMBERS
+            elif cell.kind == "kdh":
+                persons = KDH_PEOPLE
+            elif code.startswith("5.1.01.03.07"):
+                persons = self.rng.randint(3, 8)
+            else:
+                persons = pppk if "PPPK" in text else pns
+            price = share // (persons * months)
+            if price < 1:
+                continue
+            rows.append(
+                self._values(
+                    cell.sub,
+                    self.accounts[code],
+                    [("orang", persons), ("bulan", months)],
+                    price,
+                    description=text,
+                    work_package=work_package,
+                    funding=self.source(funding),
+                )
+            )
+            total += price * persons * months
+        rest = cell.amount - total
+        if rest:
+            account = self.account(absorber[0]) or self.accounts[components[0][0]]
+            rows.append(
+                self._values(
+                    cell.sub, account, [("tahun", 1)], rest, description=absorber[1], work_package=work_package
+                )
+            )
+        return rows
+
+    def _recipients(self, kind, count):
+        """(recipient, keterangan, weight, factors, unit price or None) of a hibah or bansos line."""
+        rng = self.rng
+        if kind in HIBAH_RECIPIENTS:
+            return [
+                (name, purpose, len(HIBAH_RECIPIENTS[kind]) - index, (("paket", 1, 1),), None)
+                for index, (name, purpose) in enumerate(HIBAH_RECIPIENTS[kind][:count])
+            ]
+        if kind == "parpol":
+            return [
+                (
+                    name,
+                    "Bantuan keuangan partai politik berdasarkan perolehan suara",
+                    votes,
+                    (("suara", votes, votes),),
+                    None,
+                )
+                for name, votes in PARTIES[:count]
+            ]
+        kecamatan = sorted(rng.sample(self.kecamatan, min(count, len(self.kecamatan))))
+        if kind in SCHOOL_TYPES:
+            label, rate = SCHOOL_TYPES[kind]
+            return [
+                (
+                    f"{label} di Kecamatan {name}",
+                    "Hibah dana BOS satuan pendidikan swasta",
+                    rng.uniform(0.5, 1.5),
+                    (("siswa", ANY, 0),),
+                    rate,
+                )
+                for name in kecamatan
+            ]
+        if kind == "keluarga":
+            return [
+                (
+                    f"Keluarga penerima manfaat di Kecamatan {name}",
+                    "Bantuan sosial uang bagi keluarga miskin",
+                    rng.uniform(0.5, 1.5),
+                    (("KPM", ANY, 0), ("bulan", 12, 12)),
+                    200_000,
+                )
+                for name in kecamatan
+            ]
+        if kind == "individu":
+            return [
+                (
+                    f"Penyandang disabilitas berat dan lanjut usia terlantar di Kecamatan {name}",
+                    "Bantuan sosial uang bagi individu rentan",
+                    rng.uniform(0.5, 1.5),
+                    (("orang", ANY, 0), ("bulan", 12, 12)),
+                    300_000,
+                )
+                for name in kecamatan
+            ]
+        villages = [self.desa[i] for i in sorted(rng.sample(range(len(self.desa)), min(count, len(self.desa))))]
+        if kind == "pesantren":
+            return [
+                (
+                    f"Pondok Pesantren {rng.choice(PESANTREN_NAMES)}, Desa {desa}, Kecamatan {name}",
+                    "Hibah sarana prasarana pondok pesantren",
+                    _log_uniform(rng, 1, 8),
+                    (("paket", 1, 1),),
+                    None,
+                )
+                for desa, name in villages
+            ]
+        return [
+            (
+                f"Kelompok Usaha Bersama Desa {desa}, Kecamatan {name}",
+                "Bantuan sosial barang modal usaha",
+                rng.uniform(0.7, 1.3),
+                (("paket", 1, 1),),
+                None,
+            )
+            for desa, name in villages
+        ]
+
+    def _grant_lines(self, cell):
+        code, kind = cell.detail
+        account = self.accounts[code]
+        recipients = self._recipients(kind, cell.count)
+        total_weight = sum(recipient[2] for recipient in recipients)
+        rows, remaining = [], cell.amount
+        for index, (name, purpose, weight, factors, price) in enumerate(recipients):
+            chosen = [(unit, None if low is ANY else self.rng.randint(low, high)) for unit, low, high in factors]
+            others = math.prod(value for _, value in chosen if value is not None)
+            wanted = cell.amount * weight / total_weight
+            last = index == len(recipients) - 1
+            if not last:
+                if price is None:
+                    price = _round_price(wanted / others)
+                    amount = price * others
+                else:
+                    main = max(1, int(wanted // (price * others)))
+                    chosen = [(unit, main if value is None else value) for unit, value in chosen]
+                    amount = main * others * price
+                if amount > remaining - UNIT:
+                    last = True
+            if last:
+                if price is not None:  # per-unit recipient: about what the rest buys
+                    count = max(1, round(remaining / (price * others)))
+                    chosen = [(unit, count if value is None else value) for unit, value in chosen]
+                chosen, price = _exact_factors(remaining, chosen, spread=max(60, chosen[0][1] // 20))
+                amount = remaining
+            rows.append(
+                self._values(
+                    cell.sub,
+                    account,
+                    chosen,
+                    price,
+                    description=purpose,
+                    work_package=account.name,
+                    recipient=name,
+                    funding=self.source(DAU),
+                )
+            )
+            remaining -= amount
+            if not remaining:
+                break
+        return rows
+
+    def _ppkd_lines(self, cell):
+        account, _, text, kind = cell.detail
+        if kind in ("desa", "dana_desa"):
+            picked = sorted(self.rng.sample(range(len(self.desa)), min(cell.count, len(self.desa))))
+            weights = [(0.7 if kind == "dana_desa" else 0.5) + self.rng.uniform(0, 0.6) for _ in picked]
+            funding = DANA_DESA if kind == "dana_desa" else PBB if account.code.startswith("5.4.01.01") else DAU
+            return [
+                self._values(
+                    cell.sub,
+                    account,
+                    [("tahun", 1)],
+                    amount,
+                    description=text,
+                    work_package=account.name,
+                    recipient=f"Pemerintah Desa {self.desa[i][0]}, Kecamatan {self.desa[i][1]}",
+                    funding=self.source(funding),
+                )
+                for i, amount in zip(picked, apportion(cell.amount, weights), strict=True)
+                if amount
+            ]
+        if kind == "pdam":
+            connections = max(1, round(cell.amount / (12 * 12_000)))
+            factors, price = _exact_factors(
+                cell.amount, [("sambungan", connections), ("bulan", 12)], spread=connections
+            )
+            return [
+                self._values(
+                    cell.sub, account, factors, price, description=text, work_package=account.name, recipient=PDAM
+                )
+            ]
+        return [
+            self._values(cell.sub, account, [("paket", 1)], cell.amount, description=text, work_package=account.name)
+        ]
+
+    # -- writing: KUA-PPAS ----------------------------------------------------------------------------
+
+    def _policy_totals(self):
+        """KUA-PPAS lines: revenue and pembiayaan per objek, belanja per jenis, from the planned lines."""
+        totals = defaultdict(int)
+        for rows in self.rows.values():
+            for values in rows:
+                code = values["account"].code
+                totals[code[:6] if code[0] == "5" else code[:9]] += services.line_amount(values)
+        return totals
+
+    def _kua(self):
+        year = self.year
+        kua = kua_services.create_kua_ppas(
+            actor=self.finance,
+            fiscal_year=self.fy,
+            policy_notes=(
+                f"Kebijakan Umum APBD Tahun {year} diarahkan pada prioritas RKPD {year}: pemulihan ekonomi "
+                "berbasis agrobisnis dan pariwisata, penurunan kemiskinan dan stunting, peningkatan kualitas "
+                "infrastruktur jalan dan irigasi, serta tata kelola pemerintahan yang akuntabel."
+            ),
+        )
+        notes = {
+            "4": f"Proyeksi berdasarkan realisasi tiga tahun terakhir dan potensi tahun {year}.",
+            "5": f"Dialokasikan sesuai prioritas dan sasaran RKPD {year}.",
+            "6": "Menutup defisit anggaran.",
+        }
+        for code, amount in sorted(self._policy_totals().items()):
+            kua_services.set_kua_account_line(
+                actor=self.finance, kua=kua, account=self.accounts[code], amount=Decimal(amount), note=notes[code[0]]
+            )
+        belanja = defaultdict(int)
+        for opd_id, rows in self.rows.items():
+            belanja[opd_id] = sum((services.line_amount(v) for v in rows if v["account"].code[0] == "5"), Decimal(0))
+        # Ceilings start from the RKPD's pagu indikatif; Banggar and TAPD settle them at each OPD's budget.
+        for opd in self.opds:
+            kua_services.set_ceiling(actor=self.finance, kua=kua, opd=opd, amount=Decimal(belanja[opd.pk]))
+        kua_services.transition_kua(actor=self.finance, kua=kua, action="submit")
+        kua_services.transition_kua(
+            actor=self.finance,
+            kua=kua,
+            action="agree",
+            agreement_number=f"050/{self.rng.randint(1200, 2400)}/430.10/{year - 1}",
+            agreement_date=datetime.date(year - 1, 8, self.rng.randint(7, 14)),
+        )
+        kua = kua_services.transition_kua(actor=self.finance, kua=kua, action="lock")
+        self.say(f"KUA-PPAS disepakati, {len(self.opds)} plafon OPD dikunci")
+        return kua
+
+    # -- writing: RKA ---------------------------------------------------------------------------------
+
+    def _rka(self, kua):
+        version = apbd_services.create_murni_version(actor=self.finance, kua=kua)
+        rkas = {
+            rka.opd_id: rka for rka in Rka.objects.filter(version=version).select_related("opd", "version__fiscal_year")
+        }
+        rka_subs = {
+            (item.rka.opd_id, item.sub_kegiatan_id): item
+            for item in RkaSubKegiatan.objects.filter(rka__version=version).select_related(
+                "rka", "sub_kegiatan__parent"
+            )
+        }
+        for opd in self.opds:
+            staff, rka = self.operators[opd.pk], rkas[opd.pk]
+            used = {id(values["sub_kegiatan"]): values["sub_kegiatan"] for values in self.rows[opd.pk]}
+            for plan in sorted((p for p in used.values() if p is not None), key=lambda p: p.node.code):
+                if (opd.pk, plan.node.pk) not in rka_subs:
+                    indicator, unit = plan.output or ("Jumlah layanan yang diselenggarakan", "layanan")
+                    rka_subs[(opd.pk, plan.node.pk)] = services.add_rka_sub_kegiatan(
+                        actor=staff,
+                        rka=rka,
+                        sub_kegiatan=plan.node,
+                        location=plan.location,
+                        output_indicator=indicator,
+                        output_target=Decimal(12),
+                        output_unit=unit,
+                    )
+            rows = [
+                (
+                    number,
+                    values
+                    | {
+                        "sub_kegiatan": None
+                        if values["sub_kegiatan"] is None
+                        else rka_subs[(opd.pk, values["sub_kegiatan"].node.pk)]
+                    },
+                )
+                for number, values in enumerate(self.rows[opd.pk], start=2)
+            ]
+            services.import_rka_lines(actor=staff, rka=rka, rows=rows)
+        self.say(f"{sum(len(rows) for rows in self.rows.values())} rincian RKA diunggah oleh {len(rkas)} OPD")
+        self.rka_subs = rka_subs
+        for opd in self.opds:
+            self._asistensi(rkas[opd.pk], self.operators[opd.pk])
+        return version
+
+    def _asistensi(self, rka, staff):
+        """The OPD submits; TAPD sometimes returns it once with a note before approving."""
+        services.transition_rka(actor=staff, rka=rka, action="submit")
+        if self.rng.random() < 0.15:
+            line = rka.lines.order_by("pk")[self.rng.randrange(rka.lines.count())]
+            services.transition_rka(
+                actor=self.finance,
+                rka=rka,
+                action="return",
+                note=f"Mohon lengkapi spesifikasi dan dasar perhitungan rincian {line.description}.",
+            )
+            services.comment_rka(
+                actor=staff, rka=rka, text="Sudah kami lengkapi sesuai catatan asistensi TAPD.", line=line
+            )
+            services.transition_rka(actor=staff, rka=rka, action="submit")
+        services.transition_rka(actor=self.finance, rka=rka, action="approve")
+
+    # -- writing: adoption, DPA and pergeseran -------------------------------------------------------
+
+    def _adopt(self, version):
+        year, rng = self.year, self.rng
+        steps = [
+            ("submit", {}),
+            ("agree", {"dprd_agreement_date": datetime.date(year - 1, 11, rng.randint(24, 30))}),
+            (
+                "evaluate",
+                {
+                    "evaluation_number": f"100.3.3.1/{rng.randint(700, 999)}/KPTS/013/{year - 1}",
+                    "evaluation_date": datetime.date(year - 1, 12, rng.randint(11, 15)),
+                    "evaluation_corrections": "Penyesuaian uraian dan klasifikasi beberapa rincian belanja sesuai "
+                    "hasil evaluasi; tidak mengubah jumlah pendapatan, belanja dan pembiayaan.",
+                },
+            ),
+            (
+                "adopt",
+                {
+                    "perda_number": f"{rng.randint(8, 14)} Tahun {year - 1}",
+                    "perda_date": datetime.date(year - 1, 12, 27),
+                    "perbup_number": f"{rng.randint(70, 95)} Tahun {year - 1}",
+                    "perbup_date": datetime.date(year - 1, 12, 28),
+                },
+            ),
+            ("publish", {}),
+        ]
+        for action, details in steps:
+            version = apbd_services.transition_apbd(actor=self.finance, version=version, action=action, **details)
+        self.say(f"APBD murni {year} ditetapkan dan diterbitkan")
+        return version
+
+    def _dpa(self, version):
+        """DPA for every OPD: each OPD plans its modal-heavy sub-kegiatan's cash for the construction season,
+        then BPKAD issues it."""
+        modal = defaultdict(int)
+        for cell in self.cells:
+            if cell.kind == "modal":
+                modal[(cell.opd.pk, cell.sub.node.pk)] += cell.amount
+        pagu = defaultdict(int)
+        for opd_id, rows in self.rows.items():
+            for values in rows:
+                if values["account"].code[0] == "5":
+                    pagu[(opd_id, values["sub_kegiatan"].node.pk)] += services.line_amount(values)
+        season = [0, 1, 2, 4, 6, 8, 10, 10, 8, 6, 3, 2]
+        for number, dpa in enumerate(apbd_services.prepare_dpas(actor=self.finance, version=version), start=1):
+            heavy = sorted((key for key in modal if key[0] == dpa.opd_id), key=lambda key: -modal[key])[:2]
+            for key in heavy:
+                amounts = apportion(int(pagu[key]), season)
+                apbd_services.edit_cash_plan(
+                    actor=self.operators[dpa.opd_id],
+                    dpa=dpa,
+                    sub_kegiatan=self.rka_subs[key],
+                    amounts={month: Decimal(amount) for month, amount in enumerate(amounts, start=1)},
+                )
+            apbd_services.issue_dpa(
+                actor=self.finance, dpa=dpa, number=f"DPA/A.1/{dpa.opd.code}/{number:03d}/{self.year}"
+            )
+        self.say("DPA dan anggaran kas diterbitkan")
+
+    def _shift(self, base):
+        """Pergeseran 1: in two OPDs, barang/jasa lines give up part of their amount to another sub-kegiatan;
+        each OPD's total stays as adopted."""
+        year = self.year
+        version = apbd_services.create_shift_version(
+            actor=self.finance, fiscal_year=self.fy, note="Pergeseran antar rincian objek dalam OPD."
+        )
+        lines = (
+            RkaLine.objects.filter(rka__version=version, account__code__startswith="5.1.02", standard_price=None)
+            .select_related("rka__opd", "rka__version", "sub_kegiatan__sub_kegiatan", "account")
+            # The copy's own ids follow no particular order; the adopted lines' ids do.
+            .order_by("rka__opd__code", "sub_kegiatan__sub_kegiatan__code", "copied_from_id")
+        )
+        by_opd = defaultdict(list)
+        for line in lines:
+            if line.amount >= 20_000_000 and line.volume_2 is None and line.volume_1 == line.volume_1.to_integral():
+                by_opd[line.rka.opd.code].append(line)
+        spread = {code: len({line.sub_kegiatan_id for line in found}) for code, found in by_opd.items()}
+        chosen = [code for code in (DINKES, PUPR) if spread.get(code, 0) > 1]
+        chosen += [code for code in sorted(by_opd) if code not in chosen and spread[code] > 1]
+        shifted = []
+        for code in chosen[:2]:
+            staff = self.operators[self.opd_by_code[code].pk]
+            candidates = by_opd[code]
+            for donor in self.rng.sample(candidates, min(2, len(candidates) - 1)):
+                targets = [line for line in candidates if line.sub_kegiatan_id != donor.sub_kegiatan_id]
+                if not targets:
+                    continue
+                cut = _round_price(donor.unit_price * Decimal(self.rng.uniform(0.1, 0.3)))
+                updated = services.update_rka_line(
+                    actor=staff, line=donor, expected_version=donor.version, unit_price=donor.unit_price - cut
+                )
+                moved = donor.amount - updated.amount
+                receiver = self.rng.choice(targets)
+                services.add_rka_line(
+                    actor=staff,
+                    rka=receiver.rka,
+                    sub_kegiatan=receiver.sub_kegiatan,
+                    account=receiver.account,
+                    work_package=receiver.work_package,
+                    description=f"Tambahan {receiver.description.lower()} (pergeseran)",
+                    volume_1=Decimal(1),
+                    unit_1="paket",
+                    unit_price=moved,
+                    funding_source=receiver.funding_source,
+                    location=receiver.location,
+                )
+                shifted.append(donor.rka)
+        for rka in {rka.pk: rka for rka in shifted}.values():
+            services.transition_rka(actor=self.operators[rka.opd_id], rka=rka, action="submit")
+            services.transition_rka(actor=self.finance, rka=rka, action="approve")
+        for action, details in (
+            ("approve", {}),
+            (
+                "adopt",
+                {
+                    "perbup_number": f"{self.rng.randint(15, 30)} Tahun {year}",
+                    "perbup_date": datetime.date(year, 4, self.rng.randint(2, 26)),
+                },
+            ),
+            ("publish", {}),
+        ):
+            version = apbd_services.transition_apbd(actor=self.finance, version=version, action=action, **details)
+        self.say("pergeseran 1 disetujui, ditetapkan dan diterbitkan")

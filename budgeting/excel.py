@@ -1,0 +1,428 @@
+"""Excel for budgeting: RKA line import from .xlsx/.csv, and RKA and DPA workbooks in a SIPD-like layout.
+
+The import resolves every code of every row first (an unknown code is that row's error), then hands the
+rows that read cleanly to `services.import_rka_lines`, which judges them by the rules of a single save
+and checks them together against every ceiling. Any problem in any row, from either step, imports
+nothing and lists every bad row.
+
+Exports are written in openpyxl's write-only mode (rows streamed, constant memory): amounts are real
+Excel numbers in the `#,##0` format. Per sub-kegiatan the sheet shows its program, kegiatan, location and
+output, then its lines grouped by account (and work package), with subtotals summed in the database.
+"""
+
+import io
+from decimal import Decimal
+from itertools import groupby
+from operator import attrgetter
+
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from masterdata.importers import InvalidFile, RowError, parse_decimal
+from masterdata.models import Account, FundingSource, StandardPriceItem
+from planning.excel import MONEY_FORMAT, NUMBER_FORMAT, REGION_NAME, XLSX_CONTENT_TYPE, read_sheet
+
+from . import selectors, services
+from .models import CashPlan, RkaLine, RkaSubKegiatan
+
+__all__ = ["XLSX_CONTENT_TYPE", "export_dpa", "export_rka", "import_rka_file"]
+
+# Service field -> column of the import table.
+RKA_IMPORT_COLUMNS = {
+    "sub_kegiatan": "kode_sub_kegiatan",
+    "account": "kode_rekening",
+    "standard_price": "kode_standar_harga",
+    "work_package": "paket_pekerjaan",
+    "description": "keterangan",
+    "specification": "spesifikasi",
+    "recipient": "penerima",
+    "volume_1": "volume_1",
+    "unit_1": "satuan_1",
+    "volume_2": "volume_2",
+    "unit_2": "satuan_2",
+    "volume_3": "volume_3",
+    "unit_3": "satuan_3",
+    "unit_price": "harga_satuan",
+    "funding_source": "kode_sumber_dana",
+    "location": "lokasi",
+}
+RKA_IMPORT_OPTIONAL = ("kode_standar_harga", "penerima")
+TEXT_FIELDS = ("work_package", "description", "specification", "recipient", "unit_1", "unit_2", "unit_3", "location")
+VOLUME_PLACES = RkaLine._meta.get_field("volume_1").decimal_places
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+
+def _volume(row, column):
+    """A volume factor (up to four decimals), None when empty; a bad number is recorded on the row."""
+    if not row.text(column):
+        return None
+    try:
+        return parse_decimal(row.cells[column], places=VOLUME_PLACES)
+    except ValueError as exc:
+        row.fail(column, str(exc))
+        return None
+
+
+def _by_code(queryset, codes):
+    return {item.code: item for item in queryset.filter(code__in=codes)} if codes else {}
+
+
+def read_rka_lines(rka, source, *, filename=None):
+    """Rows of an RKA line upload with `values` ready for import_rka_lines; every code resolved per row.
+
+    Unknown codes, bad numbers, missing required cells and over-long text are recorded here; whether the
+    account, item, price and ceilings allow the line is the service's to judge.
+    """
+    rows = read_sheet(
+        source, filename=filename, columns=list(RKA_IMPORT_COLUMNS.values()), optional=RKA_IMPORT_OPTIONAL
+    )
+    fiscal_year = rka.version.fiscal_year
+    year, version_id = fiscal_year.year, fiscal_year.reference_version_id
+    wanted = {column: {row.text(column) for row in rows} - {""} for column in RKA_IMPORT_COLUMNS.values()}
+    subs = {
+        sub.sub_kegiatan.code: sub
+        for sub in RkaSubKegiatan.objects.filter(rka=rka).select_related("sub_kegiatan__parent")
+    }
+    found = {
+        "kode_rekening": _by_code(Account.objects.filter(version_id=version_id), wanted["kode_rekening"]),
+        "kode_sumber_dana": _by_code(FundingSource.objects.filter(version_id=version_id), wanted["kode_sumber_dana"]),
+        "kode_standar_harga": _by_code(
+            StandardPriceItem.objects.filter(fiscal_year=fiscal_year), wanted["kode_standar_harga"]
+        ),
+    }
+    lists = {
+        "kode_rekening": f"daftar kode rekening tahun {year}",
+        "kode_sumber_dana": f"daftar sumber dana tahun {year}",
+        "kode_standar_harga": f"katalog standar harga tahun {year}",
+    }
+    for row in rows:
+        values = row.values = {}
+        for field in TEXT_FIELDS:
+            column = RKA_IMPORT_COLUMNS[field]
+            values[field] = row.text(column, max_length=RkaLine._meta.get_field(field).max_length)
+        sub_code = row.text("kode_sub_kegiatan")
+        values["sub_kegiatan"] = subs.get(sub_code) if sub_code else None
+        if sub_code and values["sub_kegiatan"] is None:
+            row.fail("kode_sub_kegiatan", f"sub-kegiatan '{sub_code}' tidak ada di RKA ini; tambahkan lebih dulu")
+        for field, required in (("account", True), ("funding_source", True), ("standard_price", False)):
+            column = RKA_IMPORT_COLUMNS[field]
+            code = row.text(column)
+            values[field] = found[column].get(code)
+            if not code and required:
+                row.fail(column, "wajib diisi")
+            elif code and values[field] is None:
+                row.fail(column, f"kode '{code}' tidak ada di {lists[column]}")
+        row.code = row.text("kode_rekening")
+        values["volume_1"] = _volume(row, "volume_1")
+        if values["volume_1"] is None and "volume_1" not in row.errors:
+            row.fail("volume_1", "wajib diisi")
+        values["volume_2"] = _volume(row, "volume_2")
+        values["volume_3"] = _volume(row, "volume_3")
+        values["unit_price"] = row.decimal("harga_satuan")
+        if values["unit_price"] is None:
+            row.fail("harga_satuan", "wajib diisi")
+    return rows
+
+
+def _column_message(message):
+    """`unit_price: Harga satuan melebihi ...` as the file names it: `harga_satuan: ...`."""
+    field, separator, rest = message.partition(": ")
+    column = RKA_IMPORT_COLUMNS.get(field)
+    return f"{column}: {rest}" if separator and column else message
+
+
+@transaction.atomic
+def import_rka_file(*, actor, rka, source, filename=None):
+    """Import RKA lines from an uploaded table: all of them, or none and every bad row with its reasons.
+
+    The rows that read cleanly always go through `services.import_rka_lines` (which also checks that the
+    actor may edit this RKA); if other rows could not be read, what it created is rolled back with them.
+    """
+    rows = read_rka_lines(rka, source, filename=filename)
+    errors = [error for row in rows for error in row.row_errors()]
+    codes = {row.line: row.code for row in rows}
+    clean = [(row.line, row.values) for row in rows if not row.errors]
+    try:
+        lines = services.import_rka_lines(actor=actor, rka=rka, rows=clean)
+    except InvalidFile as exc:
+        lines = []
+        errors += [RowError(e.line, _column_message(e.message), codes.get(e.line, "")) for e in exc.errors]
+    if errors:
+        raise InvalidFile(sorted(errors, key=lambda error: error.line))
+    return lines
+
+
+# --- Export -----------------------------------------------------------------------------------
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=13)
+HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
+GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+GROUP = {"font": BOLD, "fill": GROUP_FILL}
+HEADING = {"font": BOLD}
+
+COLUMNS = [
+    ("Kode", 24),
+    ("Uraian", 52),
+    ("Spesifikasi", 30),
+    ("Koefisien", 22),
+    ("Volume", 10),
+    ("Harga satuan (Rp)", 18),
+    ("Jumlah (Rp)", 20),
+    ("Sumber dana", 20),
+    ("Lokasi", 24),
+    ("Penerima", 24),
+]
+AMOUNT_COLUMN = 6  # "Jumlah (Rp)": every subtotal and total is in this column
+SECTION_LABELS = {"4": "PENDAPATAN DAERAH", "5": "BELANJA DAERAH", "6": "PEMBIAYAAN DAERAH"}
+TOTAL_LABELS = {
+    "4": "JUMLAH PENDAPATAN",
+    "5": "JUMLAH BELANJA",
+    "6.1": "JUMLAH PENERIMAAN PEMBIAYAAN",
+    "6.2": "JUMLAH PENGELUARAN PEMBIAYAAN",
+}
+MONTH_NAMES = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+
+
+def _cell(sheet, value, *, font=None, fill=None, alignment=None, number_format=None):
+    cell = WriteOnlyCell(sheet, value=value)
+    if font:
+        cell.font = font
+    if fill:
+        cell.fill = fill
+    if alignment:
+        cell.alignment = alignment
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def _money(sheet, value, **style):
+    return _cell(sheet, value, number_format=MONEY_FORMAT, **style)
+
+
+def _start_sheet(workbook, name, title, facts, columns):
+    """A sheet with the document's title block (amounts as numbers) and its column header."""
+    sheet = workbook.create_sheet(name)
+    for index, (_, width) in enumerate(columns):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.append([_cell(sheet, title, font=TITLE)])
+    sheet.append([_cell(sheet, REGION_NAME, font=BOLD)])
+    for label, value in facts:
+        sheet.append([label, _money(sheet, value) if isinstance(value, Decimal) else value])
+    sheet.append([])
+    sheet.freeze_panes = f"C{len(facts) + 5}"  # below the title block, the blank row and the header
+    sheet.append([_cell(sheet, heading, font=BOLD, fill=HEADER_FILL, alignment=CENTER) for heading, _ in columns])
+    return sheet
+
+
+def _printed_at():
+    return timezone.localtime().strftime("%d-%m-%Y %H:%M")
+
+
+def _save(workbook):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _number_text(value):
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+def coefficient(line):
+    """The koefisien as SIPD prints it: `2 orang x 12 bulan`."""
+    factors = [(line.volume_1, line.unit_1), (line.volume_2, line.unit_2), (line.volume_3, line.unit_3)]
+    return " x ".join(f"{_number_text(volume)} {unit}".strip() for volume, unit in factors if volume is not None)
+
+
+def _total_row(sheet, label, amount=None, *, code=None, style=GROUP):
+    """A heading or total row: its code in Kode, its label in Uraian, its amount in Jumlah."""
+    cells = [_cell(sheet, None, fill=style.get("fill")) for _ in COLUMNS]
+    cells[0] = _cell(sheet, code, **style)
+    cells[1] = _cell(sheet, label, alignment=WRAP, **style)
+    cells[AMOUNT_COLUMN] = _money(sheet, amount, **style)
+    return cells
+
+
+def _line_row(sheet, line):
+    item = line.standard_price
+    factors = {"volume_1": line.volume_1, "volume_2": line.volume_2, "volume_3": line.volume_3}
+    return [
+        None,
+        _cell(sheet, line.description or (item.name if item else ""), alignment=WRAP),
+        _cell(sheet, line.specification or (item.specification if item else ""), alignment=WRAP),
+        coefficient(line),
+        _cell(sheet, services.line_volume(factors), number_format=NUMBER_FORMAT),
+        _money(sheet, line.unit_price),
+        _money(sheet, line.amount),
+        line.funding_source.code,
+        line.location or None,
+        line.recipient or None,
+    ]
+
+
+def _lines(rka, **filters):
+    return (
+        RkaLine.objects.filter(rka=rka, **filters)
+        .select_related("account", "standard_price", "funding_source")
+        .order_by("sub_kegiatan__sub_kegiatan__code", "account__code", "work_package", "pk")
+    )
+
+
+def _write_lines(sheet, lines, sums, sub_id):
+    """Lines grouped by account, then by work package, each group headed by its subtotal."""
+    account = package = None
+    for line in lines:
+        if line.account_id != account:
+            account, package = line.account_id, None
+            subtotal = sums.accounts[(sub_id, account)]
+            sheet.append(_total_row(sheet, line.account.name, subtotal, code=line.account.code))
+        if line.work_package and line.work_package != package:
+            package = line.work_package
+            subtotal = sums.packages[(sub_id, account, package)]
+            sheet.append(_total_row(sheet, f"[#] {package}", subtotal, style=HEADING))
+        sheet.append(_line_row(sheet, line))
+
+
+def _sub_kegiatan_block(sheet, sub, amount):
+    node = sub.sub_kegiatan
+    kegiatan = node.parent
+    program = kegiatan.parent
+    sheet.append(_total_row(sheet, f"Program: {program.name}", code=program.code, style=HEADING))
+    sheet.append(_total_row(sheet, f"Kegiatan: {kegiatan.name}", code=kegiatan.code, style=HEADING))
+    sheet.append(_total_row(sheet, f"Sub Kegiatan: {node.name}", amount, code=node.code))
+    facts = [
+        f"Lokasi: {sub.location}",
+        f"Keluaran: {sub.output_indicator} ({_number_text(sub.output_target)} {sub.output_unit})",
+    ]
+    if sub.priority_labels:
+        facts.append(f"Label prioritas: {sub.priority_labels}")
+    for fact in facts:
+        sheet.append([None, _cell(sheet, fact, alignment=WRAP)])
+
+
+def _write_budget(sheet, rka):
+    """Pendapatan, then belanja per sub-kegiatan (also those without lines yet), then pembiayaan."""
+    sums = selectors.rka_subtotals(rka)
+    zero = services.ZERO
+    others = _lines(rka, sub_kegiatan__isnull=True)
+    revenue = list(others.filter(account__code__startswith="4"))
+    if revenue:
+        sheet.append(_total_row(sheet, SECTION_LABELS["4"], style=HEADING))
+        _write_lines(sheet, revenue, sums, None)
+        sheet.append(_total_row(sheet, TOTAL_LABELS["4"], sums.groups.get("4", zero)))
+
+    sheet.append(_total_row(sheet, SECTION_LABELS["5"], style=HEADING))
+    subs = RkaSubKegiatan.objects.filter(rka=rka).select_related("sub_kegiatan__parent__parent")
+    # Lines come in the sub-kegiatan's code order, like the sub-kegiatan: one pass over both.
+    by_sub = groupby(_lines(rka, sub_kegiatan__isnull=False).iterator(chunk_size=2000), attrgetter("sub_kegiatan_id"))
+    pending = next(by_sub, None)
+    for sub in subs.order_by("sub_kegiatan__code"):
+        _sub_kegiatan_block(sheet, sub, sums.sub_kegiatan.get(sub.pk, zero))
+        if pending is not None and pending[0] == sub.pk:
+            _write_lines(sheet, pending[1], sums, sub.pk)
+            pending = next(by_sub, None)
+    sheet.append(_total_row(sheet, TOTAL_LABELS["5"], sums.groups.get("5", zero)))
+
+    financing = list(others.filter(account__code__startswith="6"))
+    if financing:
+        sheet.append(_total_row(sheet, SECTION_LABELS["6"], style=HEADING))
+        for group in ("6.1", "6.2"):
+            _write_lines(sheet, [line for line in financing if line.account.code.startswith(group)], sums, None)
+            sheet.append(_total_row(sheet, TOTAL_LABELS[group], sums.groups.get(group, zero)))
+
+
+def _rka_facts(rka):
+    version = rka.version
+    facts = [
+        ("Perangkat daerah", f"{rka.opd.code} {rka.opd.name}"),
+        ("Tahun anggaran", version.fiscal_year.year),
+        ("Versi APBD", str(version)),
+    ]
+    opd_ceiling = next((status for status in selectors.rka_ceilings(rka) if status.label.startswith("plafon ")), None)
+    if opd_ceiling is not None:
+        facts += [("Plafon OPD (Rp)", opd_ceiling.ceiling.amount), ("Sisa plafon (Rp)", opd_ceiling.remaining)]
+    return facts
+
+
+def export_rka(rka):
+    """The RKA-SKPD workbook: pendapatan, belanja per sub-kegiatan, pembiayaan, with every subtotal."""
+    workbook = Workbook(write_only=True)
+    facts = [*_rka_facts(rka), ("Status", rka.get_state_display()), ("Dicetak", _printed_at())]
+    title = "RENCANA KERJA DAN ANGGARAN SATUAN KERJA PERANGKAT DAERAH (RKA-SKPD)"
+    _write_budget(_start_sheet(workbook, "RKA-SKPD", title, facts, COLUMNS), rka)
+    return _save(workbook)
+
+
+def export_dpa(dpa):
+    """The DPA-SKPD workbook: the budget laid out as in the RKA, and its anggaran kas per month."""
+    rka = dpa.rka
+    workbook = Workbook(write_only=True)
+    facts = [
+        ("Nomor DPA", dpa.number or "-"),
+        *_rka_facts(rka)[:3],
+        ("Status", dpa.get_state_display()),
+        ("Dicetak", _printed_at()),
+    ]
+    title = "DOKUMEN PELAKSANAAN ANGGARAN SATUAN KERJA PERANGKAT DAERAH (DPA-SKPD)"
+    _write_budget(_start_sheet(workbook, "DPA-SKPD", title, facts, COLUMNS), rka)
+    _write_cash_plan(workbook, dpa, facts[:3])
+    return _save(workbook)
+
+
+CASH_COLUMNS = [("Kode", 24), ("Uraian", 48), ("Pagu (Rp)", 18), *((month, 16) for month in MONTH_NAMES)]
+CASH_COLUMNS += [("Jumlah (Rp)", 18), ("Selisih (Rp)", 16)]
+
+
+def _write_cash_plan(workbook, dpa, facts):
+    """Per sub-kegiatan (belanja) and per pendapatan/pembiayaan group: pagu, twelve months, sum, difference."""
+    sheet = _start_sheet(workbook, "Anggaran Kas", "ANGGARAN KAS", facts, CASH_COLUMNS)
+    monthly = selectors.cash_plan_month_totals(dpa)
+    rows = selectors.cash_plan_rows(dpa)
+    zero = services.ZERO
+    for group, label in CashPlan.Group.choices:
+        in_group = [row for row in rows if row["account_group"] == group]
+        if not in_group:
+            continue
+        for row in in_group:
+            sub = row["sub_kegiatan"]
+            code, name = (sub.sub_kegiatan.code, sub.sub_kegiatan.name) if sub else (group, str(label))
+            sheet.append(_cash_row(sheet, code, name, row["pagu"], row["months"], row["planned"], row["difference"]))
+        if group == CashPlan.Group.BELANJA:
+            pagu = sum((row["pagu"] for row in in_group), zero)
+            months = [monthly.get((group, month), zero) for month in range(1, 13)]
+            planned = sum(months, zero)
+            sheet.append(_cash_row(sheet, None, "JUMLAH BELANJA", pagu, months, planned, planned - pagu, style=GROUP))
+
+
+def _cash_row(sheet, code, name, pagu, months, planned, difference, style=None):
+    style = style or {}
+    return [
+        _cell(sheet, code, **style),
+        _cell(sheet, name, alignment=WRAP, **style),
+        _money(sheet, pagu, **style),
+        *[_money(sheet, amount, **style) for amount in months],
+        _money(sheet, planned, **style),
+        _money(sheet, difference, **style),
+    ]

@@ -1,0 +1,1528 @@
+"""HTML pages of the budgeting stage: KUA-PPAS and ceilings, the RKA editor and TAPD's verification, the
+APBD consolidation and adoption, DPA with anggaran kas, and the diff of two versions.
+
+Views parse forms, call the services for every write and the selectors for every read, and turn the
+services' errors into messages people can act on. Pages work as plain forms; with htmx the editors swap
+single rows (422 = the form with its errors, 409 = a stale save or a move that no longer applies, both
+swapped in like a 200) and refresh totals and remaining ceilings out of band.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from masterdata import access
+from masterdata.errors import StaleObject, TransitionNotAllowed
+from masterdata.importers import parse_decimal
+from masterdata.models import Account, FiscalYear, Opd
+from masterdata.selectors import current_fiscal_year
+from masterdata.templatetags.rupiah import rupiah
+from planning.forms import active_fiscal_years
+
+from . import apbd_services, forms, kua_services, selectors, services
+from .models import ApbdTotal, ApbdVersion, Dpa, KuaAccountLine, KuaPpas, Rka, RkaLine, RkaSubKegiatan
+from .view_filters import RkaFilterSet
+
+UNPROCESSABLE = 422
+CONFLICT = 409
+PAGE_SIZE = 50
+PICKER_LIMIT = 20
+PICKER_PREFIX = re.compile(r"^(add|line\d+)$")
+SECTIONS = {"pendapatan": ("4", "Pendapatan"), "pembiayaan": ("6", "Pembiayaan")}
+VOLUME_FIELDS = ("volume_1", "volume_2", "volume_3")
+Dimension = ApbdTotal.Dimension
+DIMENSIONS = [
+    (Dimension.ACCOUNT, "Kode rekening"),
+    (Dimension.OPD, "OPD"),
+    (Dimension.URUSAN, "Urusan"),
+    (Dimension.BIDANG, "Bidang urusan"),
+    (Dimension.PROGRAM, "Program"),
+]
+KELOMPOK_BELANJA = [
+    ("5.1", "Operasi"),
+    ("5.2", "Modal"),
+    ("5.3", "Tidak terduga"),
+    ("5.4", "Transfer"),
+]
+LINE_KINDS = [("changed", "Berubah"), ("added", "Baru"), ("removed", "Dihapus")]
+
+
+def _requested_year(request):
+    """The fiscal year named by ?tahun=, else the current one."""
+    year = request.GET.get("tahun", "")
+    if year.isdigit():
+        fiscal_year = FiscalYear.objects.filter(year=int(year)).select_related("reference_version").first()
+        if fiscal_year is not None:
+            return fiscal_year
+    return current_fiscal_year()
+
+
+def _page(request, rows, size=PAGE_SIZE):
+    page = Paginator(rows, size).get_page(request.GET.get("page"))
+    page.elided_range = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return page
+
+
+def _error_text(error):
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+
+
+def _htmx_swappable(response, target):
+    """An htmx form posts into a table; its errors belong in the panel that holds the form instead."""
+    response["HX-Retarget"] = target
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+# --- Landing page ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def budgeting_home(request):
+    user = request.user
+    fiscal_year = _requested_year(request)
+    context = {"fiscal_year": fiscal_year, "fiscal_years": active_fiscal_years()}
+    if fiscal_year is not None:
+        context.update(
+            kuas=list(selectors.kua_versions_for(user, fiscal_year)),
+            versions=list(selectors.apbd_versions_with_counts(user, fiscal_year)),
+            own_rkas=list(selectors.own_rkas(user, fiscal_year)),
+        )
+    return render(request, "budgeting/home.html", context)
+
+
+# --- KUA-PPAS ----------------------------------------------------------------------------------
+
+
+def _kua_url(kua, anchor=""):
+    url = reverse("budgeting:kua-detail", args=[kua.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+@login_required
+@require_GET
+def kua_list(request):
+    user = request.user
+    fiscal_year = _requested_year(request)
+    can_change = user.has_perm("budgeting.change_kua_ppas")
+    kuas = selectors.visible_kua_ppas(user).filter(fiscal_year=fiscal_year) if fiscal_year else KuaPpas.objects.none()
+    return render(
+        request,
+        "budgeting/kua_list.html",
+        {
+            "fiscal_year": fiscal_year,
+            "fiscal_years": active_fiscal_years(),
+            "kuas": kuas.order_by("number"),
+            "can_change": can_change,
+            "create_form": forms.KuaCreateForm() if can_change else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def kua_create(request):
+    user = request.user
+    access.require(user, "budgeting.change_kua_ppas")
+    year = request.POST.get("tahun", "")
+    fiscal_year = get_object_or_404(FiscalYear, year=int(year) if year.isdigit() else 0)
+    form = forms.KuaCreateForm(request.POST)
+    back = f"{reverse('budgeting:kua-list')}?tahun={fiscal_year.year}"
+    if not form.is_valid():
+        messages.error(request, "Pilih jenis KUA-PPAS.")
+        return redirect(back)
+    try:
+        kua = kua_services.create_kua_ppas(
+            actor=user,
+            fiscal_year=fiscal_year,
+            kind=form.cleaned_data["kind"],
+            policy_notes=form.cleaned_data["policy_notes"],
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect(back)
+    messages.success(request, f"{kua} dibuat sebagai draf. Isi proyeksi pendapatan, kebijakan belanja dan plafon.")
+    return redirect(_kua_url(kua))
+
+
+def _policy_sections(kua, *, edit_forms=None):
+    """The policy lines as the three blocks of the KUA: pendapatan, belanja, pembiayaan; each line with the
+    inline form its row shows (its inputs belong to the form in the row's last cell)."""
+    edit_forms = edit_forms or {}
+    lines = list(selectors.kua_account_lines(kua))
+    for line in lines:
+        prefix = f"kl{line.pk}"
+        line.form = edit_forms.get(line.pk) or forms.KuaLineAmountForm(
+            prefix=prefix, initial={"amount": line.amount, "note": line.note}
+        )
+        for field in line.form.fields.values():
+            field.widget.attrs["form"] = f"{prefix}-form"
+    return [
+        ("4", "Proyeksi pendapatan", [line for line in lines if line.account.code.startswith("4")]),
+        ("5", "Kebijakan belanja", [line for line in lines if line.account.code.startswith("5")]),
+        ("6", "Pembiayaan", [line for line in lines if line.account.code.startswith("6")]),
+    ]
+
+
+def _kua_figures(kua):
+    totals = kua_services.kua_policy_totals(kua)
+    ceilings = selectors.ceiling_summary(kua)
+    surplus = totals["pendapatan"] - totals["belanja"]
+    netto = totals["penerimaan_pembiayaan"] - totals["pengeluaran_pembiayaan"]
+    return {
+        "policy": totals,
+        "surplus": surplus,
+        "netto": netto,
+        "gap": surplus + netto,
+        "ceilings": ceilings,
+        "ceiling_room": totals["belanja"] - ceilings["total"],
+    }
+
+
+def _kua_context(request, kua, **extra):
+    user = request.user
+    can_change = user.has_perm("budgeting.change_kua_ppas")
+    context = {
+        "kua": kua,
+        "can_change": can_change,
+        "can_edit": can_change and kua.state == KuaPpas.State.DRAFT,
+        "moves": kua_services.kua_moves(kua) if can_change else [],
+        "sections": _policy_sections(kua, edit_forms=extra.pop("edit_forms", None)),
+        "figures": _kua_figures(kua),
+        "transitions": selectors.transitions_of(kua),
+        "versions": selectors.kua_versions_for(user, kua.fiscal_year),
+    }
+    if context["can_edit"] and "add_form" not in extra:
+        extra["add_form"] = forms.KuaAccountLineForm(kua=kua, prefix="add")
+    return context | extra
+
+
+@login_required
+@require_GET
+def kua_detail(request, pk):
+    kua = selectors.kua_ppas_for(request.user, pk)
+    return render(request, "budgeting/kua_detail.html", _kua_context(request, kua))
+
+
+def _render_policy(request, kua, *, status=200, **extra):
+    """The policy block (htmx) or the whole page."""
+    context = _kua_context(request, kua, **extra)
+    template = "budgeting/partials/kua_policy.html" if request.htmx else "budgeting/kua_detail.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def kua_line_add(request, pk):
+    kua = selectors.kua_ppas_for(request.user, pk)
+    form = forms.KuaAccountLineForm(request.POST, kua=kua, prefix="add")
+    if form.is_valid():
+        try:
+            line = kua_services.set_kua_account_line(
+                actor=request.user,
+                kua=kua,
+                account=form.cleaned_data["account"],
+                amount=form.cleaned_data["amount"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except TransitionNotAllowed as error:
+            form.add_error(None, str(error))
+        else:
+            message = f"{line.account.code} {line.account.name}: {rupiah(line.amount)} disimpan."
+            if not request.htmx:
+                messages.success(request, message)
+                return redirect(_kua_url(kua, "kua-policy"))
+            return _render_policy(request, kua, status_message=message, focus="account")
+    return _render_policy(request, kua, add_form=form, focus="errors", status=UNPROCESSABLE)
+
+
+@login_required
+@require_POST
+def kua_line_edit(request, pk, line_pk):
+    kua = selectors.kua_ppas_for(request.user, pk)
+    line = get_object_or_404(KuaAccountLine.objects.select_related("account"), kua_ppas=kua, pk=line_pk)
+    if "delete" in request.POST:
+        try:
+            kua_services.delete_kua_account_line(actor=request.user, line=line)
+        except TransitionNotAllowed as error:
+            return _render_policy(request, kua, error_message=str(error), status=CONFLICT)
+        message = f"{line.account.code} dihapus dari KUA-PPAS."
+        if not request.htmx:
+            messages.success(request, message)
+            return redirect(_kua_url(kua, "kua-policy"))
+        return _render_policy(request, kua, status_message=message)
+    form = forms.KuaLineAmountForm(request.POST, prefix=f"kl{line.pk}")
+    if form.is_valid():
+        try:
+            kua_services.set_kua_account_line(
+                actor=request.user,
+                kua=kua,
+                account=line.account,
+                amount=form.cleaned_data["amount"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except TransitionNotAllowed as error:
+            return _render_policy(request, kua, error_message=str(error), status=CONFLICT)
+        else:
+            message = f"{line.account.code}: {rupiah(form.cleaned_data['amount'])} disimpan."
+            if not request.htmx:
+                messages.success(request, message)
+                return redirect(_kua_url(kua, "kua-policy"))
+            return _render_policy(request, kua, status_message=message)
+    return _render_policy(request, kua, edit_forms={line.pk: form}, focus="errors", status=UNPROCESSABLE)
+
+
+@login_required
+@require_GET
+def kua_account_search(request, pk):
+    """The KUA account picker's results: pendapatan to objek, belanja by kelompok and jenis, pembiayaan."""
+    kua = selectors.kua_ppas_for(request.user, pk)
+    query = request.GET.get("account_q", "").strip()[:100]
+    options = (
+        selectors.kua_account_options(kua, levels_by_akun=kua_services.POLICY_LEVELS, query=query, limit=PICKER_LIMIT)
+        if query
+        else []
+    )
+    chosen = request.GET.get("add-account", "")
+    selected = Account.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+    return render(
+        request,
+        "budgeting/partials/account_results.html",
+        {
+            "prefix": "add",
+            "query": query,
+            "options": [option for option in options[:PICKER_LIMIT] if option != selected],
+            "more": len(options) > PICKER_LIMIT,
+            "selected": selected,
+            "search": True,
+        },
+    )
+
+
+@login_required
+@require_POST
+def kua_transition(request, pk):
+    user = request.user
+    kua = selectors.kua_ppas_for(user, pk)
+    form = forms.KuaTransitionForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "budgeting/kua_detail.html",
+            _kua_context(request, kua, transition_form=form),
+            status=UNPROCESSABLE,
+        )
+    action = form.cleaned_data["action"]
+    try:
+        kua = kua_services.transition_kua(
+            actor=user,
+            kua=kua,
+            action=action,
+            agreement_number=form.cleaned_data["agreement_number"],
+            agreement_date=form.cleaned_data["agreement_date"],
+            note=form.cleaned_data["note"],
+        )
+    except TransitionNotAllowed as error:
+        kua.refresh_from_db()
+        return render(
+            request, "budgeting/kua_detail.html", _kua_context(request, kua, error_message=str(error)), status=CONFLICT
+        )
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return render(
+            request,
+            "budgeting/kua_detail.html",
+            _kua_context(request, kua, transition_form=form, failed_action=action),
+            status=UNPROCESSABLE,
+        )
+    messages.success(request, KUA_DONE[action].format(kua=kua))
+    return redirect(_kua_url(kua))
+
+
+KUA_DONE = {
+    "submit": "{kua} diajukan ke DPRD.",
+    "revise": "{kua} dikembalikan ke draf untuk diperbaiki sesuai pembahasan.",
+    "agree": "Nota kesepakatan {kua.agreement_number} dicatat. Kunci plafon agar OPD dapat menyusun RKA.",
+    "lock": "Plafon {kua} dikunci. OPD dapat menyusun RKA dalam batas plafonnya.",
+}
+
+
+# --- Ceilings (plafon) ---------------------------------------------------------------------------
+
+
+def _ceiling_table_context(request, kua, **extra):
+    user = request.user
+    query = request.GET.get("q", "").strip()[:100]
+    can_edit = user.has_perm("budgeting.change_kua_ppas") and kua.state == KuaPpas.State.DRAFT
+    page = _page(request, selectors.opd_ceiling_rows(user, kua, query=query))
+    if can_edit:
+        page.object_list = [_with_amount_form(ceiling) for ceiling in page.object_list]
+    context = {
+        "kua": kua,
+        "query": query,
+        "page": page,
+        "figures": _kua_figures(kua),
+        "can_edit": can_edit,
+    }
+    if can_edit and "add_form" not in extra:
+        extra["add_form"] = forms.OpdCeilingForm(opds=selectors.opds_without_ceiling(kua), prefix="opd")
+    return context | extra
+
+
+@login_required
+@require_GET
+def ceiling_table(request, pk):
+    kua = selectors.kua_ppas_for(request.user, pk)
+    return render(request, "budgeting/ceiling_table.html", _ceiling_table_context(request, kua))
+
+
+@login_required
+@require_POST
+def ceiling_add(request, pk):
+    """A ceiling for an OPD that has none yet (the RKPD gives every OPD with a final Renja one)."""
+    kua = selectors.kua_ppas_for(request.user, pk)
+    form = forms.OpdCeilingForm(request.POST, opds=selectors.opds_without_ceiling(kua), prefix="opd")
+    if form.is_valid():
+        try:
+            ceiling = kua_services.set_ceiling(
+                actor=request.user, kua=kua, opd=form.cleaned_data["opd"], amount=form.cleaned_data["amount"]
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except TransitionNotAllowed as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Plafon {ceiling.opd.name} {rupiah(ceiling.amount)} ditetapkan.")
+            return redirect("budgeting:ceiling-table", pk=kua.pk)
+    return render(
+        request,
+        "budgeting/ceiling_table.html",
+        _ceiling_table_context(request, kua, add_form=form, focus="errors"),
+        status=UNPROCESSABLE,
+    )
+
+
+def _with_amount_form(ceiling, form=None):
+    """A ceiling with the inline form its row shows (the failed one, with its errors, after a refusal)."""
+    ceiling.form = form or forms.CeilingAmountForm(prefix=f"c{ceiling.pk}", initial={"amount": ceiling.amount})
+    return ceiling
+
+
+def _ceiling_of(user, kua, ceiling_pk):
+    return access.get_visible_or_404(selectors.ceilings_for(user, kua), pk=ceiling_pk)
+
+
+def _annotated_ceiling(user, kua, ceiling):
+    """The ceiling as its table row shows it (OPD rows carry the RKPD pagu and narrower ceilings)."""
+    if ceiling.program_id or ceiling.sub_kegiatan_id:
+        return ceiling
+    return selectors.opd_ceiling_rows(user, kua).get(pk=ceiling.pk)
+
+
+@login_required
+@require_POST
+def ceiling_edit(request, pk, ceiling_pk):
+    """Inline change of one ceiling's amount; answers its row and, out of band, the new totals."""
+    user = request.user
+    kua = selectors.kua_ppas_for(user, pk)
+    ceiling = _ceiling_of(user, kua, ceiling_pk)
+    form = forms.CeilingAmountForm(request.POST, prefix=f"c{ceiling.pk}")
+    status, message = UNPROCESSABLE, ""
+    if form.is_valid():
+        try:
+            ceiling = kua_services.set_ceiling(
+                actor=user,
+                kua=kua,
+                opd=ceiling.opd,
+                amount=form.cleaned_data["amount"],
+                program=ceiling.program,
+                sub_kegiatan=ceiling.sub_kegiatan,
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except TransitionNotAllowed as error:
+            form.add_error(None, str(error))
+            status = CONFLICT
+        else:
+            status, message = 200, f"{_ceiling_label(ceiling)}: {rupiah(ceiling.amount)} disimpan."
+            form = None
+    narrow = bool(ceiling.program_id or ceiling.sub_kegiatan_id)
+    if not request.htmx:
+        if status == 200:
+            messages.success(request, message)
+        else:
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        if narrow:
+            return redirect("budgeting:ceiling-opd", pk=kua.pk, opd_pk=ceiling.opd_id)
+        return redirect("budgeting:ceiling-table", pk=kua.pk)
+    row = _with_amount_form(_annotated_ceiling(user, kua, ceiling), form)
+    # The swap replaces the input that had the focus; give it back, so Tab goes on to the next row.
+    row.form.fields["amount"].widget.attrs["autofocus"] = True
+    context = {
+        "kua": kua,
+        "ceiling": row,
+        "can_edit": True,
+        "status_message": message,
+        "figures": _kua_figures(kua),
+    }
+    template = "budgeting/partials/narrow_ceiling_row.html" if narrow else "budgeting/partials/ceiling_row.html"
+    return render(request, template, context, status=status)
+
+
+def _ceiling_label(ceiling):
+    if ceiling.program_id:
+        return f"Plafon program {ceiling.program.code}"
+    if ceiling.sub_kegiatan_id:
+        return f"Plafon sub-kegiatan {ceiling.sub_kegiatan.code}"
+    return f"Plafon {ceiling.opd.name}"
+
+
+@login_required
+@require_POST
+def ceiling_delete(request, pk, ceiling_pk):
+    user = request.user
+    kua = selectors.kua_ppas_for(user, pk)
+    ceiling = _ceiling_of(user, kua, ceiling_pk)
+    label = _ceiling_label(ceiling)
+    try:
+        kua_services.delete_ceiling(actor=user, ceiling=ceiling)
+    except (ValidationError, TransitionNotAllowed) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"{label} dihapus.")
+    if ceiling.program_id or ceiling.sub_kegiatan_id:
+        return redirect("budgeting:ceiling-opd", pk=kua.pk, opd_pk=ceiling.opd_id)
+    return redirect("budgeting:ceiling-table", pk=kua.pk)
+
+
+def _ceiling_opd_context(request, kua, opd, **extra):
+    user = request.user
+    opd_ceiling = selectors.opd_ceiling_rows(user, kua).filter(opd=opd).first()
+    narrower = list(selectors.narrower_ceilings(user, kua, opd))
+    if opd_ceiling is None and not narrower:
+        raise Http404(access.NOT_FOUND_MESSAGE)
+    can_edit = user.has_perm("budgeting.change_kua_ppas") and kua.state == KuaPpas.State.DRAFT
+    if can_edit:
+        narrower = [_with_amount_form(ceiling) for ceiling in narrower]
+    context = {
+        "kua": kua,
+        "opd": opd,
+        "opd_ceiling": opd_ceiling,
+        "programs": [c for c in narrower if c.program_id],
+        "subs": [c for c in narrower if c.sub_kegiatan_id],
+        "can_edit": can_edit,
+    }
+    if can_edit and "add_form" not in extra:
+        programs, subs = selectors.ceiling_targets(kua, opd)
+        extra["add_form"] = forms.NarrowerCeilingForm(programs=programs, subs=subs, prefix="target")
+    return context | extra
+
+
+@login_required
+@require_GET
+def ceiling_opd(request, pk, opd_pk):
+    kua = selectors.kua_ppas_for(request.user, pk)
+    opd = get_object_or_404(Opd, pk=opd_pk)
+    return render(request, "budgeting/ceiling_opd.html", _ceiling_opd_context(request, kua, opd))
+
+
+@login_required
+@require_POST
+def ceiling_opd_add(request, pk, opd_pk):
+    user = request.user
+    kua = selectors.kua_ppas_for(user, pk)
+    opd = get_object_or_404(Opd, pk=opd_pk)
+    programs, subs = selectors.ceiling_targets(kua, opd)
+    form = forms.NarrowerCeilingForm(request.POST, programs=programs, subs=subs, prefix="target")
+    if form.is_valid():
+        try:
+            ceiling = kua_services.set_ceiling(
+                actor=user, kua=kua, opd=opd, amount=form.cleaned_data["amount"], **form.target_kwargs()
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except TransitionNotAllowed as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{_ceiling_label(ceiling)} {rupiah(ceiling.amount)} ditetapkan.")
+            return redirect("budgeting:ceiling-opd", pk=kua.pk, opd_pk=opd.pk)
+    return render(
+        request,
+        "budgeting/ceiling_opd.html",
+        _ceiling_opd_context(request, kua, opd, add_form=form, focus="errors"),
+        status=UNPROCESSABLE,
+    )
+
+
+# --- RKA: lists and the verification inbox -------------------------------------------------------
+
+
+def _chosen_version(request, versions):
+    """The version named by ?versi=, else the newest of the current year (else the newest at all)."""
+    wanted = request.GET.get("versi", "")
+    if wanted.isdigit():
+        version = next((v for v in versions if v.pk == int(wanted)), None)
+        if version is not None:
+            return version
+    current = current_fiscal_year()
+    return next((v for v in versions if current and v.fiscal_year_id == current.pk), None) or (
+        versions[0] if versions else None
+    )
+
+
+def _render_rka_list(request, *, inbox):
+    user = request.user
+    versions = list(selectors.visible_apbd_versions(user).filter(fiscal_year__is_active=True))
+    version = _chosen_version(request, versions)
+    params = request.GET.copy()
+    if inbox and "status" not in params:
+        params["status"] = Rka.State.SUBMITTED
+    context = {"inbox": inbox, "versions": versions, "version": version}
+    if version is not None:
+        rows = selectors.rkas_with_totals(user, version)
+        filterset = RkaFilterSet(params, queryset=rows)
+        rows = filterset.qs if filterset.is_valid() else rows.none()
+        if inbox:  # the longest waiting first
+            rows = rows.order_by("updated_at", "opd__code")
+        state = filterset.form.cleaned_data.get("status", "") if filterset.is_valid() else ""
+        counts = selectors.rka_state_counts(user, version)
+        context.update(
+            filterset=filterset,
+            state=state,
+            state_label=dict(Rka.State.choices).get(state, ""),
+            page=_page(request, rows),
+            counts=[(value, label, counts.get(value, 0)) for value, label in Rka.State.choices],
+        )
+    return render(request, "budgeting/rka_list.html", context)
+
+
+@login_required
+@require_GET
+def rka_list(request):
+    return _render_rka_list(request, inbox=False)
+
+
+@login_required
+@require_GET
+def rka_inbox(request):
+    access.require(request.user, "budgeting.verify_rka")
+    return _render_rka_list(request, inbox=True)
+
+
+# --- RKA page: sub-kegiatan, ceilings, actions, comments ------------------------------------------
+
+
+def _rka_permissions(user, rka):
+    can_verify = user.has_perm("budgeting.verify_rka")
+    is_own = bool(access.is_own_opd(user, rka))
+    return {
+        "can_edit": user.has_perm("budgeting.edit_rka", rka),
+        "can_verify": can_verify,
+        "is_own": is_own,
+        "can_comment": (can_verify or is_own) and rka.state != Rka.State.APPROVED,
+    }
+
+
+def _rka_moves(user, rka, perms):
+    """The moves that apply now and that this user may make (the service decides again on POST)."""
+    allowed = {"submit"} if perms["is_own"] else {"return", "approve"} if perms["can_verify"] else set()
+    return [move for move in services.rka_moves(rka) if move in allowed]
+
+
+def _rka_context(request, rka, **extra):
+    user = request.user
+    perms = _rka_permissions(user, rka)
+    sections = selectors.rka_section_totals(rka)
+    page = _page(request, selectors.rka_sub_kegiatan_rows(rka))
+    page.object_list = list(page.object_list)
+    for sub in page.object_list:
+        sub.section_key = f"sk{sub.pk}"
+    context = {
+        "rka": rka,
+        "page": page,
+        "sections": [
+            (key, akun, label, *sections.get(akun, (0, None)))
+            for key, (akun, label) in SECTIONS.items()
+            if akun in sections or (perms["can_edit"] and _section_allowed(rka, akun))
+        ],
+        "ceilings": selectors.rka_ceilings(rka),
+        "totals": services.rka_totals(rka),
+        "moves": _rka_moves(user, rka, perms),
+        "general_comments": selectors.rka_general_comments(rka),
+        "transitions": selectors.transitions_of(rka),
+        **perms,
+    }
+    if perms["can_edit"] and "sub_form" not in extra:
+        extra["sub_form"] = forms.RkaSubKegiatanForm(renja_lines=list(selectors.renja_lines_for_rka(rka)))
+    return context | extra
+
+
+def _section_allowed(rka, akun):
+    """Whether to offer an empty pendapatan or pembiayaan section: revenue-collecting OPDs budget akun 4 in
+    their own RKA; pembiayaan (akun 6) is BPKAD's as PPKD only, as the service enforces."""
+    return akun == "4" or rka.opd.code == services.PPKD_OPD_CODE
+
+
+def _render_rka(request, rka, *, status=200, **extra):
+    return render(request, "budgeting/rka_detail.html", _rka_context(request, rka, **extra), status=status)
+
+
+@login_required
+@require_GET
+def rka_detail(request, pk):
+    return _render_rka(request, selectors.rka_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def rka_sub_kegiatan_add(request, pk):
+    user = request.user
+    rka = selectors.rka_for(user, pk)
+    form = forms.RkaSubKegiatanForm(request.POST, renja_lines=list(selectors.renja_lines_for_rka(rka)))
+    if form.is_valid():
+        try:
+            sub = services.add_rka_sub_kegiatan(actor=user, rka=rka, **form.service_values())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except TransitionNotAllowed as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Sub-kegiatan {sub.sub_kegiatan.code} ditambahkan. Isi rinciannya di bawah.")
+            return redirect(_section_url(rka, f"sk{sub.pk}"))
+    return _render_rka(request, rka, sub_form=form, status=UNPROCESSABLE)
+
+
+@login_required
+@require_POST
+def rka_transition(request, pk):
+    user = request.user
+    rka = selectors.rka_for(user, pk)
+    form = forms.RkaTransitionForm(request.POST)
+    if not form.is_valid():
+        return _render_rka(request, rka, transition_form=form, status=UNPROCESSABLE)
+    action, note = form.cleaned_data["action"], form.cleaned_data["note"]
+    try:
+        rka = services.transition_rka(actor=user, rka=rka, action=action, note=note)
+    except TransitionNotAllowed as error:
+        return _render_rka(request, selectors.rka_for(user, pk), error_message=str(error), status=CONFLICT)
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return _render_rka(request, rka, transition_form=form, failed_action=action, status=UNPROCESSABLE)
+    messages.success(request, RKA_DONE[action].format(rka=rka))
+    if action in ("return", "approve"):
+        return redirect(f"{reverse('budgeting:rka-inbox')}?versi={rka.version_id}")
+    return redirect("budgeting:rka-detail", pk=rka.pk)
+
+
+RKA_DONE = {
+    "submit": "RKA diajukan ke TAPD untuk diverifikasi (asistensi).",
+    "return": "RKA {rka.opd.name} dikembalikan dengan catatan asistensi.",
+    "approve": "RKA {rka.opd.name} disetujui TAPD.",
+}
+
+
+@login_required
+@require_POST
+def rka_comment(request, pk):
+    """A TAPD note on the RKA or one line, or the OPD's answer; answers with that line or the general notes."""
+    user = request.user
+    rka = selectors.rka_for(user, pk)
+    form = forms.RkaCommentForm(request.POST)
+    line_pk = request.POST.get("line", "")  # also when the text is missing: the answer goes back to that line
+    line = _line_of(rka, int(line_pk)) if line_pk.isdigit() else None
+    saved = False
+    if form.is_valid():
+        try:
+            services.comment_rka(actor=user, rka=rka, text=form.cleaned_data["text"], line=line)
+            saved = True
+        except ValidationError as error:
+            form.add_service_errors(error)
+    status = 200 if saved else UNPROCESSABLE
+    comment_error = None if saved else {"errors": form.errors}
+    if not request.htmx:
+        if saved:
+            messages.success(request, "Catatan disimpan.")
+        else:
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        if line is not None:
+            return redirect(_section_url(rka, _section_key(line), f"line-{line.pk}"))
+        return redirect(f"{reverse('budgeting:rka-detail', args=[rka.pk])}#general-comments")
+    extra = {"comment_error": comment_error, "status_message": "" if comment_error else "Catatan disimpan."}
+    if line is not None:
+        section = _section_for_line(rka, line)
+        return render(
+            request,
+            "budgeting/partials/line.html",
+            _line_context(request, rka, section, line.pk, focus="thread", **extra),
+            status=status,
+        )
+    context = {
+        "rka": rka,
+        "general_comments": selectors.rka_general_comments(rka),
+        "focus": "thread",
+        **_rka_permissions(user, rka),
+        **extra,
+    }
+    return render(request, "budgeting/partials/general_comments.html", context, status=status)
+
+
+# --- The RKA line editor (one sub-kegiatan, or the pendapatan / pembiayaan lines) ------------------
+
+
+@dataclass
+class Section:
+    """Where lines are entered: a sub-kegiatan of the RKA (belanja), or the RKA's pendapatan or pembiayaan."""
+
+    key: str
+    akun: str
+    sub: RkaSubKegiatan | None
+    label: str
+
+    @property
+    def is_spending(self):
+        return self.akun == "5"
+
+
+def _section(rka, key):
+    if key.startswith("sk") and key[2:].isdigit():
+        sub = get_object_or_404(
+            RkaSubKegiatan.objects.select_related("sub_kegiatan__parent__parent", "renja_line"),
+            rka=rka,
+            pk=int(key[2:]),
+        )
+        return Section(key, "5", sub, f"{sub.sub_kegiatan.code} {sub.sub_kegiatan.name}")
+    if key not in SECTIONS:
+        raise Http404(access.NOT_FOUND_MESSAGE)
+    akun, label = SECTIONS[key]
+    return Section(key, akun, None, label)
+
+
+def _section_key(line):
+    if line.sub_kegiatan_id:
+        return f"sk{line.sub_kegiatan_id}"
+    return "pendapatan" if line.account.code.startswith("4") else "pembiayaan"
+
+
+def _section_for_line(rka, line):
+    return _section(rka, _section_key(line))
+
+
+def _section_url(rka, key, anchor=""):
+    url = reverse("budgeting:rka-section", args=[rka.pk, key])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _line_of(rka, line_pk):
+    return get_object_or_404(RkaLine.objects.select_related("account"), rka=rka, pk=line_pk)
+
+
+def _summary(rka, section):
+    """Totals and remaining ceilings after a change (what the editor refreshes out of band)."""
+    return {
+        "totals": services.rka_totals(rka, section.sub),
+        "ceilings": services.ceiling_status(rka, section.sub) if section.is_spending else [],
+    }
+
+
+def _new_line_form(rka, section, carried=None):
+    """An empty add form; its funding source defaults to the one the Renja planned for the sub-kegiatan."""
+    initial = carried or {}
+    if not initial and section.sub is not None and section.sub.renja_line_id:
+        initial = {"funding_source": section.sub.renja_line.funding_source_id}
+    return forms.RkaLineForm(rka=rka, akun=section.akun, prefix="add", initial=initial)
+
+
+def _with_pickers(form):
+    """A line form with what its standard-price picker shows for the chosen account, and (after a refused
+    save) the amount of what was typed."""
+    if form is None:
+        return form
+    form.item_picker = _item_context(form)
+    cleaned = getattr(form, "cleaned_data", {})
+    if cleaned.get("volume_1") is not None and cleaned.get("unit_price") is not None:
+        form.initial["amount"] = services.line_amount(cleaned)
+    return form
+
+
+def _editor_context(request, rka, section, *, add_form=None, editing=None, **extra):
+    user = request.user
+    perms = _rka_permissions(user, rka)
+    query = request.GET.get("q", "").strip()[:100]
+    if perms["can_edit"] and add_form is None:
+        add_form = _new_line_form(rka, section)
+    return {
+        "rka": rka,
+        "section": section,
+        "query": query,
+        "page": _page(request, selectors.rka_lines(rka, sub_kegiatan=section.sub, akun=section.akun, query=query)),
+        "add_form": _with_pickers(add_form),
+        "editing": editing,
+        **_summary(rka, section),
+        **perms,
+        **extra,
+    }
+
+
+def _render_editor(request, rka, section, *, status=200, **kwargs):
+    return render(
+        request, "budgeting/rka_section.html", _editor_context(request, rka, section, **kwargs), status=status
+    )
+
+
+def _line_context(request, rka, section, line_pk, **extra):
+    line = get_object_or_404(selectors.rka_lines(rka, sub_kegiatan=section.sub, akun=section.akun), pk=line_pk)
+    return {"rka": rka, "section": section, "line": line, **_rka_permissions(request.user, rka), **extra}
+
+
+@login_required
+@require_GET
+def rka_section(request, pk, section):
+    rka = selectors.rka_for(request.user, pk)
+    comment_line = request.GET.get("catatan", "")  # without JavaScript: the line whose comment form is open
+    return _render_editor(
+        request, rka, _section(rka, section), comment_line=int(comment_line) if comment_line.isdigit() else None
+    )
+
+
+@login_required
+@require_POST
+def line_add(request, pk, section):
+    rka = selectors.rka_for(request.user, pk)
+    section = _section(rka, section)
+    form = forms.RkaLineForm(request.POST, rka=rka, akun=section.akun, prefix="add")
+    status = UNPROCESSABLE
+    if form.is_valid():
+        try:
+            line = services.add_rka_line(actor=request.user, rka=rka, sub_kegiatan=section.sub, **form.service_values())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except TransitionNotAllowed as error:
+            form.add_error(None, str(error))
+            status = CONFLICT
+        else:
+            message = f"Rincian {line.account.code} {rupiah(line.amount)} ditambahkan."
+            if not request.htmx:
+                messages.success(request, message)
+                return redirect(_section_url(rka, section.key))
+            carried = {field: form.cleaned_data.get(field) for field in forms.RkaLineForm.CARRIED_OVER}
+            context = _line_context(request, rka, section, line.pk, status_message=message, is_new=True)
+            add_form = _with_pickers(_new_line_form(rka, section, carried))
+            context.update(_summary(rka, section), add_form=add_form, focus="item")
+            return render(request, "budgeting/partials/line_added.html", context)
+    if not request.htmx:
+        return _render_editor(request, rka, section, add_form=form, status=status, focus="errors")
+    response = render(
+        request,
+        "budgeting/partials/add_panel.html",
+        {"rka": rka, "section": section, "add_form": _with_pickers(form), "focus": "errors"},
+        status=status,
+    )
+    return _htmx_swappable(response, "#add-line-panel")
+
+
+@login_required
+@require_GET
+def line_row(request, pk, line_pk):
+    """A line as shown in the table (the edit form's 'Batal' swaps this back in)."""
+    rka = selectors.rka_for(request.user, pk)
+    line = _line_of(rka, line_pk)
+    section = _section_for_line(rka, line)
+    with_form = request.GET.get("catatan") == "1"
+    if not request.htmx:
+        query = f"?catatan={line.pk}" if with_form else ""
+        return redirect(_section_url(rka, section.key) + f"{query}#line-{line.pk}")
+    context = _line_context(
+        request, rka, section, line.pk, focus="" if with_form else "edit", show_comment_form=with_form
+    )
+    return render(request, "budgeting/partials/line.html", context)
+
+
+def _render_edit(request, rka, section, line, form, *, status=200, focus="first", conflict=None):
+    context = {
+        "rka": rka,
+        "section": section,
+        "line": line,
+        "form": _with_pickers(form),
+        "focus": focus,
+        "conflict": conflict,
+    }
+    if request.htmx:
+        return render(request, "budgeting/partials/line_edit.html", context, status=status)
+    return _render_editor(request, rka, section, editing=context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def line_edit(request, pk, line_pk):
+    user = request.user
+    rka = selectors.rka_for(user, pk)
+    line = _line_of(rka, line_pk)
+    section = _section_for_line(rka, line)
+    prefix = f"line{line.pk}"
+    if request.method == "GET":
+        access.require(user, "budgeting.edit_rka", rka)
+        form = forms.RkaLineForm(initial=forms.line_initial(line), rka=rka, akun=section.akun, prefix=prefix)
+        return _render_edit(request, rka, section, line, form)
+    form = forms.RkaLineForm(request.POST, rka=rka, akun=section.akun, prefix=prefix)
+    if not form.is_valid():
+        return _render_edit(request, rka, section, line, form, status=UNPROCESSABLE, focus="errors")
+    try:
+        updated = services.update_rka_line(
+            actor=user, line=line, expected_version=form.cleaned_data["version"], **form.service_values()
+        )
+    except StaleObject as error:
+        # Keep what was typed, show the newest values beside it, and let the next save knowingly win.
+        current = get_object_or_404(selectors.rka_lines(rka, sub_kegiatan=section.sub, akun=section.akun), pk=line.pk)
+        form.data = form.data.copy()
+        form.data[form["version"].html_name] = current.version
+        conflict = {"message": str(error), "line": current}
+        return _render_edit(request, rka, section, line, form, status=CONFLICT, focus="errors", conflict=conflict)
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return _render_edit(request, rka, section, line, form, status=UNPROCESSABLE, focus="errors")
+    except TransitionNotAllowed as error:
+        form.add_error(None, str(error))
+        return _render_edit(request, rka, section, line, form, status=CONFLICT, focus="errors")
+    message = f"Rincian {updated.account.code} disimpan: {rupiah(updated.amount)}."
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect(_section_url(rka, section.key, f"line-{updated.pk}"))
+    context = _line_context(request, rka, section, updated.pk, status_message=message, focus="edit")
+    context.update(_summary(rka, section))
+    return render(request, "budgeting/partials/line.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def line_delete(request, pk, line_pk):
+    user = request.user
+    rka = selectors.rka_for(user, pk)
+    line = _line_of(rka, line_pk)
+    section = _section_for_line(rka, line)
+    if request.method == "GET":
+        access.require(user, "budgeting.edit_rka", rka)
+        return render(request, "budgeting/line_confirm_delete.html", {"rka": rka, "section": section, "line": line})
+    version = request.POST.get("version", "")
+    label = f"{line.account.code} {rupiah(line.amount)}"
+    try:
+        services.delete_rka_line(actor=user, line=line, expected_version=int(version) if version.isdigit() else None)
+    except (StaleObject, TransitionNotAllowed) as error:
+        if not request.htmx:
+            messages.error(request, str(error))
+            return redirect(_section_url(rka, section.key))
+        context = _line_context(request, rka, section, line.pk, row_error=str(error), focus="edit")
+        return render(request, "budgeting/partials/line.html", context, status=CONFLICT)
+    message = f"Rincian {label} dihapus."
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect(_section_url(rka, section.key))
+    context = {"rka": rka, "section": section, "status_message": message, **_summary(rka, section)}
+    return render(request, "budgeting/partials/line_deleted.html", context)
+
+
+def _picker_prefix(request):
+    prefix = request.GET.get("prefix", "")
+    if not PICKER_PREFIX.match(prefix):
+        raise Http404
+    return prefix
+
+
+@login_required
+@require_GET
+def account_search(request, pk, section):
+    """The account picker's results: sub rincian objek accounts of this section's akun, every word matching."""
+    rka = selectors.rka_for(request.user, pk)
+    section = _section(rka, section)
+    prefix = _picker_prefix(request)
+    query = request.GET.get("account_q", "").strip()[:100]
+    options = selectors.line_account_options(rka, akun=section.akun, query=query, limit=PICKER_LIMIT) if query else []
+    form = forms.RkaLineForm(request.GET, rka=rka, akun=section.akun, prefix=prefix)
+    selected = form.chosen("account")
+    return render(
+        request,
+        "budgeting/partials/account_results.html",
+        {
+            "prefix": prefix,
+            "query": query,
+            "options": [option for option in options[:PICKER_LIMIT] if option != selected],
+            "more": len(options) > PICKER_LIMIT,
+            "selected": selected,
+            "search": True,
+        },
+    )
+
+
+@login_required
+@require_GET
+def item_search(request, pk, section):
+    """The standard-price picker's results: only items allowed for the chosen account, with their price."""
+    rka = selectors.rka_for(request.user, pk)
+    section = _section(rka, section)
+    prefix = _picker_prefix(request)
+    form = forms.RkaLineForm(request.GET, rka=rka, akun=section.akun, prefix=prefix)
+    return render(request, "budgeting/partials/item_results.html", _item_context(form, request.GET, search=True))
+
+
+def _item_context(form, params=None, *, search=False):
+    """What the standard-price picker shows for the form's account: matching items, the chosen one on top."""
+    rka = form.rka
+    fiscal_year = rka.version.fiscal_year
+    account = form.chosen("account")
+    query = (params or {}).get("item_q", "").strip()[:100]
+    options, uses_items, selected = [], False, None
+    if account is not None:
+        options = selectors.standard_price_options(fiscal_year, account, query=query, limit=PICKER_LIMIT)
+        uses_items = bool(options) or selectors.account_uses_standard_prices(fiscal_year, account)
+        chosen = form.chosen("standard_price")
+        if chosen is not None and chosen.accounts.filter(pk=account.pk).exists():
+            selected = chosen
+    shown = [option for option in options[:PICKER_LIMIT] if option != selected]
+    return {
+        "prefix": form.prefix,
+        "account": account,
+        "query": query,
+        "uses_items": uses_items,
+        "shown": len(shown) + (selected is not None),
+        "options": shown,
+        "more": len(options) > PICKER_LIMIT,
+        "selected": selected,
+        "search": search,
+    }
+
+
+@login_required
+@require_GET
+def amount_preview(request, pk, section):
+    """Volume × unit price as typed, and what would remain of the tightest ceiling after saving it."""
+    rka = selectors.rka_for(request.user, pk)
+    section = _section(rka, section)
+    prefix = _picker_prefix(request)
+    values, problem = {}, ""
+    for field in (*VOLUME_FIELDS, "unit_price"):
+        raw = request.GET.get(f"{prefix}-{field}", "").strip()
+        if not raw:
+            values[field] = None
+            continue
+        try:
+            values[field] = parse_decimal(raw, places=2 if field == "unit_price" else 4)
+        except ValueError:
+            problem = "Periksa volume dan harga satuan: tulis angka, misalnya 1.250.000."
+    amount = None
+    if not problem and values["volume_1"] is not None and values["unit_price"] is not None:
+        amount = services.line_amount(values)
+    preview = {"amount": amount, "problem": problem, "ceiling": None}
+    if amount is not None and section.is_spending:
+        editing = _line_of(rka, int(prefix[4:])) if prefix.startswith("line") else None
+        give_back = editing.amount if editing and editing.sub_kegiatan_id == getattr(section.sub, "pk", None) else 0
+        statuses = services.ceiling_status(rka, section.sub)
+        if statuses:
+            tightest = min(statuses, key=lambda status: status.remaining + give_back - amount)
+            preview["ceiling"] = {
+                "label": tightest.label,
+                "after": tightest.remaining + give_back - amount,
+            }
+    return render(request, "budgeting/partials/amount.html", {"prefix": prefix, "preview": preview})
+
+
+# --- APBD versions ------------------------------------------------------------------------------
+
+
+def _version_url(version, anchor=""):
+    url = reverse("budgeting:apbd-detail", args=[version.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+@login_required
+@require_GET
+def apbd_list(request):
+    user = request.user
+    fiscal_year = _requested_year(request)
+    can_change = user.has_perm("budgeting.change_apbd")
+    context = {
+        "fiscal_year": fiscal_year,
+        "fiscal_years": active_fiscal_years(),
+        "versions": selectors.apbd_versions_with_counts(user, fiscal_year) if fiscal_year else [],
+        "can_change": can_change,
+    }
+    if can_change and fiscal_year is not None:
+        unused = selectors.unused_locked_kuas(fiscal_year)
+        context.update(
+            murni_kuas=unused.filter(kind=KuaPpas.Kind.MURNI),
+            perubahan_kuas=unused.filter(kind=KuaPpas.Kind.PERUBAHAN),
+        )
+    return render(request, "budgeting/apbd_list.html", context)
+
+
+@login_required
+@require_POST
+def apbd_create(request):
+    user = request.user
+    access.require(user, "budgeting.change_apbd")
+    year = request.POST.get("tahun", "")
+    fiscal_year = get_object_or_404(FiscalYear, year=int(year) if year.isdigit() else 0)
+    form = forms.ApbdCreateForm(request.POST, kuas=selectors.unused_locked_kuas(fiscal_year))
+    back = f"{reverse('budgeting:apbd-list')}?tahun={fiscal_year.year}"
+    if not form.is_valid():
+        messages.error(request, "Pilih KUA-PPAS yang plafonnya sudah dikunci.")
+        return redirect(back)
+    kind, kua = form.cleaned_data["kind"], form.cleaned_data["kua"]
+    try:
+        if kind == ApbdVersion.Kind.PERGESERAN:
+            version = apbd_services.create_shift_version(
+                actor=user, fiscal_year=fiscal_year, note=form.cleaned_data["note"]
+            )
+        elif kua is None:
+            raise ValidationError("Pilih KUA-PPAS yang plafonnya sudah dikunci.")
+        elif kind == ApbdVersion.Kind.PERUBAHAN:
+            version = apbd_services.create_perubahan_version(actor=user, kua=kua)
+        else:
+            version = apbd_services.create_murni_version(actor=user, kua=kua)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect(back)
+    messages.success(request, f"{version} dibuka sebagai draf; OPD dapat menyusun RKA-nya.")
+    return redirect(_version_url(version))
+
+
+def _apbd_context(request, version, **extra):
+    user = request.user
+    dimension = request.GET.get("tampilan", Dimension.ACCOUNT)
+    if dimension not in Dimension.values:
+        dimension = Dimension.ACCOUNT
+    with_objek = request.GET.get("objek") == "1"
+    figures = selectors.ringkasan(version)
+    if dimension == Dimension.ACCOUNT:
+        levels = ("akun", "kelompok", "jenis", "objek") if with_objek else ("akun", "kelompok", "jenis")
+        rows = [row for row in figures.accounts if row.level in levels]
+    else:
+        rows = figures.groups[dimension]
+    can_change = user.has_perm("budgeting.change_apbd")
+    can_approve = user.has_perm("budgeting.approve_shift")
+    moves = [
+        move
+        for move in apbd_services.apbd_moves(version)
+        if move != "publish" and (can_approve if move == "approve" else can_change)
+    ]
+    counts = selectors.rka_state_counts(user, version)
+    return {
+        "version": version,
+        "figures": figures,
+        "balance": figures.balance,
+        "dimension": dimension,
+        "dimensions": DIMENSIONS,
+        "kelompok_belanja": KELOMPOK_BELANJA,
+        "with_objek": with_objek,
+        "page": _page(request, rows),
+        "rka_counts": [(value, label, counts.get(value, 0)) for value, label in Rka.State.choices],
+        "rka_total": sum(counts.values()),
+        "moves": moves,
+        "can_publish": can_change and "publish" in apbd_services.apbd_moves(version),
+        "can_change": can_change,
+        "transitions": selectors.transitions_of(version),
+        "move_form": extra.get("transition_form") or forms.ApbdTransitionForm(),
+        **extra,
+    }
+
+
+def _render_apbd(request, version, *, status=200, **extra):
+    return render(request, "budgeting/apbd_detail.html", _apbd_context(request, version, **extra), status=status)
+
+
+@login_required
+@require_GET
+def apbd_detail(request, pk):
+    return _render_apbd(request, selectors.apbd_version_for(request.user, pk))
+
+
+@login_required
+@require_POST
+def apbd_transition(request, pk):
+    user = request.user
+    version = selectors.apbd_version_for(user, pk)
+    form = forms.ApbdTransitionForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["action"] == "publish":
+        # Publication has its own confirmation page.
+        return _render_apbd(request, version, transition_form=form, status=UNPROCESSABLE)
+    action = form.cleaned_data["action"]
+    try:
+        version = apbd_services.transition_apbd(
+            actor=user, version=version, action=action, note=form.cleaned_data["note"], **form.details(version)
+        )
+    except TransitionNotAllowed as error:
+        return _render_apbd(request, selectors.apbd_version_for(user, pk), error_message=str(error), status=CONFLICT)
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return _render_apbd(request, selectors.apbd_version_for(user, pk), transition_form=form, status=UNPROCESSABLE)
+    messages.success(request, APBD_DONE[action].format(version=version))
+    return redirect(_version_url(version))
+
+
+APBD_DONE = {
+    "submit": "{version} diajukan ke DPRD.",
+    "agree": "Persetujuan bersama DPRD atas {version} dicatat.",
+    "evaluate": "Hasil evaluasi Gubernur atas {version} dicatat.",
+    "adopt": "{version} ditetapkan. Terbitkan untuk publik bila sudah siap; DPA dapat disusun.",
+    "approve": "{version} disetujui.",
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apbd_publish(request, pk):
+    """Publication is its own, explicitly confirmed step: the public sees the version from then on."""
+    user = request.user
+    version = selectors.apbd_version_for(user, pk)
+    access.require(user, "budgeting.change_apbd")
+    error_message, status = "", 200
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            error_message, status = "Centang pernyataan bahwa versi ini siap dibaca publik.", UNPROCESSABLE
+        else:
+            try:
+                version = apbd_services.transition_apbd(actor=user, version=version, action="publish")
+            except TransitionNotAllowed as error:
+                error_message, status = str(error), CONFLICT
+            else:
+                messages.success(request, f"{version} diterbitkan untuk publik.")
+                return redirect(_version_url(version))
+    return render(
+        request,
+        "budgeting/apbd_publish.html",
+        {"version": version, "balance": selectors.balance(version), "error_message": error_message},
+        status=status,
+    )
+
+
+# --- DPA and anggaran kas ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dpa_list(request, pk):
+    user = request.user
+    version = selectors.apbd_version_for(user, pk)
+    dpas = selectors.visible_dpas(user).filter(version=version).order_by("opd__code")
+    can_prepare = user.has_perm("budgeting.issue_dpa") and version.is_frozen and selectors.version_lacks_dpa(version)
+    return render(
+        request,
+        "budgeting/dpa_list.html",
+        {"version": version, "page": _page(request, dpas), "can_prepare": can_prepare},
+    )
+
+
+@login_required
+@require_POST
+def dpa_prepare(request, pk):
+    user = request.user
+    version = selectors.apbd_version_for(user, pk)
+    try:
+        dpas = apbd_services.prepare_dpas(actor=user, version=version)
+    except TransitionNotAllowed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{len(dpas)} DPA disiapkan dengan anggaran kas dibagi rata per bulan.")
+    return redirect("budgeting:dpa-list", pk=version.pk)
+
+
+def _cash_row_key(row):
+    return f"g{row['account_group'].replace('.', '_')}" + (
+        f"s{row['sub_kegiatan_id']}" if row["sub_kegiatan_id"] else ""
+    )
+
+
+def _dpa_context(request, dpa, **extra):
+    user = request.user
+    rows = selectors.cash_plan_rows(dpa)
+    bound = extra.pop("bound", {})
+    for row in rows:
+        row["key"] = _cash_row_key(row)
+        row["form"] = bound.get(row["key"]) or forms.CashPlanForm(
+            prefix=row["key"], initial={f"month_{m}": amount for m, amount in enumerate(row["months"], start=1)}
+        )
+    return {
+        "dpa": dpa,
+        "page": _page(request, rows, size=20),
+        "off_rows": sum(1 for row in rows if row["difference"]),
+        "can_edit": user.has_perm("budgeting.edit_cash_plan", dpa),
+        "can_issue": user.has_perm("budgeting.issue_dpa") and dpa.state == Dpa.State.DRAFT,
+        "issue_form": extra.pop("issue_form", None) or forms.IssueDpaForm(),
+        "month_names": forms.MONTH_NAMES,
+        "transitions": selectors.transitions_of(dpa),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def dpa_detail(request, pk):
+    dpa = selectors.dpa_for(request.user, pk)
+    return render(request, "budgeting/dpa_detail.html", _dpa_context(request, dpa))
+
+
+def _cash_row_target(dpa, key):
+    """The group and sub-kegiatan a row key names (g5s12, g4, g6_1)."""
+    match = re.fullmatch(r"g(4|5|6_1|6_2)(?:s(\d+))?", key)
+    if match is None:
+        raise Http404
+    group = match.group(1).replace("_", ".")
+    sub = None
+    if match.group(2):
+        sub = get_object_or_404(RkaSubKegiatan, rka_id=dpa.rka_id, pk=int(match.group(2)))
+    return group, sub
+
+
+def _cash_status(dpa, group, sub):
+    """Pagu, planned total and difference of one anggaran kas row (404 for a row the DPA does not have)."""
+    wanted = (group, getattr(sub, "pk", None))
+    for row in selectors.cash_plan_status(dpa):
+        if (row["account_group"], row["sub_kegiatan_id"]) == wanted:
+            return row
+    raise Http404(access.NOT_FOUND_MESSAGE)
+
+
+@login_required
+@require_POST
+def cash_plan_edit(request, pk, key):
+    """Save one anggaran kas row (or split its pagu evenly); answers the row with its new selisih."""
+    user = request.user
+    dpa = selectors.dpa_for(user, pk)
+    group, sub = _cash_row_target(dpa, key)
+    form = forms.CashPlanForm(request.POST, prefix=key)
+    status, message = UNPROCESSABLE, ""
+    if "split" in request.POST or form.is_valid():
+        if "split" in request.POST:
+            pagu = _cash_status(dpa, group, sub)["pagu"]
+            amounts = dict(zip(apbd_services.MONTHS, apbd_services.split_evenly(pagu), strict=True))
+        else:
+            amounts = form.amounts()
+        try:
+            apbd_services.edit_cash_plan(actor=user, dpa=dpa, amounts=amounts, sub_kegiatan=sub, account_group=group)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except TransitionNotAllowed as error:
+            form.add_error(None, str(error))
+            status = CONFLICT
+        else:
+            status, message, form = 200, "Anggaran kas disimpan.", None
+    if not request.htmx:
+        if status == 200:
+            messages.success(request, message)
+            return redirect(f"{reverse('budgeting:dpa-detail', args=[dpa.pk])}#kas-{key}")
+        return render(
+            request, "budgeting/dpa_detail.html", _dpa_context(request, dpa, bound={key: form}), status=status
+        )
+    row = next(row for row in selectors.cash_plan_rows(dpa) if _cash_row_key(row) == key)
+    row["key"] = key
+    row["form"] = form or forms.CashPlanForm(
+        prefix=key, initial={f"month_{m}": amount for m, amount in enumerate(row["months"], start=1)}
+    )
+    context = {
+        "dpa": dpa,
+        "row": row,
+        "can_edit": user.has_perm("budgeting.edit_cash_plan", dpa),
+        "month_names": forms.MONTH_NAMES,
+        "status_message": message,
+        "row_error": " ".join(form.non_field_errors()) if status == CONFLICT else "",
+        "focus": "errors" if status != 200 else "",
+    }
+    return render(request, "budgeting/partials/cash_row.html", context, status=status)
+
+
+@login_required
+@require_GET
+def cash_plan_preview(request, pk, key):
+    """The live sum and selisih of a row as typed, before it is saved."""
+    dpa = selectors.dpa_for(request.user, pk)
+    group, sub = _cash_row_target(dpa, key)
+    pagu = _cash_status(dpa, group, sub)["pagu"]
+    total, problem = 0, ""
+    for month in apbd_services.MONTHS:
+        raw = request.GET.get(f"{key}-month_{month}", "").strip()
+        if not raw:
+            continue
+        try:
+            total += parse_decimal(raw)
+        except ValueError:
+            problem = f"{forms.MONTH_NAMES[month - 1]}: tulis angka, misalnya 1.250.000."
+    return render(
+        request,
+        "budgeting/partials/cash_sum.html",
+        {"key": key, "pagu": pagu, "planned": total, "difference": total - pagu, "problem": problem},
+    )
+
+
+@login_required
+@require_POST
+def dpa_issue(request, pk):
+    user = request.user
+    dpa = selectors.dpa_for(user, pk)
+    form = forms.IssueDpaForm(request.POST)
+    if form.is_valid():
+        try:
+            dpa = apbd_services.issue_dpa(actor=user, dpa=dpa, number=form.cleaned_data["number"])
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except TransitionNotAllowed as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"DPA {dpa.opd.name} nomor {dpa.number} diterbitkan.")
+            return redirect("budgeting:dpa-detail", pk=dpa.pk)
+    return render(
+        request, "budgeting/dpa_detail.html", _dpa_context(request, dpa, issue_form=form), status=UNPROCESSABLE
+    )
+
+
+# --- Diff of two versions ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def version_diff(request):
+    """Two versions side by side: every rollup with its delta, or the lines added, removed and changed."""
+    user = request.user
+    versions = selectors.visible_apbd_versions(user).filter(fiscal_year__is_active=True)
+    params = request.GET.copy()
+    if "baru" not in params:
+        newest = versions.filter(base__isnull=False).first()
+        if newest is None:
+            return render(request, "budgeting/version_diff.html", {"form": forms.DiffForm(versions=versions)})
+        params["baru"], params["lama"] = newest.pk, newest.base_id
+    form = forms.DiffForm(params, versions=versions)
+    view = request.GET.get("lihat", "ringkasan")
+    context = {"form": form, "dimensions": DIMENSIONS, "line_kinds": LINE_KINDS, "view": view}
+    if form.is_valid():
+        old, new = form.cleaned_data["lama"], form.cleaned_data["baru"]
+        try:
+            lines = selectors.visible_diff(user, old, new)
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            context.update(
+                old=old,
+                new=new,
+                line_totals=lines.totals(),
+                line_counts={name: getattr(lines, name).count() for name, _ in LINE_KINDS},
+            )
+            if view == "baris":
+                kind = request.GET.get("baris", "changed")
+                kind = kind if kind in dict(LINE_KINDS) else "changed"
+                context.update(kind=kind, page=_page(request, getattr(lines, kind)))
+            else:
+                dimension = request.GET.get("dimensi", Dimension.ACCOUNT)
+                dimension = dimension if dimension in Dimension.values else Dimension.ACCOUNT
+                rollups = selectors.diff_rollups(old, new, changed_only=True)
+                context.update(dimension=dimension, page=_page(request, rollups[dimension]))
+    return render(request, "budgeting/version_diff.html", context)
