@@ -12,7 +12,6 @@ from django.http import HttpResponse
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers as drf_serializers
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, ValidationError
@@ -20,6 +19,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from masterdata import access
+from masterdata.api_base import TEXT_PATTERN
 from masterdata.errors import StaleObject
 from masterdata.importers import InvalidFile
 from planning.api import (
@@ -72,13 +72,13 @@ DIFF_PARAMETERS = [
 LINE_FILTERS = [
     OpenApiParameter(
         "sub_kegiatan",
-        {"type": "string", "maxLength": 32, "pattern": r"^[^\x00]*$"},
+        {"type": "string", "maxLength": 32, "pattern": TEXT_PATTERN},
         OpenApiParameter.QUERY,
         description="Hanya rincian sub-kegiatan berkode ini.",
     ),
     OpenApiParameter(
         "account",
-        {"type": "string", "maxLength": 32, "pattern": r"^[^\x00]*$"},
+        {"type": "string", "maxLength": 32, "pattern": TEXT_PATTERN},
         OpenApiParameter.QUERY,
         description="Hanya rincian yang kode rekeningnya diawali teks ini, mis. `5.1.02` atau `4`.",
     ),
@@ -323,28 +323,6 @@ class CeilingViewSet(ListMixin, RetrieveMixin, PortalViewSet):
 # --- APBD versions ----------------------------------------------------------------------------
 
 
-class DiffQuerySerializer(drf_serializers.Serializer):
-    def get_fields(self):
-        # `from` is a Python keyword, so the fields are named here rather than declared.
-        return {
-            "from": drf_serializers.IntegerField(min_value=1),
-            "to": drf_serializers.IntegerField(min_value=1),
-        }
-
-
-class DiffRollupQuerySerializer(DiffQuerySerializer):
-    def get_fields(self):
-        return {**super().get_fields(), "changed_only": drf_serializers.BooleanField(default=False)}
-
-
-class DiffLineQuerySerializer(DiffQuerySerializer):
-    def get_fields(self):
-        return {
-            **super().get_fields(),
-            "change": drf_serializers.ChoiceField(choices=["changed", "added", "removed"], required=False),
-        }
-
-
 class DiffLines:
     """The changed, added and removed lines of a diff as one sequence that a page slices without loading
     the rest: one count per kind and one query per kind the page touches."""
@@ -538,7 +516,7 @@ class ApbdVersionViewSet(ListMixin, RetrieveMixin, PortalViewSet):
     )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def diff(self, request):
-        old, new, query = self._versions(request, DiffRollupQuerySerializer)
+        old, new, query = self._versions(request, s.DiffRollupQuerySerializer)
         lines = selectors.visible_diff(request.user, old, new)
         result = {
             "old_version": old,
@@ -567,7 +545,7 @@ class ApbdVersionViewSet(ListMixin, RetrieveMixin, PortalViewSet):
     )
     @action(detail=False, methods=["get"], url_path="diff/lines", filter_backends=[])
     def diff_lines(self, request):
-        old, new, query = self._versions(request, DiffLineQuerySerializer)
+        old, new, query = self._versions(request, s.DiffLineQuerySerializer)
         lines = selectors.visible_diff(request.user, old, new)
         parts = [(change, getattr(lines, change)) for change in ("changed", "added", "removed")]
         if "change" in query:
@@ -818,7 +796,8 @@ class RkaLineViewSet(RetrieveMixin, PortalViewSet):
             )
         except StaleObject as exc:
             raise self._stale(exc, line) from exc
-        return self.answer(_line_result(line.rka, _full_line(saved), saved.sub_kegiatan), s.LineWriteResultSerializer)
+        saved = _full_line(saved)
+        return self.answer(_line_result(line.rka, saved, saved.sub_kegiatan), s.LineWriteResultSerializer)
 
     def destroy(self, request, pk):
         line = self.get_object()

@@ -353,9 +353,6 @@ class ShiftCreateSerializer(PlanningInput):
         return {"year": ("Tahun anggaran", _fiscal_year)}
 
 
-DETAIL_FIELDS = [name for names in apbd_services.ACTION_DETAILS.values() for name in names]
-
-
 class ApbdTransitionInputSerializer(PlanningInput):
     action = serializers.ChoiceField(choices=list(apbd_services.ACTION_LABELS.items()))
     note = text_field(required=False, allow_blank=True, default="")
@@ -410,6 +407,28 @@ class RingkasanSerializer(serializers.Serializer):
     urusan = GroupTotalSerializer(many=True, read_only=True, help_text="Belanja per urusan.")
     bidang = GroupTotalSerializer(many=True, read_only=True, help_text="Belanja per bidang urusan.")
     program = GroupTotalSerializer(many=True, read_only=True, help_text="Belanja per program.")
+
+
+class DiffQuerySerializer(serializers.Serializer):
+    def get_fields(self):
+        # `from` is a Python keyword, so the fields are named here rather than declared.
+        return {
+            "from": serializers.IntegerField(min_value=1),
+            "to": serializers.IntegerField(min_value=1),
+        }
+
+
+class DiffRollupQuerySerializer(DiffQuerySerializer):
+    def get_fields(self):
+        return {**super().get_fields(), "changed_only": serializers.BooleanField(default=False)}
+
+
+class DiffLineQuerySerializer(DiffQuerySerializer):
+    def get_fields(self):
+        return {
+            **super().get_fields(),
+            "change": serializers.ChoiceField(choices=["changed", "added", "removed"], required=False),
+        }
 
 
 class DiffTotalsSerializer(serializers.Serializer):
@@ -765,9 +784,6 @@ class CashPlanRowSerializer(serializers.Serializer):
     planned = money(help_text="Jumlah dua belas bulan.")
     difference = money(help_text="Rencana − pagu; harus 0 sebelum DPA diterbitkan.")
     months = serializers.ListField(child=money(), read_only=True, help_text="Januari sampai Desember.")
-
-
-MONTH_FIELDS = [f"month_{month}" for month in range(1, 13)]
 
 
 # `context["dpa"]` is the DPA whose anggaran kas changes.

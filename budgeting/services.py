@@ -10,8 +10,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Case, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from masterdata import access, audit, importers
 from masterdata.errors import StaleObject, TransitionNotAllowed
@@ -106,17 +107,22 @@ def _used(rka, ceiling, exclude_line_id=None):
 
 def applicable_ceilings(rka, sub_kegiatan=None, *, lock=False):
     """The OPD ceiling, then the program and sub-kegiatan ceilings that cover `sub_kegiatan` (if any)."""
-    ceilings = Ceiling.objects.filter(kua_ppas_id=rka.version.kua_ppas_id, opd_id=rka.opd_id).select_related(
-        "opd", "program", "sub_kegiatan"
-    )
-    opd_level = ceilings.filter(program__isnull=True, sub_kegiatan__isnull=True)
-    chosen = list(opd_level.select_for_update(of=("self",)) if lock else opd_level)
+    wanted = Q(program__isnull=True, sub_kegiatan__isnull=True)
     if sub_kegiatan is not None:
         node = sub_kegiatan.sub_kegiatan
-        narrower = ceilings.filter(program_id=node.parent.parent_id) | ceilings.filter(sub_kegiatan_id=node.pk)
-        narrower = narrower.order_by("program_id", "sub_kegiatan_id")  # one lock order for every writer
-        chosen += list(narrower.select_for_update(of=("self",)) if lock else narrower)
-    return chosen
+        wanted |= Q(program_id=node.parent.parent_id) | Q(sub_kegiatan_id=node.pk)
+    # One statement; PostgreSQL locks the rows in this order (the OPD's, then programs, then sub-kegiatan, each
+    # by id), the same order in which an import locks them, so concurrent writers never deadlock.
+    ceilings = (
+        Ceiling.objects.filter(wanted, kua_ppas_id=rka.version.kua_ppas_id, opd_id=rka.opd_id)
+        .select_related("opd", "program", "sub_kegiatan")
+        .order_by(
+            Case(When(program__isnull=True, sub_kegiatan__isnull=True, then=Value(0)), default=Value(1)),
+            F("program_id").asc(nulls_last=True),
+            F("sub_kegiatan_id").asc(nulls_last=True),
+        )
+    )
+    return list(ceilings.select_for_update(of=("self",)) if lock else ceilings)
 
 
 def ceiling_status(rka, sub_kegiatan=None):
@@ -286,8 +292,9 @@ def update_rka_line(*, actor, line, expected_version, **changes):
     if values["account"].code.startswith("5") and not shrinks_in_place:
         _enforce_ceilings(rka, values["sub_kegiatan"], amount, exclude_line_id=current.pk)
     # Checked after the ceiling lock: a concurrent editor of this line has committed by now.
+    # QuerySet.update() does not touch auto_now fields: the time of the change is set here.
     updated = RkaLine.objects.filter(pk=current.pk, version=expected_version).update(
-        amount=amount, version=F("version") + 1, updated_by=actor, **values
+        amount=amount, version=F("version") + 1, updated_by=actor, updated_at=timezone.now(), **values
     )
     if not updated:
         current.refresh_from_db()

@@ -15,6 +15,7 @@ from masterdata.models import StandardPriceItem, User
 from masterdata.selectors import current_fiscal_year
 from tests.browser.conftest import assert_no_axe_violations, log_in
 from tests.budgeting.factories import ATK_ACCOUNT, BAPENDA, DINKES, PPKD, SUB_A, account, final_rkpd, funding
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +71,7 @@ def other_opds_budget(version, fiscal_year, finance):
         (BAPENDA, "5.02.04.2.01.0001", "5.1.02.01.01.0052", BAPENDA_BELANJA),
     ):
         rka = rkas[code]
-        staff = rka.opd.staff.first() or _staff_of(rka.opd)
+        staff = UserFactory(role=User.Role.OPD_STAFF, opd=rka.opd)
         sub_kegiatan = rka.sub_kegiatan_set.get(sub_kegiatan__code=sub) if sub else None
         services.add_rka_line(
             actor=staff,
@@ -83,12 +84,6 @@ def other_opds_budget(version, fiscal_year, finance):
         )
         services.transition_rka(actor=staff, rka=rka, action="submit")
         services.transition_rka(actor=finance, rka=rka, action="approve")
-
-
-def _staff_of(opd):
-    from tests.factories import UserFactory
-
-    return UserFactory(role="opd_staff", opd=opd)
 
 
 def test_ceilings_rka_verification_and_adoption(page, axe, demo_users):
