@@ -68,4 +68,7 @@ class ThrowawayDatabase:
         return self
 
     def __exit__(self, *exc):
+        from django.test.utils import teardown_test_environment
+
         self.connection.creation.destroy_test_db(self.old_name, verbosity=0)
+        teardown_test_environment()  # so that the next benchmark of the run can set it up again

@@ -25,7 +25,7 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0")
 PPKD_OPD_CODE = "5.02.0.00.0.00.01.00"  # BPKAD acts as PPKD: only it budgets pembiayaan (akun 6)
 
-# What a saved line is read with: everything validation, the ceiling check and the audit repr touch.
+# What a line to be changed is read with: everything validation and the ceiling check touch.
 SAVED_LINE_RELATED = ("rka", "account", "standard_price", "funding_source", "sub_kegiatan__sub_kegiatan__parent")
 
 LINE_FIELDS = [
@@ -303,8 +303,11 @@ def update_rka_line(*, actor, line, expected_version, **changes):
             current=_line_snapshot(current),
         )
     before = _line_snapshot(current)
-    # Read back with its relations: the caller shows it with its sub-kegiatan's totals and ceilings next.
-    current = RkaLine.objects.select_related(*SAVED_LINE_RELATED).get(pk=current.pk)
+    current.refresh_from_db()
+    # The related rows just written, kept for the caller (it shows the sub-kegiatan's totals and ceilings next).
+    for field in ("sub_kegiatan", "account", "standard_price", "funding_source"):
+        setattr(current, field, values[field])
+    current.rka = rka
     audit.record(
         actor=actor, action="rka_line.update", obj=current, opd=rka.opd, before=before, after=_line_snapshot(current)
     )

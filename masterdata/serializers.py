@@ -93,7 +93,10 @@ class TokenObtainSerializer(serializers.Serializer):
     default_error_messages = {"invalid": _("Data tidak valid: kirim objek dengan `username` dan `password`.")}
 
     # The pattern only documents (for the schema) the NUL refusal every CharField already makes.
-    username = serializers.CharField(max_length=150, validators=[NO_NUL], label=_("Nama pengguna"))
+    # Not trimmed: a name of spaces is simply a wrong name (401), not a malformed request.
+    username = serializers.CharField(
+        max_length=150, trim_whitespace=False, validators=[NO_NUL], label=_("Nama pengguna")
+    )
     password = serializers.CharField(
         max_length=128,
         trim_whitespace=False,

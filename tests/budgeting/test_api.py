@@ -286,6 +286,27 @@ def test_the_rapbd_is_opened_moved_and_published_through_the_api(reference_data)
     assert errors_of(client_for(small.staff[DINKES]).post(url, {"action": "publish"}), 403)
 
 
+def test_the_perubahan_is_opened_from_a_locked_kupa_ppas_p(reference_data):
+    small = small_apbd(reference_data)
+    adopt(small.version, small.finance)
+    finance = client_for(small.finance)
+    kupa = finance.post(f"{API}/kua-ppas/", {"year": 2024, "kind": "perubahan"}, format="json").json()
+    assert (kupa["number"], kupa["kind"], kupa["previous"]) == (2, "perubahan", small.kua.pk)
+    url = f"{API}/kua-ppas/{kupa['id']}/transitions/"
+    early = finance.post(f"{API}/apbd-versions/", {"kua_ppas": kupa["id"]}, format="json")
+    assert errors_of(early, 400)[0]["field"] == "kua"
+    for body in (
+        {"action": "submit"},
+        {"action": "agree", "agreement_number": "050/21/2024", "agreement_date": "2024-08-30"},
+        {"action": "lock"},
+    ):
+        assert finance.post(url, body, format="json").status_code == 200
+    opened = finance.post(f"{API}/apbd-versions/", {"kua_ppas": kupa["id"]}, format="json")
+    assert opened.status_code == 201, opened.content
+    assert (opened.json()["kind"], opened.json()["number"], opened.json()["base"]) == ("perubahan", 2, small.version.pk)
+    assert Rka.objects.filter(version_id=opened.json()["id"]).count() == 3
+
+
 # The small year's ringkasan, computed by hand from SMALL_LINES.
 RINGKASAN_ACCOUNTS = {
     ("4", "akun"): "1020000000.00",
