@@ -99,7 +99,12 @@ class Command(BaseCommand):
                 ("pembiayaan netto", budget.pembiayaan_netto),
             ):
                 self.stdout.write(f"    {label:<20} {rupiah(amount):>24}")
-            self.stdout.write(f"    (sesuai ringkasan APBD Bondowoso {budget.figures_year} dari DJPK)")
+            if budget.figures_year == year:
+                self.stdout.write(f"    (sesuai ringkasan APBD Bondowoso {year} dari DJPK)")
+            else:
+                self.stdout.write(
+                    f"    (angka ringkasan APBD Bondowoso {budget.figures_year} dari DJPK; tahun {year} belum dimuat)"
+                )
             self.stdout.write(f"  DPA {year}                {budget.dpas:>6}  (diterbitkan {budget.dpas_issued})")
         if budget.shift_state:
             state = budget.shift_state_label.lower()
