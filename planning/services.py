@@ -497,7 +497,8 @@ def accept_proposal(*, actor, proposal, renja_line, note=""):
     _require_decider(actor, proposal)
     if renja_line.renja.fiscal_year_id != proposal.fiscal_year_id:
         raise ValidationError({"renja_line": "Baris Renja harus dari tahun anggaran usulan."})
-    if access.role_of(actor) == access.Role.OPD_STAFF and renja_line.renja.opd_id != actor.opd_id:
+    # Bappeda may place a proposal in any OPD's line; the suggested OPD's staff only in their own.
+    if not access.is_bappeda(actor) and not access.is_own_opd(actor, renja_line.renja):
         raise ValidationError({"renja_line": "Pilih baris Renja OPD Anda sendiri."})
     return _change_status(
         proposal,
