@@ -9,6 +9,7 @@ does not apply, or a save based on an old version).
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
+from django.utils.functional import SimpleLazyObject
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -569,13 +570,9 @@ class ApbdVersionViewSet(ListMixin, RetrieveMixin, PortalViewSet):
 # --- RKA --------------------------------------------------------------------------------------
 
 
-def _line_result(rka, line, sub_kegiatan):
+def _line_result(line, standing):
     """The saved line with the RKA's new totals and the ceilings that apply to it: the editor's one round trip."""
-    return {
-        "line": line,
-        "totals": services.rka_totals(rka, sub_kegiatan),
-        "ceilings": services.ceiling_status(rka, sub_kegiatan),
-    }
+    return {"line": line, "totals": standing.totals, "ceilings": standing.ceilings}
 
 
 def _full_line(line):
@@ -690,7 +687,7 @@ class RkaViewSet(ListMixin, PortalViewSet):
             return self.page(lines, s.RkaLineSerializer)
         values = self.valid(s.RkaLineInputSerializer, rka=rka)
         line = services.add_rka_line(actor=request.user, rka=rka, **values)
-        result = _line_result(rka, _full_line(line), line.sub_kegiatan)
+        result = _line_result(line, line.standing)
         return self.answer(result, s.LineWriteResultSerializer, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -781,6 +778,8 @@ class RkaLineViewSet(RetrieveMixin, PortalViewSet):
     serializer_class = s.RkaLineSerializer
 
     def get_queryset(self):
+        if self.action == "partial_update":  # what the save reads, and what its answer shows
+            return selectors.visible_rka_lines(self.request.user, related=services.SAVED_LINE_RELATED)
         return selectors.visible_rka_lines(self.request.user)
 
     def _stale(self, exc, line):
@@ -789,24 +788,24 @@ class RkaLineViewSet(RetrieveMixin, PortalViewSet):
 
     def partial_update(self, request, pk):
         line = self.get_object()
-        changes = self.valid(s.RkaLinePatchSerializer, partial=True, rka=line.rka)
+        # The RKA is read only if the change names codes to look up in it; the save locks and reads it anyway.
+        changes = self.valid(s.RkaLinePatchSerializer, partial=True, rka=SimpleLazyObject(lambda: line.rka))
         try:
             saved = services.update_rka_line(
                 actor=request.user, line=line, expected_version=changes.pop("version"), **changes
             )
         except StaleObject as exc:
             raise self._stale(exc, line) from exc
-        saved = _full_line(saved)
-        return self.answer(_line_result(line.rka, saved, saved.sub_kegiatan), s.LineWriteResultSerializer)
+        return self.answer(_line_result(saved, saved.standing), s.LineWriteResultSerializer)
 
     def destroy(self, request, pk):
         line = self.get_object()
         version = _query(s.VersionQuerySerializer, request)["version"]
         try:
-            services.delete_rka_line(actor=request.user, line=line, expected_version=version)
+            standing = services.delete_rka_line(actor=request.user, line=line, expected_version=version)
         except StaleObject as exc:
             raise self._stale(exc, line) from exc
-        return self.answer(_line_result(line.rka, None, line.sub_kegiatan), s.LineWriteResultSerializer)
+        return self.answer(_line_result(None, standing), s.LineWriteResultSerializer)
 
 
 # --- DPA --------------------------------------------------------------------------------------

@@ -265,7 +265,15 @@ class RkaSubKegiatan(models.Model):
 class RkaLine(models.Model):
     """A rincian belanja (or pendapatan/pembiayaan) line: account x item x volume x unit price."""
 
+    class Akun(models.IntegerChoices):
+        PENDAPATAN = 4, _("Pendapatan")
+        BELANJA = 5, _("Belanja")
+        PEMBIAYAAN = 6, _("Pembiayaan")
+
     rka = models.ForeignKey(Rka, on_delete=models.CASCADE, related_name="lines")
+    # The account's first digit, kept on the line so that the totals and remaining ceilings shown after every
+    # save are summed from one index without joining the chart of accounts (see Meta.indexes).
+    akun = models.PositiveSmallIntegerField(_("akun"), choices=Akun.choices, editable=False)
     sub_kegiatan = models.ForeignKey(
         RkaSubKegiatan, on_delete=models.CASCADE, null=True, blank=True, related_name="lines"
     )
@@ -305,8 +313,16 @@ class RkaLine(models.Model):
         verbose_name = _("rincian RKA")
         verbose_name_plural = _("rincian RKA")
         ordering = ["sub_kegiatan", "account__code", "pk"]
-        indexes = [models.Index(fields=["rka", "account"])]
+        indexes = [
+            models.Index(fields=["rka", "account"]),
+            models.Index(fields=["rka"], include=["id", "akun", "sub_kegiatan", "amount"], name="rka_line_sums"),
+        ]
         constraints = [
+            # Belanja lines sit under a sub-kegiatan; pendapatan and pembiayaan lines never do.
+            models.CheckConstraint(
+                condition=Q(akun=5, sub_kegiatan__isnull=False) | Q(akun__in=[4, 6], sub_kegiatan__isnull=True),
+                name="rka_line_akun_matches_sub_kegiatan",
+            ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="rka_line_amount_not_negative"),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="rka_line_price_not_negative"),
             models.CheckConstraint(condition=Q(volume_1__gt=0), name="rka_line_volume_positive"),
@@ -314,6 +330,10 @@ class RkaLine(models.Model):
 
     def __str__(self):
         return f"{self.account.code} {self.description or self.specification}"
+
+    @staticmethod
+    def akun_of(account):
+        return int(account.code[0])
 
 
 class RkaComment(models.Model):

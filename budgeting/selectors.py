@@ -673,12 +673,11 @@ def rka_section_totals(rka):
     """Pendapatan and pembiayaan lines of an RKA (they sit outside the sub-kegiatan): {akun: (count, total)}."""
     rows = (
         RkaLine.objects.filter(rka=rka, sub_kegiatan__isnull=True)
-        .annotate(akun=Substr("account__code", 1, 1))
         .values("akun")
         .annotate(n=Count("pk"), total=money_sum())
         .order_by()
     )
-    return {row["akun"]: (row["n"], row["total"].quantize(CENT)) for row in rows}
+    return {str(row["akun"]): (row["n"], row["total"].quantize(CENT)) for row in rows}
 
 
 def rka_lines(rka, *, sub_kegiatan=None, akun="5", query=""):
@@ -688,7 +687,7 @@ def rka_lines(rka, *, sub_kegiatan=None, akun="5", query=""):
     if sub_kegiatan is not None:
         lines = lines.filter(sub_kegiatan=sub_kegiatan)
     else:
-        lines = lines.filter(sub_kegiatan__isnull=True, account__code__startswith=akun)
+        lines = lines.filter(sub_kegiatan__isnull=True, akun=int(akun))
     for word in _words(query):
         lines = lines.filter(
             Q(account__code__icontains=word)
@@ -864,8 +863,8 @@ LINE_RELATED = (
 )
 
 
-def visible_rka_lines(user):
-    return access.scope_rka(user, RkaLine.objects.select_related(*LINE_RELATED), rka_field="rka")
+def visible_rka_lines(user, related=LINE_RELATED):
+    return access.scope_rka(user, RkaLine.objects.select_related(*related), rka_field="rka")
 
 
 def rka_line_rows(rka):

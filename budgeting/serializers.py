@@ -660,6 +660,8 @@ class RkaLineInputSerializer(PlanningInput):
     location = _text("location", required=False, allow_blank=True)
 
     def references(self, data):
+        if not data.keys() & {"sub_kegiatan", "account", "standard_price", "funding_source"}:
+            return {}  # a change of numbers or text only: nothing to look up
         rka = self.context["rka"]
         fiscal_year = rka.version.fiscal_year
         subs = RkaSubKegiatan.objects.filter(rka=rka).select_related("sub_kegiatan__parent")

@@ -5,18 +5,17 @@ the OPD's ceiling row (then the program's and the sub-kegiatan's, always in that
 then sums the lines in the database.
 """
 
+import copy
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Case, F, Q, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
 from django.utils import timezone
 
 from masterdata import access, audit, importers
 from masterdata.errors import StaleObject, TransitionNotAllowed
-from masterdata.models import Account, StandardPriceItem
+from masterdata.models import Account, Nomenclature, StandardPriceItem
 
 from .models import ApbdVersion, Ceiling, Rka, RkaComment, RkaLine, RkaSubKegiatan, Transition
 
@@ -25,8 +24,8 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0")
 PPKD_OPD_CODE = "5.02.0.00.0.00.01.00"  # BPKAD acts as PPKD: only it budgets pembiayaan (akun 6)
 
-# What a line to be changed is read with: everything validation and the ceiling check touch.
-SAVED_LINE_RELATED = ("rka", "account", "standard_price", "funding_source", "sub_kegiatan__sub_kegiatan__parent")
+# What a line to be changed is best read with: everything validation and the ceiling check touch.
+SAVED_LINE_RELATED = ("account", "standard_price", "funding_source", "sub_kegiatan__sub_kegiatan")
 
 LINE_FIELDS = [
     "sub_kegiatan",
@@ -90,53 +89,135 @@ class CeilingStatus:
         return f"plafon {self.ceiling.opd.name}"
 
 
-def _spending_lines(rka):
-    return RkaLine.objects.filter(rka=rka, account__code__startswith="5")
+AKUN_TOTALS = {
+    RkaLine.Akun.PENDAPATAN: "pendapatan",
+    RkaLine.Akun.BELANJA: "belanja",
+    RkaLine.Akun.PEMBIAYAAN: "pembiayaan",
+}
 
 
-def _used(rka, ceiling, exclude_line_id=None):
-    lines = _spending_lines(rka)
-    if ceiling.program_id:
-        lines = lines.filter(sub_kegiatan__sub_kegiatan__parent__parent_id=ceiling.program_id)
-    elif ceiling.sub_kegiatan_id:
-        lines = lines.filter(sub_kegiatan__sub_kegiatan_id=ceiling.sub_kegiatan_id)
+@dataclass
+class Standing:
+    """An RKA's totals per akun (and of one sub-kegiatan) with the ceilings that apply, as of one statement."""
+
+    totals: dict
+    ceilings: list
+
+    def with_line(self, akun, amount):
+        """The standing once a line of `amount` is added (under the sub-kegiatan and within the ceilings this
+        standing was taken for)."""
+        totals = {**self.totals, AKUN_TOTALS[akun]: self.totals[AKUN_TOTALS[akun]] + amount}
+        if "sub_kegiatan" in totals:
+            totals["sub_kegiatan"] += amount
+        if akun != RkaLine.Akun.BELANJA:
+            return Standing(totals, self.ceilings)
+        return Standing(totals, [CeilingStatus(status.ceiling, status.used + amount) for status in self.ceilings])
+
+
+def _money(value):
+    """A sum as read back: PostgreSQL gives Decimal, SQLite an int or float (or None for no rows)."""
+    return ZERO if value is None else Decimal(str(value)).quantize(CENT)
+
+
+def _standing(rka, ceilings, sub_kegiatan=None, exclude_line_id=None):
+    """Totals and every ceiling's use in one aggregate over the lines' covering index (no join per line).
+
+    Plain SQL: it runs in every line save, where building it through the ORM cost more than running it.
+    Table names come from the models and every value is a parameter.
+    """
+    quote = connection.ops.quote_name
+    lines, subs = quote(RkaLine._meta.db_table), quote(RkaSubKegiatan._meta.db_table)
+    columns, params = [], []
+    for akun in AKUN_TOTALS:
+        columns.append("SUM(CASE WHEN akun = %s THEN amount END)")
+        params.append(akun.value)
+    if sub_kegiatan is not None:
+        columns.append("SUM(CASE WHEN sub_kegiatan_id = %s THEN amount END)")
+        params.append(sub_kegiatan.pk)
+    narrower = [c for c in ceilings if c.program_id or c.sub_kegiatan_id]
+    nomenclature = quote(Nomenclature._meta.db_table)
+    for ceiling in narrower:
+        # Only belanja lines sit under a sub-kegiatan (a check constraint), so these sums are belanja.
+        if ceiling.program_id:
+            covered = (
+                f"SELECT s.id FROM {subs} s JOIN {nomenclature} n ON n.id = s.sub_kegiatan_id "  # noqa: S608
+                f"JOIN {nomenclature} k ON k.id = n.parent_id WHERE s.rka_id = %s AND k.parent_id = %s"
+            )
+            params += [rka.pk, ceiling.program_id]
+        else:
+            covered = f"SELECT s.id FROM {subs} s WHERE s.rka_id = %s AND s.sub_kegiatan_id = %s"  # noqa: S608
+            params += [rka.pk, ceiling.sub_kegiatan_id]
+        columns.append(f"SUM(CASE WHEN sub_kegiatan_id IN ({covered}) THEN amount END)")
+    where = "rka_id = %s"
+    params.append(rka.pk)
     if exclude_line_id:
-        lines = lines.exclude(pk=exclude_line_id)
-    return lines.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+        where += " AND id <> %s"
+        params.append(exclude_line_id)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)} FROM {lines} WHERE {where}", params)  # noqa: S608
+        sums = [_money(value) for value in cursor.fetchone()]
+    totals = dict(zip(AKUN_TOTALS.values(), sums, strict=False))
+    if sub_kegiatan is not None:
+        totals["sub_kegiatan"] = sums[len(AKUN_TOTALS)]
+    used = dict(zip((c.pk for c in narrower), sums[len(sums) - len(narrower) :], strict=True))
+    return Standing(totals, [CeilingStatus(c, used.get(c.pk, totals["belanja"])) for c in ceilings])
 
 
 def applicable_ceilings(rka, sub_kegiatan=None, *, lock=False):
-    """The OPD ceiling, then the program and sub-kegiatan ceilings that cover `sub_kegiatan` (if any)."""
-    wanted = Q(program__isnull=True, sub_kegiatan__isnull=True)
-    if sub_kegiatan is not None:
-        node = sub_kegiatan.sub_kegiatan
-        wanted |= Q(program_id=node.parent.parent_id) | Q(sub_kegiatan_id=node.pk)
-    # One statement; PostgreSQL locks the rows in this order (the OPD's, then programs, then sub-kegiatan, each
-    # by id), the same order in which an import locks them, so concurrent writers never deadlock.
-    ceilings = (
-        Ceiling.objects.filter(wanted, kua_ppas_id=rka.version.kua_ppas_id, opd_id=rka.opd_id)
-        .select_related("opd", "program", "sub_kegiatan")
-        .order_by(
-            Case(When(program__isnull=True, sub_kegiatan__isnull=True, then=Value(0)), default=Value(1)),
-            F("program_id").asc(nulls_last=True),
-            F("sub_kegiatan_id").asc(nulls_last=True),
-        )
-    )
-    return list(ceilings.select_for_update(of=("self",)) if lock else ceilings)
+    """The OPD ceiling, then the program and sub-kegiatan ceilings that cover `sub_kegiatan` (if any).
+
+    With `lock`, every ceiling of the OPD is locked in id order (only the writers of this OPD's RKA, who
+    already hold its row lock, ever lock them). They are few; choosing among them here keeps the query
+    plain, which matters in a save that runs on every keystroke-and-enter of the editor.
+    """
+    ceilings = Ceiling.objects.filter(kua_ppas_id=rka.version.kua_ppas_id, opd_id=rka.opd_id).order_by("pk")
+    ceilings = list(ceilings.select_for_update() if lock else ceilings)
+    node = sub_kegiatan.sub_kegiatan if sub_kegiatan is not None else None
+
+    def covers(ceiling):
+        if ceiling.program_id is None and ceiling.sub_kegiatan_id is None:
+            return True
+        if node is None:
+            return False
+        if ceiling.sub_kegiatan_id:
+            return ceiling.sub_kegiatan_id == node.pk
+        return ceiling.program_id == node.parent.parent_id  # sub-kegiatan > kegiatan > program
+
+    applicable = [ceiling for ceiling in ceilings if covers(ceiling)]
+    for ceiling in applicable:
+        ceiling.opd = rka.opd  # for its label, without reading the OPD again
+    return sorted(applicable, key=lambda c: (c.program_id is not None or c.sub_kegiatan_id is not None, c.pk))
+
+
+def rka_standing(rka, sub_kegiatan=None):
+    """Totals and remaining ceilings for the editor (no locks: a display, not a decision)."""
+    return _standing(rka, applicable_ceilings(rka, sub_kegiatan), sub_kegiatan)
+
+
+def rka_totals(rka, sub_kegiatan=None):
+    """Totals per akun, and of one sub-kegiatan when given."""
+    return _standing(rka, [], sub_kegiatan).totals
 
 
 def ceiling_status(rka, sub_kegiatan=None):
-    """Remaining ceilings for the editor (no locks: a display, not a decision)."""
-    return [CeilingStatus(ceiling, _used(rka, ceiling)) for ceiling in applicable_ceilings(rka, sub_kegiatan)]
+    return rka_standing(rka, sub_kegiatan).ceilings
 
 
-def _enforce_ceilings(rka, sub_kegiatan, new_amount, exclude_line_id=None):
-    """Lock the ceilings, then refuse when the line would take any of them over; says what remains."""
-    ceilings = applicable_ceilings(rka, sub_kegiatan, lock=True)
-    if not any(c.program_id is None and c.sub_kegiatan_id is None for c in ceilings):
+def _standing_before_write(rka, sub_kegiatan, akun, exclude_line_id=None):
+    """Under the RKA's lock: the standing without the line about to be written, its belanja ceilings locked.
+
+    The write's answer is this standing plus the line (`Standing.with_line`): no second read after the write.
+    """
+    ceilings = applicable_ceilings(rka, sub_kegiatan, lock=akun == RkaLine.Akun.BELANJA)
+    return _standing(rka, ceilings, sub_kegiatan, exclude_line_id)
+
+
+def _refuse_over_ceiling(rka, standing, new_amount):
+    """Refuse a belanja line that would take any ceiling over; says what remains."""
+    ceilings = [status.ceiling for status in standing.ceilings]
+    if not any(ceiling.program_id is None and ceiling.sub_kegiatan_id is None for ceiling in ceilings):
         raise ValidationError(f"{rka.opd.name} belum memiliki plafon pada KUA-PPAS yang dikunci.")
-    for ceiling in ceilings:
-        status = CeilingStatus(ceiling, _used(rka, ceiling, exclude_line_id))
+    for status in standing.ceilings:
         if new_amount > status.remaining:
             raise ValidationError(
                 {
@@ -253,80 +334,102 @@ def _require_editable(actor, rka):
 
 def _locked_rka(rka):
     """Lock the RKA row first (then ceilings): a line save and a submit of the same RKA never interleave."""
-    return Rka.objects.select_for_update(of=("self",)).select_related("opd", "version__fiscal_year").get(pk=rka.pk)
+    rka_id = getattr(rka, "pk", rka)
+    return Rka.objects.select_for_update(of=("self",)).select_related("opd", "version__fiscal_year").get(pk=rka_id)
 
 
 @transaction.atomic
 def add_rka_line(*, actor, rka, **values):
+    """Add a line; the line returned carries `standing`, the RKA's totals and ceilings right after it."""
     rka = _locked_rka(rka)
     _require_editable(actor, rka)
     if set(values) - set(LINE_FIELDS):
         raise TypeError(f"unknown fields: {set(values) - set(LINE_FIELDS)}")
     _clean_line(rka, values)
-    amount = line_amount(values)
-    if values["account"].code.startswith("5"):
-        _enforce_ceilings(rka, values["sub_kegiatan"], amount)
-    line = RkaLine.objects.create(rka=rka, amount=amount, updated_by=actor, **values)
+    amount, akun = line_amount(values), RkaLine.akun_of(values["account"])
+    standing = _standing_before_write(rka, values["sub_kegiatan"], akun)
+    if akun == RkaLine.Akun.BELANJA:
+        _refuse_over_ceiling(rka, standing, amount)
+    line = RkaLine.objects.create(rka=rka, akun=akun, amount=amount, updated_by=actor, **values)
     audit.record(actor=actor, action="rka_line.create", obj=line, opd=rka.opd, after=_line_snapshot(line))
+    line.standing = standing.with_line(akun, amount)
     return line
 
 
 @transaction.atomic
 def update_rka_line(*, actor, line, expected_version, **changes):
-    """Change a line; a save based on an older version is refused with the current values."""
-    current = RkaLine.objects.select_related(*SAVED_LINE_RELATED).get(pk=line.pk)
-    rka = _locked_rka(current.rka)
+    """Change a line; a save based on an older version is refused with the current values.
+
+    `line` is taken as read by the caller (with its related rows, so nothing is read twice) when it is at
+    `expected_version`: the version-guarded UPDATE below then only succeeds if nobody changed it since.
+    The caller's object is left as it was; the saved line is a new object, carrying `standing` (the RKA's
+    totals and ceilings right after the save).
+    """
+    rka = _locked_rka(line.rka_id)
     _require_editable(actor, rka)
     if set(changes) - set(LINE_FIELDS):
         raise TypeError(f"unknown fields: {set(changes) - set(LINE_FIELDS)}")
+    current = line if line.version == expected_version else RkaLine.objects.get(pk=line.pk)
+    if current.version != expected_version:
+        raise _stale(current)
     values = {field: changes.get(field, getattr(current, field)) for field in LINE_FIELDS}
     _clean_line(rka, values)
-    amount = line_amount(values)
+    amount, akun = line_amount(values), RkaLine.akun_of(values["account"])
+    standing = _standing_before_write(rka, values["sub_kegiatan"], akun, exclude_line_id=current.pk)
     # A belanja line that only shrinks in place never takes a ceiling over, so it is always allowed: an OPD
     # whose ceiling was lowered below its budget (KUPA-PPAS-P) can come back under it line by line.
     shrinks_in_place = (
-        current.account.code.startswith("5")
+        current.akun == akun == RkaLine.Akun.BELANJA
         and getattr(values["sub_kegiatan"], "pk", None) == current.sub_kegiatan_id
         and amount <= current.amount
     )
-    if values["account"].code.startswith("5") and not shrinks_in_place:
-        _enforce_ceilings(rka, values["sub_kegiatan"], amount, exclude_line_id=current.pk)
+    if akun == RkaLine.Akun.BELANJA and not shrinks_in_place:
+        _refuse_over_ceiling(rka, standing, amount)
     # Checked after the ceiling lock: a concurrent editor of this line has committed by now.
     # QuerySet.update() does not touch auto_now fields: the time of the change is set here.
+    saved = copy.copy(current)
+    for field, value in {**values, "akun": akun, "amount": amount, "updated_by": actor}.items():
+        setattr(saved, field, value)
+    saved.rka, saved.version, saved.updated_at = rka, expected_version + 1, timezone.now()
     updated = RkaLine.objects.filter(pk=current.pk, version=expected_version).update(
-        amount=amount, version=F("version") + 1, updated_by=actor, updated_at=timezone.now(), **values
+        akun=akun, amount=amount, version=saved.version, updated_by=actor, updated_at=saved.updated_at, **values
     )
     if not updated:
-        current.refresh_from_db()
-        raise StaleObject(
-            "Rincian ini sudah diubah orang lain sejak Anda membukanya. Periksa nilai terbaru lalu simpan lagi.",
-            current=_line_snapshot(current),
-        )
-    before = _line_snapshot(current)
-    current.refresh_from_db()
-    # The related rows just written, kept for the caller (it shows the sub-kegiatan's totals and ceilings next).
-    for field in ("sub_kegiatan", "account", "standard_price", "funding_source"):
-        setattr(current, field, values[field])
-    current.rka = rka
+        raise _stale(RkaLine.objects.get(pk=current.pk))
     audit.record(
-        actor=actor, action="rka_line.update", obj=current, opd=rka.opd, before=before, after=_line_snapshot(current)
+        actor=actor,
+        action="rka_line.update",
+        obj=saved,
+        opd=rka.opd,
+        before=_line_snapshot(current),
+        after=_line_snapshot(saved),
     )
-    return current
+    saved.standing = standing.with_line(akun, amount)
+    return saved
+
+
+def _stale(current):
+    return StaleObject(
+        "Rincian ini sudah diubah orang lain sejak Anda membukanya. Periksa nilai terbaru lalu simpan lagi.",
+        current=_line_snapshot(current),
+    )
 
 
 @transaction.atomic
 def delete_rka_line(*, actor, line, expected_version=None):
-    current = RkaLine.objects.get(pk=line.pk)
-    current.rka = _locked_rka(current.rka)
-    _require_editable(actor, current.rka)
+    """Delete a line; returns the RKA's standing without it (totals, and the ceilings of its sub-kegiatan)."""
+    rka = _locked_rka(line.rka_id)
+    current = RkaLine.objects.select_related("account", "sub_kegiatan__sub_kegiatan").get(pk=line.pk)
+    current.rka = rka
+    _require_editable(actor, rka)
     if expected_version is not None and current.version != expected_version:
-        raise StaleObject(
-            "Rincian ini sudah diubah orang lain; periksa nilai terbaru.", current=_line_snapshot(current)
-        )
+        raise _stale(current)
+    standing = _standing_before_write(rka, current.sub_kegiatan, current.akun, exclude_line_id=current.pk)
     audit.record(
         actor=actor, action="rka_line.delete", obj=current, opd=current.rka.opd, before=_line_snapshot(current)
     )
     current.delete()
+    return standing
 
 
 def _messages(error):
@@ -369,8 +472,8 @@ def import_rka_lines(*, actor, rka, rows):
         )
         if not ceilings:
             raise ValidationError(f"{rka.opd.name} belum memiliki plafon pada KUA-PPAS yang dikunci.")
-        for ceiling in ceilings + narrower:
-            status = CeilingStatus(ceiling, _used(rka, ceiling))
+        for status in _standing(rka, ceilings + narrower).ceilings:
+            ceiling = status.ceiling
             running = ZERO
             for number, values, amount in spending:
                 node = values["sub_kegiatan"].sub_kegiatan
@@ -393,7 +496,10 @@ def import_rka_lines(*, actor, rka, rows):
     if errors:
         raise importers.InvalidFile(sorted(errors, key=lambda error: error.line))
     lines = RkaLine.objects.bulk_create(
-        [RkaLine(rka=rka, amount=amount, updated_by=actor, **values) for _, values, amount in prepared],
+        [
+            RkaLine(rka=rka, akun=RkaLine.akun_of(values["account"]), amount=amount, updated_by=actor, **values)
+            for _, values, amount in prepared
+        ],
         batch_size=1000,
     )
     audit.record(
@@ -408,18 +514,6 @@ def import_rka_lines(*, actor, rka, rows):
         },
     )
     return lines
-
-
-def rka_totals(rka, sub_kegiatan=None):
-    """Totals after a save, summed in the database in one pass: per akun, and for one sub-kegiatan when given."""
-    sums = {
-        "pendapatan": Sum("amount", filter=Q(account__code__startswith="4")),
-        "belanja": Sum("amount", filter=Q(account__code__startswith="5")),
-        "pembiayaan": Sum("amount", filter=Q(account__code__startswith="6")),
-    }
-    if sub_kegiatan is not None:
-        sums["sub_kegiatan"] = Sum("amount", filter=Q(sub_kegiatan=sub_kegiatan))
-    return RkaLine.objects.filter(rka=rka).aggregate(**{key: Coalesce(total, ZERO) for key, total in sums.items()})
 
 
 # --- RKA lifecycle ----------------------------------------------------------------------------

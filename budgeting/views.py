@@ -826,15 +826,15 @@ def _section_url(rka, key, anchor=""):
 
 
 def _line_of(rka, line_pk):
-    return get_object_or_404(RkaLine.objects.select_related("account"), rka=rka, pk=line_pk)
+    return get_object_or_404(RkaLine.objects.select_related(*services.SAVED_LINE_RELATED), rka=rka, pk=line_pk)
 
 
 def _summary(rka, section):
     """Totals and remaining ceilings after a change (what the editor refreshes out of band)."""
-    return {
-        "totals": services.rka_totals(rka, section.sub),
-        "ceilings": services.ceiling_status(rka, section.sub) if section.is_spending else [],
-    }
+    if not section.is_spending:
+        return {"totals": services.rka_totals(rka, section.sub), "ceilings": []}
+    standing = services.rka_standing(rka, section.sub)
+    return {"totals": standing.totals, "ceilings": standing.ceilings}
 
 
 def _new_line_form(rka, section, carried=None):

@@ -62,11 +62,18 @@ def compute_hash(event):
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _lock_chain():
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+def _chain_head():
+    """Lock the chain, then read its last event's (sequence, hash), or None for an empty chain.
+
+    Two plain statements: this runs inside every audited write, so it skips the ORM's query building.
+    """
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-    # SQLite serialises writing transactions itself.
+        # SQLite serialises writing transactions itself.
+        cursor.execute(f"SELECT sequence, hash FROM {table} ORDER BY sequence DESC LIMIT 1")  # noqa: S608
+        return cursor.fetchone()
 
 
 def record(*, actor, action, obj=None, object_type="", object_id="", object_repr="", opd=None, before=None, after=None):
@@ -78,11 +85,10 @@ def record(*, actor, action, obj=None, object_type="", object_id="", object_repr
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:255]
     request_id, ip_address = current_request_context()
-    _lock_chain()
-    last = AuditEvent.objects.order_by("-sequence").values("sequence", "hash").first()
+    last = _chain_head()
     user = actor if getattr(actor, "is_authenticated", False) else None
     event = AuditEvent(
-        sequence=(last["sequence"] + 1) if last else 1,
+        sequence=(last[0] + 1) if last else 1,
         occurred_at=timezone.now(),
         actor=user,
         actor_username=user.get_username() if user else "",
@@ -95,7 +101,7 @@ def record(*, actor, action, obj=None, object_type="", object_id="", object_repr
         after=to_json_safe(after),
         request_id=request_id,
         ip_address=ip_address,
-        previous_hash=last["hash"] if last else GENESIS_HASH,
+        previous_hash=last[1] if last else GENESIS_HASH,
     )
     event.hash = compute_hash(event)
     event.save(force_insert=True)
