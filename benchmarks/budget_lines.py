@@ -105,8 +105,7 @@ def run():
                 saved = services.update_rka_line(
                     actor=staff, line=current, expected_version=current.version, unit_price=next_price()
                 )
-                services.rka_totals(saved.rka, saved.sub_kegiatan)
-                services.ceiling_status(saved.rka, saved.sub_kegiatan)
+            assert saved.standing.totals and saved.standing.ceilings
             state["line"] = saved
 
         def save_over_http():

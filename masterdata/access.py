@@ -79,6 +79,12 @@ def require(user, permission, obj=None):
 def get_visible_or_404(scoped_queryset, **lookup):
     """Fetch from an already scoped queryset; missing and not-yours answer the same 404."""
     try:
+        if lookup.keys() == {"pk"}:
+            # At most one row: without get()'s LIMIT, PostgreSQL plans a query with many joins markedly faster.
+            found = list(scoped_queryset.filter(**lookup).order_by())
+            if found:
+                return found[0]
+            raise scoped_queryset.model.DoesNotExist
         return scoped_queryset.get(**lookup)
     except (scoped_queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404(NOT_FOUND_MESSAGE) from None
