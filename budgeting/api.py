@@ -9,7 +9,6 @@ does not apply, or a save based on an old version).
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
-from django.utils.functional import SimpleLazyObject
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -779,7 +778,8 @@ class RkaLineViewSet(RetrieveMixin, PortalViewSet):
 
     def get_queryset(self):
         if self.action == "partial_update":  # what the save reads, and what its answer shows
-            return selectors.visible_rka_lines(self.request.user, related=services.SAVED_LINE_RELATED)
+            related = ("rka__opd", "rka__version__fiscal_year", *services.SAVED_LINE_RELATED)
+            return selectors.visible_rka_lines(self.request.user, related=related)
         return selectors.visible_rka_lines(self.request.user)
 
     def _stale(self, exc, line):
@@ -788,8 +788,7 @@ class RkaLineViewSet(RetrieveMixin, PortalViewSet):
 
     def partial_update(self, request, pk):
         line = self.get_object()
-        # The RKA is read only if the change names codes to look up in it; the save locks and reads it anyway.
-        changes = self.valid(s.RkaLinePatchSerializer, partial=True, rka=SimpleLazyObject(lambda: line.rka))
+        changes = self.valid(s.RkaLinePatchSerializer, partial=True, rka=line.rka)
         try:
             saved = services.update_rka_line(
                 actor=request.user, line=line, expected_version=changes.pop("version"), **changes

@@ -168,10 +168,16 @@ def applicable_ceilings(rka, sub_kegiatan=None, *, lock=False):
 
     With `lock`, every ceiling of the OPD is locked in id order (only the writers of this OPD's RKA, who
     already hold its row lock, ever lock them). They are few; choosing among them here keeps the query
-    plain, which matters in a save that runs on every keystroke-and-enter of the editor.
+    plain SQL, which matters in a save that runs each time a line is entered in the editor.
     """
-    ceilings = Ceiling.objects.filter(kua_ppas_id=rka.version.kua_ppas_id, opd_id=rka.opd_id).order_by("pk")
-    ceilings = list(ceilings.select_for_update() if lock else ceilings)
+    table = connection.ops.quote_name(Ceiling._meta.db_table)
+    lock_clause = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
+    ceilings = list(
+        Ceiling.objects.raw(
+            f"SELECT * FROM {table} WHERE kua_ppas_id = %s AND opd_id = %s ORDER BY id{lock_clause}",  # noqa: S608
+            [rka.version.kua_ppas_id, rka.opd_id],
+        )
+    )
     node = sub_kegiatan.sub_kegiatan if sub_kegiatan is not None else None
 
     def covers(ceiling):
@@ -333,9 +339,32 @@ def _require_editable(actor, rka):
 
 
 def _locked_rka(rka):
-    """Lock the RKA row first (then ceilings): a line save and a submit of the same RKA never interleave."""
-    rka_id = getattr(rka, "pk", rka)
-    return Rka.objects.select_for_update(of=("self",)).select_related("opd", "version__fiscal_year").get(pk=rka_id)
+    """Lock the RKA row first (then ceilings): a line save and a submit of the same RKA never interleave.
+
+    `rka` is an id or an RKA. Its two states are read again under the lock; the rest of what a write reads of
+    the RKA (its OPD, its version's year and KUA-PPAS) is fixed when the RKA is made, so an RKA already read
+    with them serves as it is, and the lock is one plain statement.
+    """
+    if not (
+        isinstance(rka, Rka)
+        and Rka.opd.is_cached(rka)
+        and Rka.version.is_cached(rka)
+        and ApbdVersion.fiscal_year.is_cached(rka.version)
+    ):
+        rka = Rka.objects.select_related("opd", "version__fiscal_year").get(pk=getattr(rka, "pk", rka))
+    quote = connection.ops.quote_name
+    lock = " FOR UPDATE OF r" if connection.features.has_select_for_update_of else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.state, v.state FROM {quote(Rka._meta.db_table)} r "  # noqa: S608
+            f"JOIN {quote(ApbdVersion._meta.db_table)} v ON v.id = r.version_id WHERE r.id = %s{lock}",
+            [rka.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Rka.DoesNotExist
+    rka.state, rka.version.state = row
+    return rka
 
 
 @transaction.atomic
@@ -365,7 +394,7 @@ def update_rka_line(*, actor, line, expected_version, **changes):
     The caller's object is left as it was; the saved line is a new object, carrying `standing` (the RKA's
     totals and ceilings right after the save).
     """
-    rka = _locked_rka(line.rka_id)
+    rka = _locked_rka(line.rka if RkaLine.rka.is_cached(line) else line.rka_id)
     _require_editable(actor, rka)
     if set(changes) - set(LINE_FIELDS):
         raise TypeError(f"unknown fields: {set(changes) - set(LINE_FIELDS)}")
@@ -391,8 +420,9 @@ def update_rka_line(*, actor, line, expected_version, **changes):
     for field, value in {**values, "akun": akun, "amount": amount, "updated_by": actor}.items():
         setattr(saved, field, value)
     saved.rka, saved.version, saved.updated_at = rka, expected_version + 1, timezone.now()
+    changed = {field: value for field, value in values.items() if value != getattr(current, field)}
     updated = RkaLine.objects.filter(pk=current.pk, version=expected_version).update(
-        akun=akun, amount=amount, version=saved.version, updated_by=actor, updated_at=saved.updated_at, **values
+        akun=akun, amount=amount, version=saved.version, updated_by=actor, updated_at=saved.updated_at, **changed
     )
     if not updated:
         raise _stale(RkaLine.objects.get(pk=current.pk))
@@ -418,7 +448,7 @@ def _stale(current):
 @transaction.atomic
 def delete_rka_line(*, actor, line, expected_version=None):
     """Delete a line; returns the RKA's standing without it (totals, and the ceilings of its sub-kegiatan)."""
-    rka = _locked_rka(line.rka_id)
+    rka = _locked_rka(line.rka if RkaLine.rka.is_cached(line) else line.rka_id)
     current = RkaLine.objects.select_related("account", "sub_kegiatan__sub_kegiatan").get(pk=line.pk)
     current.rka = rka
     _require_editable(actor, rka)
