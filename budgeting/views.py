@@ -13,29 +13,24 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from masterdata import access
+from masterdata import access, view_helpers
 from masterdata.errors import StaleObject, TransitionNotAllowed
 from masterdata.importers import parse_decimal
-from masterdata.models import Account, FiscalYear, Opd
+from masterdata.models import Account, Opd
 from masterdata.selectors import current_fiscal_year
 from masterdata.templatetags.rupiah import rupiah
+from masterdata.view_helpers import CONFLICT, PICKER_LIMIT, UNPROCESSABLE
 from planning.forms import active_fiscal_years
 
 from . import apbd_services, forms, kua_services, selectors, services
 from .models import ApbdTotal, ApbdVersion, Dpa, KuaAccountLine, KuaPpas, Rka, RkaLine, RkaSubKegiatan
 from .view_filters import RkaFilterSet
 
-UNPROCESSABLE = 422
-CONFLICT = 409
-PAGE_SIZE = 50
-PICKER_LIMIT = 20
-PICKER_PREFIX = re.compile(r"^(add|line\d+)$")
 SECTIONS = {"pendapatan": ("4", "Pendapatan"), "pembiayaan": ("6", "Pembiayaan")}
 VOLUME_FIELDS = ("volume_1", "volume_2", "volume_3")
 Dimension = ApbdTotal.Dimension
@@ -55,33 +50,6 @@ KELOMPOK_BELANJA = [
 LINE_KINDS = [("changed", "Berubah"), ("added", "Baru"), ("removed", "Dihapus")]
 
 
-def _requested_year(request):
-    """The fiscal year named by ?tahun=, else the current one."""
-    year = request.GET.get("tahun", "")
-    if year.isdigit():
-        fiscal_year = FiscalYear.objects.filter(year=int(year)).select_related("reference_version").first()
-        if fiscal_year is not None:
-            return fiscal_year
-    return current_fiscal_year()
-
-
-def _page(request, rows, size=PAGE_SIZE):
-    page = Paginator(rows, size).get_page(request.GET.get("page"))
-    page.elided_range = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    return page
-
-
-def _error_text(error):
-    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-
-
-def _htmx_swappable(response, target):
-    """An htmx form posts into a table; its errors belong in the panel that holds the form instead."""
-    response["HX-Retarget"] = target
-    response["HX-Reswap"] = "outerHTML"
-    return response
-
-
 # --- Landing page ------------------------------------------------------------------------------
 
 
@@ -89,7 +57,7 @@ def _htmx_swappable(response, target):
 @require_GET
 def budgeting_home(request):
     user = request.user
-    fiscal_year = _requested_year(request)
+    fiscal_year = view_helpers.requested_year(request)
     context = {"fiscal_year": fiscal_year, "fiscal_years": active_fiscal_years()}
     if fiscal_year is not None:
         context.update(
@@ -104,15 +72,14 @@ def budgeting_home(request):
 
 
 def _kua_url(kua, anchor=""):
-    url = reverse("budgeting:kua-detail", args=[kua.pk])
-    return f"{url}#{anchor}" if anchor else url
+    return view_helpers.url_to("budgeting:kua-detail", kua.pk, anchor=anchor)
 
 
 @login_required
 @require_GET
 def kua_list(request):
     user = request.user
-    fiscal_year = _requested_year(request)
+    fiscal_year = view_helpers.requested_year(request)
     can_change = user.has_perm("budgeting.change_kua_ppas")
     kuas = selectors.visible_kua_ppas(user).filter(fiscal_year=fiscal_year) if fiscal_year else KuaPpas.objects.none()
     return render(
@@ -133,8 +100,7 @@ def kua_list(request):
 def kua_create(request):
     user = request.user
     access.require(user, "budgeting.change_kua_ppas")
-    year = request.POST.get("tahun", "")
-    fiscal_year = get_object_or_404(FiscalYear, year=int(year) if year.isdigit() else 0)
+    fiscal_year = view_helpers.posted_year(request)
     form = forms.KuaCreateForm(request.POST)
     back = f"{reverse('budgeting:kua-list')}?tahun={fiscal_year.year}"
     if not form.is_valid():
@@ -148,7 +114,7 @@ def kua_create(request):
             policy_notes=form.cleaned_data["policy_notes"],
         )
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, view_helpers.error_text(error))
         return redirect(back)
     messages.success(request, f"{kua} dibuat sebagai draf. Isi proyeksi pendapatan, kebijakan belanja dan plafon.")
     return redirect(_kua_url(kua))
@@ -188,13 +154,17 @@ def _kua_figures(kua):
     }
 
 
+def _can_edit_kua(user, kua):
+    return user.has_perm("budgeting.change_kua_ppas") and kua.state == KuaPpas.State.DRAFT
+
+
 def _kua_context(request, kua, **extra):
     user = request.user
     can_change = user.has_perm("budgeting.change_kua_ppas")
     context = {
         "kua": kua,
         "can_change": can_change,
-        "can_edit": can_change and kua.state == KuaPpas.State.DRAFT,
+        "can_edit": _can_edit_kua(user, kua),
         "moves": kua_services.kua_moves(kua) if can_change else [],
         "sections": _policy_sections(kua, edit_forms=extra.pop("edit_forms", None)),
         "figures": _kua_figures(kua),
@@ -220,30 +190,31 @@ def _render_policy(request, kua, *, status=200, **extra):
     return render(request, template, context, status=status)
 
 
+def _set_policy_line(actor, kua, account, form):
+    return kua_services.set_kua_account_line(
+        actor=actor, kua=kua, account=account, amount=form.cleaned_data["amount"], note=form.cleaned_data["note"]
+    )
+
+
+def _policy_changed(request, kua, message, **extra):
+    """After a change of the policy: its block (htmx) or the page, anchored there, with the message."""
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect(_kua_url(kua, "kua-policy"))
+    return _render_policy(request, kua, status_message=message, **extra)
+
+
 @login_required
 @require_POST
 def kua_line_add(request, pk):
     kua = selectors.kua_ppas_for(request.user, pk)
     form = forms.KuaAccountLineForm(request.POST, kua=kua, prefix="add")
     if form.is_valid():
-        try:
-            line = kua_services.set_kua_account_line(
-                actor=request.user,
-                kua=kua,
-                account=form.cleaned_data["account"],
-                amount=form.cleaned_data["amount"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except TransitionNotAllowed as error:
-            form.add_error(None, str(error))
-        else:
+        with view_helpers.refusals_on(form) as outcome:
+            line = _set_policy_line(request.user, kua, form.cleaned_data["account"], form)
+        if outcome.ok:
             message = f"{line.account.code} {line.account.name}: {rupiah(line.amount)} disimpan."
-            if not request.htmx:
-                messages.success(request, message)
-                return redirect(_kua_url(kua, "kua-policy"))
-            return _render_policy(request, kua, status_message=message, focus="account")
+            return _policy_changed(request, kua, message, focus="account")
     return _render_policy(request, kua, add_form=form, focus="errors", status=UNPROCESSABLE)
 
 
@@ -257,31 +228,19 @@ def kua_line_edit(request, pk, line_pk):
             kua_services.delete_kua_account_line(actor=request.user, line=line)
         except TransitionNotAllowed as error:
             return _render_policy(request, kua, error_message=str(error), status=CONFLICT)
-        message = f"{line.account.code} dihapus dari KUA-PPAS."
-        if not request.htmx:
-            messages.success(request, message)
-            return redirect(_kua_url(kua, "kua-policy"))
-        return _render_policy(request, kua, status_message=message)
+        return _policy_changed(request, kua, f"{line.account.code} dihapus dari KUA-PPAS.")
     form = forms.KuaLineAmountForm(request.POST, prefix=f"kl{line.pk}")
     if form.is_valid():
         try:
-            kua_services.set_kua_account_line(
-                actor=request.user,
-                kua=kua,
-                account=line.account,
-                amount=form.cleaned_data["amount"],
-                note=form.cleaned_data["note"],
-            )
+            _set_policy_line(request.user, kua, line.account, form)
         except ValidationError as error:
             form.add_service_errors(error)
         except TransitionNotAllowed as error:
             return _render_policy(request, kua, error_message=str(error), status=CONFLICT)
         else:
-            message = f"{line.account.code}: {rupiah(form.cleaned_data['amount'])} disimpan."
-            if not request.htmx:
-                messages.success(request, message)
-                return redirect(_kua_url(kua, "kua-policy"))
-            return _render_policy(request, kua, status_message=message)
+            return _policy_changed(
+                request, kua, f"{line.account.code}: {rupiah(form.cleaned_data['amount'])} disimpan."
+            )
     return _render_policy(request, kua, edit_forms={line.pk: form}, focus="errors", status=UNPROCESSABLE)
 
 
@@ -290,7 +249,7 @@ def kua_line_edit(request, pk, line_pk):
 def kua_account_search(request, pk):
     """The KUA account picker's results: pendapatan to objek, belanja by kelompok and jenis, pembiayaan."""
     kua = selectors.kua_ppas_for(request.user, pk)
-    query = request.GET.get("account_q", "").strip()[:100]
+    query = view_helpers.search_text(request.GET, "account_q")
     options = (
         selectors.kua_account_options(kua, levels_by_akun=kua_services.POLICY_LEVELS, query=query, limit=PICKER_LIMIT)
         if query
@@ -299,16 +258,7 @@ def kua_account_search(request, pk):
     chosen = request.GET.get("add-account", "")
     selected = Account.objects.filter(pk=chosen).first() if chosen.isdigit() else None
     return render(
-        request,
-        "budgeting/partials/account_results.html",
-        {
-            "prefix": "add",
-            "query": query,
-            "options": [option for option in options[:PICKER_LIMIT] if option != selected],
-            "more": len(options) > PICKER_LIMIT,
-            "selected": selected,
-            "search": True,
-        },
+        request, "budgeting/partials/account_results.html", view_helpers.picker_results("add", query, options, selected)
     )
 
 
@@ -318,38 +268,27 @@ def kua_transition(request, pk):
     user = request.user
     kua = selectors.kua_ppas_for(user, pk)
     form = forms.KuaTransitionForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "budgeting/kua_detail.html",
-            _kua_context(request, kua, transition_form=form),
-            status=UNPROCESSABLE,
-        )
-    action = form.cleaned_data["action"]
-    try:
-        kua = kua_services.transition_kua(
+    moved, refused = view_helpers.run_move(
+        form,
+        lambda: kua_services.transition_kua(
             actor=user,
             kua=kua,
-            action=action,
+            action=form.cleaned_data["action"],
             agreement_number=form.cleaned_data["agreement_number"],
             agreement_date=form.cleaned_data["agreement_date"],
             note=form.cleaned_data["note"],
-        )
-    except TransitionNotAllowed as error:
-        kua.refresh_from_db()
-        return render(
-            request, "budgeting/kua_detail.html", _kua_context(request, kua, error_message=str(error)), status=CONFLICT
-        )
-    except ValidationError as error:
-        form.add_service_errors(error)
-        return render(
+        ),
+        lambda status, **extra: render(
             request,
             "budgeting/kua_detail.html",
-            _kua_context(request, kua, transition_form=form, failed_action=action),
-            status=UNPROCESSABLE,
-        )
-    messages.success(request, KUA_DONE[action].format(kua=kua))
-    return redirect(_kua_url(kua))
+            _kua_context(request, selectors.kua_ppas_for(user, pk), **extra),
+            status=status,
+        ),
+    )
+    if refused is not None:
+        return refused
+    messages.success(request, KUA_DONE[form.cleaned_data["action"]].format(kua=moved))
+    return redirect(_kua_url(moved))
 
 
 KUA_DONE = {
@@ -365,9 +304,9 @@ KUA_DONE = {
 
 def _ceiling_table_context(request, kua, **extra):
     user = request.user
-    query = request.GET.get("q", "").strip()[:100]
-    can_edit = user.has_perm("budgeting.change_kua_ppas") and kua.state == KuaPpas.State.DRAFT
-    page = _page(request, selectors.opd_ceiling_rows(user, kua, query=query))
+    query = view_helpers.search_text(request.GET)
+    can_edit = _can_edit_kua(user, kua)
+    page = view_helpers.page_of(request, selectors.opd_ceiling_rows(user, kua, query=query))
     if can_edit:
         page.object_list = [_with_amount_form(ceiling) for ceiling in page.object_list]
     context = {
@@ -396,15 +335,11 @@ def ceiling_add(request, pk):
     kua = selectors.kua_ppas_for(request.user, pk)
     form = forms.OpdCeilingForm(request.POST, opds=selectors.opds_without_ceiling(kua), prefix="opd")
     if form.is_valid():
-        try:
+        with view_helpers.refusals_on(form) as outcome:
             ceiling = kua_services.set_ceiling(
                 actor=request.user, kua=kua, opd=form.cleaned_data["opd"], amount=form.cleaned_data["amount"]
             )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except TransitionNotAllowed as error:
-            form.add_error(None, str(error))
-        else:
+        if outcome.ok:
             messages.success(request, f"Plafon {ceiling.opd.name} {rupiah(ceiling.amount)} ditetapkan.")
             return redirect("budgeting:ceiling-table", pk=kua.pk)
     return render(
@@ -442,7 +377,7 @@ def ceiling_edit(request, pk, ceiling_pk):
     form = forms.CeilingAmountForm(request.POST, prefix=f"c{ceiling.pk}")
     status, message = UNPROCESSABLE, ""
     if form.is_valid():
-        try:
+        with view_helpers.refusals_on(form) as outcome:
             ceiling = kua_services.set_ceiling(
                 actor=user,
                 kua=kua,
@@ -451,23 +386,15 @@ def ceiling_edit(request, pk, ceiling_pk):
                 program=ceiling.program,
                 sub_kegiatan=ceiling.sub_kegiatan,
             )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except TransitionNotAllowed as error:
-            form.add_error(None, str(error))
-            status = CONFLICT
-        else:
-            status, message = 200, f"{_ceiling_label(ceiling)}: {rupiah(ceiling.amount)} disimpan."
-            form = None
-    narrow = bool(ceiling.program_id or ceiling.sub_kegiatan_id)
+        status = outcome.status
+        if outcome.ok:
+            message, form = f"{_ceiling_label(ceiling)}: {rupiah(ceiling.amount)} disimpan.", None
     if not request.htmx:
         if status == 200:
             messages.success(request, message)
         else:
-            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        if narrow:
-            return redirect("budgeting:ceiling-opd", pk=kua.pk, opd_pk=ceiling.opd_id)
-        return redirect("budgeting:ceiling-table", pk=kua.pk)
+            messages.error(request, view_helpers.form_error_text(form))
+        return _ceiling_page(kua, ceiling)
     row = _with_amount_form(_annotated_ceiling(user, kua, ceiling), form)
     # The swap replaces the input that had the focus; give it back, so Tab goes on to the next row.
     row.form.fields["amount"].widget.attrs["autofocus"] = True
@@ -478,6 +405,7 @@ def ceiling_edit(request, pk, ceiling_pk):
         "status_message": message,
         "figures": _kua_figures(kua),
     }
+    narrow = bool(ceiling.program_id or ceiling.sub_kegiatan_id)
     template = "budgeting/partials/narrow_ceiling_row.html" if narrow else "budgeting/partials/ceiling_row.html"
     return render(request, template, context, status=status)
 
@@ -500,9 +428,14 @@ def ceiling_delete(request, pk, ceiling_pk):
     try:
         kua_services.delete_ceiling(actor=user, ceiling=ceiling)
     except (ValidationError, TransitionNotAllowed) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, view_helpers.error_text(error))
     else:
         messages.success(request, f"{label} dihapus.")
+    return _ceiling_page(kua, ceiling)
+
+
+def _ceiling_page(kua, ceiling):
+    """Back to the page that lists the ceiling: the OPD's page for a narrower one, else the table."""
     if ceiling.program_id or ceiling.sub_kegiatan_id:
         return redirect("budgeting:ceiling-opd", pk=kua.pk, opd_pk=ceiling.opd_id)
     return redirect("budgeting:ceiling-table", pk=kua.pk)
@@ -514,7 +447,7 @@ def _ceiling_opd_context(request, kua, opd, **extra):
     narrower = list(selectors.narrower_ceilings(user, kua, opd))
     if opd_ceiling is None and not narrower:
         raise Http404(access.NOT_FOUND_MESSAGE)
-    can_edit = user.has_perm("budgeting.change_kua_ppas") and kua.state == KuaPpas.State.DRAFT
+    can_edit = _can_edit_kua(user, kua)
     if can_edit:
         narrower = [_with_amount_form(ceiling) for ceiling in narrower]
     context = {
@@ -548,15 +481,11 @@ def ceiling_opd_add(request, pk, opd_pk):
     programs, subs = selectors.ceiling_targets(kua, opd)
     form = forms.NarrowerCeilingForm(request.POST, programs=programs, subs=subs, prefix="target")
     if form.is_valid():
-        try:
+        with view_helpers.refusals_on(form) as outcome:
             ceiling = kua_services.set_ceiling(
                 actor=user, kua=kua, opd=opd, amount=form.cleaned_data["amount"], **form.target_kwargs()
             )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except TransitionNotAllowed as error:
-            form.add_error(None, str(error))
-        else:
+        if outcome.ok:
             messages.success(request, f"{_ceiling_label(ceiling)} {rupiah(ceiling.amount)} ditetapkan.")
             return redirect("budgeting:ceiling-opd", pk=kua.pk, opd_pk=opd.pk)
     return render(
@@ -603,8 +532,8 @@ def _render_rka_list(request, *, inbox):
             filterset=filterset,
             state=state,
             state_label=dict(Rka.State.choices).get(state, ""),
-            page=_page(request, rows),
-            counts=[(value, label, counts.get(value, 0)) for value, label in Rka.State.choices],
+            page=view_helpers.page_of(request, rows),
+            counts=view_helpers.state_counts(counts, Rka.State.choices),
         )
     return render(request, "budgeting/rka_list.html", context)
 
@@ -626,27 +555,20 @@ def rka_inbox(request):
 
 
 def _rka_permissions(user, rka):
-    can_verify = user.has_perm("budgeting.verify_rka")
-    is_own = bool(access.is_own_opd(user, rka))
-    return {
-        "can_edit": user.has_perm("budgeting.edit_rka", rka),
-        "can_verify": can_verify,
-        "is_own": is_own,
-        "can_comment": (can_verify or is_own) and rka.state != Rka.State.APPROVED,
-    }
-
-
-def _rka_moves(user, rka, perms):
-    """The moves that apply now and that this user may make (the service decides again on POST)."""
-    allowed = {"submit"} if perms["is_own"] else {"return", "approve"} if perms["can_verify"] else set()
-    return [move for move in services.rka_moves(rka) if move in allowed]
+    return view_helpers.workflow_permissions(
+        user,
+        rka,
+        edit_perm="budgeting.edit_rka",
+        verify_perm="budgeting.verify_rka",
+        closed=rka.state == Rka.State.APPROVED,
+    )
 
 
 def _rka_context(request, rka, **extra):
     user = request.user
     perms = _rka_permissions(user, rka)
     sections = selectors.rka_section_totals(rka)
-    page = _page(request, selectors.rka_sub_kegiatan_rows(rka))
+    page = view_helpers.page_of(request, selectors.rka_sub_kegiatan_rows(rka))
     page.object_list = list(page.object_list)
     for sub in page.object_list:
         sub.section_key = f"sk{sub.pk}"
@@ -660,7 +582,7 @@ def _rka_context(request, rka, **extra):
         ],
         "ceilings": selectors.rka_ceilings(rka),
         "totals": services.rka_totals(rka),
-        "moves": _rka_moves(user, rka, perms),
+        "moves": view_helpers.moves_for(perms, services.rka_moves(rka), ("return", "approve")),
         "general_comments": selectors.rka_general_comments(rka),
         "transitions": selectors.transitions_of(rka),
         **perms,
@@ -693,13 +615,9 @@ def rka_sub_kegiatan_add(request, pk):
     rka = selectors.rka_for(user, pk)
     form = forms.RkaSubKegiatanForm(request.POST, renja_lines=list(selectors.renja_lines_for_rka(rka)))
     if form.is_valid():
-        try:
+        with view_helpers.refusals_on(form) as outcome:
             sub = services.add_rka_sub_kegiatan(actor=user, rka=rka, **form.service_values())
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except TransitionNotAllowed as error:
-            form.add_error(None, str(error))
-        else:
+        if outcome.ok:
             messages.success(request, f"Sub-kegiatan {sub.sub_kegiatan.code} ditambahkan. Isi rinciannya di bawah.")
             return redirect(_section_url(rka, f"sk{sub.pk}"))
     return _render_rka(request, rka, sub_form=form, status=UNPROCESSABLE)
@@ -711,20 +629,20 @@ def rka_transition(request, pk):
     user = request.user
     rka = selectors.rka_for(user, pk)
     form = forms.RkaTransitionForm(request.POST)
-    if not form.is_valid():
-        return _render_rka(request, rka, transition_form=form, status=UNPROCESSABLE)
-    action, note = form.cleaned_data["action"], form.cleaned_data["note"]
-    try:
-        rka = services.transition_rka(actor=user, rka=rka, action=action, note=note)
-    except TransitionNotAllowed as error:
-        return _render_rka(request, selectors.rka_for(user, pk), error_message=str(error), status=CONFLICT)
-    except ValidationError as error:
-        form.add_service_errors(error)
-        return _render_rka(request, rka, transition_form=form, failed_action=action, status=UNPROCESSABLE)
-    messages.success(request, RKA_DONE[action].format(rka=rka))
+    moved, refused = view_helpers.run_move(
+        form,
+        lambda: services.transition_rka(
+            actor=user, rka=rka, action=form.cleaned_data["action"], note=form.cleaned_data["note"]
+        ),
+        lambda **extra: _render_rka(request, selectors.rka_for(user, pk), **extra),
+    )
+    if refused is not None:
+        return refused
+    action = form.cleaned_data["action"]
+    messages.success(request, RKA_DONE[action].format(rka=moved))
     if action in ("return", "approve"):
-        return redirect(f"{reverse('budgeting:rka-inbox')}?versi={rka.version_id}")
-    return redirect("budgeting:rka-detail", pk=rka.pk)
+        return redirect(f"{reverse('budgeting:rka-inbox')}?versi={moved.version_id}")
+    return redirect("budgeting:rka-detail", pk=moved.pk)
 
 
 RKA_DONE = {
@@ -756,10 +674,10 @@ def rka_comment(request, pk):
         if saved:
             messages.success(request, "Catatan disimpan.")
         else:
-            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+            messages.error(request, view_helpers.form_error_text(form))
         if line is not None:
             return redirect(_section_url(rka, _section_key(line), f"line-{line.pk}"))
-        return redirect(f"{reverse('budgeting:rka-detail', args=[rka.pk])}#general-comments")
+        return redirect(view_helpers.url_to("budgeting:rka-detail", rka.pk, anchor="general-comments"))
     extra = {"comment_error": comment_error, "status_message": "" if comment_error else "Catatan disimpan."}
     if line is not None:
         section = _section_for_line(rka, line)
@@ -821,20 +739,28 @@ def _section_for_line(rka, line):
 
 
 def _section_url(rka, key, anchor=""):
-    url = reverse("budgeting:rka-section", args=[rka.pk, key])
-    return f"{url}#{anchor}" if anchor else url
+    return view_helpers.url_to("budgeting:rka-section", rka.pk, key, anchor=anchor)
 
 
 def _line_of(rka, line_pk):
     return get_object_or_404(RkaLine.objects.select_related(*services.SAVED_LINE_RELATED), rka=rka, pk=line_pk)
 
 
-def _summary(rka, section):
-    """Totals and remaining ceilings after a change (what the editor refreshes out of band)."""
-    if not section.is_spending:
-        return {"totals": services.rka_totals(rka, section.sub), "ceilings": []}
-    standing = services.rka_standing(rka, section.sub)
-    return {"totals": standing.totals, "ceilings": standing.ceilings}
+def _line_target(user, pk, line_pk):
+    """The RKA, the line and its section that a line's URL names."""
+    rka = selectors.rka_for(user, pk)
+    line = _line_of(rka, line_pk)
+    return rka, line, _section_for_line(rka, line)
+
+
+def _summary(rka, section, standing=None):
+    """Totals and remaining ceilings (what the editor refreshes out of band after a change): those a save
+    answered with (its line's sub-kegiatan is the section's), else read now. Only belanja has ceilings."""
+    if standing is None:
+        if not section.is_spending:
+            return {"totals": services.rka_totals(rka, section.sub), "ceilings": []}
+        standing = services.rka_standing(rka, section.sub)
+    return {"totals": standing.totals, "ceilings": standing.ceilings if section.is_spending else []}
 
 
 def _new_line_form(rka, section, carried=None):
@@ -860,14 +786,16 @@ def _with_pickers(form):
 def _editor_context(request, rka, section, *, add_form=None, editing=None, **extra):
     user = request.user
     perms = _rka_permissions(user, rka)
-    query = request.GET.get("q", "").strip()[:100]
+    query = view_helpers.search_text(request.GET)
     if perms["can_edit"] and add_form is None:
         add_form = _new_line_form(rka, section)
     return {
         "rka": rka,
         "section": section,
         "query": query,
-        "page": _page(request, selectors.rka_lines(rka, sub_kegiatan=section.sub, akun=section.akun, query=query)),
+        "page": view_helpers.page_of(
+            request, selectors.rka_lines(rka, sub_kegiatan=section.sub, akun=section.akun, query=query)
+        ),
         "add_form": _with_pickers(add_form),
         "editing": editing,
         **_summary(rka, section),
@@ -882,8 +810,13 @@ def _render_editor(request, rka, section, *, status=200, **kwargs):
     )
 
 
+def _shown_line(rka, section, line_pk):
+    """A line as the editor's table shows it."""
+    return get_object_or_404(selectors.rka_lines(rka, sub_kegiatan=section.sub, akun=section.akun), pk=line_pk)
+
+
 def _line_context(request, rka, section, line_pk, **extra):
-    line = get_object_or_404(selectors.rka_lines(rka, sub_kegiatan=section.sub, akun=section.akun), pk=line_pk)
+    line = _shown_line(rka, section, line_pk)
     return {"rka": rka, "section": section, "line": line, **_rka_permissions(request.user, rka), **extra}
 
 
@@ -905,14 +838,10 @@ def line_add(request, pk, section):
     form = forms.RkaLineForm(request.POST, rka=rka, akun=section.akun, prefix="add")
     status = UNPROCESSABLE
     if form.is_valid():
-        try:
+        with view_helpers.refusals_on(form) as outcome:
             line = services.add_rka_line(actor=request.user, rka=rka, sub_kegiatan=section.sub, **form.service_values())
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except TransitionNotAllowed as error:
-            form.add_error(None, str(error))
-            status = CONFLICT
-        else:
+        status = outcome.status
+        if outcome.ok:
             message = f"Rincian {line.account.code} {rupiah(line.amount)} ditambahkan."
             if not request.htmx:
                 messages.success(request, message)
@@ -920,7 +849,7 @@ def line_add(request, pk, section):
             carried = {field: form.cleaned_data.get(field) for field in forms.RkaLineForm.CARRIED_OVER}
             context = _line_context(request, rka, section, line.pk, status_message=message, is_new=True)
             add_form = _with_pickers(_new_line_form(rka, section, carried))
-            context.update(_summary(rka, section), add_form=add_form, focus="item")
+            context.update(_summary(rka, section, line.standing), add_form=add_form, focus="item")
             return render(request, "budgeting/partials/line_added.html", context)
     if not request.htmx:
         return _render_editor(request, rka, section, add_form=form, status=status, focus="errors")
@@ -930,16 +859,14 @@ def line_add(request, pk, section):
         {"rka": rka, "section": section, "add_form": _with_pickers(form), "focus": "errors"},
         status=status,
     )
-    return _htmx_swappable(response, "#add-line-panel")
+    return view_helpers.htmx_swappable(response, "#add-line-panel")
 
 
 @login_required
 @require_GET
 def line_row(request, pk, line_pk):
     """A line as shown in the table (the edit form's 'Batal' swaps this back in)."""
-    rka = selectors.rka_for(request.user, pk)
-    line = _line_of(rka, line_pk)
-    section = _section_for_line(rka, line)
+    rka, line, section = _line_target(request.user, pk, line_pk)
     with_form = request.GET.get("catatan") == "1"
     if not request.htmx:
         query = f"?catatan={line.pk}" if with_form else ""
@@ -968,9 +895,7 @@ def _render_edit(request, rka, section, line, form, *, status=200, focus="first"
 @require_http_methods(["GET", "POST"])
 def line_edit(request, pk, line_pk):
     user = request.user
-    rka = selectors.rka_for(user, pk)
-    line = _line_of(rka, line_pk)
-    section = _section_for_line(rka, line)
+    rka, line, section = _line_target(user, pk, line_pk)
     prefix = f"line{line.pk}"
     if request.method == "GET":
         access.require(user, "budgeting.edit_rka", rka)
@@ -979,29 +904,20 @@ def line_edit(request, pk, line_pk):
     form = forms.RkaLineForm(request.POST, rka=rka, akun=section.akun, prefix=prefix)
     if not form.is_valid():
         return _render_edit(request, rka, section, line, form, status=UNPROCESSABLE, focus="errors")
-    try:
+    with view_helpers.refusals_on(form, current=lambda: _shown_line(rka, section, line.pk)) as outcome:
         updated = services.update_rka_line(
             actor=user, line=line, expected_version=form.cleaned_data["version"], **form.service_values()
         )
-    except StaleObject as error:
-        # Keep what was typed, show the newest values beside it, and let the next save knowingly win.
-        current = get_object_or_404(selectors.rka_lines(rka, sub_kegiatan=section.sub, akun=section.akun), pk=line.pk)
-        form.data = form.data.copy()
-        form.data[form["version"].html_name] = current.version
-        conflict = {"message": str(error), "line": current}
-        return _render_edit(request, rka, section, line, form, status=CONFLICT, focus="errors", conflict=conflict)
-    except ValidationError as error:
-        form.add_service_errors(error)
-        return _render_edit(request, rka, section, line, form, status=UNPROCESSABLE, focus="errors")
-    except TransitionNotAllowed as error:
-        form.add_error(None, str(error))
-        return _render_edit(request, rka, section, line, form, status=CONFLICT, focus="errors")
+    if not outcome.ok:
+        return _render_edit(
+            request, rka, section, line, form, status=outcome.status, focus="errors", conflict=outcome.conflict
+        )
     message = f"Rincian {updated.account.code} disimpan: {rupiah(updated.amount)}."
     if not request.htmx:
         messages.success(request, message)
         return redirect(_section_url(rka, section.key, f"line-{updated.pk}"))
     context = _line_context(request, rka, section, updated.pk, status_message=message, focus="edit")
-    context.update(_summary(rka, section))
+    context.update(_summary(rka, section, updated.standing))
     return render(request, "budgeting/partials/line.html", context)
 
 
@@ -1009,16 +925,16 @@ def line_edit(request, pk, line_pk):
 @require_http_methods(["GET", "POST"])
 def line_delete(request, pk, line_pk):
     user = request.user
-    rka = selectors.rka_for(user, pk)
-    line = _line_of(rka, line_pk)
-    section = _section_for_line(rka, line)
+    rka, line, section = _line_target(user, pk, line_pk)
     if request.method == "GET":
         access.require(user, "budgeting.edit_rka", rka)
         return render(request, "budgeting/line_confirm_delete.html", {"rka": rka, "section": section, "line": line})
     version = request.POST.get("version", "")
     label = f"{line.account.code} {rupiah(line.amount)}"
     try:
-        services.delete_rka_line(actor=user, line=line, expected_version=int(version) if version.isdigit() else None)
+        standing = services.delete_rka_line(
+            actor=user, line=line, expected_version=int(version) if version.isdigit() else None
+        )
     except (StaleObject, TransitionNotAllowed) as error:
         if not request.htmx:
             messages.error(request, str(error))
@@ -1029,49 +945,33 @@ def line_delete(request, pk, line_pk):
     if not request.htmx:
         messages.success(request, message)
         return redirect(_section_url(rka, section.key))
-    context = {"rka": rka, "section": section, "status_message": message, **_summary(rka, section)}
+    context = {"rka": rka, "section": section, "status_message": message, **_summary(rka, section, standing)}
     return render(request, "budgeting/partials/line_deleted.html", context)
 
 
-def _picker_prefix(request):
-    prefix = request.GET.get("prefix", "")
-    if not PICKER_PREFIX.match(prefix):
-        raise Http404
-    return prefix
+def _picker_target(request, pk, section_key):
+    """The RKA, the section and the form (prefix) that a picker's or a preview's request is for."""
+    rka = selectors.rka_for(request.user, pk)
+    return rka, _section(rka, section_key), view_helpers.picker_prefix(request)
 
 
 @login_required
 @require_GET
 def account_search(request, pk, section):
     """The account picker's results: sub rincian objek accounts of this section's akun, every word matching."""
-    rka = selectors.rka_for(request.user, pk)
-    section = _section(rka, section)
-    prefix = _picker_prefix(request)
-    query = request.GET.get("account_q", "").strip()[:100]
+    rka, section, prefix = _picker_target(request, pk, section)
+    query = view_helpers.search_text(request.GET, "account_q")
     options = selectors.line_account_options(rka, akun=section.akun, query=query, limit=PICKER_LIMIT) if query else []
     form = forms.RkaLineForm(request.GET, rka=rka, akun=section.akun, prefix=prefix)
-    selected = form.chosen("account")
-    return render(
-        request,
-        "budgeting/partials/account_results.html",
-        {
-            "prefix": prefix,
-            "query": query,
-            "options": [option for option in options[:PICKER_LIMIT] if option != selected],
-            "more": len(options) > PICKER_LIMIT,
-            "selected": selected,
-            "search": True,
-        },
-    )
+    context = view_helpers.picker_results(prefix, query, options, form.chosen("account"))
+    return render(request, "budgeting/partials/account_results.html", context)
 
 
 @login_required
 @require_GET
 def item_search(request, pk, section):
     """The standard-price picker's results: only items allowed for the chosen account, with their price."""
-    rka = selectors.rka_for(request.user, pk)
-    section = _section(rka, section)
-    prefix = _picker_prefix(request)
+    rka, section, prefix = _picker_target(request, pk, section)
     form = forms.RkaLineForm(request.GET, rka=rka, akun=section.akun, prefix=prefix)
     return render(request, "budgeting/partials/item_results.html", _item_context(form, request.GET, search=True))
 
@@ -1081,7 +981,7 @@ def _item_context(form, params=None, *, search=False):
     rka = form.rka
     fiscal_year = rka.version.fiscal_year
     account = form.chosen("account")
-    query = (params or {}).get("item_q", "").strip()[:100]
+    query = view_helpers.search_text(params or {}, "item_q")
     options, uses_items, selected = [], False, None
     if account is not None:
         options = selectors.standard_price_options(fiscal_year, account, query=query, limit=PICKER_LIMIT)
@@ -1089,27 +989,15 @@ def _item_context(form, params=None, *, search=False):
         chosen = form.chosen("standard_price")
         if chosen is not None and chosen.accounts.filter(pk=account.pk).exists():
             selected = chosen
-    shown = [option for option in options[:PICKER_LIMIT] if option != selected]
-    return {
-        "prefix": form.prefix,
-        "account": account,
-        "query": query,
-        "uses_items": uses_items,
-        "shown": len(shown) + (selected is not None),
-        "options": shown,
-        "more": len(options) > PICKER_LIMIT,
-        "selected": selected,
-        "search": search,
-    }
+    context = view_helpers.picker_results(form.prefix, query, options, selected, account=account, uses_items=uses_items)
+    return context | {"shown": len(context["options"]) + (selected is not None), "search": search}
 
 
 @login_required
 @require_GET
 def amount_preview(request, pk, section):
     """Volume × unit price as typed, and what would remain of the tightest ceiling after saving it."""
-    rka = selectors.rka_for(request.user, pk)
-    section = _section(rka, section)
-    prefix = _picker_prefix(request)
+    rka, section, prefix = _picker_target(request, pk, section)
     values, problem = {}, ""
     for field in (*VOLUME_FIELDS, "unit_price"):
         raw = request.GET.get(f"{prefix}-{field}", "").strip()
@@ -1141,15 +1029,14 @@ def amount_preview(request, pk, section):
 
 
 def _version_url(version, anchor=""):
-    url = reverse("budgeting:apbd-detail", args=[version.pk])
-    return f"{url}#{anchor}" if anchor else url
+    return view_helpers.url_to("budgeting:apbd-detail", version.pk, anchor=anchor)
 
 
 @login_required
 @require_GET
 def apbd_list(request):
     user = request.user
-    fiscal_year = _requested_year(request)
+    fiscal_year = view_helpers.requested_year(request)
     can_change = user.has_perm("budgeting.change_apbd")
     context = {
         "fiscal_year": fiscal_year,
@@ -1171,8 +1058,7 @@ def apbd_list(request):
 def apbd_create(request):
     user = request.user
     access.require(user, "budgeting.change_apbd")
-    year = request.POST.get("tahun", "")
-    fiscal_year = get_object_or_404(FiscalYear, year=int(year) if year.isdigit() else 0)
+    fiscal_year = view_helpers.posted_year(request)
     form = forms.ApbdCreateForm(request.POST, kuas=selectors.unused_locked_kuas(fiscal_year))
     back = f"{reverse('budgeting:apbd-list')}?tahun={fiscal_year.year}"
     if not form.is_valid():
@@ -1191,7 +1077,7 @@ def apbd_create(request):
         else:
             version = apbd_services.create_murni_version(actor=user, kua=kua)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, view_helpers.error_text(error))
         return redirect(back)
     messages.success(request, f"{version} dibuka sebagai draf; OPD dapat menyusun RKA-nya.")
     return redirect(_version_url(version))
@@ -1225,8 +1111,8 @@ def _apbd_context(request, version, **extra):
         "dimensions": DIMENSIONS,
         "kelompok_belanja": KELOMPOK_BELANJA,
         "with_objek": with_objek,
-        "page": _page(request, rows),
-        "rka_counts": [(value, label, counts.get(value, 0)) for value, label in Rka.State.choices],
+        "page": view_helpers.page_of(request, rows),
+        "rka_counts": view_helpers.state_counts(counts, Rka.State.choices),
         "rka_total": sum(counts.values()),
         "moves": moves,
         "can_publish": can_change and "publish" in apbd_services.apbd_moves(version),
@@ -1253,21 +1139,24 @@ def apbd_transition(request, pk):
     user = request.user
     version = selectors.apbd_version_for(user, pk)
     form = forms.ApbdTransitionForm(request.POST)
-    if not form.is_valid() or form.cleaned_data["action"] == "publish":
+    if form.is_valid() and form.cleaned_data["action"] == "publish":
         # Publication has its own confirmation page.
         return _render_apbd(request, version, transition_form=form, status=UNPROCESSABLE)
-    action = form.cleaned_data["action"]
-    try:
-        version = apbd_services.transition_apbd(
-            actor=user, version=version, action=action, note=form.cleaned_data["note"], **form.details(version)
-        )
-    except TransitionNotAllowed as error:
-        return _render_apbd(request, selectors.apbd_version_for(user, pk), error_message=str(error), status=CONFLICT)
-    except ValidationError as error:
-        form.add_service_errors(error)
-        return _render_apbd(request, selectors.apbd_version_for(user, pk), transition_form=form, status=UNPROCESSABLE)
-    messages.success(request, APBD_DONE[action].format(version=version))
-    return redirect(_version_url(version))
+    moved, refused = view_helpers.run_move(
+        form,
+        lambda: apbd_services.transition_apbd(
+            actor=user,
+            version=version,
+            action=form.cleaned_data["action"],
+            note=form.cleaned_data["note"],
+            **form.details(version),
+        ),
+        lambda **extra: _render_apbd(request, selectors.apbd_version_for(user, pk), **extra),
+    )
+    if refused is not None:
+        return refused
+    messages.success(request, APBD_DONE[form.cleaned_data["action"]].format(version=moved))
+    return redirect(_version_url(moved))
 
 
 APBD_DONE = {
@@ -1319,7 +1208,7 @@ def dpa_list(request, pk):
     return render(
         request,
         "budgeting/dpa_list.html",
-        {"version": version, "page": _page(request, dpas), "can_prepare": can_prepare},
+        {"version": version, "page": view_helpers.page_of(request, dpas), "can_prepare": can_prepare},
     )
 
 
@@ -1343,18 +1232,22 @@ def _cash_row_key(row):
     )
 
 
+def _cash_form(row, key):
+    return forms.CashPlanForm(
+        prefix=key, initial={f"month_{m}": amount for m, amount in enumerate(row["months"], start=1)}
+    )
+
+
 def _dpa_context(request, dpa, **extra):
     user = request.user
     rows = selectors.cash_plan_rows(dpa)
     bound = extra.pop("bound", {})
     for row in rows:
         row["key"] = _cash_row_key(row)
-        row["form"] = bound.get(row["key"]) or forms.CashPlanForm(
-            prefix=row["key"], initial={f"month_{m}": amount for m, amount in enumerate(row["months"], start=1)}
-        )
+        row["form"] = bound.get(row["key"]) or _cash_form(row, row["key"])
     return {
         "dpa": dpa,
-        "page": _page(request, rows, size=20),
+        "page": view_helpers.page_of(request, rows, size=20),
         "off_rows": sum(1 for row in rows if row["difference"]),
         "can_edit": user.has_perm("budgeting.edit_cash_plan", dpa),
         "can_issue": user.has_perm("budgeting.issue_dpa") and dpa.state == Dpa.State.DRAFT,
@@ -1408,27 +1301,20 @@ def cash_plan_edit(request, pk, key):
             amounts = dict(zip(apbd_services.MONTHS, apbd_services.split_evenly(pagu), strict=True))
         else:
             amounts = form.amounts()
-        try:
+        with view_helpers.refusals_on(form) as outcome:
             apbd_services.edit_cash_plan(actor=user, dpa=dpa, amounts=amounts, sub_kegiatan=sub, account_group=group)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except TransitionNotAllowed as error:
-            form.add_error(None, str(error))
-            status = CONFLICT
-        else:
-            status, message, form = 200, "Anggaran kas disimpan.", None
+        status = outcome.status
+        if outcome.ok:
+            message, form = "Anggaran kas disimpan.", None
     if not request.htmx:
         if status == 200:
             messages.success(request, message)
-            return redirect(f"{reverse('budgeting:dpa-detail', args=[dpa.pk])}#kas-{key}")
+            return redirect(view_helpers.url_to("budgeting:dpa-detail", dpa.pk, anchor=f"kas-{key}"))
         return render(
             request, "budgeting/dpa_detail.html", _dpa_context(request, dpa, bound={key: form}), status=status
         )
     row = next(row for row in selectors.cash_plan_rows(dpa) if _cash_row_key(row) == key)
-    row["key"] = key
-    row["form"] = form or forms.CashPlanForm(
-        prefix=key, initial={f"month_{m}": amount for m, amount in enumerate(row["months"], start=1)}
-    )
+    row["key"], row["form"] = key, form or _cash_form(row, key)
     context = {
         "dpa": dpa,
         "row": row,
@@ -1471,17 +1357,16 @@ def dpa_issue(request, pk):
     dpa = selectors.dpa_for(user, pk)
     form = forms.IssueDpaForm(request.POST)
     if form.is_valid():
-        try:
+        with view_helpers.refusals_on(form) as outcome:
             dpa = apbd_services.issue_dpa(actor=user, dpa=dpa, number=form.cleaned_data["number"])
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except TransitionNotAllowed as error:
-            form.add_error(None, str(error))
-        else:
+        if outcome.ok:
             messages.success(request, f"DPA {dpa.opd.name} nomor {dpa.number} diterbitkan.")
             return redirect("budgeting:dpa-detail", pk=dpa.pk)
     return render(
-        request, "budgeting/dpa_detail.html", _dpa_context(request, dpa, issue_form=form), status=UNPROCESSABLE
+        request,
+        "budgeting/dpa_detail.html",
+        _dpa_context(request, dpa, issue_form=form),
+        status=UNPROCESSABLE,
     )
 
 
@@ -1508,7 +1393,7 @@ def version_diff(request):
         try:
             lines = selectors.visible_diff(user, old, new)
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            form.add_error(None, view_helpers.error_text(error))
         else:
             context.update(
                 old=old,
@@ -1519,10 +1404,10 @@ def version_diff(request):
             if view == "baris":
                 kind = request.GET.get("baris", "changed")
                 kind = kind if kind in dict(LINE_KINDS) else "changed"
-                context.update(kind=kind, page=_page(request, getattr(lines, kind)))
+                context.update(kind=kind, page=view_helpers.page_of(request, getattr(lines, kind)))
             else:
                 dimension = request.GET.get("dimensi", Dimension.ACCOUNT)
                 dimension = dimension if dimension in Dimension.values else Dimension.ACCOUNT
                 rollups = selectors.diff_rollups(old, new, changed_only=True)
-                context.update(dimension=dimension, page=_page(request, rollups[dimension]))
+                context.update(dimension=dimension, page=view_helpers.page_of(request, rollups[dimension]))
     return render(request, "budgeting/version_diff.html", context)

@@ -13,6 +13,7 @@ def audit_event_list(request):
     # The list is a page, not an object: a signed-in user without the permission gets 403.
     access.require(request.user, "masterdata.view_auditevent")
     listing = audit_selectors.audit_event_listing(request.user, request.GET, request.GET.get("page"))
+    listing.page.elided_range = listing.page_range  # where the shared pagination partial reads the numbers
     return render(request, "audit/list.html", {"listing": listing})
 
 

@@ -12,53 +12,30 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from masterdata import access
-from masterdata.errors import StaleObject, TransitionNotAllowed
-from masterdata.models import FiscalYear
-from masterdata.selectors import current_fiscal_year, find_fiscal_year
+from masterdata import access, view_helpers
+from masterdata.errors import TransitionNotAllowed
+from masterdata.selectors import current_fiscal_year
+from masterdata.view_helpers import CONFLICT, PAGE_SIZE, PICKER_LIMIT, UNPROCESSABLE
 
 from . import forms, selectors, services
 from .models import Proposal, Renja
 from .view_filters import ProposalFilterSet
 
-UNPROCESSABLE = 422
-CONFLICT = 409
 TOO_MANY_REQUESTS = 429
-PAGE_SIZE = 50
-PICKER_LIMIT = 20
 PUBLIC_PROPOSALS_PER_HOUR = 5
 RATE_WINDOW_SECONDS = 60 * 60
 SENT_CODE_KEY = "planning.public_proposal_code"
-PICKER_PREFIX = re.compile(r"^(add|line\d+)$")
 TRACKING_CODE = re.compile(r"^[A-Z0-9-]{4,20}$")
 VERIFIER_MOVES = ("return", "verify", "advance", "finalise")
 
 
-def _requested_year(request):
-    """The fiscal year named by ?tahun=, else the newest active one."""
-    year = request.GET.get("tahun", "")
-    if year.isdigit():
-        fiscal_year = find_fiscal_year(int(year))
-        if fiscal_year is not None:
-            return fiscal_year
-    return current_fiscal_year()
-
-
-def _page(request, rows):
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.elided_range = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    return page
-
-
 def _renja_url(renja, anchor=""):
-    url = reverse("planning:renja-detail", args=[renja.pk])
-    return f"{url}#{anchor}" if anchor else url
+    return view_helpers.url_to("planning:renja-detail", renja.pk, anchor=anchor)
 
 
 # --- Landing page ------------------------------------------------------------------------------
@@ -88,14 +65,14 @@ def _render_renja_list(request, create_form=None, status=200):
     user = request.user
     own_opd = user.opd if access.is_own_opd(user, user.opd) else None
     # OPD staff have one Renja a year, so they see every year; readers of all OPDs pick a year.
-    fiscal_year = None if own_opd and "tahun" not in request.GET else _requested_year(request)
+    fiscal_year = None if own_opd and "tahun" not in request.GET else view_helpers.requested_year(request)
     if own_opd and create_form is None:
         create_form = forms.RenjaCreateForm(opd=own_opd)
     return render(
         request,
         "planning/renja_list.html",
         {
-            "page": _page(
+            "page": view_helpers.page_of(
                 request, selectors.renjas_for(user, fiscal_year=fiscal_year).order_by("-fiscal_year__year", "opd__code")
             ),
             "fiscal_year": fiscal_year,
@@ -135,20 +112,9 @@ def renja_create(request):
 
 
 def _renja_permissions(user, renja):
-    can_verify = user.has_perm("planning.verify_renja")
-    is_own = bool(access.is_own_opd(user, renja))
-    return {
-        "can_edit": user.has_perm("planning.edit_renja", renja),
-        "can_verify": can_verify,
-        "is_own": is_own,
-        "can_comment": (can_verify or is_own) and not renja.is_final,
-    }
-
-
-def _moves_for(user, renja, perms):
-    """The moves that apply now and that this user may make (the services decide again on POST)."""
-    allowed = {"submit"} if perms["is_own"] else set(VERIFIER_MOVES) if perms["can_verify"] else set()
-    return [move for move in services.renja_moves(renja) if move in allowed]
+    return view_helpers.workflow_permissions(
+        user, renja, edit_perm="planning.edit_renja", verify_perm="planning.verify_renja", closed=renja.is_final
+    )
 
 
 def _threads(renja):
@@ -186,7 +152,7 @@ def _renja_context(request, renja, *, add_form=None, edit_form=None, editing=Non
         "lines": _with_threads(list(selectors.renja_lines(renja)), threads),
         "general_thread": threads.get(None, []),
         "totals": selectors.renja_totals(renja),
-        "moves": _moves_for(user, renja, perms),
+        "moves": view_helpers.moves_for(perms, services.renja_moves(renja), VERIFIER_MOVES),
         "transitions": selectors.renja_transitions(renja),
         "stages": Renja.Stage.choices,
         "add_form": add_form,
@@ -212,27 +178,13 @@ def renja_detail(request, pk):
 def sub_kegiatan_search(request, pk):
     """The picker's results: sub-kegiatan this OPD may plan this year, matching every word typed."""
     renja = selectors.renja_for(request.user, pk)
-    query = request.GET.get("q", "").strip()[:100]
-    prefix = request.GET.get("prefix", "")
-    if not PICKER_PREFIX.match(prefix):
-        raise Http404
+    query = view_helpers.search_text(request.GET)
+    prefix = view_helpers.picker_prefix(request)
     options = selectors.sub_kegiatan_matching(renja, query, limit=PICKER_LIMIT + 1) if query else []
-    # The option already chosen stays on top while the user searches on.
     selected = selectors.allowed_sub_kegiatan_by_pk(renja, request.GET.get(f"{prefix}-sub_kegiatan", ""))
-    return render(
-        request,
-        "planning/partials/picker_results.html",
-        {
-            "renja": renja,
-            "prefix": prefix,
-            "query": query,
-            "options": [option for option in options[:PICKER_LIMIT] if option != selected],
-            "more": len(options) > PICKER_LIMIT,
-            "selected": selected,
-            "used": selectors.planned_sub_kegiatan_ids(renja, except_line_pk=_line_pk_of(prefix)),
-            "search": True,
-        },
-    )
+    used = selectors.planned_sub_kegiatan_ids(renja, except_line_pk=_line_pk_of(prefix))
+    context = view_helpers.picker_results(prefix, query, options, selected, renja=renja, used=used)
+    return render(request, "planning/partials/picker_results.html", context)
 
 
 def _line_pk_of(prefix):
@@ -255,16 +207,12 @@ def line_add(request, pk):
     form = forms.RenjaLineForm(request.POST, renja=renja, prefix="add")
     status = UNPROCESSABLE
     if form.is_valid():
-        try:
+        with view_helpers.refusals_on(form) as outcome:
             line = services.add_renja_line(
                 actor=request.user, renja=renja, regions=form.cleaned_data["regions"], **form.service_values()
             )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except TransitionNotAllowed as error:
-            form.add_error(None, str(error))
-            status = CONFLICT
-        else:
+        status = outcome.status
+        if outcome.ok:
             message = f"Sub-kegiatan {line.sub_kegiatan.code} ditambahkan."
             if not request.htmx:
                 messages.success(request, message)
@@ -283,10 +231,7 @@ def line_add(request, pk):
         {"renja": renja, "add_form": form, "selected": _picker_selected(form, renja), "focus": "errors"},
         status=status,
     )
-    # The form posts into the table; its errors belong in the add panel instead.
-    response["HX-Retarget"] = "#add-line-panel"
-    response["HX-Reswap"] = "outerHTML"
-    return response
+    return view_helpers.htmx_swappable(response, "#add-line-panel")
 
 
 @login_required
@@ -327,7 +272,7 @@ def line_edit(request, pk, line_pk):
     form = forms.RenjaLineForm(request.POST, renja=renja, prefix=f"line{line.pk}")
     if not form.is_valid():
         return _render_edit(request, renja, line, form, status=UNPROCESSABLE, focus="errors")
-    try:
+    with view_helpers.refusals_on(form, current=lambda: selectors.renja_line_shown(renja, line.pk)) as outcome:
         updated = services.update_renja_line(
             actor=request.user,
             line=line,
@@ -335,19 +280,10 @@ def line_edit(request, pk, line_pk):
             regions=form.cleaned_data["regions"],
             **form.service_values(),
         )
-    except StaleObject as error:
-        # Keep what was typed, show the newest values beside it, and let the next save knowingly win.
-        current = selectors.renja_line_shown(renja, line.pk)
-        form.data = form.data.copy()
-        form.data[form["version"].html_name] = current.version
-        conflict = {"message": str(error), "line": current}
-        return _render_edit(request, renja, line, form, status=CONFLICT, focus="errors", conflict=conflict)
-    except ValidationError as error:
-        form.add_service_errors(error)
-        return _render_edit(request, renja, line, form, status=UNPROCESSABLE, focus="errors")
-    except TransitionNotAllowed as error:
-        form.add_error(None, str(error))
-        return _render_edit(request, renja, line, form, status=CONFLICT, focus="errors")
+    if not outcome.ok:
+        return _render_edit(
+            request, renja, line, form, status=outcome.status, focus="errors", conflict=outcome.conflict
+        )
     message = f"Sub-kegiatan {updated.sub_kegiatan.code} disimpan."
     if not request.htmx:
         messages.success(request, message)
@@ -369,7 +305,7 @@ def line_delete(request, pk, line_pk):
     try:
         services.delete_renja_line(actor=request.user, line=line)
     except (ValidationError, TransitionNotAllowed) as error:
-        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        text = view_helpers.error_text(error)
         status = UNPROCESSABLE if isinstance(error, ValidationError) else CONFLICT
         if not request.htmx:
             messages.error(request, text)
@@ -443,18 +379,17 @@ def renja_comment(request, pk):
 def renja_transition(request, pk):
     renja = selectors.renja_for(request.user, pk)
     form = forms.TransitionForm(request.POST)
-    if not form.is_valid():
-        return _render_renja(request, renja, transition_form=form, status=UNPROCESSABLE)
-    action, note = form.cleaned_data["action"], form.cleaned_data["note"]
-    try:
-        renja = services.transition_renja(actor=request.user, renja=renja, action=action, note=note)
-    except TransitionNotAllowed as error:
-        return _render_renja(request, renja, error_message=str(error), status=CONFLICT)
-    except ValidationError as error:
-        form.add_service_errors(error)
-        return _render_renja(request, renja, transition_form=form, failed_action=action, status=UNPROCESSABLE)
-    messages.success(request, TRANSITION_DONE[action].format(renja=renja))
-    return redirect("planning:renja-detail", pk=renja.pk)
+    moved, refused = view_helpers.run_move(
+        form,
+        lambda: services.transition_renja(
+            actor=request.user, renja=renja, action=form.cleaned_data["action"], note=form.cleaned_data["note"]
+        ),
+        lambda **extra: _render_renja(request, selectors.renja_for(request.user, pk), **extra),
+    )
+    if refused is not None:
+        return refused
+    messages.success(request, TRANSITION_DONE[form.cleaned_data["action"]].format(renja=moved))
+    return redirect("planning:renja-detail", pk=moved.pk)
 
 
 TRANSITION_DONE = {
@@ -489,8 +424,10 @@ def verification_inbox(request):
             "fiscal_year": fiscal_year,
             "state": state,
             "state_label": dict(Renja.State.choices).get(state, ""),
-            "counts": [(value, label, counts.get(value, 0)) for value, label in Renja.State.choices],
-            "page": _page(request, selectors.verification_queue(user, fiscal_year=fiscal_year, state=state)),
+            "counts": view_helpers.state_counts(counts, Renja.State.choices),
+            "page": view_helpers.page_of(
+                request, selectors.verification_queue(user, fiscal_year=fiscal_year, state=state)
+            ),
         },
     )
 
@@ -499,7 +436,7 @@ def verification_inbox(request):
 @require_GET
 def rkpd_detail(request):
     user = request.user
-    fiscal_year = _requested_year(request)
+    fiscal_year = view_helpers.requested_year(request)
     can_change = user.has_perm("planning.change_rkpd")
     try:
         rkpd = selectors.rkpd_for(user, fiscal_year)
@@ -538,8 +475,7 @@ def rkpd_detail(request):
 @require_POST
 def rkpd_action(request):
     user = request.user
-    year = request.POST.get("tahun", "")
-    fiscal_year = get_object_or_404(FiscalYear, year=int(year) if year.isdigit() else 0)
+    fiscal_year = view_helpers.posted_year(request)
     form = forms.RkpdActionForm(request.POST)
     back = f"{reverse('planning:rkpd')}?tahun={fiscal_year.year}"
     if not form.is_valid():
@@ -555,10 +491,8 @@ def rkpd_action(request):
             rkpd = selectors.rkpd_for(user, fiscal_year)
             services.finalize_rkpd(actor=user, rkpd=rkpd, regulation=form.cleaned_data["regulation"])
             messages.success(request, f"RKPD {fiscal_year.year} ditetapkan final.")
-    except TransitionNotAllowed as error:
-        messages.error(request, str(error))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except (TransitionNotAllowed, ValidationError) as error:
+        messages.error(request, view_helpers.error_text(error))
     return redirect(back)
 
 
@@ -577,7 +511,7 @@ def proposal_board(request):
         "planning/proposal_board.html",
         {
             "filterset": filterset,
-            "page": _page(request, rows),
+            "page": view_helpers.page_of(request, rows),
             "can_submit": bool(access.proposal_sources_for(user)),
             "can_moderate": user.has_perm("planning.moderate_proposal"),
         },
