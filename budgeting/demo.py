@@ -27,10 +27,8 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import F
-from django.utils.text import slugify
 
 from masterdata import demo as masterdata_demo
-from masterdata import services as masterdata_services
 from masterdata.models import Account, FiscalYear, FundingSource, Nomenclature, Opd, Region, StandardPriceItem, User
 from planning import demo as planning_demo
 from planning.models import Renja, RenjaLine, Rkpd
@@ -45,6 +43,7 @@ TEN_MILLION = 10_000_000  # Rp 0,01 miliar, the precision of the published figur
 HALF_WINDOW = 4_999_000  # strictly inside the rounding window (± Rp 5 juta) whatever the rounding rule
 # The year balances when 4 − 5 + 6.1 − 6.2 = 0; the first of these absorbs the rounding first (SiLPA does).
 BALANCE_ROOTS = (("6.1", 1), ("5", -1), ("4", 1), ("6.2", -1))
+ANY = None  # the low bound of a volume factor whose value follows from the amount wanted and the unit price
 
 PUPR, DINKES, RSUD, DIKBUD = planning_demo.PUPR, planning_demo.DINKES, planning_demo.RSUD, planning_demo.DIKBUD
 PERKIM, SATPOL, BPBD, DINSOS = planning_demo.PERKIM, planning_demo.SATPOL, planning_demo.BPBD, planning_demo.DINSOS
@@ -469,7 +468,24 @@ PESANTREN_NAMES = [
     "Riyadlus Sholihin",
     "Al-Anwar",
 ]
-SCHOOL_TYPES = {"sd_swasta": ("SD/MI swasta", 900_000), "smp_swasta": ("SMP/MTs swasta", 1_100_000)}
+# Recipients, one per kecamatan: (recipient, keterangan, volume factors, unit price). School hibah is per
+# pupil; bansos uang is per beneficiary and month.
+PER_KECAMATAN = {
+    "sd_swasta": ("SD/MI swasta", "Hibah dana BOS satuan pendidikan swasta", (("siswa", ANY, 0),), 900_000),
+    "smp_swasta": ("SMP/MTs swasta", "Hibah dana BOS satuan pendidikan swasta", (("siswa", ANY, 0),), 1_100_000),
+    "keluarga": (
+        "Keluarga penerima manfaat",
+        "Bantuan sosial uang bagi keluarga miskin",
+        (("KPM", ANY, 0), ("bulan", 12, 12)),
+        200_000,
+    ),
+    "individu": (
+        "Penyandang disabilitas berat dan lanjut usia terlantar",
+        "Bantuan sosial uang bagi individu rentan",
+        (("orang", ANY, 0), ("bulan", 12, 12)),
+        300_000,
+    ),
+}
 
 # BPKAD as PPKD: (ringkasan code, host sub-kegiatan, [(account, weight, keterangan, recipients kind)]).
 PPKD_SPENDING = [
@@ -522,7 +538,6 @@ EXTRA_SUB_OUTPUTS = {
 # Where the account needs a standard-price item, the item's price and unit replace the last two: factors
 # follow the item's unit (OK = orang x kali, OH = orang x hari, ...). A closing template has fixed factors
 # and no price range: its unit price is what makes the group exact.
-ANY = None
 PACKAGES = {
     "rapat": (
         "Rapat koordinasi dan konsultasi",
@@ -1252,7 +1267,6 @@ class _Builder:
         self.rng = rng
         self.scale = scale
         self.stdout = stdout
-        self.operators_created = 0
         self.finance = User.objects.get(username="bpkad")
         self.admin = User.objects.filter(username="admin").first()
         version_id = fiscal_year.reference_version_id
@@ -1326,41 +1340,13 @@ class _Builder:
         self._plan_line_counts()
         self.rows = self._lines()
         self.say(f"{sum(len(rows) for rows in self.rows.values())} rincian direncanakan")
-        self.operators = self._operators()
+        # The planning demo's OPD operators enter the RKAs (a new one where an OPD has none).
+        self.operators, self.operators_created = planning_demo.opd_operators(self.opds, admin=self.admin, rng=self.rng)
         kua = self._kua()
         version = self._rka(kua)
         version = self._adopt(version)
         self._dpa(version)
         self._shift(version)
-
-    def _operators(self):
-        """The OPD operator who enters each RKA: the planning demo's, else the OPD's first staff member, else
-        a new one without a usable password (as the planning demo does)."""
-        operators = {}
-        for opd in self.opds:
-            slug = planning_demo.OPD_SLUGS.get(opd.code) or (
-                "kec-" + slugify(opd.name.removeprefix("Kecamatan "))
-                if opd.kind == Opd.Kind.KECAMATAN
-                else slugify(opd.name)[:40]
-            )
-            user = User.objects.filter(username=f"opd.{slug}", opd=opd, role=User.Role.OPD_STAFF).first()
-            if user is None:
-                user = (
-                    User.objects.filter(opd=opd, role=User.Role.OPD_STAFF, is_active=True).order_by("username").first()
-                )
-            if user is None:
-                user = masterdata_services.create_user(
-                    actor=self.admin,
-                    username=f"opd.{slug}",
-                    password=None,
-                    role=User.Role.OPD_STAFF,
-                    opd=opd,
-                    first_name=self.rng.choice(planning_demo.FIRST_NAMES),
-                    last_name=self.rng.choice(planning_demo.LAST_NAMES),
-                )
-                self.operators_created += 1
-            operators[opd.pk] = user
-        return operators
 
     # -- plan: sub-kegiatan -----------------------------------------------------------------------------
 
@@ -1589,6 +1575,8 @@ class _Builder:
         return [ASN_COMPONENTS[0], *extra, *ASN_COMPONENTS[1:]]
 
     def _recipient_count(self, kind):
+        if kind in PER_KECAMATAN:
+            return len(self.kecamatan)
         return {
             "kpu": 1,
             "bawaslu": 1,
@@ -1598,10 +1586,6 @@ class _Builder:
             "lembaga": len(HIBAH_RECIPIENTS["lembaga"]),
             "parpol": len(PARTIES),
             "pesantren": 120,
-            "sd_swasta": len(self.kecamatan),
-            "smp_swasta": len(self.kecamatan),
-            "keluarga": len(self.kecamatan),
-            "individu": len(self.kecamatan),
             "kelompok": 40,
         }[kind]
 
@@ -1854,39 +1838,10 @@ class _Builder:
                 for name, votes in PARTIES[:count]
             ]
         kecamatan = sorted(rng.sample(self.kecamatan, min(count, len(self.kecamatan))))
-        if kind in SCHOOL_TYPES:
-            label, rate = SCHOOL_TYPES[kind]
+        if kind in PER_KECAMATAN:
+            label, purpose, factors, price = PER_KECAMATAN[kind]
             return [
-                (
-                    f"{label} di Kecamatan {name}",
-                    "Hibah dana BOS satuan pendidikan swasta",
-                    rng.uniform(0.5, 1.5),
-                    (("siswa", ANY, 0),),
-                    rate,
-                )
-                for name in kecamatan
-            ]
-        if kind == "keluarga":
-            return [
-                (
-                    f"Keluarga penerima manfaat di Kecamatan {name}",
-                    "Bantuan sosial uang bagi keluarga miskin",
-                    rng.uniform(0.5, 1.5),
-                    (("KPM", ANY, 0), ("bulan", 12, 12)),
-                    200_000,
-                )
-                for name in kecamatan
-            ]
-        if kind == "individu":
-            return [
-                (
-                    f"Penyandang disabilitas berat dan lanjut usia terlantar di Kecamatan {name}",
-                    "Bantuan sosial uang bagi individu rentan",
-                    rng.uniform(0.5, 1.5),
-                    (("orang", ANY, 0), ("bulan", 12, 12)),
-                    300_000,
-                )
-                for name in kecamatan
+                (f"{label} di Kecamatan {name}", purpose, rng.uniform(0.5, 1.5), factors, price) for name in kecamatan
             ]
         villages = [self.desa[i] for i in sorted(rng.sample(range(len(self.desa)), min(count, len(self.desa))))]
         if kind == "pesantren":

@@ -5,27 +5,35 @@ rows that read cleanly to `services.import_rka_lines`, which judges them by the 
 and checks them together against every ceiling. Any problem in any row, from either step, imports
 nothing and lists every bad row.
 
-Exports are written in openpyxl's write-only mode (rows streamed, constant memory): amounts are real
-Excel numbers in the `#,##0` format. Per sub-kegiatan the sheet shows its program, kegiatan, location and
-output, then its lines grouped by account (and work package), with subtotals summed in the database.
+Exports are written with the workbook style of `masterdata.spreadsheets`. Per sub-kegiatan the sheet shows
+its program, kegiatan, location and output, then its lines grouped by account (and work package), with
+subtotals summed in the database.
 """
 
-import io
-from decimal import Decimal
 from itertools import groupby
 from operator import attrgetter
 
 from django.db import transaction
-from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from masterdata.importers import InvalidFile, RowError, parse_decimal
 from masterdata.models import Account, FundingSource, StandardPriceItem
-from planning.excel import MONEY_FORMAT, NUMBER_FORMAT, REGION_NAME, XLSX_CONTENT_TYPE, read_sheet
+from masterdata.spreadsheets import (
+    BOLD,
+    GROUP,
+    WRAP,
+    XLSX_CONTENT_TYPE,
+    cell,
+    document_sheet,
+    money_cell,
+    number_cell,
+    printed_at,
+    save,
+)
+from planning.excel import read_sheet
 
 from . import selectors, services
+from .forms import MONTH_NAMES
 from .models import CashPlan, RkaLine, RkaSubKegiatan
 
 __all__ = ["XLSX_CONTENT_TYPE", "export_dpa", "export_rka", "import_rka_file"]
@@ -159,13 +167,6 @@ def import_rka_file(*, actor, rka, source, filename=None):
 
 # --- Export -----------------------------------------------------------------------------------
 
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=13)
-HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
-GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
-WRAP = Alignment(wrap_text=True, vertical="top")
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-GROUP = {"font": BOLD, "fill": GROUP_FILL}
 HEADING = {"font": BOLD}
 
 COLUMNS = [
@@ -188,62 +189,6 @@ TOTAL_LABELS = {
     "6.1": "JUMLAH PENERIMAAN PEMBIAYAAN",
     "6.2": "JUMLAH PENGELUARAN PEMBIAYAAN",
 }
-MONTH_NAMES = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
-
-
-def _cell(sheet, value, *, font=None, fill=None, alignment=None, number_format=None):
-    cell = WriteOnlyCell(sheet, value=value)
-    if font:
-        cell.font = font
-    if fill:
-        cell.fill = fill
-    if alignment:
-        cell.alignment = alignment
-    if number_format:
-        cell.number_format = number_format
-    return cell
-
-
-def _money(sheet, value, **style):
-    return _cell(sheet, value, number_format=MONEY_FORMAT, **style)
-
-
-def _start_sheet(workbook, name, title, facts, columns):
-    """A sheet with the document's title block (amounts as numbers) and its column header."""
-    sheet = workbook.create_sheet(name)
-    for index, (_, width) in enumerate(columns):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.append([_cell(sheet, title, font=TITLE)])
-    sheet.append([_cell(sheet, REGION_NAME, font=BOLD)])
-    for label, value in facts:
-        sheet.append([label, _money(sheet, value) if isinstance(value, Decimal) else value])
-    sheet.append([])
-    sheet.freeze_panes = f"C{len(facts) + 5}"  # below the title block, the blank row and the header
-    sheet.append([_cell(sheet, heading, font=BOLD, fill=HEADER_FILL, alignment=CENTER) for heading, _ in columns])
-    return sheet
-
-
-def _printed_at():
-    return timezone.localtime().strftime("%d-%m-%Y %H:%M")
-
-
-def _save(workbook):
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _number_text(value):
@@ -258,10 +203,10 @@ def coefficient(line):
 
 def _total_row(sheet, label, amount=None, *, code=None, style=GROUP):
     """A heading or total row: its code in Kode, its label in Uraian, its amount in Jumlah."""
-    cells = [_cell(sheet, None, fill=style.get("fill")) for _ in COLUMNS]
-    cells[0] = _cell(sheet, code, **style)
-    cells[1] = _cell(sheet, label, alignment=WRAP, **style)
-    cells[AMOUNT_COLUMN] = _money(sheet, amount, **style)
+    cells = [cell(sheet, None, fill=style.get("fill")) for _ in COLUMNS]
+    cells[0] = cell(sheet, code, **style)
+    cells[1] = cell(sheet, label, alignment=WRAP, **style)
+    cells[AMOUNT_COLUMN] = money_cell(sheet, amount, **style)
     return cells
 
 
@@ -270,12 +215,12 @@ def _line_row(sheet, line):
     factors = {"volume_1": line.volume_1, "volume_2": line.volume_2, "volume_3": line.volume_3}
     return [
         None,
-        _cell(sheet, line.description or (item.name if item else ""), alignment=WRAP),
-        _cell(sheet, line.specification or (item.specification if item else ""), alignment=WRAP),
+        cell(sheet, line.description or (item.name if item else ""), alignment=WRAP),
+        cell(sheet, line.specification or (item.specification if item else ""), alignment=WRAP),
         coefficient(line),
-        _cell(sheet, services.line_volume(factors), number_format=NUMBER_FORMAT),
-        _money(sheet, line.unit_price),
-        _money(sheet, line.amount),
+        number_cell(sheet, services.line_volume(factors)),
+        money_cell(sheet, line.unit_price),
+        money_cell(sheet, line.amount),
         line.funding_source.code,
         line.location or None,
         line.recipient or None,
@@ -319,7 +264,7 @@ def _sub_kegiatan_block(sheet, sub, amount):
     if sub.priority_labels:
         facts.append(f"Label prioritas: {sub.priority_labels}")
     for fact in facts:
-        sheet.append([None, _cell(sheet, fact, alignment=WRAP)])
+        sheet.append([None, cell(sheet, fact, alignment=WRAP)])
 
 
 def _write_budget(sheet, rka):
@@ -369,10 +314,10 @@ def _rka_facts(rka):
 def export_rka(rka):
     """The RKA-SKPD workbook: pendapatan, belanja per sub-kegiatan, pembiayaan, with every subtotal."""
     workbook = Workbook(write_only=True)
-    facts = [*_rka_facts(rka), ("Status", rka.get_state_display()), ("Dicetak", _printed_at())]
+    facts = [*_rka_facts(rka), ("Status", rka.get_state_display()), ("Dicetak", printed_at())]
     title = "RENCANA KERJA DAN ANGGARAN SATUAN KERJA PERANGKAT DAERAH (RKA-SKPD)"
-    _write_budget(_start_sheet(workbook, "RKA-SKPD", title, facts, COLUMNS), rka)
-    return _save(workbook)
+    _write_budget(document_sheet(workbook, "RKA-SKPD", title, facts, COLUMNS), rka)
+    return save(workbook)
 
 
 def export_dpa(dpa):
@@ -383,12 +328,12 @@ def export_dpa(dpa):
         ("Nomor DPA", dpa.number or "-"),
         *_rka_facts(rka)[:3],
         ("Status", dpa.get_state_display()),
-        ("Dicetak", _printed_at()),
+        ("Dicetak", printed_at()),
     ]
     title = "DOKUMEN PELAKSANAAN ANGGARAN SATUAN KERJA PERANGKAT DAERAH (DPA-SKPD)"
-    _write_budget(_start_sheet(workbook, "DPA-SKPD", title, facts, COLUMNS), rka)
+    _write_budget(document_sheet(workbook, "DPA-SKPD", title, facts, COLUMNS), rka)
     _write_cash_plan(workbook, dpa, facts[:3])
-    return _save(workbook)
+    return save(workbook)
 
 
 CASH_COLUMNS = [("Kode", 24), ("Uraian", 48), ("Pagu (Rp)", 18), *((month, 16) for month in MONTH_NAMES)]
@@ -397,7 +342,7 @@ CASH_COLUMNS += [("Jumlah (Rp)", 18), ("Selisih (Rp)", 16)]
 
 def _write_cash_plan(workbook, dpa, facts):
     """Per sub-kegiatan (belanja) and per pendapatan/pembiayaan group: pagu, twelve months, sum, difference."""
-    sheet = _start_sheet(workbook, "Anggaran Kas", "ANGGARAN KAS", facts, CASH_COLUMNS)
+    sheet = document_sheet(workbook, "Anggaran Kas", "ANGGARAN KAS", facts, CASH_COLUMNS)
     monthly = selectors.cash_plan_month_totals(dpa)
     rows = selectors.cash_plan_rows(dpa)
     zero = services.ZERO
@@ -419,10 +364,10 @@ def _write_cash_plan(workbook, dpa, facts):
 def _cash_row(sheet, code, name, pagu, months, planned, difference, style=None):
     style = style or {}
     return [
-        _cell(sheet, code, **style),
-        _cell(sheet, name, alignment=WRAP, **style),
-        _money(sheet, pagu, **style),
-        *[_money(sheet, amount, **style) for amount in months],
-        _money(sheet, planned, **style),
-        _money(sheet, difference, **style),
+        cell(sheet, code, **style),
+        cell(sheet, name, alignment=WRAP, **style),
+        money_cell(sheet, pagu, **style),
+        *[money_cell(sheet, amount, **style) for amount in months],
+        money_cell(sheet, planned, **style),
+        money_cell(sheet, difference, **style),
     ]

@@ -13,7 +13,7 @@ from planning.forms import (
     PortalForm,
 )
 
-from . import apbd_services, kua_services
+from . import apbd_services, kua_services, services
 from .models import ApbdVersion, KuaPpas
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
@@ -32,6 +32,18 @@ class DateField(forms.DateField):
 def money_field(label, **kwargs):
     kwargs.setdefault("error_messages", {"required": f"{label} wajib diisi."})
     return IndonesianNumberField(label=label, **kwargs)
+
+
+def account_field(invalid_choice):
+    """The kode rekening picked in the search picker; the form narrows its queryset to the accounts allowed."""
+    return forms.ModelChoiceField(
+        label="Kode rekening",
+        queryset=Account.objects.none(),
+        error_messages={
+            "required": "Pilih kode rekening: cari dengan kode atau nama, lalu pilih salah satu hasil.",
+            "invalid_choice": invalid_choice,
+        },
+    )
 
 
 class PickerForm(PortalForm):
@@ -67,14 +79,7 @@ class KuaCreateForm(PortalForm):
 class KuaAccountLineForm(PickerForm):
     """A revenue projection, spending policy or pembiayaan amount; the account comes from the picker."""
 
-    account = forms.ModelChoiceField(
-        label="Kode rekening",
-        queryset=Account.objects.none(),
-        error_messages={
-            "required": "Pilih kode rekening: cari dengan kode atau nama, lalu pilih salah satu hasil.",
-            "invalid_choice": "Kode rekening itu tidak dapat dipakai pada KUA-PPAS ini.",
-        },
-    )
+    account = account_field("Kode rekening itu tidak dapat dipakai pada KUA-PPAS ini.")
     amount = money_field("Jumlah (Rp)")
     note = forms.CharField(label="Kebijakan / keterangan", required=False, max_length=2000)
 
@@ -168,34 +173,12 @@ class RkaSubKegiatanForm(PortalForm):
 class RkaLineForm(PickerForm):
     """A rincian: account and standard-price item from the pickers, volume as up to three factors."""
 
-    SERVICE_FIELDS = [
-        "account",
-        "standard_price",
-        "work_package",
-        "description",
-        "specification",
-        "recipient",
-        "volume_1",
-        "unit_1",
-        "volume_2",
-        "unit_2",
-        "volume_3",
-        "unit_3",
-        "unit_price",
-        "funding_source",
-        "location",
-    ]
+    # The sub-kegiatan comes from the page section the line is added in, never from the form.
+    SERVICE_FIELDS = [field for field in services.LINE_FIELDS if field != "sub_kegiatan"]
     # Kept after an add so the next rincian of the same group starts filled in.
     CARRIED_OVER = ["account", "work_package", "description", "funding_source", "location"]
 
-    account = forms.ModelChoiceField(
-        label="Kode rekening",
-        queryset=Account.objects.none(),
-        error_messages={
-            "required": "Pilih kode rekening: cari dengan kode atau nama, lalu pilih salah satu hasil.",
-            "invalid_choice": "Kode rekening itu tidak dapat dipakai di sini.",
-        },
-    )
+    account = account_field("Kode rekening itu tidak dapat dipakai di sini.")
     standard_price = forms.ModelChoiceField(
         label="Standar harga",
         queryset=StandardPriceItem.objects.none(),

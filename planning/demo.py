@@ -1229,6 +1229,40 @@ def planning_opds():
     return list(Opd.objects.filter(is_active=True).exclude(kind=Opd.Kind.BAGIAN).order_by("code"))
 
 
+def opd_operators(opds, *, admin, rng):
+    """({OPD id: staff user}, how many were created): each OPD's `opd.<slug>` (the demo's own slug where it
+    has one), else its first active staff member, else a new `opd.<slug>`; the planning and budget demos
+    share them.
+
+    The extra operators get no usable password (an administrator sets one when someone needs the
+    account): dozens of accounts sharing the published demo password would be an open door.
+    """
+    operators, created = {}, 0
+    for opd in opds:
+        slug = OPD_SLUGS.get(opd.code) or (
+            "kec-" + slugify(opd.name.removeprefix("Kecamatan "))
+            if opd.kind == Opd.Kind.KECAMATAN
+            else slugify(opd.name)[:40]
+        )
+        username = f"opd.{slug}"
+        user = User.objects.filter(username=username, opd=opd, role=User.Role.OPD_STAFF).first()
+        if user is None:
+            user = User.objects.filter(opd=opd, role=User.Role.OPD_STAFF, is_active=True).order_by("username").first()
+        if user is None:
+            user = masterdata_services.create_user(
+                actor=admin,
+                username=username,
+                password=None,
+                role=User.Role.OPD_STAFF,
+                opd=opd,
+                first_name=rng.choice(FIRST_NAMES),
+                last_name=rng.choice(LAST_NAMES),
+            )
+            created += 1
+        operators[opd.pk] = user
+    return operators, created
+
+
 def seed_planning(*, year, rng, scale=1.0):
     """Build the planning year; a year that already has proposals, a Renja or an RKPD is left as it is."""
     fiscal_year = FiscalYear.objects.select_related("reference_version").get(year=year)
@@ -1310,7 +1344,6 @@ class _Builder:
         self.users = {user.username: user for user in User.objects.filter(username__in=["bappeda", "dprd", "admin"])}
         self.bappeda = self.users["bappeda"]
         self.dprd = self.users["dprd"]
-        self.operators_created = 0
         self._line_cache = {}
         self.opds = planning_opds()
         self.kecamatan_regions = self._kecamatan_regions()
@@ -1376,7 +1409,7 @@ class _Builder:
     # -- the plan ---------------------------------------------------------------------------------
 
     def build(self):
-        self.operators = self._operators()
+        self.operators, self.operators_created = opd_operators(self.opds, admin=self.users.get("admin"), rng=self.rng)
         self.rpjmd_targets = self._rpjmd()
         pools = {}
         for opd in self.opds:
@@ -1399,40 +1432,6 @@ class _Builder:
             rkpd=rkpd,
             regulation=f"Peraturan Bupati Bondowoso tentang Rencana Kerja Pemerintah Daerah Tahun {self.year}",
         )
-
-    def _operators(self):
-        """One OPD staff user per planning OPD: the demo's own where there is one, else `opd.<slug>`.
-
-        The extra operators get no usable password (an administrator sets one when someone needs the
-        account): dozens of accounts sharing the published demo password would be an open door.
-        """
-        admin = self.users.get("admin")
-        operators = {}
-        for opd in self.opds:
-            slug = OPD_SLUGS.get(opd.code) or (
-                "kec-" + slugify(opd.name.removeprefix("Kecamatan "))
-                if opd.kind == Opd.Kind.KECAMATAN
-                else slugify(opd.name)[:40]
-            )
-            username = f"opd.{slug}"
-            user = User.objects.filter(username=username, opd=opd, role=User.Role.OPD_STAFF).first()
-            if user is None:
-                user = (
-                    User.objects.filter(opd=opd, role=User.Role.OPD_STAFF, is_active=True).order_by("username").first()
-                )
-            if user is None:
-                user = masterdata_services.create_user(
-                    actor=admin,
-                    username=username,
-                    password=None,
-                    role=User.Role.OPD_STAFF,
-                    opd=opd,
-                    first_name=self.rng.choice(FIRST_NAMES),
-                    last_name=self.rng.choice(LAST_NAMES),
-                )
-                self.operators_created += 1
-            operators[opd.pk] = user
-        return operators
 
     def _rpjmd(self):
         """code -> RpjmdTarget of the RPJMD covering the year (the demo's own when none does)."""

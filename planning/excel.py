@@ -1,36 +1,58 @@
 """Excel for the planning stage: Renja and RKPD workbooks, and reading uploaded tables of rows.
 
-Exports are written in openpyxl's write-only mode (rows streamed, constant memory) with numbers as real
-Excel numbers in the `#,##0` format, which Excel shows with the reader's own separators (1.234.567 in
-Indonesian). Reading turns each data row into a `SheetRow`: cells by column, the values a service
-expects, and what was wrong, by column. The rules themselves stay in the services; see
-`planning.services.import_renja_lines` and `planning.target_services`.
+Exports are written with the workbook style of `masterdata.spreadsheets`. Reading turns each data row
+into a `SheetRow`: cells by column, the values a service expects, and what was wrong, by column. The
+rules themselves stay in the services; see `planning.services.import_renja_lines` and
+`planning.target_services`.
 """
 
-import io
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from masterdata.errors import StaleObject
 from masterdata.importers import InvalidFile, RowError, parse_decimal, read_table
 from masterdata.models import FundingSource, Nomenclature
+from masterdata.spreadsheets import (
+    BOLD,
+    GROUP,
+    GROUP_FILL,
+    MONEY_FORMAT,
+    TITLE,
+    WRAP,
+    XLSX_CONTENT_TYPE,
+    cell,
+    document_sheet,
+    header_row,
+    local_time,
+    money_cell,
+    number_cell,
+    printed_at,
+    save,
+    set_widths,
+    title_block,
+)
 
 from . import selectors
 from .models import RenjaLine, RenstraProgram
 from .selectors import ZERO
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MONEY_FORMAT = "#,##0"
-NUMBER_FORMAT = "#,##0.##"
+__all__ = [
+    "MONEY_FORMAT",
+    "RENJA_HEADER_ROWS",
+    "RENJA_IMPORT_COLUMNS",
+    "XLSX_CONTENT_TYPE",
+    "export_renja",
+    "export_rkpd",
+    "raise_for_errors",
+    "read_renja_lines",
+    "read_sheet",
+]
+
 MAX_ROWS = 5000
-REGION_NAME = "PEMERINTAH KABUPATEN BONDOWOSO"
 
 # --- Reading uploaded tables ------------------------------------------------------------------
 
@@ -215,61 +237,6 @@ def read_renja_lines(renja, source, *, filename=None):
 
 # --- Writing workbooks ------------------------------------------------------------------------
 
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=13)
-HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
-GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
-WRAP = Alignment(wrap_text=True, vertical="top")
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
-def _cell(sheet, value, *, font=None, number_format=None, fill=None, alignment=None):
-    cell = WriteOnlyCell(sheet, value=value)
-    if font:
-        cell.font = font
-    if number_format:
-        cell.number_format = number_format
-    if fill:
-        cell.fill = fill
-    if alignment:
-        cell.alignment = alignment
-    return cell
-
-
-def _money(sheet, value, **style):
-    return _cell(sheet, value, number_format=MONEY_FORMAT, **style)
-
-
-def _number(sheet, value, **style):
-    return _cell(sheet, value, number_format=NUMBER_FORMAT, **style)
-
-
-def _widths(sheet, widths):
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-
-
-def _header(sheet, titles):
-    sheet.append([_cell(sheet, title, font=BOLD, fill=HEADER_FILL, alignment=CENTER) for title in titles])
-
-
-def _title_block(sheet, title, facts):
-    sheet.append([_cell(sheet, title, font=TITLE)])
-    sheet.append([_cell(sheet, REGION_NAME, font=BOLD)])
-    for label, value in facts:
-        sheet.append([label, value])
-    sheet.append([])
-
-
-def _printed_at():
-    return timezone.localtime().strftime("%d-%m-%Y %H:%M")
-
-
-def _save(workbook):
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
 
 RENJA_COLUMNS = [
     ("No", 5),
@@ -303,21 +270,20 @@ def export_renja(renja):
     """A SIPD-like Renja table: program and kegiatan rows with subtotals, one row per sub-kegiatan, the total."""
     year = renja.fiscal_year.year
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Renja")
-    _widths(sheet, [width for _, width in RENJA_COLUMNS])
-    sheet.freeze_panes = f"D{RENJA_HEADER_ROWS + 1}"
-    _title_block(
-        sheet,
+    sheet = document_sheet(
+        workbook,
+        "Renja",
         "RENCANA KERJA PERANGKAT DAERAH (RENJA)",
         [
             ("Perangkat daerah", f"{renja.opd.code} {renja.opd.name}"),
             ("Tahun anggaran", year),
             ("Tahap", renja.get_stage_display()),
             ("Status", renja.get_state_display()),
-            ("Dicetak", _printed_at()),
+            ("Dicetak", printed_at()),
         ],
+        [(title.format(year=year, next=year + 1), width) for title, width in RENJA_COLUMNS],
+        freeze=f"D{RENJA_HEADER_ROWS + 1}",
     )
-    _header(sheet, [title.format(year=year, next=year + 1) for title, _ in RENJA_COLUMNS])
 
     programs = _renja_subtotals(renja, "sub_kegiatan__parent__parent")
     kegiatans = _renja_subtotals(renja, "sub_kegiatan__parent")
@@ -338,24 +304,23 @@ def export_renja(renja):
         [
             None,
             None,
-            _cell(sheet, f"JUMLAH ({totals['line_count']} sub-kegiatan)", font=BOLD),
+            cell(sheet, f"JUMLAH ({totals['line_count']} sub-kegiatan)", font=BOLD),
             *[None] * 4,
-            _money(sheet, totals["total_pagu"], font=BOLD),
-            _money(sheet, totals["total_pagu_next"], font=BOLD),
+            money_cell(sheet, totals["total_pagu"], font=BOLD),
+            money_cell(sheet, totals["total_pagu_next"], font=BOLD),
         ]
     )
-    return _save(workbook)
+    return save(workbook)
 
 
 def _group_row(sheet, node, totals):
-    style = {"font": BOLD, "fill": GROUP_FILL}
     return [
-        _cell(sheet, None, fill=GROUP_FILL),
-        _cell(sheet, node.code, **style),
-        _cell(sheet, node.name, alignment=WRAP, **style),
-        *[_cell(sheet, None, fill=GROUP_FILL) for _ in range(4)],
-        _money(sheet, totals["total"], **style),
-        _money(sheet, totals["total_next"], **style),
+        cell(sheet, None, fill=GROUP_FILL),
+        cell(sheet, node.code, **GROUP),
+        cell(sheet, node.name, alignment=WRAP, **GROUP),
+        *[cell(sheet, None, fill=GROUP_FILL) for _ in range(4)],
+        money_cell(sheet, totals["total"], **GROUP),
+        money_cell(sheet, totals["total_next"], **GROUP),
     ]
 
 
@@ -363,10 +328,10 @@ def _plan_cells(sheet, line):
     """A line's output target and unit, both pagu, its funding source and the RPJMD target its program serves."""
     program = line.renstra_program
     return [
-        _number(sheet, line.output_target),
+        number_cell(sheet, line.output_target),
         line.output_unit,
-        _money(sheet, line.pagu_indikatif),
-        _money(sheet, line.pagu_indikatif_next),
+        money_cell(sheet, line.pagu_indikatif),
+        money_cell(sheet, line.pagu_indikatif_next),
         str(line.funding_source) if line.funding_source else None,
         program.rpjmd_target.code if program else None,
     ]
@@ -381,12 +346,12 @@ def _renja_line_row(sheet, number, line, year):
     return [
         number,
         line.sub_kegiatan.code,
-        _cell(sheet, line.sub_kegiatan.name, alignment=WRAP),
-        _cell(sheet, line.location, alignment=WRAP),
-        _cell(sheet, line.output_indicator, alignment=WRAP),
+        cell(sheet, line.sub_kegiatan.name, alignment=WRAP),
+        cell(sheet, line.location, alignment=WRAP),
+        cell(sheet, line.output_indicator, alignment=WRAP),
         *_plan_cells(sheet, line),
-        _cell(sheet, program.indicator, alignment=WRAP) if program else None,
-        _number(sheet, renstra_target),
+        cell(sheet, program.indicator, alignment=WRAP) if program else None,
+        number_cell(sheet, renstra_target),
         program.unit if program else None,
     ]
 
@@ -394,21 +359,27 @@ def _renja_line_row(sheet, number, line, year):
 def _totals_sheet(workbook, title, heading, columns, rows, totals):
     """A sheet of code, name, count and the two pagu columns, closed by the RKPD's totals."""
     sheet = workbook.create_sheet(title)
-    _widths(sheet, [22, 60, 14, 22, 22])
-    sheet.append([_cell(sheet, heading, font=TITLE)])
+    set_widths(sheet, [22, 60, 14, 22, 22])
+    sheet.append([cell(sheet, heading, font=TITLE)])
     sheet.append([])
-    _header(sheet, columns)
+    header_row(sheet, columns)
     for row in rows:
         sheet.append(
-            [row["code"], row["name"], row["lines"], _money(sheet, row["total"]), _money(sheet, row["total_next"])]
+            [
+                row["code"],
+                row["name"],
+                row["lines"],
+                money_cell(sheet, row["total"]),
+                money_cell(sheet, row["total_next"]),
+            ]
         )
     sheet.append(
         [
             None,
-            _cell(sheet, "JUMLAH", font=BOLD),
-            _cell(sheet, totals["lines"], font=BOLD),
-            _money(sheet, totals["total"], font=BOLD),
-            _money(sheet, totals["total_next"], font=BOLD),
+            cell(sheet, "JUMLAH", font=BOLD),
+            cell(sheet, totals["lines"], font=BOLD),
+            money_cell(sheet, totals["total"], font=BOLD),
+            money_cell(sheet, totals["total_next"], font=BOLD),
         ]
     )
 
@@ -429,22 +400,22 @@ def export_rkpd(rkpd):
     workbook = Workbook(write_only=True)
 
     sheet = workbook.create_sheet("Ringkasan")
-    _widths(sheet, [40, 40])
-    _title_block(
+    set_widths(sheet, [40, 40])
+    title_block(
         sheet,
         f"RENCANA KERJA PEMERINTAH DAERAH (RKPD) TAHUN {year}",
         [
             ("Status", rkpd.get_state_display()),
             ("Perbup RKPD", rkpd.regulation or "-"),
-            ("Dikonsolidasikan", _local(rkpd.consolidated_at)),
-            ("Difinalkan", _local(rkpd.finalized_at)),
+            ("Dikonsolidasikan", local_time(rkpd.consolidated_at)),
+            ("Difinalkan", local_time(rkpd.finalized_at)),
             ("Jumlah Renja OPD", summary["renjas"]),
             ("Jumlah sub-kegiatan", summary["lines"]),
-            ("Total pagu indikatif (Rp)", _money(sheet, summary["total"])),
+            ("Total pagu indikatif (Rp)", summary["total"]),
             ("Sasaran RPJMD belum dilayani", sum(1 for target in coverage if not target.line_count)),
             ("Usulan diakomodasi", proposals["accepted"].count()),
             ("Usulan tidak didanai", proposals["unfunded"].count()),
-            ("Dicetak", _printed_at()),
+            ("Dicetak", printed_at()),
         ],
     )
 
@@ -469,21 +440,17 @@ def export_rkpd(rkpd):
     _coverage_sheet(workbook, coverage, year)
     _proposals_sheet(workbook, "Usulan Diakomodasi", proposals["accepted"], accepted=True)
     _proposals_sheet(workbook, "Usulan Tidak Didanai", proposals["unfunded"], accepted=False)
-    return _save(workbook)
+    return save(workbook)
 
 
 def _totals_titles(label, money_titles):
     return [f"Kode {label.lower()}", label, "Jumlah sub-kegiatan", *money_titles]
 
 
-def _local(moment):
-    return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M") if moment else "-"
-
-
 def _rkpd_lines_sheet(workbook, lines, money_titles):
     sheet = workbook.create_sheet("Rincian Sub-kegiatan")
-    _widths(sheet, [24, 36, 22, 48, 24, 36, 10, 12, 20, 20, 28, 12])
-    _header(
+    set_widths(sheet, [24, 36, 22, 48, 24, 36, 10, 12, 20, 20, 28, 12])
+    header_row(
         sheet,
         [
             "Kode OPD",
@@ -518,8 +485,8 @@ def _rkpd_lines_sheet(workbook, lines, money_titles):
 
 def _coverage_sheet(workbook, coverage, year):
     sheet = workbook.create_sheet("Capaian Sasaran RPJMD")
-    _widths(sheet, [12, 12, 48, 36, 12, 14, 14, 20, 22])
-    _header(
+    set_widths(sheet, [12, 12, 48, 36, 12, 14, 14, 20, 22])
+    header_row(
         sheet,
         [
             "Kode tujuan",
@@ -539,22 +506,22 @@ def _coverage_sheet(workbook, coverage, year):
             [
                 target.goal.code,
                 target.code,
-                _cell(sheet, target.statement, alignment=WRAP),
-                _cell(sheet, target.indicator, alignment=WRAP),
+                cell(sheet, target.statement, alignment=WRAP),
+                cell(sheet, target.indicator, alignment=WRAP),
                 target.unit,
-                _number(sheet, target.targets[index - 1] if index else None),
+                number_cell(sheet, target.targets[index - 1] if index else None),
                 target.line_count,
-                _money(sheet, target.total_pagu),
-                "Dilayani" if target.line_count else _cell(sheet, "BELUM DILAYANI", font=BOLD),
+                money_cell(sheet, target.total_pagu),
+                "Dilayani" if target.line_count else cell(sheet, "BELUM DILAYANI", font=BOLD),
             ]
         )
 
 
 def _proposals_sheet(workbook, title, proposals, *, accepted):
     sheet = workbook.create_sheet(title)
-    _widths(sheet, [14, 26, 48, 18, 22, 36, 20, 22, 40])
+    set_widths(sheet, [14, 26, 48, 18, 22, 36, 20, 22, 40])
     last = ["Sub-kegiatan Renja", "Catatan"] if accepted else ["Ditunda ke tahun", "Alasan/catatan"]
-    _header(
+    header_row(
         sheet,
         [
             "Kode pelacakan",
@@ -579,11 +546,11 @@ def _proposals_sheet(workbook, title, proposals, *, accepted):
             [
                 proposal.tracking_code,
                 proposal.get_source_display(),
-                _cell(sheet, proposal.title, alignment=WRAP),
+                cell(sheet, proposal.title, alignment=WRAP),
                 proposal.kecamatan.name,
                 proposal.village.name if proposal.village else None,
                 proposal.suggested_opd.name if proposal.suggested_opd else None,
-                _money(sheet, proposal.estimated_cost),
+                money_cell(sheet, proposal.estimated_cost),
                 proposal.get_status_display(),
                 *tail,
             ]

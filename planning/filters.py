@@ -14,9 +14,16 @@ from masterdata.filters import BlankIsAnErrorForm, IntegerFilter
 from .models import Proposal, Renja, Renstra
 
 
-def _year_filter(field_name):
+# Filter makers, shared with the budgeting API; each carries its OpenAPI schema.
+def year_filter(field_name):
     return extend_schema_field({"type": "integer", "minimum": 2000, "maximum": 2100, "description": "Tahun anggaran."})(
         IntegerFilter(field_name=field_name, min_value=2000, max_value=2100)
+    )
+
+
+def id_filter(field_name, description):
+    return extend_schema_field({"type": "integer", "minimum": 1, "description": description})(
+        IntegerFilter(field_name=field_name, min_value=1)
     )
 
 
@@ -26,13 +33,15 @@ def _text(description, max_length):
     )
 
 
-def _code_filter(field_name, description):
-    return _text(description, 32)(filters.CharFilter(field_name=field_name, max_length=32))
+def code_filter(field_name, description, lookup_expr="exact", max_length=32):
+    return _text(description, max_length)(
+        filters.CharFilter(field_name=field_name, lookup_expr=lookup_expr, max_length=max_length)
+    )
 
 
 class RenjaFilterSet(filters.FilterSet):
-    year = _year_filter("fiscal_year__year")
-    opd = _code_filter("opd__code", "Kode SIPD OPD.")
+    year = year_filter("fiscal_year__year")
+    opd = code_filter("opd__code", "Kode SIPD OPD.")
     stage = filters.ChoiceFilter(choices=Renja.Stage.choices, label="Tahap Renja.")
     state = filters.ChoiceFilter(choices=Renja.State.choices, label="Status dalam tahap.")
 
@@ -43,12 +52,12 @@ class RenjaFilterSet(filters.FilterSet):
 
 
 class ProposalFilterSet(filters.FilterSet):
-    year = _year_filter("fiscal_year__year")
+    year = year_filter("fiscal_year__year")
     source = filters.ChoiceFilter(choices=Proposal.Source.choices, label="Sumber usulan.")
     stage = filters.ChoiceFilter(choices=Proposal.Stage.choices, label="Tahap musrenbang.")
     status = filters.ChoiceFilter(choices=Proposal.Status.choices, label="Status usulan.")
-    kecamatan = _code_filter("kecamatan__code", "Kode wilayah kecamatan, mis. `35.11.01`.")
-    suggested_opd = _code_filter("suggested_opd__code", "Kode SIPD OPD tujuan.")
+    kecamatan = code_filter("kecamatan__code", "Kode wilayah kecamatan, mis. `35.11.01`.")
+    suggested_opd = code_filter("suggested_opd__code", "Kode SIPD OPD tujuan.")
     q = _text("Cari di judul atau kode pelacakan.", 100)(filters.CharFilter(method="filter_q", max_length=100))
 
     class Meta:
@@ -61,10 +70,8 @@ class ProposalFilterSet(filters.FilterSet):
 
 
 class RenstraFilterSet(filters.FilterSet):
-    opd = _code_filter("opd__code", "Kode SIPD OPD.")
-    rpjmd = extend_schema_field({"type": "integer", "minimum": 1, "description": "Id RPJMD."})(
-        IntegerFilter(field_name="rpjmd_id", min_value=1)
-    )
+    opd = code_filter("opd__code", "Kode SIPD OPD.")
+    rpjmd = id_filter("rpjmd_id", "Id RPJMD.")
 
     class Meta:
         form = BlankIsAnErrorForm
