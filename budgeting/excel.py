@@ -316,7 +316,7 @@ def export_rka(rka):
     workbook = Workbook(write_only=True)
     facts = [*_rka_facts(rka), ("Status", rka.get_state_display()), ("Dicetak", printed_at())]
     title = "RENCANA KERJA DAN ANGGARAN SATUAN KERJA PERANGKAT DAERAH (RKA-SKPD)"
-    _write_budget(document_sheet(workbook, "RKA-SKPD", title, facts, COLUMNS), rka)
+    _write_budget(document_sheet(workbook, "RKA-SKPD", title, facts, COLUMNS, frozen_columns=2), rka)
     return save(workbook)
 
 
@@ -331,7 +331,7 @@ def export_dpa(dpa):
         ("Dicetak", printed_at()),
     ]
     title = "DOKUMEN PELAKSANAAN ANGGARAN SATUAN KERJA PERANGKAT DAERAH (DPA-SKPD)"
-    _write_budget(document_sheet(workbook, "DPA-SKPD", title, facts, COLUMNS), rka)
+    _write_budget(document_sheet(workbook, "DPA-SKPD", title, facts, COLUMNS, frozen_columns=2), rka)
     _write_cash_plan(workbook, dpa, facts[:3])
     return save(workbook)
 
@@ -342,7 +342,7 @@ CASH_COLUMNS += [("Jumlah (Rp)", 18), ("Selisih (Rp)", 16)]
 
 def _write_cash_plan(workbook, dpa, facts):
     """Per sub-kegiatan (belanja) and per pendapatan/pembiayaan group: pagu, twelve months, sum, difference."""
-    sheet = document_sheet(workbook, "Anggaran Kas", "ANGGARAN KAS", facts, CASH_COLUMNS)
+    sheet = document_sheet(workbook, "Anggaran Kas", "ANGGARAN KAS", facts, CASH_COLUMNS, frozen_columns=2)
     monthly = selectors.cash_plan_month_totals(dpa)
     rows = selectors.cash_plan_rows(dpa)
     zero = services.ZERO

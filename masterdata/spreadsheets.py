@@ -66,13 +66,14 @@ def title_block(sheet, title, facts):
     sheet.append([])
 
 
-def document_sheet(workbook, name, title, facts, columns, *, freeze=None):
-    """A sheet opened by the document's title block and the header of its (title, width) columns; `freeze`
-    is the top-left cell that stays unfrozen, if any."""
+def document_sheet(workbook, name, title, facts, columns, *, frozen_columns=0):
+    """A sheet opened by the document's title block and the header of its (title, width) columns. The rows
+    down to the header, and the first `frozen_columns` columns, stay in view while scrolling."""
     sheet = workbook.create_sheet(name)
     set_widths(sheet, [width for _, width in columns])
-    if freeze:
-        sheet.freeze_panes = freeze
+    # Set before any row is written: a write-only sheet ignores it afterwards. Title, region, the facts, a
+    # blank row and the header come before the first data row.
+    sheet.freeze_panes = f"{get_column_letter(frozen_columns + 1)}{len(facts) + 5}"
     title_block(sheet, title, facts)
     header_row(sheet, [column for column, _ in columns])
     return sheet

@@ -282,7 +282,7 @@ def export_renja(renja):
             ("Dicetak", printed_at()),
         ],
         [(title.format(year=year, next=year + 1), width) for title, width in RENJA_COLUMNS],
-        freeze=f"D{RENJA_HEADER_ROWS + 1}",
+        frozen_columns=3,
     )
 
     programs = _renja_subtotals(renja, "sub_kegiatan__parent__parent")

@@ -296,6 +296,10 @@ def test_the_dpa_export_has_the_cash_plan_per_month(reference_data):
     assert amount(building[16].value) == 0
     total = find(cash, 1, "JUMLAH BELANJA")
     assert amount(total[2].value) == amount(total[15].value) == D("862345678.90")
+    # Scrolling keeps the header and the code and name columns in view; the first data row follows the header.
+    for sheet in workbook.worksheets:
+        header = next(cells[0].row for cells in sheet.iter_rows() if cells[0].value == "Kode")
+        assert sheet.freeze_panes == f"C{header + 1}", sheet.title
     assert all(cell.number_format == "#,##0" for cell in total[2:17])
     other = Dpa.objects.get(version=version, opd__code=PPKD)
     assert client_for(small.staff[DINKES]).get(f"{API}/dpa/{other.pk}/export/").status_code == 404
