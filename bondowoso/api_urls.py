@@ -2,9 +2,11 @@
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import DefaultRouter, SimpleRouter
 
+from budgeting import api as budgeting_api
 from masterdata import api as masterdata_api
+from planning import api as planning_api
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -14,12 +16,30 @@ router.register("funding-sources", masterdata_api.FundingSourceViewSet, basename
 router.register("opds", masterdata_api.OpdViewSet, basename="api-opd")
 router.register("standard-prices", masterdata_api.StandardPriceViewSet, basename="api-standard-price")
 
+# Planning and budgeting: routed alike, but not listed at the API root (which lists the reference data).
+documents = SimpleRouter()
+documents.register("rpjmd", planning_api.RpjmdViewSet, basename="api-rpjmd")
+documents.register("rpjmd-goals", planning_api.RpjmdGoalViewSet, basename="api-rpjmd-goal")
+documents.register("rpjmd-targets", planning_api.RpjmdTargetViewSet, basename="api-rpjmd-target")
+documents.register("renstra", planning_api.RenstraViewSet, basename="api-renstra")
+documents.register("renstra-programs", planning_api.RenstraProgramViewSet, basename="api-renstra-program")
+documents.register("proposals", planning_api.ProposalViewSet, basename="api-proposal")
+documents.register("renja", planning_api.RenjaViewSet, basename="api-renja")
+documents.register("renja-lines", planning_api.RenjaLineViewSet, basename="api-renja-line")
+documents.register("rkpd", planning_api.RkpdViewSet, basename="api-rkpd")
+documents.register("kua-ppas", budgeting_api.KuaPpasViewSet, basename="api-kua-ppas")
+documents.register("kua-account-lines", budgeting_api.KuaAccountLineViewSet, basename="api-kua-account-line")
+documents.register("ceilings", budgeting_api.CeilingViewSet, basename="api-ceiling")
+documents.register("apbd-versions", budgeting_api.ApbdVersionViewSet, basename="api-apbd-version")
+documents.register("rka", budgeting_api.RkaViewSet, basename="api-rka")
+documents.register("rka-lines", budgeting_api.RkaLineViewSet, basename="api-rka-line")
+documents.register("dpa", budgeting_api.DpaViewSet, basename="api-dpa")
+
 v1_patterns = [
     path("me/", masterdata_api.MeView.as_view(), name="api-me"),
     path("auth/token/", masterdata_api.TokenView.as_view(), name="api-token"),
     path("", include(router.urls)),
-    path("", include("planning.api_urls")),
-    path("", include("budgeting.api_urls")),
+    path("", include(documents.urls)),
 ]
 
 urlpatterns = [

@@ -8,41 +8,33 @@ does not apply, or a save based on an old version).
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpResponse
 from django_filters.utils import translate_validation
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from masterdata import access
-from masterdata.api_base import TEXT_PATTERN
-from masterdata.errors import StaleObject
-from masterdata.importers import InvalidFile
-from planning.api import (
+from masterdata.api_base import (
     CONFLICT_STALE,
     CONFLICT_TRANSITION,
     IMPORT_NOTE,
     MISSING_REFERENCE,
-    ListMixin,
-    RetrieveMixin,
+    TEXT_PATTERN,
+    Operations,
 )
-from planning.api import PlanningViewSet as PortalViewSet
-from planning.serializers import ImportInputSerializer
+from masterdata.errors import StaleObject
+from planning.api import IMPORT_REQUEST, XLSX_RESPONSE, DetailMixin, ListMixin, PortalViewSet, RetrieveMixin, xlsx
 
 from . import apbd_services, excel, kua_services, selectors, services
 from . import filters as budget_filters
 from . import serializers as s
 from .models import ApbdVersion, KuaAccountLine, KuaPpas
 
-TAG_KUA, TAG_CEILING, TAG_APBD, TAG_RKA, TAG_DPA = "KUA-PPAS", "Plafon", "APBD", "RKA", "DPA"
-ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Id.")
-XLSX_RESPONSE = {
-    (200, excel.XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Berkas Excel (.xlsx).")
-}
+KUA, CEILING, APBD = Operations("KUA-PPAS"), Operations("Plafon"), Operations("APBD")
+RKA, DPA = Operations("RKA"), Operations("DPA")
+DELETED = {204: None, 409: CONFLICT_TRANSITION}
 CEILING_REFUSED = OpenApiResponse(
     description=(
         "Masukan tidak valid, atau rincian melebihi plafon: galat bidang `amount` menyebut plafon yang terlampaui "
@@ -85,20 +77,6 @@ LINE_FILTERS = [
 ]
 
 
-def _xlsx(content, filename):
-    response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _invalid_file(exc):
-    """An import's bad rows as a 400 in the error format, one error per problem, keyed by line."""
-    by_line = {}
-    for error in exc.errors:
-        by_line.setdefault(str(error.line), []).append(ErrorDetail(str(error), code="invalid_row"))
-    return ValidationError({"file": by_line})
-
-
 def _query(serializer_class, request):
     serializer = serializer_class(data=request.query_params)
     serializer.is_valid(raise_exception=True)
@@ -112,89 +90,74 @@ def _filtered(filterset_class, request, queryset):
     return filterset.qs
 
 
+class DocumentViewSet(ListMixin, DetailMixin, PortalViewSet):
+    # A budget document with a lifecycle: its detail carries the history of its moves.
+
+    def get_detail(self, pk):
+        document = super().get_detail(pk)
+        document.transitions = list(selectors.transitions_of(document))
+        return document
+
+
 # --- KUA-PPAS ---------------------------------------------------------------------------------
 
 
-def _kua_detail(kua):
-    kua.policy_totals = kua_services.kua_policy_totals(kua)
-    kua.transitions = list(selectors.transitions_of(kua))
-    return kua
-
-
 @extend_schema_view(
-    list=extend_schema(
-        summary="Daftar versi KUA-PPAS",
-        description="Keuangan, Bappeda, auditor: semua versi; DPRD: yang sudah diajukan kepadanya.",
-        tags=[TAG_KUA],
+    list=KUA.collection(
+        "Daftar versi KUA-PPAS", "Keuangan, Bappeda, auditor: semua versi; DPRD: yang sudah diajukan kepadanya."
     ),
-    retrieve=extend_schema(
-        summary="Satu versi KUA-PPAS dengan rencana pendapatan, belanja, pembiayaan dan riwayatnya",
-        parameters=[ID],
+    retrieve=KUA.item(
+        "Satu versi KUA-PPAS dengan rencana pendapatan, belanja, pembiayaan dan riwayatnya",
         responses=s.KuaPpasDetailSerializer,
-        tags=[TAG_KUA],
     ),
-    create=extend_schema(
-        summary="Buat versi KUA-PPAS berikutnya (pejabat keuangan)",
-        description=(
-            "Versi pertama mengambil plafon OPD dari pagu indikatif RKPD final; versi berikutnya menyalin baris "
-            "kebijakan dan plafon versi sebelumnya (yang harus sudah disepakati)."
-        ),
+    create=KUA.collection(
+        "Buat versi KUA-PPAS berikutnya (pejabat keuangan)",
+        "Versi pertama mengambil plafon OPD dari pagu indikatif RKPD final; versi berikutnya menyalin baris "
+        "kebijakan dan plafon versi sebelumnya (yang harus sudah disepakati).",
         request=s.KuaPpasCreateSerializer,
         responses={201: s.KuaPpasDetailSerializer, 404: MISSING_REFERENCE},
-        tags=[TAG_KUA],
     ),
 )
-class KuaPpasViewSet(ListMixin, RetrieveMixin, PortalViewSet):
+class KuaPpasViewSet(DocumentViewSet):
     serializer_class = s.KuaPpasSerializer
+    detail_serializer_class = s.KuaPpasDetailSerializer
     filterset_class = budget_filters.KuaPpasFilterSet
 
     def get_queryset(self):
         return selectors.visible_kua_ppas(self.request.user)
 
-    def _detail(self, pk, status_code=status.HTTP_200_OK):
-        kua = access.get_visible_or_404(self.get_queryset(), pk=pk)
-        return self.answer(_kua_detail(kua), s.KuaPpasDetailSerializer, status_code=status_code)
-
-    def retrieve(self, request, pk):
-        return self._detail(pk)
+    def get_detail(self, pk):
+        kua = super().get_detail(pk)
+        kua.policy_totals = kua_services.kua_policy_totals(kua)
+        return kua
 
     def create(self, request):
         kua = kua_services.create_kua_ppas(actor=request.user, **self.valid(s.KuaPpasCreateSerializer))
-        return self._detail(kua.pk, status.HTTP_201_CREATED)
+        return self.answer_detail(kua.pk, status.HTTP_201_CREATED)
 
-    @extend_schema(
-        summary="Pindahkan KUA-PPAS di siklusnya (pejabat keuangan)",
-        description=(
-            "`submit` ke DPRD, `revise` kembali ke draf setelah pembahasan (dengan catatan), `agree` mencatat nota "
-            "kesepakatan (nomor dan tanggal), `lock` mengunci plafon. Tindakan yang tidak berlaku dijawab 409 "
-            "dengan status sekarang dan tindakan yang berlaku."
-        ),
-        parameters=[ID],
-        request=s.KuaTransitionInputSerializer,
-        responses={200: s.KuaPpasDetailSerializer, 409: CONFLICT_TRANSITION},
-        tags=[TAG_KUA],
+    @KUA.move(
+        "Pindahkan KUA-PPAS di siklusnya (pejabat keuangan)",
+        s.KuaTransitionInputSerializer,
+        s.KuaPpasDetailSerializer,
+        "`submit` ke DPRD, `revise` kembali ke draf setelah pembahasan (dengan catatan), `agree` mencatat nota "
+        "kesepakatan (nomor dan tanggal), `lock` mengunci plafon. Tindakan yang tidak berlaku dijawab 409 "
+        "dengan status sekarang dan tindakan yang berlaku.",
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def transitions(self, request, pk):
-        kua = self.get_object()
-        kua_services.transition_kua(actor=request.user, kua=kua, **self.valid(s.KuaTransitionInputSerializer))
-        return self._detail(pk)
+        return self.act(kua_services.transition_kua, s.KuaTransitionInputSerializer, kua=self.get_object())
 
-    @extend_schema(
+    @KUA.item(
+        "Baris kebijakan KUA-PPAS: proyeksi pendapatan, kebijakan belanja, pembiayaan",
         methods=["GET"],
-        summary="Baris kebijakan KUA-PPAS: proyeksi pendapatan, kebijakan belanja, pembiayaan",
-        parameters=[ID],
         responses=s.KuaAccountLineSerializer(many=True),
-        tags=[TAG_KUA],
     )
-    @extend_schema(
+    @KUA.item(
+        "Isi jumlah satu kode rekening KUA-PPAS (pejabat keuangan, saat draf)",
+        "Membuat baris baru, atau mengubah jumlah dan kebijakan kode rekening yang sudah ada.",
         methods=["POST"],
-        summary="Isi jumlah satu kode rekening KUA-PPAS (pejabat keuangan, saat draf)",
-        description="Membuat baris baru, atau mengubah jumlah dan kebijakan kode rekening yang sudah ada.",
-        parameters=[ID],
         request=s.KuaAccountLineInputSerializer,
         responses={200: s.KuaAccountLineSerializer, 404: MISSING_REFERENCE, 409: CONFLICT_TRANSITION},
-        tags=[TAG_KUA],
     )
     @action(detail=True, methods=["get", "post"], url_path="account-lines", filter_backends=[])
     def account_lines(self, request, pk):
@@ -217,20 +180,13 @@ def _account_line(line):
 
 
 @extend_schema_view(
-    retrieve=extend_schema(summary="Satu baris kebijakan KUA-PPAS", parameters=[ID], tags=[TAG_KUA]),
-    partial_update=extend_schema(
-        summary="Ubah jumlah atau kebijakan baris KUA-PPAS (pejabat keuangan, saat draf)",
-        parameters=[ID],
+    retrieve=KUA.item("Satu baris kebijakan KUA-PPAS"),
+    partial_update=KUA.item(
+        "Ubah jumlah atau kebijakan baris KUA-PPAS (pejabat keuangan, saat draf)",
         request=s.KuaAccountLinePatchSerializer,
         responses={200: s.KuaAccountLineSerializer, 409: CONFLICT_TRANSITION},
-        tags=[TAG_KUA],
     ),
-    destroy=extend_schema(
-        summary="Hapus baris kebijakan KUA-PPAS (pejabat keuangan, saat draf)",
-        parameters=[ID],
-        responses={204: None, 409: CONFLICT_TRANSITION},
-        tags=[TAG_KUA],
-    ),
+    destroy=KUA.item("Hapus baris kebijakan KUA-PPAS (pejabat keuangan, saat draf)", responses=DELETED),
 )
 class KuaAccountLineViewSet(RetrieveMixin, PortalViewSet):
     serializer_class = s.KuaAccountLineSerializer
@@ -251,43 +207,29 @@ class KuaAccountLineViewSet(RetrieveMixin, PortalViewSet):
         return self.answer(_account_line(line))
 
     def destroy(self, request, pk):
-        kua_services.delete_kua_account_line(actor=request.user, line=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return self.deleted(kua_services.delete_kua_account_line, line=self.get_object())
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="Daftar plafon (PPAS)",
-        description=(
-            "Plafon OPD, program dan sub-kegiatan. Keuangan, Bappeda, auditor: semua; DPRD: versi yang sudah "
-            "diajukan; staf OPD: plafon OPD-nya sendiri setelah KUA-PPAS disepakati."
-        ),
-        tags=[TAG_CEILING],
+    list=CEILING.collection(
+        "Daftar plafon (PPAS)",
+        "Plafon OPD, program dan sub-kegiatan. Keuangan, Bappeda, auditor: semua; DPRD: versi yang sudah "
+        "diajukan; staf OPD: plafon OPD-nya sendiri setelah KUA-PPAS disepakati.",
     ),
-    retrieve=extend_schema(summary="Satu plafon", parameters=[ID], tags=[TAG_CEILING]),
-    create=extend_schema(
-        summary="Tetapkan plafon OPD, program atau sub-kegiatan (pejabat keuangan, saat draf)",
-        description=(
-            "Membuat plafon baru atau mengubah jumlah plafon yang sama. Plafon program dan sub-kegiatan harus muat "
-            "di dalam plafon OPD-nya (jumlahnya, bukan hanya satu per satu)."
-        ),
+    retrieve=CEILING.item("Satu plafon"),
+    create=CEILING.collection(
+        "Tetapkan plafon OPD, program atau sub-kegiatan (pejabat keuangan, saat draf)",
+        "Membuat plafon baru atau mengubah jumlah plafon yang sama. Plafon program dan sub-kegiatan harus muat "
+        "di dalam plafon OPD-nya (jumlahnya, bukan hanya satu per satu).",
         request=s.CeilingInputSerializer,
         responses={200: s.CeilingSerializer, 404: MISSING_REFERENCE, 409: CONFLICT_TRANSITION},
-        tags=[TAG_CEILING],
     ),
-    partial_update=extend_schema(
-        summary="Ubah jumlah plafon (pejabat keuangan, saat draf)",
-        parameters=[ID],
+    partial_update=CEILING.item(
+        "Ubah jumlah plafon (pejabat keuangan, saat draf)",
         request=s.CeilingPatchSerializer,
         responses={200: s.CeilingSerializer, 409: CONFLICT_TRANSITION},
-        tags=[TAG_CEILING],
     ),
-    destroy=extend_schema(
-        summary="Hapus plafon (pejabat keuangan, saat draf)",
-        parameters=[ID],
-        responses={204: None, 409: CONFLICT_TRANSITION},
-        tags=[TAG_CEILING],
-    ),
+    destroy=CEILING.item("Hapus plafon (pejabat keuangan, saat draf)", responses=DELETED),
 )
 class CeilingViewSet(ListMixin, RetrieveMixin, PortalViewSet):
     serializer_class = s.CeilingSerializer
@@ -316,8 +258,7 @@ class CeilingViewSet(ListMixin, RetrieveMixin, PortalViewSet):
         return self._saved(saved)
 
     def destroy(self, request, pk):
-        kua_services.delete_ceiling(actor=request.user, ceiling=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return self.deleted(kua_services.delete_ceiling, ceiling=self.get_object())
 
 
 # --- APBD versions ----------------------------------------------------------------------------
@@ -382,47 +323,27 @@ def _ringkasan(version):
     }
 
 
-def _apbd_detail(version):
-    version.transitions = list(selectors.transitions_of(version))
-    return version
-
-
 @extend_schema_view(
-    list=extend_schema(
-        summary="Daftar versi APBD (murni, pergeseran, perubahan)",
-        description="Peran staf dan auditor: semua versi; DPRD: yang sudah diajukan kepadanya.",
-        tags=[TAG_APBD],
+    list=APBD.collection(
+        "Daftar versi APBD (murni, pergeseran, perubahan)",
+        "Peran staf dan auditor: semua versi; DPRD: yang sudah diajukan kepadanya.",
     ),
-    retrieve=extend_schema(
-        summary="Satu versi APBD dengan riwayatnya",
-        parameters=[ID],
-        responses=s.ApbdVersionDetailSerializer,
-        tags=[TAG_APBD],
-    ),
-    create=extend_schema(
-        summary="Buka RAPBD murni atau APBD Perubahan (pejabat keuangan)",
-        description=(
-            "Dari KUA-PPAS murni yang plafonnya dikunci: RKA setiap OPD berplafon, berisi sub-kegiatan Renja "
-            "finalnya. Dari KUPA-PPAS-P yang dikunci: salinan versi terakhir yang ditetapkan."
-        ),
+    retrieve=APBD.item("Satu versi APBD dengan riwayatnya", responses=s.ApbdVersionDetailSerializer),
+    create=APBD.collection(
+        "Buka RAPBD murni atau APBD Perubahan (pejabat keuangan)",
+        "Dari KUA-PPAS murni yang plafonnya dikunci: RKA setiap OPD berplafon, berisi sub-kegiatan Renja "
+        "finalnya. Dari KUPA-PPAS-P yang dikunci: salinan versi terakhir yang ditetapkan.",
         request=s.ApbdVersionCreateSerializer,
         responses={201: s.ApbdVersionDetailSerializer, 404: MISSING_REFERENCE},
-        tags=[TAG_APBD],
     ),
 )
-class ApbdVersionViewSet(ListMixin, RetrieveMixin, PortalViewSet):
+class ApbdVersionViewSet(DocumentViewSet):
     serializer_class = s.ApbdVersionSerializer
+    detail_serializer_class = s.ApbdVersionDetailSerializer
     filterset_class = budget_filters.ApbdVersionFilterSet
 
     def get_queryset(self):
         return selectors.visible_apbd_versions(self.request.user)
-
-    def _detail(self, pk, status_code=status.HTTP_200_OK):
-        version = access.get_visible_or_404(self.get_queryset(), pk=pk)
-        return self.answer(_apbd_detail(version), s.ApbdVersionDetailSerializer, status_code=status_code)
-
-    def retrieve(self, request, pk):
-        return self._detail(pk)
 
     def create(self, request):
         kua = self.valid(s.ApbdVersionCreateSerializer)["kua_ppas"]
@@ -430,36 +351,29 @@ class ApbdVersionViewSet(ListMixin, RetrieveMixin, PortalViewSet):
             version = apbd_services.create_perubahan_version(actor=request.user, kua=kua)
         else:
             version = apbd_services.create_murni_version(actor=request.user, kua=kua)
-        return self._detail(version.pk, status.HTTP_201_CREATED)
+        return self.answer_detail(version.pk, status.HTTP_201_CREATED)
 
-    @extend_schema(
-        summary="Buka pergeseran berikutnya (pejabat keuangan)",
-        description=(
-            "Salinan versi terakhir yang ditetapkan; belanja setiap OPD harus tetap sama dengan versi dasarnya."
-        ),
+    @APBD.collection(
+        "Buka pergeseran berikutnya (pejabat keuangan)",
+        "Salinan versi terakhir yang ditetapkan; belanja setiap OPD harus tetap sama dengan versi dasarnya.",
         request=s.ShiftCreateSerializer,
         responses={201: s.ApbdVersionDetailSerializer, 404: MISSING_REFERENCE},
-        tags=[TAG_APBD],
     )
     @action(detail=False, methods=["post"], url_path="pergeseran", filter_backends=[])
     def shift(self, request):
         data = self.valid(s.ShiftCreateSerializer)
         version = apbd_services.create_shift_version(actor=request.user, fiscal_year=data["year"], note=data["note"])
-        return self._detail(version.pk, status.HTTP_201_CREATED)
+        return self.answer_detail(version.pk, status.HTTP_201_CREATED)
 
-    @extend_schema(
-        summary="Pindahkan versi APBD di siklusnya (pejabat keuangan)",
-        description=(
-            "murni/perubahan: `submit` ke DPRD (semua RKA disetujui, plafon terpenuhi, APBD seimbang), `agree` "
-            "(dprd_agreement_date), `evaluate` (evaluation_number, evaluation_date, evaluation_corrections), "
-            "`adopt` (perda_number, perda_date, perbup_number, perbup_date), `publish`. Pergeseran: `approve`, "
-            "`adopt` (perbup_number, perbup_date), `publish`. Isian lain dari yang dipakai tindakan itu dijawab "
-            "400; tindakan yang tidak berlaku dijawab 409 dengan status sekarang dan tindakan yang berlaku."
-        ),
-        parameters=[ID],
-        request=s.ApbdTransitionInputSerializer,
-        responses={200: s.ApbdVersionDetailSerializer, 409: CONFLICT_TRANSITION},
-        tags=[TAG_APBD],
+    @APBD.move(
+        "Pindahkan versi APBD di siklusnya (pejabat keuangan)",
+        s.ApbdTransitionInputSerializer,
+        s.ApbdVersionDetailSerializer,
+        "murni/perubahan: `submit` ke DPRD (semua RKA disetujui, plafon terpenuhi, APBD seimbang), `agree` "
+        "(dprd_agreement_date), `evaluate` (evaluation_number, evaluation_date, evaluation_corrections), "
+        "`adopt` (perda_number, perda_date, perbup_number, perbup_date), `publish`. Pergeseran: `approve`, "
+        "`adopt` (perbup_number, perbup_date), `publish`. Isian lain dari yang dipakai tindakan itu dijawab "
+        "400; tindakan yang tidak berlaku dijawab 409 dengan status sekarang dan tindakan yang berlaku.",
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def transitions(self, request, pk):
@@ -474,19 +388,14 @@ class ApbdVersionViewSet(ListMixin, RetrieveMixin, PortalViewSet):
         if unused:
             raise DjangoValidationError({name: f"Tidak dipakai oleh tindakan '{move}'." for name in unused})
         apbd_services.transition_apbd(actor=request.user, version=version, action=move, note=note, **details)
-        return self._detail(pk)
+        return self.answer_detail(pk)
 
-    @extend_schema(
-        summary="Ringkasan APBD: per akun, kelompok, jenis dan objek, per OPD, urusan, bidang dan program, "
-        "dengan keseimbangan",
-        description=(
-            "Versi yang diterbitkan memakai angka yang disimpan saat penerbitan; versi lain dijumlah dari "
-            "rinciannya sekarang. Urusan, bidang dan program memuat belanja; program pendukung X.XX dihitung pada "
-            "bidang OPD pelaksananya."
-        ),
-        parameters=[ID],
+    @APBD.item(
+        "Ringkasan APBD: per akun, kelompok, jenis dan objek, per OPD, urusan, bidang dan program, dengan keseimbangan",
+        "Versi yang diterbitkan memakai angka yang disimpan saat penerbitan; versi lain dijumlah dari "
+        "rinciannya sekarang. Urusan, bidang dan program memuat belanja; program pendukung X.XX dihitung pada "
+        "bidang OPD pelaksananya.",
         responses=s.RingkasanSerializer,
-        tags=[TAG_APBD],
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def ringkasan(self, request, pk):
@@ -498,13 +407,11 @@ class ApbdVersionViewSet(ListMixin, RetrieveMixin, PortalViewSet):
         new = selectors.apbd_version_for(request.user, query["to"])
         return old, new, query
 
-    @extend_schema(
-        summary="Perbedaan dua versi APBD per rollup",
-        description=(
-            "Jumlah versi lama dan baru serta selisihnya per kode rekening, OPD, urusan, bidang dan program, "
-            "dengan jumlah rincian yang bertambah, dihapus dan berubah. Kedua versi harus satu garis perubahan "
-            "(murni → pergeseran → perubahan …). Rinciannya: `diff/lines/`."
-        ),
+    @APBD.collection(
+        "Perbedaan dua versi APBD per rollup",
+        "Jumlah versi lama dan baru serta selisihnya per kode rekening, OPD, urusan, bidang dan program, "
+        "dengan jumlah rincian yang bertambah, dihapus dan berubah. Kedua versi harus satu garis perubahan "
+        "(murni → pergeseran → perubahan …). Rinciannya: `diff/lines/`.",
         parameters=[
             *DIFF_PARAMETERS,
             OpenApiParameter(
@@ -512,7 +419,6 @@ class ApbdVersionViewSet(ListMixin, RetrieveMixin, PortalViewSet):
             ),
         ],
         responses={200: s.DiffSerializer, 404: VERSION_MISSING},
-        tags=[TAG_APBD],
     )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def diff(self, request):
@@ -528,12 +434,10 @@ class ApbdVersionViewSet(ListMixin, RetrieveMixin, PortalViewSet):
         }
         return Response(s.DiffSerializer(result).data)
 
-    @extend_schema(
-        summary="Perbedaan dua versi APBD per rincian",
-        description=(
-            "Rincian yang berubah (jumlah, kode rekening atau sub-kegiatan), lalu yang baru dan yang dihapus; "
-            "staf OPD melihat rincian OPD-nya saja."
-        ),
+    @APBD.collection(
+        "Perbedaan dua versi APBD per rincian",
+        "Rincian yang berubah (jumlah, kode rekening atau sub-kegiatan), lalu yang baru dan yang dihapus; "
+        "staf OPD melihat rincian OPD-nya saja.",
         parameters=[
             *DIFF_PARAMETERS,
             OpenApiParameter(
@@ -541,7 +445,6 @@ class ApbdVersionViewSet(ListMixin, RetrieveMixin, PortalViewSet):
             ),
         ],
         responses={200: s.DiffLineSerializer(many=True), 404: VERSION_MISSING},
-        tags=[TAG_APBD],
     )
     @action(detail=False, methods=["get"], url_path="diff/lines", filter_backends=[])
     def diff_lines(self, request):
@@ -552,13 +455,11 @@ class ApbdVersionViewSet(ListMixin, RetrieveMixin, PortalViewSet):
             parts = [part for part in parts if part[0] == query["change"]]
         return self.page(DiffLines(parts), s.DiffLineSerializer)
 
-    @extend_schema(
-        summary="Susun DPA setiap RKA dari versi yang ditetapkan (pejabat keuangan)",
-        description="Anggaran kas awal dibagi rata dua belas bulan; sisanya jatuh pada Desember.",
-        parameters=[ID],
+    @DPA.item(
+        "Susun DPA setiap RKA dari versi yang ditetapkan (pejabat keuangan)",
+        "Anggaran kas awal dibagi rata dua belas bulan; sisanya jatuh pada Desember.",
         request=None,
         responses={200: s.DpaRefSerializer(many=True), 409: CONFLICT_TRANSITION},
-        tags=[TAG_DPA],
     )
     @action(detail=True, methods=["post"], url_path="dpa", filter_backends=[], pagination_class=None)
     def prepare_dpa(self, request, pk):
@@ -578,74 +479,51 @@ def _full_line(line):
     return selectors.rka_line_rows(line.rka).get(pk=line.pk)
 
 
-def _rka_detail(rka):
-    rka.ceilings = selectors.rka_ceilings(rka)
-    rka.transitions = list(selectors.transitions_of(rka))
-    return rka
-
-
 @extend_schema_view(
-    list=extend_schema(
-        summary="Daftar RKA-SKPD dengan jumlah dan plafonnya",
-        description=(
-            "Staf OPD: RKA OPD-nya; keuangan, Bappeda, auditor: semua; DPRD: setelah RAPBD diajukan kepadanya."
-        ),
-        tags=[TAG_RKA],
+    list=RKA.collection(
+        "Daftar RKA-SKPD dengan jumlah dan plafonnya",
+        "Staf OPD: RKA OPD-nya; keuangan, Bappeda, auditor: semua; DPRD: setelah RAPBD diajukan kepadanya.",
     ),
-    retrieve=extend_schema(
-        summary="Satu RKA dengan jumlah, setiap plafon dan sisanya, serta riwayatnya",
-        parameters=[ID],
-        responses=s.RkaDetailSerializer,
-        tags=[TAG_RKA],
+    retrieve=RKA.item(
+        "Satu RKA dengan jumlah, setiap plafon dan sisanya, serta riwayatnya", responses=s.RkaDetailSerializer
     ),
 )
-class RkaViewSet(ListMixin, PortalViewSet):
+class RkaViewSet(DocumentViewSet):
     serializer_class = s.RkaSerializer
+    detail_serializer_class = s.RkaDetailSerializer
     filterset_class = budget_filters.RkaFilterSet
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
         return selectors.visible_rkas(self.request.user)
 
-    def _detail(self, pk):
-        rka = access.get_visible_or_404(self.get_queryset(), pk=pk)
-        return self.answer(_rka_detail(rka), s.RkaDetailSerializer)
+    def get_detail(self, pk):
+        rka = super().get_detail(pk)
+        rka.ceilings = selectors.rka_ceilings(rka)
+        return rka
 
-    def retrieve(self, request, pk):
-        return self._detail(pk)
-
-    @extend_schema(
-        summary="Pindahkan RKA di siklus asistensi TAPD",
-        description=(
-            "`submit` (staf OPD-nya, saat draf atau dikembalikan), `return` (pejabat keuangan, dengan catatan), "
-            "`approve` (pejabat keuangan; RKA lalu dibekukan). Tindakan yang tidak berlaku dijawab 409 dengan "
-            "status sekarang dan tindakan yang berlaku."
-        ),
-        parameters=[ID],
-        request=s.RkaTransitionInputSerializer,
-        responses={200: s.RkaDetailSerializer, 409: CONFLICT_TRANSITION},
-        tags=[TAG_RKA],
+    @RKA.move(
+        "Pindahkan RKA di siklus asistensi TAPD",
+        s.RkaTransitionInputSerializer,
+        s.RkaDetailSerializer,
+        "`submit` (staf OPD-nya, saat draf atau dikembalikan), `return` (pejabat keuangan, dengan catatan), "
+        "`approve` (pejabat keuangan; RKA lalu dibekukan). Tindakan yang tidak berlaku dijawab 409 dengan "
+        "status sekarang dan tindakan yang berlaku.",
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def transitions(self, request, pk):
-        rka = self.get_object()
-        services.transition_rka(actor=request.user, rka=rka, **self.valid(s.RkaTransitionInputSerializer))
-        return self._detail(pk)
+        return self.act(services.transition_rka, s.RkaTransitionInputSerializer, rka=self.get_object())
 
-    @extend_schema(
+    @RKA.item(
+        "Sub-kegiatan RKA dengan jumlah rincian dan plafonnya",
         methods=["GET"],
-        summary="Sub-kegiatan RKA dengan jumlah rincian dan plafonnya",
-        parameters=[ID],
         responses=s.RkaSubKegiatanSerializer(many=True),
-        tags=[TAG_RKA],
     )
-    @extend_schema(
+    @RKA.item(
+        "Tambah sub-kegiatan ke RKA (staf OPD-nya, saat draf atau dikembalikan)",
         methods=["POST"],
-        summary="Tambah sub-kegiatan ke RKA (staf OPD-nya, saat draf atau dikembalikan)",
-        parameters=[ID],
         request=s.RkaSubKegiatanInputSerializer,
         responses={201: s.RkaSubKegiatanSerializer, 404: MISSING_REFERENCE, 409: CONFLICT_TRANSITION},
-        tags=[TAG_RKA],
     )
     @action(detail=True, methods=["get", "post"], url_path="sub-kegiatan", filter_backends=[])
     def sub_kegiatan(self, request, pk):
@@ -657,18 +535,16 @@ class RkaViewSet(ListMixin, PortalViewSet):
         item = services.add_rka_sub_kegiatan(actor=request.user, rka=rka, **values)
         return self.answer(rows.get(pk=item.pk), s.RkaSubKegiatanSerializer, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(
+    @RKA.item(
+        "Rincian RKA, urut sub-kegiatan, kode rekening dan paket pekerjaan",
         methods=["GET"],
-        summary="Rincian RKA, urut sub-kegiatan, kode rekening dan paket pekerjaan",
-        parameters=[ID, *LINE_FILTERS],
+        parameters=LINE_FILTERS,
         responses=s.RkaLineSerializer(many=True),
-        tags=[TAG_RKA],
     )
-    @extend_schema(
+    @RKA.item(
+        "Tambah rincian RKA (staf OPD-nya, saat draf atau dikembalikan)",
+        "Jumlah = volume_1 × volume_2 × volume_3 × harga satuan." + LINE_WRITE_NOTE,
         methods=["POST"],
-        summary="Tambah rincian RKA (staf OPD-nya, saat draf atau dikembalikan)",
-        description="Jumlah = volume_1 × volume_2 × volume_3 × harga satuan." + LINE_WRITE_NOTE,
-        parameters=[ID],
         request=s.RkaLineInputSerializer,
         responses={
             201: s.LineWriteResultSerializer,
@@ -676,7 +552,6 @@ class RkaViewSet(ListMixin, PortalViewSet):
             404: MISSING_REFERENCE,
             409: CONFLICT_TRANSITION,
         },
-        tags=[TAG_RKA],
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[])
     def lines(self, request, pk):
@@ -689,20 +564,12 @@ class RkaViewSet(ListMixin, PortalViewSet):
         result = _line_result(line, line.standing)
         return self.answer(result, s.LineWriteResultSerializer, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        methods=["GET"],
-        summary="Catatan asistensi RKA",
-        parameters=[ID],
-        responses=s.RkaCommentSerializer(many=True),
-        tags=[TAG_RKA],
-    )
-    @extend_schema(
+    @RKA.item("Catatan asistensi RKA", methods=["GET"], responses=s.RkaCommentSerializer(many=True))
+    @RKA.item(
+        "Tulis catatan asistensi atau balasan (pejabat keuangan, atau staf OPD-nya)",
         methods=["POST"],
-        summary="Tulis catatan asistensi atau balasan (pejabat keuangan, atau staf OPD-nya)",
-        parameters=[ID],
         request=s.RkaCommentInputSerializer,
         responses={201: s.RkaCommentSerializer, 404: MISSING_REFERENCE},
-        tags=[TAG_RKA],
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[])
     def comments(self, request, pk):
@@ -713,64 +580,49 @@ class RkaViewSet(ListMixin, PortalViewSet):
         comment = services.comment_rka(actor=request.user, rka=rka, **self.valid(s.RkaCommentInputSerializer, rka=rka))
         return self.answer(comments.get(pk=comment.pk), s.RkaCommentSerializer, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        summary="Impor rincian RKA dari Excel atau CSV (staf OPD-nya, saat draf atau dikembalikan)",
-        description=(
-            "Kolom: " + ", ".join(excel.RKA_IMPORT_COLUMNS.values()) + " (kode_standar_harga dan penerima boleh "
-            "tidak ada). Setiap baris diperiksa dengan aturan yang sama seperti satu rincian (kode dikenal, "
-            "rekening boleh untuk item, harga tidak melebihi standar, angka benar), lalu semua baris belanja "
-            "bersama-sama terhadap setiap plafon." + IMPORT_NOTE
-        ),
-        parameters=[ID],
-        request={"multipart/form-data": ImportInputSerializer},
+    @RKA.item(
+        "Impor rincian RKA dari Excel atau CSV (staf OPD-nya, saat draf atau dikembalikan)",
+        "Kolom: " + ", ".join(excel.RKA_IMPORT_COLUMNS.values()) + " (kode_standar_harga dan penerima boleh "
+        "tidak ada). Setiap baris diperiksa dengan aturan yang sama seperti satu rincian (kode dikenal, "
+        "rekening boleh untuk item, harga tidak melebihi standar, angka benar), lalu semua baris belanja "
+        "bersama-sama terhadap setiap plafon." + IMPORT_NOTE,
+        request=IMPORT_REQUEST,
         responses={200: s.RkaImportResultSerializer, 409: CONFLICT_TRANSITION},
-        tags=[TAG_RKA],
     )
     @action(detail=True, methods=["post"], url_path="import", parser_classes=[MultiPartParser], filter_backends=[])
     def import_lines(self, request, pk):
         rka = self.get_object()
-        upload = self.valid(ImportInputSerializer)["file"]
-        try:
-            lines = excel.import_rka_file(actor=request.user, rka=rka, source=upload, filename=upload.name)
-        except InvalidFile as exc:
-            raise _invalid_file(exc) from exc
+        lines = self.imported(excel.import_rka_file, rka=rka)
         result = {"created": len(lines), "totals": services.rka_totals(rka), "ceilings": selectors.rka_ceilings(rka)}
-        return Response(s.RkaImportResultSerializer(result).data)
+        return self.answer(result, s.RkaImportResultSerializer)
 
-    @extend_schema(
-        summary="Unduh RKA sebagai Excel (tata letak seperti SIPD)",
-        description="Per sub-kegiatan: program, kegiatan, lokasi dan keluaran, lalu rincian per kode rekening.",
-        parameters=[ID],
+    @RKA.item(
+        "Unduh RKA sebagai Excel (tata letak seperti SIPD)",
+        "Per sub-kegiatan: program, kegiatan, lokasi dan keluaran, lalu rincian per kode rekening.",
         responses=XLSX_RESPONSE,
-        tags=[TAG_RKA],
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def export(self, request, pk):
         rka = self.get_object()
-        return _xlsx(
+        return xlsx(
             excel.export_rka(rka), f"rka-{rka.opd.code}-{rka.version.fiscal_year.year}-v{rka.version.number}.xlsx"
         )
 
 
 @extend_schema_view(
-    retrieve=extend_schema(summary="Satu rincian RKA", parameters=[ID], tags=[TAG_RKA]),
-    partial_update=extend_schema(
-        summary="Ubah rincian RKA (staf OPD-nya, saat draf atau dikembalikan)",
-        description=(
-            "Kirim `version` dari GET terakhir beserta bidang yang berubah. Bila rincian sudah diubah orang lain, "
-            "jawaban 409 `stale` memuat nilai terbaru di `current`." + LINE_WRITE_NOTE
-        ),
-        parameters=[ID],
+    retrieve=RKA.item("Satu rincian RKA"),
+    partial_update=RKA.item(
+        "Ubah rincian RKA (staf OPD-nya, saat draf atau dikembalikan)",
+        "Kirim `version` dari GET terakhir beserta bidang yang berubah. Bila rincian sudah diubah orang lain, "
+        "jawaban 409 `stale` memuat nilai terbaru di `current`." + LINE_WRITE_NOTE,
         request=s.RkaLinePatchSerializer,
         responses={200: s.LineWriteResultSerializer, 400: CEILING_REFUSED, 409: CONFLICT_STALE},
-        tags=[TAG_RKA],
     ),
-    destroy=extend_schema(
-        summary="Hapus rincian RKA (staf OPD-nya, saat draf atau dikembalikan)",
-        description="Jawaban memuat jumlah RKA dan sisa plafon sesudah penghapusan (`line` null).",
-        parameters=[ID, VERSION_PARAMETER],
+    destroy=RKA.item(
+        "Hapus rincian RKA (staf OPD-nya, saat draf atau dikembalikan)",
+        "Jawaban memuat jumlah RKA dan sisa plafon sesudah penghapusan (`line` null).",
+        parameters=[VERSION_PARAMETER],
         responses={200: s.LineWriteResultSerializer, 409: CONFLICT_STALE},
-        tags=[TAG_RKA],
     ),
 )
 class RkaLineViewSet(RetrieveMixin, PortalViewSet):
@@ -782,10 +634,6 @@ class RkaLineViewSet(RetrieveMixin, PortalViewSet):
             return selectors.visible_rka_lines(self.request.user, related=related)
         return selectors.visible_rka_lines(self.request.user)
 
-    def _stale(self, exc, line):
-        current = s.RkaLineSerializer(_full_line(line), context=self.get_serializer_context()).data
-        return StaleObject(str(exc), current=current)
-
     def partial_update(self, request, pk):
         line = self.get_object()
         changes = self.valid(s.RkaLinePatchSerializer, partial=True, rka=line.rka)
@@ -794,7 +642,7 @@ class RkaLineViewSet(RetrieveMixin, PortalViewSet):
                 actor=request.user, line=line, expected_version=changes.pop("version"), **changes
             )
         except StaleObject as exc:
-            raise self._stale(exc, line) from exc
+            raise self.stale(exc, _full_line(line)) from exc
         return self.answer(_line_result(saved, saved.standing), s.LineWriteResultSerializer)
 
     def destroy(self, request, pk):
@@ -803,62 +651,42 @@ class RkaLineViewSet(RetrieveMixin, PortalViewSet):
         try:
             standing = services.delete_rka_line(actor=request.user, line=line, expected_version=version)
         except StaleObject as exc:
-            raise self._stale(exc, line) from exc
+            raise self.stale(exc, _full_line(line)) from exc
         return self.answer(_line_result(None, standing), s.LineWriteResultSerializer)
 
 
 # --- DPA --------------------------------------------------------------------------------------
 
 
-def _dpa_detail(dpa):
-    dpa.cash_plan_balanced = not any(row["difference"] for row in selectors.cash_plan_status(dpa))
-    dpa.transitions = list(selectors.transitions_of(dpa))
-    return dpa
-
-
 @extend_schema_view(
-    list=extend_schema(
-        summary="Daftar DPA-SKPD", description="Staf OPD: DPA OPD-nya; keuangan dan auditor: semua.", tags=[TAG_DPA]
-    ),
-    retrieve=extend_schema(
-        summary="Satu DPA dengan pagu, anggaran kas dan riwayatnya",
-        parameters=[ID],
-        responses=s.DpaDetailSerializer,
-        tags=[TAG_DPA],
-    ),
+    list=DPA.collection("Daftar DPA-SKPD", "Staf OPD: DPA OPD-nya; keuangan dan auditor: semua."),
+    retrieve=DPA.item("Satu DPA dengan pagu, anggaran kas dan riwayatnya", responses=s.DpaDetailSerializer),
 )
-class DpaViewSet(ListMixin, PortalViewSet):
+class DpaViewSet(DocumentViewSet):
     serializer_class = s.DpaSerializer
+    detail_serializer_class = s.DpaDetailSerializer
     filterset_class = budget_filters.DpaFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return selectors.visible_dpas(self.request.user)
 
-    def _detail(self, pk):
-        dpa = access.get_visible_or_404(self.get_queryset(), pk=pk)
-        return self.answer(_dpa_detail(dpa), s.DpaDetailSerializer)
+    def get_detail(self, pk):
+        dpa = super().get_detail(pk)
+        dpa.cash_plan_balanced = not any(row["difference"] for row in selectors.cash_plan_status(dpa))
+        return dpa
 
-    def retrieve(self, request, pk):
-        return self._detail(pk)
-
-    @extend_schema(
+    @DPA.item(
+        "Anggaran kas DPA: per sub-kegiatan (belanja) dan per kelompok pendapatan/pembiayaan",
         methods=["GET"],
-        summary="Anggaran kas DPA: per sub-kegiatan (belanja) dan per kelompok pendapatan/pembiayaan",
-        parameters=[ID],
         responses=s.CashPlanRowSerializer(many=True),
-        tags=[TAG_DPA],
     )
-    @extend_schema(
+    @DPA.item(
+        "Ubah bulan-bulan satu anggaran kas (staf OPD-nya, sebelum DPA diterbitkan)",
+        "Bulan yang tidak dikirim tetap. Jumlahnya boleh belum sama dengan pagu; penerbitan DPA mensyaratkannya.",
         methods=["PATCH"],
-        summary="Ubah bulan-bulan satu anggaran kas (staf OPD-nya, sebelum DPA diterbitkan)",
-        description=(
-            "Bulan yang tidak dikirim tetap. Jumlahnya boleh belum sama dengan pagu; penerbitan DPA mensyaratkannya."
-        ),
-        parameters=[ID],
         request=s.CashPlanInputSerializer,
         responses={200: s.CashPlanRowSerializer, 404: MISSING_REFERENCE, 409: CONFLICT_TRANSITION},
-        tags=[TAG_DPA],
     )
     @action(detail=True, methods=["get", "patch"], url_path="cash-plan", filter_backends=[])
     def cash_plan(self, request, pk):
@@ -876,28 +704,20 @@ class DpaViewSet(ListMixin, PortalViewSet):
         )
         return self.answer(row, s.CashPlanRowSerializer)
 
-    @extend_schema(
-        summary="Terbitkan DPA (pejabat keuangan)",
-        description="Ditolak bila ada anggaran kas yang jumlahnya tidak tepat sama dengan pagunya.",
-        parameters=[ID],
-        request=s.DpaIssueInputSerializer,
-        responses={200: s.DpaDetailSerializer, 409: CONFLICT_TRANSITION},
-        tags=[TAG_DPA],
+    @DPA.move(
+        "Terbitkan DPA (pejabat keuangan)",
+        s.DpaIssueInputSerializer,
+        s.DpaDetailSerializer,
+        "Ditolak bila ada anggaran kas yang jumlahnya tidak tepat sama dengan pagunya.",
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def issue(self, request, pk):
-        apbd_services.issue_dpa(actor=request.user, dpa=self.get_object(), **self.valid(s.DpaIssueInputSerializer))
-        return self._detail(pk)
+        return self.act(apbd_services.issue_dpa, s.DpaIssueInputSerializer, dpa=self.get_object())
 
-    @extend_schema(
-        summary="Unduh DPA sebagai Excel, dengan anggaran kas per bulan",
-        parameters=[ID],
-        responses=XLSX_RESPONSE,
-        tags=[TAG_DPA],
-    )
+    @DPA.item("Unduh DPA sebagai Excel, dengan anggaran kas per bulan", responses=XLSX_RESPONSE)
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def export(self, request, pk):
         dpa = self.get_object()
-        return _xlsx(
+        return xlsx(
             excel.export_dpa(dpa), f"dpa-{dpa.opd.code}-{dpa.version.fiscal_year.year}-v{dpa.version.number}.xlsx"
         )

@@ -13,11 +13,18 @@ from masterdata import access
 from masterdata.models import Account, FiscalYear, FundingSource, Nomenclature, Opd, StandardPriceItem
 from planning.models import RenjaLine
 from planning.serializers import (
+    AllowedActionsField,
     CodedRefSerializer,
     NumberField,
     PlanningInput,
     RupiahField,
+    find_in,
+    find_in_list,
+    money,
+    optional_code,
     text_field,
+    user_of,
+    versioned_patch,
 )
 
 from . import apbd_services, kua_services, services
@@ -35,12 +42,6 @@ from .models import (
     Transition,
 )
 
-MONEY = {"max_digits": 20, "decimal_places": 2}
-
-
-def money(**kwargs):
-    return serializers.DecimalField(**MONEY, read_only=True, **kwargs)
-
 
 @extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^\d{1,14}(?:\.\d{1,4})?$"})
 class VolumeField(serializers.DecimalField):
@@ -48,18 +49,6 @@ class VolumeField(serializers.DecimalField):
 
     def __init__(self, **kwargs):
         super().__init__(max_digits=18, decimal_places=4, **kwargs)
-
-
-def _user(serializer):
-    return getattr(serializer.context.get("request"), "user", None)
-
-
-def _in_list(model, version_id):
-    return lambda code: model.objects.filter(version_id=version_id, code=code).first()
-
-
-def _visible(queryset, field):
-    return lambda value: queryset.filter(**{field: value}).first()
 
 
 def _fiscal_year(year):
@@ -132,8 +121,8 @@ class KuaPpasSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     ceiling_total = money(help_text="Jumlah plafon OPD.")
-    allowed_actions = serializers.SerializerMethodField(
-        help_text="Tindakan yang berlaku pada status sekarang (submit, revise, agree, lock)."
+    allowed_actions = AllowedActionsField(
+        kua_services.kua_moves, help_text="Tindakan yang berlaku pada status sekarang (submit, revise, agree, lock)."
     )
 
     class Meta:
@@ -155,9 +144,6 @@ class KuaPpasSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-
-    def get_allowed_actions(self, kua) -> list[str]:
-        return kua_services.kua_moves(kua)
 
 
 class KuaPolicyTotalsSerializer(serializers.Serializer):
@@ -222,7 +208,9 @@ class KuaAccountLineInputSerializer(PlanningInput):
     note = text_field(required=False, allow_blank=True, default="", help_text="Kebijakan.")
 
     def references(self, data):
-        return {"account": ("Kode rekening", _in_list(Account, self.context["kua"].fiscal_year.reference_version_id))}
+        return {
+            "account": ("Kode rekening", find_in_list(Account, self.context["kua"].fiscal_year.reference_version_id))
+        }
 
 
 class KuaAccountLinePatchSerializer(PlanningInput):
@@ -248,27 +236,19 @@ class CeilingSerializer(serializers.ModelSerializer):
 class CeilingInputSerializer(PlanningInput):
     kua_ppas = serializers.IntegerField(min_value=1, help_text="Id KUA-PPAS (draf).")
     opd = text_field(max_length=32, help_text="Kode SIPD OPD.")
-    program = text_field(
-        max_length=32, required=False, allow_null=True, allow_blank=True, help_text="Kode program (plafon program)."
-    )
-    sub_kegiatan = text_field(
-        max_length=32,
-        required=False,
-        allow_null=True,
-        allow_blank=True,
-        help_text="Kode sub-kegiatan (plafon sub-kegiatan); bukan bersama `program`.",
-    )
+    program = optional_code("Kode program (plafon program).")
+    sub_kegiatan = optional_code("Kode sub-kegiatan (plafon sub-kegiatan); bukan bersama `program`.")
     amount = RupiahField()
 
     def references(self, data):
-        kuas = access.scope_kua_ppas(_user(self), KuaPpas.objects.select_related("fiscal_year"))
+        kuas = access.scope_kua_ppas(user_of(self), KuaPpas.objects.select_related("fiscal_year"))
         kua = kuas.filter(pk=data["kua_ppas"]).first()
         version_id = kua.fiscal_year.reference_version_id if kua else None
         return {
             "kua_ppas": ("KUA-PPAS", lambda pk: kua),
-            "opd": ("OPD", _visible(Opd.objects.all(), "code")),
-            "program": ("Program", _in_list(Nomenclature, version_id)),
-            "sub_kegiatan": ("Sub-kegiatan", _in_list(Nomenclature, version_id)),
+            "opd": ("OPD", find_in(Opd.objects.all(), "code")),
+            "program": ("Program", find_in_list(Nomenclature, version_id)),
+            "sub_kegiatan": ("Sub-kegiatan", find_in_list(Nomenclature, version_id)),
         }
 
     def resolve(self):
@@ -290,8 +270,9 @@ class ApbdVersionSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     is_frozen = serializers.BooleanField(read_only=True, help_text="Sudah ditetapkan: tidak pernah diubah lagi.")
-    allowed_actions = serializers.SerializerMethodField(
-        help_text="Tindakan berlaku: submit, agree, evaluate, adopt, publish (pergeseran: approve, adopt, publish)."
+    allowed_actions = AllowedActionsField(
+        apbd_services.apbd_moves,
+        help_text="Tindakan berlaku: submit, agree, evaluate, adopt, publish (pergeseran: approve, adopt, publish).",
     )
 
     class Meta:
@@ -323,9 +304,6 @@ class ApbdVersionSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    def get_allowed_actions(self, version) -> list[str]:
-        return apbd_services.apbd_moves(version)
-
 
 class ApbdVersionDetailSerializer(ApbdVersionSerializer):
     transitions = TransitionSerializer(many=True, read_only=True)
@@ -341,8 +319,8 @@ class ApbdVersionCreateSerializer(PlanningInput):
     )
 
     def references(self, data):
-        kuas = access.scope_kua_ppas(_user(self), KuaPpas.objects.all())
-        return {"kua_ppas": ("KUA-PPAS", _visible(kuas, "pk"))}
+        kuas = access.scope_kua_ppas(user_of(self), KuaPpas.objects.all())
+        return {"kua_ppas": ("KUA-PPAS", find_in(kuas, "pk"))}
 
 
 class ShiftCreateSerializer(PlanningInput):
@@ -494,7 +472,9 @@ class RkaSerializer(serializers.ModelSerializer):
     opd = CodedRefSerializer(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     is_editable = serializers.BooleanField(read_only=True, help_text="Rincian dapat diubah staf OPD-nya.")
-    allowed_actions = serializers.SerializerMethodField(help_text="Tindakan yang berlaku (submit, return, approve).")
+    allowed_actions = AllowedActionsField(
+        services.rka_moves, help_text="Tindakan yang berlaku (submit, return, approve)."
+    )
     pendapatan = money()
     belanja = money()
     pembiayaan = money()
@@ -521,9 +501,6 @@ class RkaSerializer(serializers.ModelSerializer):
             "remaining",
             "updated_at",
         ]
-
-    def get_allowed_actions(self, rka) -> list[str]:
-        return services.rka_moves(rka)
 
 
 class RkaDetailSerializer(RkaSerializer):
@@ -584,10 +561,10 @@ class RkaSubKegiatanInputSerializer(PlanningInput):
 
     def references(self, data):
         rka = self.context["rka"]
-        renja_lines = access.scope_renja(_user(self), RenjaLine.objects.select_related("renja"), renja_field="renja")
+        renja_lines = access.scope_renja(user_of(self), RenjaLine.objects.select_related("renja"), renja_field="renja")
         return {
-            "sub_kegiatan": ("Sub-kegiatan", _in_list(Nomenclature, rka.version.fiscal_year.reference_version_id)),
-            "renja_line": ("Baris Renja", _visible(renja_lines, "pk")),
+            "sub_kegiatan": ("Sub-kegiatan", find_in_list(Nomenclature, rka.version.fiscal_year.reference_version_id)),
+            "renja_line": ("Baris Renja", find_in(renja_lines, "pk")),
         }
 
 
@@ -630,20 +607,10 @@ def _text(field, **kwargs):
 
 # `context["rka"]` is the RKA of the line: its sub-kegiatan, and its year's lists and catalogue.
 class RkaLineInputSerializer(PlanningInput):
-    sub_kegiatan = text_field(
-        max_length=32,
-        required=False,
-        allow_null=True,
-        allow_blank=True,
-        help_text="Kode sub-kegiatan RKA ini; kosong untuk rincian pendapatan dan pembiayaan.",
-    )
+    sub_kegiatan = optional_code("Kode sub-kegiatan RKA ini; kosong untuk rincian pendapatan dan pembiayaan.")
     account = text_field(max_length=32, help_text="Kode rekening sub rincian objek, mis. `5.1.02.01.01.0024`.")
-    standard_price = text_field(
-        max_length=64,
-        required=False,
-        allow_null=True,
-        allow_blank=True,
-        help_text="Kode item standar harga (SSH/SBU/HSPK/ASB) tahun ini; wajib bila rekeningnya memakai standar.",
+    standard_price = optional_code(
+        "Kode item standar harga (SSH/SBU/HSPK/ASB) tahun ini; wajib bila rekeningnya memakai standar.", max_length=64
     )
     work_package = _text("work_package", required=False, allow_blank=True, help_text="Paket pekerjaan / kelompok.")
     description = _text("description", required=False, allow_blank=True, help_text="Keterangan.")
@@ -667,25 +634,15 @@ class RkaLineInputSerializer(PlanningInput):
         subs = RkaSubKegiatan.objects.filter(rka=rka).select_related("sub_kegiatan__parent")
         items = StandardPriceItem.objects.filter(fiscal_year=fiscal_year)
         return {
-            "sub_kegiatan": ("Sub-kegiatan RKA", _visible(subs, "sub_kegiatan__code")),
-            "account": ("Kode rekening", _in_list(Account, fiscal_year.reference_version_id)),
-            "standard_price": ("Standar harga", _visible(items, "code")),
-            "funding_source": ("Sumber dana", _in_list(FundingSource, fiscal_year.reference_version_id)),
+            "sub_kegiatan": ("Sub-kegiatan RKA", find_in(subs, "sub_kegiatan__code")),
+            "account": ("Kode rekening", find_in_list(Account, fiscal_year.reference_version_id)),
+            "standard_price": ("Standar harga", find_in(items, "code")),
+            "funding_source": ("Sumber dana", find_in_list(FundingSource, fiscal_year.reference_version_id)),
         }
 
 
-class RkaLinePatchSerializer(RkaLineInputSerializer):
-    version = serializers.IntegerField(
-        min_value=1, help_text="Versi rincian yang diubah (dari GET); versi yang usang dijawab 409."
-    )
-
-    def validate(self, data):
-        # Required even in a partial update: without it a save could silently overwrite another's change.
-        if "version" not in data:
-            raise serializers.ValidationError(
-                {"version": serializers.ErrorDetail("Sertakan versi rincian yang Anda ubah.", code="required")}
-            )
-        return data
+class RkaLinePatchSerializer(versioned_patch(RkaLineInputSerializer, "rincian")):
+    pass
 
 
 class VersionQuerySerializer(serializers.Serializer):
@@ -726,7 +683,7 @@ class RkaCommentInputSerializer(PlanningInput):
     line = serializers.IntegerField(min_value=1, required=False, allow_null=True, help_text="Id rincian yang dicatat.")
 
     def references(self, data):
-        return {"line": ("Rincian", _visible(RkaLine.objects.filter(rka=self.context["rka"]), "pk"))}
+        return {"line": ("Rincian", find_in(RkaLine.objects.filter(rka=self.context["rka"]), "pk"))}
 
 
 # --- DPA --------------------------------------------------------------------------------------
@@ -791,13 +748,7 @@ class CashPlanRowSerializer(serializers.Serializer):
 # `context["dpa"]` is the DPA whose anggaran kas changes.
 class CashPlanInputSerializer(PlanningInput):
     account_group = serializers.ChoiceField(choices=CashPlan.Group.choices, default=CashPlan.Group.BELANJA)
-    sub_kegiatan = text_field(
-        max_length=32,
-        required=False,
-        allow_null=True,
-        allow_blank=True,
-        help_text="Kode sub-kegiatan DPA ini (untuk belanja); kosong untuk pendapatan dan pembiayaan.",
-    )
+    sub_kegiatan = optional_code("Kode sub-kegiatan DPA ini (untuk belanja); kosong untuk pendapatan dan pembiayaan.")
     month_1 = RupiahField(required=False, help_text="Januari; bulan yang tidak dikirim tetap.")
     month_2 = RupiahField(required=False)
     month_3 = RupiahField(required=False)
@@ -813,7 +764,7 @@ class CashPlanInputSerializer(PlanningInput):
 
     def references(self, data):
         subs = RkaSubKegiatan.objects.filter(rka_id=self.context["dpa"].rka_id).select_related("sub_kegiatan")
-        return {"sub_kegiatan": ("Sub-kegiatan DPA", _visible(subs, "sub_kegiatan__code"))}
+        return {"sub_kegiatan": ("Sub-kegiatan DPA", find_in(subs, "sub_kegiatan__code"))}
 
     def resolve(self):
         data = super().resolve()

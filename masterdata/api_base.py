@@ -1,4 +1,5 @@
-"""What every API of the portal shares: pagination, the one error format and its OpenAPI description.
+"""What every API of the portal shares: pagination, the one error format and its OpenAPI description, and
+the pieces its operations are documented with (`Operations`, the common responses).
 
 Every error, whatever raised it, answers `{"errors": [{"code", "message", "field"}]}`: `field` is the
 dotted path of the offending input (`lines.2.volume`) or null, `message` is Indonesian.
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.serializers import as_serializer_error
@@ -16,6 +18,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import StaleObject, TransitionNotAllowed
+from .importers import InvalidFile
 
 # Text input may hold anything but NUL, which Django refuses (and PostgreSQL cannot store); documented so.
 TEXT_PATTERN = r"^[^\x00]*$"
@@ -91,6 +94,12 @@ def exception_handler(exc, context):
     elif isinstance(exc, StaleObject):
         extra = {"current": exc.current}
         exc = Conflict(str(exc), code="stale")
+    elif isinstance(exc, InvalidFile):
+        # An upload's bad rows: one error per problem, under `file.<line>` (line 0: the whole file).
+        by_line = {}
+        for error in exc.errors:
+            by_line.setdefault(str(error.line), []).append(exceptions.ErrorDetail(str(error), code="invalid_row"))
+        exc = exceptions.ValidationError({"file": by_line})
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # not an API error: Django logs it and answers 500
@@ -151,6 +160,46 @@ def _message(exc, code, request):
             return _("Data tidak ditemukan.")
     # Raised by the portal itself with its own (Indonesian) message.
     return str(exc.detail)
+
+
+# --- OpenAPI descriptions of operations ---------------------------------------------------------
+
+ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Id.")
+CONFLICT_TRANSITION = OpenApiResponse(
+    description=(
+        "Tindakan tidak berlaku pada status sekarang: galat `transition_not_allowed` memuat juga `current` "
+        "(tahap/status sekarang) dan `allowed` (tindakan yang berlaku)."
+    )
+)
+CONFLICT_STALE = OpenApiResponse(
+    description="Baris sudah diubah orang lain: galat `stale` memuat juga `current`, nilai baris yang terbaru."
+)
+MISSING_REFERENCE = OpenApiResponse(
+    description="Kode atau id yang dirujuk masukan tidak ada atau bukan milik Anda; `field` menunjuk masukannya."
+)
+IMPORT_NOTE = (
+    " Semua baris atau tidak sama sekali: bila ada satu baris bermasalah tidak ada yang dimuat, dan jawaban 400 "
+    "memuat satu galat per masalah dengan `field` = `file.<nomor baris>` (baris 1 = judul kolom, `file.0` = "
+    "seluruh berkas)."
+)
+
+
+class Operations:
+    """`extend_schema` for the operations under one tag; an operation on one object takes its path parameter."""
+
+    def __init__(self, tag, path_parameter=ID):
+        self.tag = tag
+        self.path_parameter = path_parameter
+
+    def collection(self, summary, description=None, **kwargs):
+        return extend_schema(summary=summary, description=description, tags=[self.tag], **kwargs)
+
+    def item(self, summary, description=None, *, parameters=(), **kwargs):
+        return self.collection(summary, description, parameters=[self.path_parameter, *parameters], **kwargs)
+
+    def move(self, summary, request, detail, description=None):
+        """A lifecycle action: it answers the object's detail, or 409 when it does not apply now."""
+        return self.item(summary, description, request=request, responses={200: detail, 409: CONFLICT_TRANSITION})
 
 
 ERROR_RESPONSE_SCHEMA = {

@@ -12,7 +12,7 @@ from rest_framework import exceptions, serializers
 
 from masterdata import access
 from masterdata.api_base import TEXT_PATTERN
-from masterdata.models import FundingSource, Nomenclature, Opd, Region
+from masterdata.models import MONEY, FundingSource, Nomenclature, Opd, Region
 from masterdata.selectors import find_fiscal_year
 
 from . import services, target_services
@@ -31,7 +31,6 @@ from .models import (
     RpjmdTarget,
 )
 
-MONEY = {"max_digits": 20, "decimal_places": 2}
 # Text that, once trimmed as every CharField trims it, is not empty; and text that may be empty.
 FILLED_TEXT_PATTERN = r"^[^\x00]*[^\x00\s][^\x00]*$"
 NO_NUL = RegexValidator(TEXT_PATTERN, "Karakter null tidak diizinkan.", code="null_characters_not_allowed")
@@ -41,6 +40,16 @@ FILLED = RegexValidator(FILLED_TEXT_PATTERN, "Wajib diisi.", code="blank")
 def text_field(**kwargs):
     """A text input whose schema states what the field accepts: no NUL, and not blank unless allowed."""
     return serializers.CharField(validators=[NO_NUL if kwargs.get("allow_blank") else FILLED], **kwargs)
+
+
+def optional_code(help_text, max_length=32):
+    """A code input that may be left out, null or blank (naming nothing)."""
+    return text_field(max_length=max_length, required=False, allow_null=True, allow_blank=True, help_text=help_text)
+
+
+def money(**kwargs):
+    """An amount in an answer (two decimals)."""
+    return serializers.DecimalField(**MONEY, read_only=True, **kwargs)
 
 
 @extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^-?\d{1,18}(?:\.\d{1,2})?$"})
@@ -59,7 +68,7 @@ class RupiahField(NumberField):
         super().__init__(min_value=0, **kwargs)
 
 
-def _user(serializer):
+def user_of(serializer):
     """The requesting user; without one (the schema generator) nothing is visible."""
     return getattr(serializer.context.get("request"), "user", None)
 
@@ -97,12 +106,48 @@ class PlanningInput(serializers.Serializer):
         return data
 
 
-def _in_year_list(model, version_id):
+def find_in_list(model, version_id):
+    """A lookup of a code in one version of a code list (nomenclature, accounts, funding sources)."""
     return lambda code: model.objects.filter(version_id=version_id, code=code).first()
 
 
-def _visible(queryset, field):
+def find_in(queryset, field):
+    """A lookup of a value of `field` among the rows of `queryset` (scoped to what the user may see)."""
     return lambda value: queryset.filter(**{field: value}).first()
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class AllowedActionsField(serializers.Field):
+    """The lifecycle actions that apply to the object now, as `moves(object)` lists them."""
+
+    def __init__(self, moves, **kwargs):
+        self.moves = moves
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance):
+        return self.moves(instance)
+
+
+def versioned_patch(input_class, noun):
+    """A change of some of `input_class`'s fields, based on the `version` of the row (`noun`) read before.
+
+    Subclass it under the shape's own name: the schema names its components after the class.
+    """
+
+    class VersionedPatch(input_class):
+        version = serializers.IntegerField(
+            min_value=1, help_text=f"Versi {noun} yang diubah (dari GET); versi yang usang dijawab 409."
+        )
+
+        def validate(self, data):
+            # Required even in a partial update: without it a save could silently overwrite another's change.
+            if "version" not in data:
+                raise serializers.ValidationError(
+                    {"version": serializers.ErrorDetail(f"Sertakan versi {noun} yang Anda ubah.", code="required")}
+                )
+            return data
+
+    return VersionedPatch
 
 
 # --- Small shared shapes ----------------------------------------------------------------------
@@ -200,8 +245,8 @@ class RenstraInputSerializer(PlanningInput):
 
     def references(self, data):
         return {
-            "opd": ("OPD", _visible(Opd.objects.all(), "code")),
-            "rpjmd": ("RPJMD", _visible(access.scope_rpjmd(_user(self), Rpjmd.objects.all()), "pk")),
+            "opd": ("OPD", find_in(Opd.objects.all(), "code")),
+            "rpjmd": ("RPJMD", find_in(access.scope_rpjmd(user_of(self), Rpjmd.objects.all()), "pk")),
         }
 
 
@@ -228,10 +273,10 @@ class RenstraProgramInputSerializer(TargetsInputMixin):
 
     def references(self, data):
         rpjmd = self.context["renstra"].rpjmd
-        targets = access.scope_rpjmd(_user(self), RpjmdTarget.objects.select_related("goal"))
+        targets = access.scope_rpjmd(user_of(self), RpjmdTarget.objects.select_related("goal"))
         return {
             "program": ("Program", lambda code: target_services.find_program(rpjmd, code)),
-            "rpjmd_target": ("Sasaran RPJMD", _visible(targets, "pk")),
+            "rpjmd_target": ("Sasaran RPJMD", find_in(targets, "pk")),
         }
 
 
@@ -245,8 +290,9 @@ class ProposalSerializer(serializers.ModelSerializer):
     suggested_opd = CodedRefSerializer(read_only=True, allow_null=True)
     suggested_sub_kegiatan = CodedRefSerializer(read_only=True, allow_null=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    allowed_actions = serializers.SerializerMethodField(
-        help_text="Tindakan yang berlaku pada status sekarang (moderate, advance_stage, accept, reject, defer)."
+    allowed_actions = AllowedActionsField(
+        services.proposal_moves,
+        help_text="Tindakan yang berlaku pada status sekarang (moderate, advance_stage, accept, reject, defer).",
     )
 
     class Meta:
@@ -277,9 +323,6 @@ class ProposalSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    def get_allowed_actions(self, proposal) -> list[str]:
-        return services.proposal_moves(proposal)
-
 
 class ProposalHistorySerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.get_full_name", read_only=True, allow_null=True, default=None)
@@ -305,18 +348,12 @@ class ProposalInputSerializer(PlanningInput):
     title = text_field(max_length=255)
     description = text_field()
     kecamatan = text_field(max_length=16, help_text="Kode wilayah kecamatan, mis. `35.11.01`.")
-    village = text_field(
-        max_length=16, required=False, allow_null=True, allow_blank=True, help_text="Kode wilayah desa/kelurahan."
-    )
+    village = optional_code("Kode wilayah desa/kelurahan.", max_length=16)
     proposer_name = text_field(max_length=150)
     proposer_contact = text_field(max_length=150, required=False, allow_blank=True)
     estimated_cost = RupiahField()
-    suggested_opd = text_field(
-        max_length=32, required=False, allow_null=True, allow_blank=True, help_text="Kode SIPD OPD."
-    )
-    suggested_sub_kegiatan = text_field(
-        max_length=32, required=False, allow_null=True, allow_blank=True, help_text="Kode sub-kegiatan."
-    )
+    suggested_opd = optional_code("Kode SIPD OPD.")
+    suggested_sub_kegiatan = optional_code("Kode sub-kegiatan.")
     priority = serializers.IntegerField(min_value=1, max_value=5, default=3, help_text="1 tertinggi, 5 terendah.")
 
     def references(self, data):
@@ -324,10 +361,10 @@ class ProposalInputSerializer(PlanningInput):
         version_id = fiscal_year.reference_version_id if fiscal_year else None
         return {
             "year": ("Tahun anggaran", lambda year: fiscal_year),
-            "kecamatan": ("Kecamatan", _visible(Region.objects.all(), "code")),
-            "village": ("Desa/kelurahan", _visible(Region.objects.all(), "code")),
-            "suggested_opd": ("OPD", _visible(Opd.objects.all(), "code")),
-            "suggested_sub_kegiatan": ("Sub-kegiatan", _in_year_list(Nomenclature, version_id)),
+            "kecamatan": ("Kecamatan", find_in(Region.objects.all(), "code")),
+            "village": ("Desa/kelurahan", find_in(Region.objects.all(), "code")),
+            "suggested_opd": ("OPD", find_in(Opd.objects.all(), "code")),
+            "suggested_sub_kegiatan": ("Sub-kegiatan", find_in_list(Nomenclature, version_id)),
         }
 
     def resolve(self):
@@ -349,8 +386,8 @@ class AcceptInputSerializer(NoteInputSerializer):
     renja_line = serializers.IntegerField(min_value=1, help_text="Id baris Renja.")
 
     def references(self, data):
-        lines = access.scope_renja(_user(self), RenjaLine.objects.select_related("renja"), renja_field="renja")
-        return {"renja_line": ("Baris Renja", _visible(lines, "pk"))}
+        lines = access.scope_renja(user_of(self), RenjaLine.objects.select_related("renja"), renja_field="renja")
+        return {"renja_line": ("Baris Renja", find_in(lines, "pk"))}
 
 
 class RejectInputSerializer(PlanningInput):
@@ -370,11 +407,12 @@ class RenjaSerializer(serializers.ModelSerializer):
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     line_count = serializers.IntegerField(read_only=True)
-    total_pagu = serializers.DecimalField(**MONEY, read_only=True, help_text="Jumlah pagu indikatif tahun ini.")
-    total_pagu_next = serializers.DecimalField(**MONEY, read_only=True)
+    total_pagu = money(help_text="Jumlah pagu indikatif tahun ini.")
+    total_pagu_next = money()
     is_editable = serializers.BooleanField(read_only=True, help_text="Baris dapat diubah (draf atau dikembalikan).")
-    allowed_actions = serializers.SerializerMethodField(
-        help_text="Tindakan yang berlaku pada tahap dan status sekarang (submit, return, verify, advance, finalise)."
+    allowed_actions = AllowedActionsField(
+        services.renja_moves,
+        help_text="Tindakan yang berlaku pada tahap dan status sekarang (submit, return, verify, advance, finalise).",
     )
 
     class Meta:
@@ -394,9 +432,6 @@ class RenjaSerializer(serializers.ModelSerializer):
             "total_pagu_next",
             "updated_at",
         ]
-
-    def get_allowed_actions(self, renja) -> list[str]:
-        return services.renja_moves(renja)
 
 
 class RenjaTransitionSerializer(serializers.ModelSerializer):
@@ -429,7 +464,7 @@ class RenjaCreateSerializer(PlanningInput):
 
     def references(self, data):
         return {
-            "opd": ("OPD", _visible(Opd.objects.all(), "code")),
+            "opd": ("OPD", find_in(Opd.objects.all(), "code")),
             "year": ("Tahun anggaran", find_fiscal_year),
         }
 
@@ -488,9 +523,7 @@ class RenjaLineInputSerializer(PlanningInput):
     output_unit = text_field(max_length=50)
     pagu_indikatif = RupiahField()
     pagu_indikatif_next = RupiahField(help_text="Pagu indikatif tahun berikutnya.")
-    funding_source = text_field(
-        max_length=32, required=False, allow_null=True, allow_blank=True, help_text="Kode sumber dana (6 tingkat)."
-    )
+    funding_source = optional_code("Kode sumber dana (6 tingkat).")
     renstra_program = serializers.IntegerField(
         min_value=1, required=False, allow_null=True, help_text="Id program Renstra."
     )
@@ -498,12 +531,12 @@ class RenjaLineInputSerializer(PlanningInput):
     def references(self, data):
         version_id = self.context["renja"].fiscal_year.reference_version_id
         programs = access.scope_renstra(
-            _user(self), RenstraProgram.objects.select_related("renstra"), opd_field="renstra__opd"
+            user_of(self), RenstraProgram.objects.select_related("renstra"), opd_field="renstra__opd"
         )
         return {
-            "sub_kegiatan": ("Sub-kegiatan", _in_year_list(Nomenclature, version_id)),
-            "funding_source": ("Sumber dana", _in_year_list(FundingSource, version_id)),
-            "renstra_program": ("Program Renstra", _visible(programs, "pk")),
+            "sub_kegiatan": ("Sub-kegiatan", find_in_list(Nomenclature, version_id)),
+            "funding_source": ("Sumber dana", find_in_list(FundingSource, version_id)),
+            "renstra_program": ("Program Renstra", find_in(programs, "pk")),
             "regions": ("Wilayah", _regions),
         }
 
@@ -514,18 +547,8 @@ def _regions(codes):
     return regions if len(regions) == len(set(codes)) else None
 
 
-class RenjaLinePatchSerializer(RenjaLineInputSerializer):
-    version = serializers.IntegerField(
-        min_value=1, help_text="Versi baris yang diubah (dari GET); versi yang usang dijawab 409."
-    )
-
-    def validate(self, data):
-        # Required even in a partial update: without it a save could silently overwrite another's change.
-        if "version" not in data:
-            raise serializers.ValidationError(
-                {"version": serializers.ErrorDetail("Sertakan versi baris yang Anda ubah.", code="required")}
-            )
-        return data
+class RenjaLinePatchSerializer(versioned_patch(RenjaLineInputSerializer, "baris")):
+    pass
 
 
 class TransitionInputSerializer(PlanningInput):
@@ -560,15 +583,15 @@ class CommentInputSerializer(PlanningInput):
     )
 
     def references(self, data):
-        user = _user(self)
+        user = user_of(self)
         return {
             "line": (
                 "Baris Renja",
-                _visible(access.scope_renja(user, RenjaLine.objects.all(), renja_field="renja"), "pk"),
+                find_in(access.scope_renja(user, RenjaLine.objects.all(), renja_field="renja"), "pk"),
             ),
             "reply_to": (
                 "Catatan",
-                _visible(access.scope_renja(user, RenjaComment.objects.all(), renja_field="renja"), "pk"),
+                find_in(access.scope_renja(user, RenjaComment.objects.all(), renja_field="renja"), "pk"),
             ),
         }
 
@@ -596,8 +619,8 @@ class RkpdTotalSerializer(serializers.Serializer):
     code = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
     lines = serializers.IntegerField(read_only=True, help_text="Jumlah sub-kegiatan.")
-    total = serializers.DecimalField(**MONEY, read_only=True)
-    total_next = serializers.DecimalField(**MONEY, read_only=True)
+    total = money()
+    total_next = money()
 
 
 class RkpdCoverageSerializer(serializers.Serializer):
@@ -607,15 +630,15 @@ class RkpdCoverageSerializer(serializers.Serializer):
     statement = serializers.CharField(read_only=True)
     indicator = serializers.CharField(read_only=True)
     unit = serializers.CharField(read_only=True)
-    target = serializers.DecimalField(**MONEY, read_only=True, allow_null=True, help_text="Target tahun ini.")
+    target = money(allow_null=True, help_text="Target tahun ini.")
     line_count = serializers.IntegerField(read_only=True)
-    total_pagu = serializers.DecimalField(**MONEY, read_only=True)
+    total_pagu = money()
     is_served = serializers.BooleanField(read_only=True, help_text="false: tidak ada sub-kegiatan yang melayani.")
 
 
 class ProposalGroupSerializer(serializers.Serializer):
     count = serializers.IntegerField(read_only=True)
-    total_cost = serializers.DecimalField(**MONEY, read_only=True)
+    total_cost = money()
 
 
 class RkpdProposalsSerializer(serializers.Serializer):
