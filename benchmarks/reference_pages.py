@@ -1,6 +1,6 @@
 """Reference-data reads (API lists with filters, role home page) against a trivial authenticated request."""
 
-from benchmarks.harness import ThrowawayDatabase, measure, report
+from benchmarks.harness import ThrowawayDatabase, measure_against, report
 
 
 def run():
@@ -23,11 +23,11 @@ def run():
             return call
 
         print("\nReference data: 6,700 nomenclature rows, 5,003 accounts, 406 funding sources, 59 OPDs")
-        baseline = measure("trivial authenticated request (/api/v1/me/)", get("/api/v1/me/"))
+        trivial = get("/api/v1/me/")
         cases = [
-            measure("nomenclature list, level filter", get("/api/v1/nomenclature/?level=sub_kegiatan")),
-            measure("nomenclature search q=kesehatan", get("/api/v1/nomenclature/?q=kesehatan")),
-            measure("accounts by code prefix 5.1.02", get("/api/v1/accounts/?code_prefix=5.1.02")),
-            measure("role home page (Bappeda)", get("/beranda/")),
+            ("nomenclature list, level filter", "/api/v1/nomenclature/?level=sub_kegiatan"),
+            ("nomenclature search q=kesehatan", "/api/v1/nomenclature/?q=kesehatan"),
+            ("accounts by code prefix 5.1.02", "/api/v1/accounts/?code_prefix=5.1.02"),
+            ("role home page (Bappeda)", "/beranda/"),
         ]
-        return report(baseline, cases)
+        return report([measure_against(trivial, name, get(url)) for name, url in cases])

@@ -629,13 +629,10 @@ class RkaLineViewSet(RetrieveMixin, PortalViewSet):
     serializer_class = s.RkaLineSerializer
 
     def get_queryset(self):
-        if self.action == "partial_update":  # what the save reads, and what its answer shows
-            related = ("rka__opd", "rka__version__fiscal_year", *services.SAVED_LINE_RELATED)
-            return selectors.visible_rka_lines(self.request.user, related=related)
         return selectors.visible_rka_lines(self.request.user)
 
     def partial_update(self, request, pk):
-        line = self.get_object()
+        line = selectors.rka_line_to_save(request.user, pk)
         changes = self.valid(s.RkaLinePatchSerializer, partial=True, rka=line.rka)
         try:
             saved = services.update_rka_line(
