@@ -743,7 +743,9 @@ def _section_url(rka, key, anchor=""):
 
 
 def _line_of(rka, line_pk):
-    return get_object_or_404(RkaLine.objects.select_related(*services.SAVED_LINE_RELATED), rka=rka, pk=line_pk)
+    line = get_object_or_404(RkaLine.objects.select_related(*services.SAVED_LINE_RELATED), rka=rka, pk=line_pk)
+    line.rka = rka  # already read, with what a save reads of it
+    return line
 
 
 def _line_target(user, pk, line_pk):

@@ -128,10 +128,11 @@ def test_saving_a_line_through_the_api_reads_no_more_than_it_needs(setup, client
     line = services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
     client.force_login(setup.staff)
     body = json.dumps({"version": 1, "unit_price": "12000"})
-    # Session and user; the line with its RKA and references; the RKA lock; the item rule; the ceilings; the
-    # kegiatan above the sub-kegiatan (a program ceiling exists); the sums; the update; the audit chain's lock,
-    # head and event; the savepoints of the service's transaction; the program's code for the answer.
-    with django_assert_max_num_queries(15):
+    # Session and user; the line with its RKA; its account, funding source, sub-kegiatan and nomenclature; the
+    # RKA lock; the item rule; the ceilings; the kegiatan above the sub-kegiatan (a program ceiling exists); the
+    # sums; the update; the audit chain's lock, head and event; the savepoints of the service's transaction; the
+    # program's code for the answer.
+    with django_assert_max_num_queries(19):
         response = client.patch(f"/api/v1/rka-lines/{line.pk}/", data=body, content_type="application/json")
     assert response.status_code == 200, response.content
     answer = response.json()
