@@ -507,7 +507,8 @@ class RkaViewSet(DocumentViewSet):
         s.RkaTransitionInputSerializer,
         s.RkaDetailSerializer,
         "`submit` (staf OPD-nya, saat draf atau dikembalikan), `return` (pejabat keuangan, dengan catatan), "
-        "`approve` (pejabat keuangan; RKA lalu dibekukan). Tindakan yang tidak berlaku dijawab 409 dengan "
+        "`approve` (pejabat keuangan; RKA lalu dibekukan), `reopen` (pejabat keuangan, dengan catatan: RKA yang "
+        "disetujui kembali ke OPD selama versi APBD masih draf). Tindakan yang tidak berlaku dijawab 409 dengan "
         "status sekarang dan tindakan yang berlaku.",
     )
     @action(detail=True, methods=["post"], filter_backends=[])

@@ -244,7 +244,9 @@ def line_initial(line):
 
 
 class RkaTransitionForm(PortalForm):
-    action = forms.ChoiceField(choices=[("submit", "Ajukan"), ("return", "Kembalikan"), ("approve", "Setujui")])
+    action = forms.ChoiceField(
+        choices=[("submit", "Ajukan"), ("return", "Kembalikan"), ("approve", "Setujui"), ("reopen", "Buka kembali")]
+    )
     note = forms.CharField(label="Catatan", required=False, widget=forms.Textarea(attrs=TEXT_AREA))
 
 

@@ -473,7 +473,7 @@ class RkaSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     is_editable = serializers.BooleanField(read_only=True, help_text="Rincian dapat diubah staf OPD-nya.")
     allowed_actions = AllowedActionsField(
-        services.rka_moves, help_text="Tindakan yang berlaku (submit, return, approve)."
+        services.rka_moves, help_text="Tindakan yang berlaku (submit, return, approve, reopen)."
     )
     pendapatan = money()
     belanja = money()
@@ -665,7 +665,7 @@ class RkaImportResultSerializer(serializers.Serializer):
 
 class RkaTransitionInputSerializer(PlanningInput):
     action = serializers.ChoiceField(choices=list(services.RKA_ACTION_LABELS.items()))
-    note = text_field(required=False, allow_blank=True, default="", help_text="Wajib untuk `return`.")
+    note = text_field(required=False, allow_blank=True, default="", help_text="Wajib untuk `return` dan `reopen`.")
 
 
 class RkaCommentSerializer(serializers.ModelSerializer):

@@ -554,8 +554,10 @@ RKA_MOVES = {
     ("submit", RState.RETURNED): RState.SUBMITTED,
     ("return", RState.SUBMITTED): RState.RETURNED,
     ("approve", RState.SUBMITTED): RState.APPROVED,
+    # TAPD finds something after approving, while the version is still a draft: back to the OPD with a note.
+    ("reopen", RState.APPROVED): RState.RETURNED,
 }
-RKA_ACTION_LABELS = {"submit": "ajukan", "return": "kembalikan", "approve": "setujui"}
+RKA_ACTION_LABELS = {"submit": "ajukan", "return": "kembalikan", "approve": "setujui", "reopen": "buka kembali"}
 
 
 def rka_moves(rka):
@@ -594,7 +596,7 @@ def transition_rka(*, actor, rka, action, note=""):
         raise PermissionDenied(NOT_ALLOWED)
     if action == "submit" and not rka.lines.exists():
         raise ValidationError("RKA belum memiliki rincian; tambahkan rincian sebelum diajukan.")
-    if action == "return" and not note.strip():
+    if action in ("return", "reopen") and not note.strip():
         raise ValidationError({"note": "Tuliskan catatan asistensi agar OPD tahu apa yang harus diperbaiki."})
     before = rka.state
     rka.state = RKA_MOVES[(action, before)]

@@ -582,7 +582,7 @@ def _rka_context(request, rka, **extra):
         ],
         "ceilings": selectors.rka_ceilings(rka),
         "totals": services.rka_totals(rka),
-        "moves": view_helpers.moves_for(perms, services.rka_moves(rka), ("return", "approve")),
+        "moves": view_helpers.moves_for(perms, services.rka_moves(rka), ("return", "approve", "reopen")),
         "general_comments": selectors.rka_general_comments(rka),
         "transitions": selectors.transitions_of(rka),
         **perms,
@@ -640,7 +640,7 @@ def rka_transition(request, pk):
         return refused
     action = form.cleaned_data["action"]
     messages.success(request, RKA_DONE[action].format(rka=moved))
-    if action in ("return", "approve"):
+    if action in ("return", "approve", "reopen"):
         return redirect(f"{reverse('budgeting:rka-inbox')}?versi={moved.version_id}")
     return redirect("budgeting:rka-detail", pk=moved.pk)
 
@@ -649,6 +649,7 @@ RKA_DONE = {
     "submit": "RKA diajukan ke TAPD untuk diverifikasi (asistensi).",
     "return": "RKA {rka.opd.name} dikembalikan dengan catatan asistensi.",
     "approve": "RKA {rka.opd.name} disetujui TAPD.",
+    "reopen": "RKA {rka.opd.name} dibuka kembali dan dikembalikan ke OPD dengan catatan asistensi.",
 }
 
 

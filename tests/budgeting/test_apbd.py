@@ -255,10 +255,29 @@ def test_submission_needs_every_rka_approved(reference_data):
 
 def test_once_submitted_no_rka_moves_any_more(reference_data):
     setup = small_apbd(reference_data)
+    approved = Rka.objects.select_related("version").get(pk=setup.rkas[DINKES].pk)
+    assert services.rka_moves(approved) == ["reopen"]  # approved, in a draft version
     apbd_services.transition_apbd(actor=setup.finance, version=setup.version, action="submit")
-    with pytest.raises(TransitionNotAllowed) as refused:
-        services.transition_rka(actor=setup.finance, rka=setup.rkas[DINKES], action="return", note="Koreksi")
-    assert refused.value.allowed == []
+    for action in ("return", "reopen"):
+        with pytest.raises(TransitionNotAllowed) as refused:
+            services.transition_rka(actor=setup.finance, rka=setup.rkas[DINKES], action=action, note="Koreksi")
+        assert refused.value.allowed == []
+
+
+def test_an_approved_rka_reopened_blocks_the_submission_until_approved_again(reference_data):
+    setup = small_apbd(reference_data)
+    dinkes = services.transition_rka(
+        actor=setup.finance, rka=setup.rkas[DINKES], action="reopen", note="Sumber dana belanja modal keliru."
+    )
+    assert dinkes.state == Rka.State.RETURNED
+    event = AuditEvent.objects.filter(action="rka.reopen").get()
+    assert (event.before, event.after["state"]) == ({"state": "approved"}, "returned")
+    with pytest.raises(ValidationError) as refused:
+        apbd_services.transition_apbd(actor=setup.finance, version=setup.version, action="submit")
+    assert refused.value.messages == ["1 RKA belum disetujui TAPD: Dinas Kesehatan."]
+    approve_all(setup.version, setup.staff, setup.finance, opd_codes=[DINKES])
+    submitted = apbd_services.transition_apbd(actor=setup.finance, version=setup.version, action="submit")
+    assert submitted.state == VState.SUBMITTED
 
 
 # --- Lifecycle --------------------------------------------------------------------------------

@@ -623,11 +623,21 @@ def test_tapd_returns_with_a_comment_then_approves(setup):
     assert fixed.status_code == 200
     staff.post(url, {"action": "submit"}, format="json")
     approved = finance.post(url, {"action": "approve"}, format="json").json()
-    assert (approved["state"], approved["allowed_actions"]) == ("approved", [])
+    assert (approved["state"], approved["allowed_actions"]) == ("approved", ["reopen"])
     assert [step["action"] for step in approved["transitions"]] == ["submit", "return", "submit", "approve"]
     late = staff.patch(f"{API}/rka-lines/{line.pk}/", {"version": 2, "unit_price": "1"}, format="json")
     assert errors_of(late, 409)[0]["code"] == "transition_not_allowed"
-    assert errors_of(finance.post(url, {"action": "approve"}, format="json"), 409)[0]["allowed"] == []
+    assert errors_of(finance.post(url, {"action": "approve"}, format="json"), 409)[0]["allowed"] == ["reopen"]
+
+    # Something found after approval, while the version is a draft: TAPD reopens it, with a note, for the OPD.
+    assert errors_of(staff.post(url, {"action": "reopen", "note": "Saya ubah"}, format="json"), 403)
+    assert errors_of(finance.post(url, {"action": "reopen"}, format="json"), 400)[0]["field"] == "note"
+    reopened = finance.post(url, {"action": "reopen", "note": "Sumber dana keliru"}, format="json").json()
+    assert (reopened["state"], reopened["allowed_actions"]) == ("returned", ["submit"])
+    again = staff.patch(f"{API}/rka-lines/{line.pk}/", {"version": 2, "unit_price": "8000"}, format="json")
+    assert again.status_code == 200
+    comments = staff.get(f"{API}/rka/{setup.rka.pk}/comments/").json()["results"]
+    assert comments[-1]["text"] == "Sumber dana keliru"
 
 
 def test_staff_add_a_sub_kegiatan_of_their_bidang(setup):

@@ -333,6 +333,25 @@ def test_finance_comments_on_a_line_returns_then_approves(client, setup):
     assert RkaComment.objects.filter(line=line).count() == 2
 
 
+def test_finance_reopens_an_approved_rka_with_a_reason(client, setup):
+    services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
+    services.transition_rka(actor=setup.staff, rka=setup.rka, action="submit")
+    services.transition_rka(actor=setup.finance, rka=setup.rka, action="approve")
+    detail = reverse("budgeting:rka-detail", args=[setup.rka.pk])
+    staff_page = client_for(client, setup.staff).get(detail).content.decode()
+    assert "hanya dapat diubah bila TAPD membukanya kembali" in staff_page and 'value="reopen"' not in staff_page
+
+    page = client_for(client, setup.finance).get(detail).content.decode()
+    assert 'value="reopen"' in page and "Buka kembali untuk OPD" in page
+    url = reverse("budgeting:rka-transition", args=[setup.rka.pk])
+    refused = client.post(url, {"action": "reopen", "note": ""})
+    assert refused.status_code == 422 and "Tuliskan catatan asistensi" in refused.content.decode()
+    assert client.post(url, {"action": "reopen", "note": "Lokasi belum sesuai Renja."}).status_code == 302
+    setup.rka.refresh_from_db()
+    assert setup.rka.state == Rka.State.RETURNED
+    assert RkaComment.objects.filter(rka=setup.rka, text="Lokasi belum sesuai Renja.").exists()
+
+
 def test_a_move_that_does_not_apply_is_refused_with_the_moves_that_would(client, setup):
     response = client_for(client, setup.finance).post(
         reverse("budgeting:rka-transition", args=[setup.rka.pk]), {"action": "approve"}
