@@ -1,8 +1,7 @@
 """RKA writes: lines under the ceiling, optimistic locking, and the RKA lifecycle (asistensi by TAPD).
 
 Ceilings hold under concurrent saves because every write that can raise an OPD's total first locks
-the OPD's ceiling row (then the program's and the sub-kegiatan's, always in that order), and only
-then sums the lines in the database.
+the RKA's row, then the OPD's ceiling rows (in id order), and only then sums the lines in the database.
 """
 
 import copy
@@ -163,13 +162,10 @@ def _standing(rka, ceilings, sub_kegiatan=None, exclude_line_id=None):
     return Standing(totals, [CeilingStatus(c, used.get(c.pk, totals["belanja"])) for c in ceilings])
 
 
-def applicable_ceilings(rka, sub_kegiatan=None, *, lock=False):
-    """The OPD ceiling, then the program and sub-kegiatan ceilings that cover `sub_kegiatan` (if any).
-
-    With `lock`, every ceiling of the OPD is locked in id order (only the writers of this OPD's RKA, who
-    already hold its row lock, ever lock them). They are few; choosing among them here keeps the query
-    plain SQL, which matters in a save that runs each time a line is entered in the editor.
-    """
+def _opd_ceilings(rka, *, lock=False):
+    """Every ceiling of the RKA's OPD in its KUA-PPAS, the OPD's own first, then the program and sub-kegiatan
+    ones. With `lock` they are locked in id order: only writers of this OPD's RKA, who already hold its row
+    lock, ever lock them. Plain SQL: this runs in every line save."""
     table = connection.ops.quote_name(Ceiling._meta.db_table)
     lock_clause = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
     ceilings = list(
@@ -178,6 +174,13 @@ def applicable_ceilings(rka, sub_kegiatan=None, *, lock=False):
             [rka.version.kua_ppas_id, rka.opd_id],
         )
     )
+    for ceiling in ceilings:
+        ceiling.opd = rka.opd  # for its label, without reading the OPD again
+    return sorted(ceilings, key=lambda c: (c.program_id is not None or c.sub_kegiatan_id is not None, c.pk))
+
+
+def applicable_ceilings(rka, sub_kegiatan=None, *, lock=False):
+    """The OPD ceiling, then the program and sub-kegiatan ceilings that cover `sub_kegiatan` (if any)."""
     node = sub_kegiatan.sub_kegiatan if sub_kegiatan is not None else None
 
     def covers(ceiling):
@@ -189,10 +192,7 @@ def applicable_ceilings(rka, sub_kegiatan=None, *, lock=False):
             return ceiling.sub_kegiatan_id == node.pk
         return ceiling.program_id == node.parent.parent_id  # sub-kegiatan > kegiatan > program
 
-    applicable = [ceiling for ceiling in ceilings if covers(ceiling)]
-    for ceiling in applicable:
-        ceiling.opd = rka.opd  # for its label, without reading the OPD again
-    return sorted(applicable, key=lambda c: (c.program_id is not None or c.sub_kegiatan_id is not None, c.pk))
+    return [ceiling for ceiling in _opd_ceilings(rka, lock=lock) if covers(ceiling)]
 
 
 def rka_standing(rka, sub_kegiatan=None):
@@ -218,11 +218,15 @@ def _standing_before_write(rka, sub_kegiatan, akun, exclude_line_id=None):
     return _standing(rka, ceilings, sub_kegiatan, exclude_line_id)
 
 
+def _require_opd_ceiling(rka, ceilings):
+    """Belanja needs the OPD's own ceiling (the first of `ceilings` when there is one)."""
+    if not ceilings or ceilings[0].program_id or ceilings[0].sub_kegiatan_id:
+        raise ValidationError(f"{rka.opd.name} belum memiliki plafon pada KUA-PPAS yang dikunci.")
+
+
 def _refuse_over_ceiling(rka, standing, new_amount):
     """Refuse a belanja line that would take any ceiling over; says what remains."""
-    ceilings = [status.ceiling for status in standing.ceilings]
-    if not any(ceiling.program_id is None and ceiling.sub_kegiatan_id is None for ceiling in ceilings):
-        raise ValidationError(f"{rka.opd.name} belum memiliki plafon pada KUA-PPAS yang dikunci.")
+    _require_opd_ceiling(rka, [status.ceiling for status in standing.ceilings])
     for status in standing.ceilings:
         if new_amount > status.remaining:
             raise ValidationError(
@@ -492,17 +496,9 @@ def import_rka_lines(*, actor, rka, rows):
         prepared.append((number, values, line_amount(values)))
     spending = [(number, values, amount) for number, values, amount in prepared if values["account"].code[0] == "5"]
     if spending:
-        ceilings = applicable_ceilings(rka, lock=True)
-        narrower = list(
-            Ceiling.objects.filter(kua_ppas_id=rka.version.kua_ppas_id, opd_id=rka.opd_id)
-            .exclude(program__isnull=True, sub_kegiatan__isnull=True)
-            .select_related("opd", "program", "sub_kegiatan")
-            .order_by("program_id", "sub_kegiatan_id")
-            .select_for_update(of=("self",))
-        )
-        if not ceilings:
-            raise ValidationError(f"{rka.opd.name} belum memiliki plafon pada KUA-PPAS yang dikunci.")
-        for status in _standing(rka, ceilings + narrower).ceilings:
+        ceilings = _opd_ceilings(rka, lock=True)
+        _require_opd_ceiling(rka, ceilings)
+        for status in _standing(rka, ceilings).ceilings:
             ceiling = status.ceiling
             running = ZERO
             for number, values, amount in spending:

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from budgeting import services
 from budgeting.models import Ceiling, RkaLine, RkaSubKegiatan
+from masterdata.importers import InvalidFile
 from masterdata.models import AuditEvent
 from tests.budgeting.factories import SUB_A, SUB_B, account, budget_setup, node
 
@@ -139,3 +140,23 @@ def test_saving_a_line_through_the_api_reads_no_more_than_it_needs(setup, client
     assert answer["line"]["amount"] == "120000.00"
     assert answer["totals"]["belanja"] == answer["totals"]["sub_kegiatan"] == "120000.00"
     assert [ceiling["remaining"] for ceiling in answer["ceilings"]] == ["4880000.00", "2880000.00"]
+
+
+def test_an_import_is_checked_against_the_program_and_sub_kegiatan_ceilings_too(setup):
+    rows = [
+        (2, setup.line_values(volume_1=D("150"))),  # Rp 1.500.000 under SUB_A: its program's ceiling is 3.000.000
+        (3, setup.line_values(sub_kegiatan=setup.second, volume_1=D("100"))),  # 1.000.000 of SUB_B's 1.500.000
+        (4, setup.line_values(sub_kegiatan=setup.second, volume_1=D("60"))),  # 1.600.000 in all: over
+        (5, setup.line_values(volume_1=D("160"))),  # 3.100.000 under SUB_A's program: over
+    ]
+    with pytest.raises(InvalidFile) as refused:
+        services.import_rka_lines(actor=setup.staff, rka=setup.rka, rows=rows)
+    assert [(error.line, error.message) for error in refused.value.errors] == [
+        (4, f"melebihi plafon sub-kegiatan {SUB_B}: sisa Rp 1.500.000, baris sampai di sini berjumlah Rp 1.600.000"),
+        (5, "melebihi plafon program 1.02.02: sisa Rp 3.000.000, baris sampai di sini berjumlah Rp 3.100.000"),
+    ]
+    assert not RkaLine.objects.filter(rka=setup.rka).exists()
+
+    created = services.import_rka_lines(actor=setup.staff, rka=setup.rka, rows=rows[:2])
+    assert len(created) == 2
+    assert services.rka_standing(setup.rka).totals["belanja"] == D("2500000")
