@@ -353,8 +353,8 @@ def split_evenly(pagu):
 
 def _group_expression():
     return Case(
-        When(account__code__startswith="5", then=Value(CashPlan.Group.BELANJA.value)),
-        When(account__code__startswith="4", then=Value(CashPlan.Group.PENDAPATAN.value)),
+        When(akun=RkaLine.Akun.BELANJA, then=Value(CashPlan.Group.BELANJA.value)),
+        When(akun=RkaLine.Akun.PENDAPATAN, then=Value(CashPlan.Group.PENDAPATAN.value)),
         default=Substr("account__code", 1, 3),
         output_field=CharField(),
     )

@@ -272,7 +272,7 @@ def _write_budget(sheet, rka):
     sums = selectors.rka_subtotals(rka)
     zero = services.ZERO
     others = _lines(rka, sub_kegiatan__isnull=True)
-    revenue = list(others.filter(account__code__startswith="4"))
+    revenue = list(others.filter(akun=RkaLine.Akun.PENDAPATAN))
     if revenue:
         sheet.append(_total_row(sheet, SECTION_LABELS["4"], style=HEADING))
         _write_lines(sheet, revenue, sums, None)
@@ -290,7 +290,7 @@ def _write_budget(sheet, rka):
             pending = next(by_sub, None)
     sheet.append(_total_row(sheet, TOTAL_LABELS["5"], sums.groups.get("5", zero)))
 
-    financing = list(others.filter(account__code__startswith="6"))
+    financing = list(others.filter(akun=RkaLine.Akun.PEMBIAYAAN))
     if financing:
         sheet.append(_total_row(sheet, SECTION_LABELS["6"], style=HEADING))
         for group in ("6.1", "6.2"):

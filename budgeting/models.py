@@ -121,6 +121,22 @@ class Ceiling(models.Model):
         target = self.sub_kegiatan or self.program
         return f"Plafon {self.opd.name}" + (f" / {target.code}" if target else "")
 
+    @property
+    def level(self):
+        """opd, program or sub_kegiatan."""
+        if self.program_id:
+            return "program"
+        return "sub_kegiatan" if self.sub_kegiatan_id else "opd"
+
+    @property
+    def label(self):
+        """How messages name it: "plafon Dinas Kesehatan", "plafon program 1.02.02", ..."""
+        if self.level == "sub_kegiatan":
+            return f"plafon sub-kegiatan {self.sub_kegiatan.code}"
+        if self.level == "program":
+            return f"plafon program {self.program.code}"
+        return f"plafon {self.opd.name}"
+
 
 class ApbdVersion(models.Model):
     """One version of a year's APBD: murni, pergeseran n or perubahan. Adopted versions are never edited."""

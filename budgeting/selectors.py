@@ -34,6 +34,7 @@ from masterdata import access
 from masterdata.models import MONEY, Account, Nomenclature, Opd, StandardPriceItem
 from planning.models import RenjaLine
 
+from . import services
 from .models import (
     ApbdTotal,
     ApbdVersion,
@@ -48,7 +49,7 @@ from .models import (
     RkaSubKegiatan,
     Transition,
 )
-from .services import SAVED_LINE_RELATED, CeilingStatus, rupiah
+from .services import SAVED_LINE_RELATED, rupiah
 
 ZERO = Decimal("0")
 
@@ -381,7 +382,7 @@ def stored_balance(version):
 def belanja_by_opd(version):
     """{opd_id: belanja} for every RKA of the version (zero when it has no belanja lines)."""
     totals = dict.fromkeys(Rka.objects.filter(version=version).values_list("opd_id", flat=True), ZERO)
-    for row in _sum_by(version_lines(version).filter(account__code__startswith="5"), "rka__opd_id"):
+    for row in _sum_by(version_lines(version).filter(akun=RkaLine.Akun.BELANJA), "rka__opd_id"):
         totals[row["rka__opd_id"]] = row["amount"]
     return totals
 
@@ -390,7 +391,7 @@ def ceiling_breaches(version):
     """Messages for every ceiling of the version's KUA-PPAS that its belanja exceeds (lines copied into an
     amendment were never checked against the new ceilings), and for belanja of an OPD without a ceiling."""
     ceilings = Ceiling.objects.filter(kua_ppas_id=version.kua_ppas_id).select_related("opd", "program", "sub_kegiatan")
-    belanja = version_lines(version).filter(account__code__startswith="5")
+    belanja = version_lines(version).filter(akun=RkaLine.Akun.BELANJA)
     used = {
         "opd": {r["rka__opd_id"]: r["amount"] for r in _sum_by(belanja, "rka__opd_id")},
         "program": {
@@ -449,11 +450,11 @@ def cash_plan_status(dpa):
     lines = RkaLine.objects.filter(rka_id=dpa.rka_id)
     pagu = {
         (CashPlan.Group.BELANJA.value, r["sub_kegiatan_id"]): r["amount"]
-        for r in _sum_by(lines.filter(account__code__startswith="5"), "sub_kegiatan_id")
+        for r in _sum_by(lines.filter(akun=RkaLine.Akun.BELANJA), "sub_kegiatan_id")
     }
-    others = lines.exclude(account__code__startswith="5").annotate(
+    others = lines.exclude(akun=RkaLine.Akun.BELANJA).annotate(
         group=Case(
-            When(account__code__startswith="4", then=Value("4")),
+            When(akun=RkaLine.Akun.PENDAPATAN, then=Value("4")),
             default=Substr("account__code", 1, 3),
             output_field=CharField(),
         )
@@ -843,9 +844,9 @@ def visible_rkas(user):
     return (
         access.scope_rka(user, Rka.objects.select_related("opd", "version__fiscal_year"))
         .annotate(
-            pendapatan=_money_subquery(lines.filter(account__code__startswith="4")),
-            belanja=_money_subquery(lines.filter(account__code__startswith="5")),
-            pembiayaan=_money_subquery(lines.filter(account__code__startswith="6")),
+            pendapatan=_money_subquery(lines.filter(akun=RkaLine.Akun.PENDAPATAN)),
+            belanja=_money_subquery(lines.filter(akun=RkaLine.Akun.BELANJA)),
+            pembiayaan=_money_subquery(lines.filter(akun=RkaLine.Akun.PEMBIAYAAN)),
             line_count=_count_subquery(lines),
             ceiling=Subquery(ceiling, output_field=MONEY_FIELD),
         )
@@ -893,39 +894,16 @@ def rka_comments(rka):
     return RkaComment.objects.filter(rka=rka).select_related("author", "line__account").order_by("created_at", "pk")
 
 
-CEILING_PATHS = (("program", "sub_kegiatan__sub_kegiatan__parent__parent_id"), ("sub", "sub_kegiatan__sub_kegiatan_id"))
+CEILING_ORDER = {"opd": 0, "program": 1, "sub_kegiatan": 2}
 
 
 def rka_ceilings(rka):
-    """Every ceiling of the RKA's OPD in its version's KUA-PPAS (the OPD's, then programs, then sub-kegiatan)
-    with what the RKA's belanja uses of each; at most four queries however many ceilings there are."""
-    ceilings = list(
-        Ceiling.objects.filter(kua_ppas_id=rka.version.kua_ppas_id, opd_id=rka.opd_id).select_related(
-            "opd", "program", "sub_kegiatan"
-        )
-    )
-    belanja = RkaLine.objects.filter(rka=rka, account__code__startswith="5")
-    used = {}
-    if ceilings:
-        used[None] = total_of(belanja)
-    for level, path in CEILING_PATHS:
-        if any(_ceiling_level(ceiling) == level for ceiling in ceilings):
-            for row in _sum_by(belanja.annotate(node=F(path)), "node"):
-                used[(level, row["node"])] = row["amount"]
-    statuses = [CeilingStatus(ceiling, used.get(_ceiling_key(ceiling), ZERO)) for ceiling in ceilings]
-    order = {None: 0, "program": 1, "sub": 2}
-    return sorted(statuses, key=lambda status: (order[_ceiling_level(status.ceiling)], _ceiling_code(status.ceiling)))
-
-
-def _ceiling_level(ceiling):
-    if ceiling.program_id:
-        return "program"
-    return "sub" if ceiling.sub_kegiatan_id else None
-
-
-def _ceiling_key(ceiling):
-    level = _ceiling_level(ceiling)
-    return None if level is None else (level, ceiling.program_id or ceiling.sub_kegiatan_id)
+    """Every ceiling of the RKA's OPD in its version's KUA-PPAS (the OPD's, then programs, then sub-kegiatan,
+    by code) with what the RKA's belanja uses of each: the ceilings, one sum over the lines, then the programs
+    and sub-kegiatan they name."""
+    statuses = services.opd_ceiling_statuses(rka)
+    prefetch_related_objects([status.ceiling for status in statuses], "program", "sub_kegiatan")
+    return sorted(statuses, key=lambda status: (CEILING_ORDER[status.ceiling.level], _ceiling_code(status.ceiling)))
 
 
 def _ceiling_code(ceiling):
@@ -968,7 +946,7 @@ def visible_dpas(user):
     return (
         access.scope_dpa(user, Dpa.objects.select_related("opd", "version__fiscal_year"))
         .annotate(
-            pagu=_money_subquery(RkaLine.objects.filter(rka_id=OuterRef("rka_id"), account__code__startswith="5")),
+            pagu=_money_subquery(RkaLine.objects.filter(rka_id=OuterRef("rka_id"), akun=RkaLine.Akun.BELANJA)),
             planned=_money_subquery(CashPlan.objects.filter(dpa_id=OuterRef("pk"), account_group="5")),
         )
         .order_by("-version__fiscal_year__year", "-version__number", "opd__code")

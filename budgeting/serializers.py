@@ -93,17 +93,11 @@ class CeilingStatusSerializer(serializers.Serializer):
     remaining = money(help_text="Sisa plafon.")
 
     def get_level(self, status) -> str:
-        return _ceiling_level(status.ceiling)
+        return status.ceiling.level
 
     def get_code(self, status) -> str | None:
         target = status.ceiling.program or status.ceiling.sub_kegiatan
         return target.code if target else None
-
-
-def _ceiling_level(ceiling):
-    if ceiling.program_id:
-        return "program"
-    return "sub_kegiatan" if ceiling.sub_kegiatan_id else "opd"
 
 
 class RkaTotalsSerializer(serializers.Serializer):
@@ -230,7 +224,7 @@ class CeilingSerializer(serializers.ModelSerializer):
         fields = read_only_fields = ["id", "kua_ppas", "year", "opd", "level", "program", "sub_kegiatan", "amount"]
 
     def get_level(self, ceiling) -> str:
-        return _ceiling_level(ceiling)
+        return ceiling.level
 
 
 class CeilingInputSerializer(PlanningInput):

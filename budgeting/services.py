@@ -81,11 +81,7 @@ class CeilingStatus:
 
     @property
     def label(self):
-        if self.ceiling.sub_kegiatan_id:
-            return f"plafon sub-kegiatan {self.ceiling.sub_kegiatan.code}"
-        if self.ceiling.program_id:
-            return f"plafon program {self.ceiling.program.code}"
-        return f"plafon {self.ceiling.opd.name}"
+        return self.ceiling.label
 
 
 AKUN_TOTALS = {
@@ -133,7 +129,7 @@ def _standing(rka, ceilings, sub_kegiatan=None, exclude_line_id=None):
     if sub_kegiatan is not None:
         columns.append("SUM(CASE WHEN sub_kegiatan_id = %s THEN amount END)")
         params.append(sub_kegiatan.pk)
-    narrower = [c for c in ceilings if c.program_id or c.sub_kegiatan_id]
+    narrower = [c for c in ceilings if c.level != "opd"]
     nomenclature = quote(Nomenclature._meta.db_table)
     for ceiling in narrower:
         # Only belanja lines sit under a sub-kegiatan (a check constraint), so these sums are belanja.
@@ -176,23 +172,24 @@ def _opd_ceilings(rka, *, lock=False):
     )
     for ceiling in ceilings:
         ceiling.opd = rka.opd  # for its label, without reading the OPD again
-    return sorted(ceilings, key=lambda c: (c.program_id is not None or c.sub_kegiatan_id is not None, c.pk))
+    return sorted(ceilings, key=lambda c: (c.level != "opd", c.pk))
+
+
+def _covers(ceiling, node):
+    """Whether `ceiling` applies to a line under the sub-kegiatan `node` (None: a line outside any)."""
+    if ceiling.level == "opd":
+        return True
+    if node is None:
+        return False
+    if ceiling.level == "sub_kegiatan":
+        return ceiling.sub_kegiatan_id == node.pk
+    return ceiling.program_id == node.parent.parent_id  # sub-kegiatan > kegiatan > program
 
 
 def applicable_ceilings(rka, sub_kegiatan=None, *, lock=False):
     """The OPD ceiling, then the program and sub-kegiatan ceilings that cover `sub_kegiatan` (if any)."""
     node = sub_kegiatan.sub_kegiatan if sub_kegiatan is not None else None
-
-    def covers(ceiling):
-        if ceiling.program_id is None and ceiling.sub_kegiatan_id is None:
-            return True
-        if node is None:
-            return False
-        if ceiling.sub_kegiatan_id:
-            return ceiling.sub_kegiatan_id == node.pk
-        return ceiling.program_id == node.parent.parent_id  # sub-kegiatan > kegiatan > program
-
-    return [ceiling for ceiling in _opd_ceilings(rka, lock=lock) if covers(ceiling)]
+    return [ceiling for ceiling in _opd_ceilings(rka, lock=lock) if _covers(ceiling, node)]
 
 
 def rka_standing(rka, sub_kegiatan=None):
@@ -205,8 +202,9 @@ def rka_totals(rka, sub_kegiatan=None):
     return _standing(rka, [], sub_kegiatan).totals
 
 
-def ceiling_status(rka, sub_kegiatan=None):
-    return rka_standing(rka, sub_kegiatan).ceilings
+def opd_ceiling_statuses(rka):
+    """Every ceiling of the RKA's OPD (not only those over one sub-kegiatan) with what the RKA uses of each."""
+    return _standing(rka, _opd_ceilings(rka)).ceilings
 
 
 def _standing_before_write(rka, sub_kegiatan, akun, exclude_line_id=None):
@@ -220,7 +218,7 @@ def _standing_before_write(rka, sub_kegiatan, akun, exclude_line_id=None):
 
 def _require_opd_ceiling(rka, ceilings):
     """Belanja needs the OPD's own ceiling (the first of `ceilings` when there is one)."""
-    if not ceilings or ceilings[0].program_id or ceilings[0].sub_kegiatan_id:
+    if not ceilings or ceilings[0].level != "opd":
         raise ValidationError(f"{rka.opd.name} belum memiliki plafon pada KUA-PPAS yang dikunci.")
 
 
@@ -494,7 +492,11 @@ def import_rka_lines(*, actor, rka, rows):
             errors += [importers.RowError(number, message) for message in _messages(error)]
             continue
         prepared.append((number, values, line_amount(values)))
-    spending = [(number, values, amount) for number, values, amount in prepared if values["account"].code[0] == "5"]
+    spending = [
+        (number, values, amount)
+        for number, values, amount in prepared
+        if RkaLine.akun_of(values["account"]) == RkaLine.Akun.BELANJA
+    ]
     if spending:
         ceilings = _opd_ceilings(rka, lock=True)
         _require_opd_ceiling(rka, ceilings)
@@ -502,13 +504,7 @@ def import_rka_lines(*, actor, rka, rows):
             ceiling = status.ceiling
             running = ZERO
             for number, values, amount in spending:
-                node = values["sub_kegiatan"].sub_kegiatan
-                covered = (
-                    (ceiling.program_id is None and ceiling.sub_kegiatan_id is None)
-                    or ceiling.sub_kegiatan_id == node.pk
-                    or (ceiling.program_id is not None and ceiling.program_id == node.parent.parent_id)
-                )
-                if not covered:
+                if not _covers(ceiling, values["sub_kegiatan"].sub_kegiatan):
                     continue
                 running += amount
                 if running > status.remaining:

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from masterdata import access, view_helpers
@@ -362,7 +363,7 @@ def _ceiling_of(user, kua, ceiling_pk):
 
 def _annotated_ceiling(user, kua, ceiling):
     """The ceiling as its table row shows it (OPD rows carry the RKPD pagu and narrower ceilings)."""
-    if ceiling.program_id or ceiling.sub_kegiatan_id:
+    if ceiling.level != "opd":
         return ceiling
     return selectors.opd_ceiling_rows(user, kua).get(pk=ceiling.pk)
 
@@ -388,7 +389,7 @@ def ceiling_edit(request, pk, ceiling_pk):
             )
         status = outcome.status
         if outcome.ok:
-            message, form = f"{_ceiling_label(ceiling)}: {rupiah(ceiling.amount)} disimpan.", None
+            message, form = f"{capfirst(ceiling.label)}: {rupiah(ceiling.amount)} disimpan.", None
     if not request.htmx:
         if status == 200:
             messages.success(request, message)
@@ -405,17 +406,9 @@ def ceiling_edit(request, pk, ceiling_pk):
         "status_message": message,
         "figures": _kua_figures(kua),
     }
-    narrow = bool(ceiling.program_id or ceiling.sub_kegiatan_id)
+    narrow = ceiling.level != "opd"
     template = "budgeting/partials/narrow_ceiling_row.html" if narrow else "budgeting/partials/ceiling_row.html"
     return render(request, template, context, status=status)
-
-
-def _ceiling_label(ceiling):
-    if ceiling.program_id:
-        return f"Plafon program {ceiling.program.code}"
-    if ceiling.sub_kegiatan_id:
-        return f"Plafon sub-kegiatan {ceiling.sub_kegiatan.code}"
-    return f"Plafon {ceiling.opd.name}"
 
 
 @login_required
@@ -424,7 +417,7 @@ def ceiling_delete(request, pk, ceiling_pk):
     user = request.user
     kua = selectors.kua_ppas_for(user, pk)
     ceiling = _ceiling_of(user, kua, ceiling_pk)
-    label = _ceiling_label(ceiling)
+    label = capfirst(ceiling.label)
     try:
         kua_services.delete_ceiling(actor=user, ceiling=ceiling)
     except (ValidationError, TransitionNotAllowed) as error:
@@ -436,7 +429,7 @@ def ceiling_delete(request, pk, ceiling_pk):
 
 def _ceiling_page(kua, ceiling):
     """Back to the page that lists the ceiling: the OPD's page for a narrower one, else the table."""
-    if ceiling.program_id or ceiling.sub_kegiatan_id:
+    if ceiling.level != "opd":
         return redirect("budgeting:ceiling-opd", pk=kua.pk, opd_pk=ceiling.opd_id)
     return redirect("budgeting:ceiling-table", pk=kua.pk)
 
@@ -486,7 +479,7 @@ def ceiling_opd_add(request, pk, opd_pk):
                 actor=user, kua=kua, opd=opd, amount=form.cleaned_data["amount"], **form.target_kwargs()
             )
         if outcome.ok:
-            messages.success(request, f"{_ceiling_label(ceiling)} {rupiah(ceiling.amount)} ditetapkan.")
+            messages.success(request, f"{capfirst(ceiling.label)} {rupiah(ceiling.amount)} ditetapkan.")
             return redirect("budgeting:ceiling-opd", pk=kua.pk, opd_pk=opd.pk)
     return render(
         request,
@@ -1018,7 +1011,7 @@ def amount_preview(request, pk, section):
     if amount is not None and section.is_spending:
         editing = _line_of(rka, int(prefix[4:])) if prefix.startswith("line") else None
         give_back = editing.amount if editing and editing.sub_kegiatan_id == getattr(section.sub, "pk", None) else 0
-        statuses = services.ceiling_status(rka, section.sub)
+        statuses = services.rka_standing(rka, section.sub).ceilings
         if statuses:
             tightest = min(statuses, key=lambda status: status.remaining + give_back - amount)
             preview["ceiling"] = {
