@@ -610,7 +610,7 @@ def transition_rka(*, actor, rka, action, note=""):
 @transaction.atomic
 def comment_rka(*, actor, rka, text, line=None):
     """TAPD comments on an RKA or a line; the OPD's own staff answer."""
-    if not (actor.has_perm("budgeting.verify_rka") or access.is_own_opd(actor, rka)):
+    if not actor.has_perm("budgeting.comment_rka", rka):
         raise PermissionDenied(NOT_ALLOWED)
     if not text.strip():
         raise ValidationError({"text": "Catatan tidak boleh kosong."})

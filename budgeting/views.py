@@ -553,7 +553,7 @@ def _rka_permissions(user, rka):
         rka,
         edit_perm="budgeting.edit_rka",
         verify_perm="budgeting.verify_rka",
-        closed=rka.state == Rka.State.APPROVED,
+        comment_perm="budgeting.comment_rka",
     )
 
 

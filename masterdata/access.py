@@ -133,6 +133,15 @@ rules.add_perm("planning.change_rpjmd", is_bappeda)
 rules.add_perm("planning.change_renstra", is_own_opd)
 rules.add_perm("planning.edit_renja", is_own_opd & is_editable_document)
 rules.add_perm("planning.verify_renja", is_bappeda)
+
+
+@rules.predicate
+def is_final_renja(user, renja):
+    return renja is not None and renja.is_final
+
+
+# Comment threads stay open until the document is closed (a final Renja, an approved RKA).
+rules.add_perm("planning.comment_renja", (is_bappeda | is_own_opd) & ~is_final_renja)
 rules.add_perm("planning.moderate_proposal", is_bappeda)
 rules.add_perm("planning.decide_proposal", is_bappeda | is_suggested_opd_staff)
 rules.add_perm("planning.change_rkpd", is_bappeda)
@@ -190,6 +199,14 @@ def is_draft_dpa(user, dpa):
 rules.add_perm("budgeting.change_kua_ppas", is_finance)
 rules.add_perm("budgeting.edit_rka", is_own_opd & is_editable_document)
 rules.add_perm("budgeting.verify_rka", is_finance)
+
+
+@rules.predicate
+def is_approved_rka(user, rka):
+    return rka is not None and rka.state == "approved"
+
+
+rules.add_perm("budgeting.comment_rka", (is_finance | is_own_opd) & ~is_approved_rka)
 rules.add_perm("budgeting.change_apbd", is_finance)
 rules.add_perm("budgeting.issue_dpa", is_finance)
 rules.add_perm("budgeting.edit_cash_plan", is_own_opd & is_draft_dpa)

@@ -104,15 +104,13 @@ def picker_results(prefix, query, options, selected, **extra):
 # --- Documents an OPD prepares and a verifier checks (Renja, RKA) ---------------------------------
 
 
-def workflow_permissions(user, document, *, edit_perm, verify_perm, closed):
-    """What the page offers: editing, verifying, and comments while the document is not `closed`."""
-    can_verify = user.has_perm(verify_perm)
-    is_own = bool(access.is_own_opd(user, document))
+def workflow_permissions(user, document, *, edit_perm, verify_perm, comment_perm):
+    """What the page offers: editing, verifying and commenting, as the access rules allow."""
     return {
         "can_edit": user.has_perm(edit_perm, document),
-        "can_verify": can_verify,
-        "is_own": is_own,
-        "can_comment": (can_verify or is_own) and not closed,
+        "can_verify": user.has_perm(verify_perm),
+        "is_own": bool(access.is_own_opd(user, document)),
+        "can_comment": user.has_perm(comment_perm, document),
     }
 
 

@@ -273,7 +273,7 @@ def delete_renja_line(*, actor, line):
 @transaction.atomic
 def comment_renja(*, actor, renja, text, line=None, reply_to=None):
     """Bappeda comments on a Renja or a line; the OPD's own staff answer them."""
-    if not (actor.has_perm("planning.verify_renja") or access.is_own_opd(actor, renja)):
+    if not actor.has_perm("planning.comment_renja", renja):
         raise PermissionDenied(NOT_ALLOWED)
     if not text.strip():
         raise ValidationError({"text": "Catatan tidak boleh kosong."})

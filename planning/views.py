@@ -113,7 +113,11 @@ def renja_create(request):
 
 def _renja_permissions(user, renja):
     return view_helpers.workflow_permissions(
-        user, renja, edit_perm="planning.edit_renja", verify_perm="planning.verify_renja", closed=renja.is_final
+        user,
+        renja,
+        edit_perm="planning.edit_renja",
+        verify_perm="planning.verify_renja",
+        comment_perm="planning.comment_renja",
     )
 
 

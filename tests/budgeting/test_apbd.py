@@ -502,3 +502,13 @@ def test_a_pergeseran_is_adopted_by_perbup_only(reference_data):
         apbd_services.transition_apbd(actor=setup.finance, version=shift, action="adopt", perda_number="1")
     shift = apbd_services.transition_apbd(actor=setup.finance, version=shift, action="adopt", **SHIFT_ADOPTION)
     assert (shift.state, shift.perda_number, shift.perbup_number) == (VState.ADOPTED, "", "20 Tahun 2024")
+
+
+def test_an_approved_rka_takes_no_more_comments_until_reopened(reference_data):
+    setup = small_apbd(reference_data)
+    rka = Rka.objects.select_related("version").get(pk=setup.rkas[DINKES].pk)
+    for actor in (setup.finance, setup.staff[DINKES]):
+        with pytest.raises(PermissionDenied):
+            services.comment_rka(actor=actor, rka=rka, text="Masih ada catatan")
+    rka = services.transition_rka(actor=setup.finance, rka=rka, action="reopen", note="Perbaiki lokasi.")
+    assert services.comment_rka(actor=setup.staff[DINKES], rka=rka, text="Sudah diperbaiki").text == "Sudah diperbaiki"

@@ -385,6 +385,10 @@ def test_comments_by_bappeda_and_replies_by_own_staff(renja, dinkes_staff, bappe
     with pytest.raises(ValidationError):
         services.comment_renja(actor=bappeda, renja=renja, text="  ")
     assert AuditEvent.objects.filter(action="renja.comment").count() == 2
+    renja.stage, renja.state = Stage.FINAL, State.VERIFIED  # a final Renja's threads are closed
+    for actor in (bappeda, dinkes_staff):
+        with pytest.raises(PermissionDenied):
+            services.comment_renja(actor=actor, renja=renja, text="Catatan sesudah final.")
 
 
 # --- Proposals ------------------------------------------------------------------------------------
