@@ -85,11 +85,6 @@ DATE_ORDER = [
 ]
 
 
-def _require(actor, permission):
-    if not actor.has_perm(permission):
-        raise PermissionDenied(NOT_ALLOWED)
-
-
 def _snapshot(version):
     return audit.snapshot(version, exclude=["created_at", "updated_at"])
 
@@ -130,7 +125,7 @@ def create_murni_version(*, actor, kua):
     """Open the year's RAPBD from its locked KUA-PPAS: an RKA for every OPD with a ceiling (and for BPKAD
     as PPKD, which budgets transfers and pembiayaan), filled with the sub-kegiatan of its final Renja.
     Revenue-collecting OPDs add their akun 4 lines to the same RKA."""
-    _require(actor, "budgeting.change_apbd")
+    access.require(actor, "budgeting.change_apbd")
     _lock_year(kua.fiscal_year)
     kua = KuaPpas.objects.select_related("fiscal_year").get(pk=kua.pk)
     if kua.kind != KuaPpas.Kind.MURNI or kua.state != KuaPpas.State.LOCKED:
@@ -295,7 +290,7 @@ def transition_apbd(*, actor, version, action, note="", **details):
     Submission (and a pergeseran's approval) locks every RKA of the version, so no RKA changes state while
     the version leaves draft.
     """
-    _require(actor, "budgeting.approve_shift" if action == "approve" else "budgeting.change_apbd")
+    access.require(actor, "budgeting.approve_shift" if action == "approve" else "budgeting.change_apbd")
     version = (
         ApbdVersion.objects.select_for_update(of=("self",)).select_related("fiscal_year", "base").get(pk=version.pk)
     )
@@ -364,7 +359,7 @@ def _group_expression():
 def prepare_dpas(*, actor, version):
     """Draft a DPA for every RKA of an adopted version, each with its default anggaran kas: belanja per
     sub-kegiatan, pendapatan and pembiayaan per group, split evenly over the twelve months."""
-    _require(actor, "budgeting.issue_dpa")
+    access.require(actor, "budgeting.issue_dpa")
     version = ApbdVersion.objects.select_for_update().get(pk=version.pk)
     if version.state not in FINAL_STATES:
         raise TransitionNotAllowed(
@@ -473,7 +468,7 @@ def edit_cash_plan(*, actor, dpa, amounts, sub_kegiatan=None, account_group=Cash
 @transaction.atomic
 def issue_dpa(*, actor, dpa, number):
     """Issue a DPA; refused unless every anggaran kas sums exactly to its pagu."""
-    _require(actor, "budgeting.issue_dpa")
+    access.require(actor, "budgeting.issue_dpa")
     dpa = _locked_dpa(dpa)
     if dpa.state != Dpa.State.DRAFT:
         raise TransitionNotAllowed(f"{dpa} sudah diterbitkan.", current={"state": dpa.state}, allowed=[])
@@ -600,7 +595,7 @@ def create_shift_version(*, actor, fiscal_year, note=""):
     lowers one line, then raises another). Program and sub-kegiatan ceilings are not carried over: shifting
     between the OPD's own sub-kegiatan is what a pergeseran is for.
     """
-    _require(actor, "budgeting.change_apbd")
+    access.require(actor, "budgeting.change_apbd")
     _lock_year(fiscal_year)
     base = _amendment_base(fiscal_year)
     shift_number = (ApbdVersion.objects.filter(fiscal_year=fiscal_year).aggregate(n=Max("shift_number"))["n"] or 0) + 1
@@ -648,7 +643,7 @@ def create_perubahan_version(*, actor, kua):
     The copied lines are checked against the new ceilings when the version is submitted; lowering a line
     is always allowed, so an OPD whose ceiling was cut can come back under it.
     """
-    _require(actor, "budgeting.change_apbd")
+    access.require(actor, "budgeting.change_apbd")
     _lock_year(kua.fiscal_year)
     kua = KuaPpas.objects.select_related("fiscal_year").get(pk=kua.pk)
     if kua.kind != KuaPpas.Kind.PERUBAHAN or kua.state != KuaPpas.State.LOCKED:

@@ -6,11 +6,11 @@ starts as a copy of the last agreed one; earlier versions are never touched agai
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from masterdata import audit
+from masterdata import access, audit
 from masterdata.errors import TransitionNotAllowed
 from masterdata.models import Account, FiscalYear, Nomenclature
 from planning.models import RenjaLine, Rkpd
@@ -18,7 +18,7 @@ from planning.services import allowed_sub_kegiatan
 
 from .models import ApbdVersion, Ceiling, KuaAccountLine, KuaPpas
 from .selectors import money_sum, total_of
-from .services import CENT, NOT_ALLOWED, record_transition, rupiah
+from .services import CENT, record_transition, rupiah
 
 State = KuaPpas.State
 Level = Account.Level
@@ -44,11 +44,6 @@ KUA_ACTION_LABELS = {
     "agree": "catat nota kesepakatan",
     "lock": "kunci plafon",
 }
-
-
-def _require_finance(actor):
-    if not actor.has_perm("budgeting.change_kua_ppas"):
-        raise PermissionDenied(NOT_ALLOWED)
 
 
 def _snapshot(kua):
@@ -88,7 +83,7 @@ def create_kua_ppas(*, actor, fiscal_year, kind=KuaPpas.Kind.MURNI, policy_notes
     The first version takes its OPD ceilings from the final RKPD's pagu indikatif; a later one copies the
     policy lines and ceilings of the previous version, which must be agreed or locked.
     """
-    _require_finance(actor)
+    access.require(actor, "budgeting.change_kua_ppas")
     if kind not in (KuaPpas.Kind.MURNI, KuaPpas.Kind.PERUBAHAN):
         raise ValidationError({"kind": "Jenis KUA-PPAS harus murni atau perubahan."})
     FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)  # one new version at a time per year
@@ -188,7 +183,7 @@ def _clean_policy_account(kua, account):
 @transaction.atomic
 def set_kua_account_line(*, actor, kua, account, amount, note=""):
     """Set (create or change) the amount of one revenue, spending-policy or pembiayaan account."""
-    _require_finance(actor)
+    access.require(actor, "budgeting.change_kua_ppas")
     kua = _locked(kua)
     _require_draft(kua)
     errors = {}
@@ -216,7 +211,7 @@ def set_kua_account_line(*, actor, kua, account, amount, note=""):
 
 @transaction.atomic
 def delete_kua_account_line(*, actor, line):
-    _require_finance(actor)
+    access.require(actor, "budgeting.change_kua_ppas")
     kua = _locked(line.kua_ppas)
     _require_draft(kua)
     line = KuaAccountLine.objects.get(pk=line.pk)
@@ -312,7 +307,7 @@ def _check_fit(kua, opd, program, sub_kegiatan, amount, exclude_pk):
 @transaction.atomic
 def set_ceiling(*, actor, kua, opd, amount, program=None, sub_kegiatan=None):
     """Set the plafon of an OPD, or of one of its programs or sub-kegiatan (inside the OPD's plafon)."""
-    _require_finance(actor)
+    access.require(actor, "budgeting.change_kua_ppas")
     kua = _locked(kua)  # every ceiling write of a version queues here, so the fit checks see settled sums
     _require_draft(kua)
     errors = {}
@@ -338,7 +333,7 @@ def set_ceiling(*, actor, kua, opd, amount, program=None, sub_kegiatan=None):
 
 @transaction.atomic
 def delete_ceiling(*, actor, ceiling):
-    _require_finance(actor)
+    access.require(actor, "budgeting.change_kua_ppas")
     kua = _locked(ceiling.kua_ppas)
     _require_draft(kua)
     ceiling = Ceiling.objects.select_related("opd").get(pk=ceiling.pk)
@@ -380,7 +375,7 @@ def _submission_problems(kua):
 @transaction.atomic
 def transition_kua(*, actor, kua, action, agreement_number="", agreement_date=None, note=""):
     """Move a version: submit to DPRD, revise after deliberation, record the agreement, lock the ceilings."""
-    _require_finance(actor)
+    access.require(actor, "budgeting.change_kua_ppas")
     kua = _locked(kua)
     before = _snapshot(kua)
     allowed = kua_moves(kua)

@@ -49,12 +49,7 @@ from .models import (
     RkaSubKegiatan,
     Transition,
 )
-from .services import SAVED_LINE_RELATED, rupiah
-
-ZERO = Decimal("0")
-
-
-CENT = Decimal("0.01")
+from .services import CENT, SAVED_LINE_RELATED, ZERO, read_money, rupiah
 
 
 def money_sum(expression="amount", **kwargs):
@@ -82,7 +77,8 @@ GROUP_DIMENSIONS = (Dimension.OPD, Dimension.URUSAN, Dimension.BIDANG, Dimension
 
 
 def kua_versions_for(user, fiscal_year):
-    return access.scope_kua_ppas(user, KuaPpas.objects.filter(fiscal_year=fiscal_year)).order_by("number")
+    kuas = KuaPpas.objects.filter(fiscal_year=fiscal_year).select_related("fiscal_year")
+    return access.scope_kua_ppas(user, kuas).order_by("number")
 
 
 def kua_ppas_for(user, pk):
@@ -102,7 +98,10 @@ def kua_account_lines(kua):
 
 
 def apbd_versions_for(user, fiscal_year):
-    return access.scope_apbd_versions(user, ApbdVersion.objects.filter(fiscal_year=fiscal_year)).order_by("number")
+    versions = ApbdVersion.objects.filter(fiscal_year=fiscal_year).select_related(
+        "fiscal_year", "base__fiscal_year", "kua_ppas__fiscal_year"
+    )  # each is named by its year, and so are its base and KUA-PPAS
+    return access.scope_apbd_versions(user, versions).order_by("number")
 
 
 def apbd_version_for(user, pk):
@@ -250,11 +249,6 @@ def _rollup_sql(dimensions, account_levels):
     return f"WITH leaf AS ({leaf}) " + " UNION ALL ".join(selects)
 
 
-def _cents(value):
-    # SQLite sums decimals as floats; str() gives their shortest exact-looking form before rounding.
-    return Decimal(str(value)).quantize(CENT)
-
-
 def _names(version, codes):
     """Names of the rollup codes: accounts, OPDs, and urusan/bidang/program (X.XX for realised programs)."""
     reference = version.fiscal_year.reference_version_id
@@ -282,7 +276,7 @@ def _rollups(version, dimensions, account_levels=RINGKASAN_LEVELS):
         fetched = cursor.fetchall()
     sums = {dimension: {} for dimension in Dimension.values}
     for dimension, code, level, amount in fetched:
-        sums[dimension].setdefault(code, {})[level] = _cents(amount)
+        sums[dimension].setdefault(code, {})[level] = read_money(amount)
     if Dimension.OPD in dimensions:  # every OPD with an RKA, also one without lines yet
         for code in Rka.objects.filter(version=version).values_list("opd__code", flat=True):
             sums[Dimension.OPD].setdefault(code, {})
@@ -311,14 +305,6 @@ def group_totals(version, dimension):
     """Per OPD (amounts per kelompok of 4, 5 and 6), or belanja per urusan, bidang or program."""
     sums, names = _rollups(version, [dimension])
     return _groups(sums[dimension], names[dimension])
-
-
-def totals_by_opd(version):
-    return group_totals(version, Dimension.OPD)
-
-
-def totals_by_nomenclature(version, level):
-    return group_totals(version, level)
 
 
 def balance(version):
@@ -474,10 +460,6 @@ def cash_plan_status(dpa):
         }
         for group, sub_id in sorted(set(pagu) | set(planned), key=lambda key: (key[0], key[1] or 0))
     ]
-
-
-def cash_plan_months(dpa):
-    return CashPlan.objects.filter(dpa=dpa).select_related("sub_kegiatan__sub_kegiatan")
 
 
 # --- Diff of two versions ---------------------------------------------------------------------
@@ -992,7 +974,7 @@ def own_rkas(user, fiscal_year):
         return Rka.objects.none()
     return (
         access.scope_rka(user, Rka.objects.filter(version__fiscal_year=fiscal_year, opd=user.opd))
-        .select_related("version", "opd")
+        .select_related("version__fiscal_year", "opd")
         .order_by("-version__number")
     )
 
@@ -1053,9 +1035,11 @@ def cash_plan_month_totals(dpa):
 
 def unused_locked_kuas(fiscal_year):
     """Locked KUA-PPAS versions of the year that no APBD version was opened from yet."""
-    return KuaPpas.objects.filter(
-        fiscal_year=fiscal_year, state=KuaPpas.State.LOCKED, apbd_versions__isnull=True
-    ).order_by("number")
+    return (
+        KuaPpas.objects.filter(fiscal_year=fiscal_year, state=KuaPpas.State.LOCKED, apbd_versions__isnull=True)
+        .select_related("fiscal_year")
+        .order_by("number")
+    )
 
 
 def version_lacks_dpa(version):

@@ -109,8 +109,9 @@ class Standing:
         return Standing(totals, [CeilingStatus(status.ceiling, status.used + amount) for status in self.ceilings])
 
 
-def _money(value):
-    """A sum as read back: PostgreSQL gives Decimal, SQLite an int or float (or None for no rows)."""
+def read_money(value):
+    """A sum as read back: PostgreSQL gives Decimal, SQLite an int or float (or None for no rows); str() gives
+    a float's shortest exact-looking form before rounding to the sen."""
     return ZERO if value is None else Decimal(str(value)).quantize(CENT)
 
 
@@ -150,7 +151,7 @@ def _standing(rka, ceilings, sub_kegiatan=None, exclude_line_id=None):
         params.append(exclude_line_id)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)} FROM {lines} WHERE {where}", params)  # noqa: S608
-        sums = [_money(value) for value in cursor.fetchone()]
+        sums = [read_money(value) for value in cursor.fetchone()]
     totals = dict(zip(AKUN_TOTALS.values(), sums, strict=False))
     if sub_kegiatan is not None:
         totals["sub_kegiatan"] = sums[len(AKUN_TOTALS)]

@@ -164,7 +164,7 @@ def test_the_ringkasan_by_opd_urusan_bidang_and_program(reference_data):
         },
         BAPENDA: {"4.1": D("40000000.00"), "5.1": D("20000000.00")},
     }
-    dinkes = next(g for g in selectors.totals_by_opd(version) if g.code == DINKES)
+    dinkes = next(g for g in selectors.group_totals(version, ApbdTotal.Dimension.OPD) if g.code == DINKES)
     assert (dinkes.pendapatan, dinkes.belanja) == (D("80000000.00"), D("862345678.90"))
     assert table("urusan") == {
         "1": {"5.1": D("262345678.90"), "5.2": D("600000000.00")},

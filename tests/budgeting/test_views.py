@@ -799,3 +799,16 @@ def test_every_reading_role_reaches_the_budgeting_pages_from_the_menu(client, se
 def test_administrators_have_no_budgeting_menu(client, reference_data):
     admin = UserFactory(role=User.Role.ADMIN)
     assert ">Penganggaran<" not in client_for(client, admin).get(reverse("home")).content.decode()
+
+
+def test_the_version_and_kua_lists_read_no_more_for_more_versions(client, reference_data):
+    small = small_apbd(reference_data)
+    adopt(small.version, small.finance, publish=True)
+    client_for(client, small.finance)
+    year = f"?tahun={reference_data.year}"
+    pages = [reverse(name) + year for name in ("budgeting:apbd-list", "budgeting:kua-list", "budgeting:home")]
+    one_version = [query_count(client, url) for url in pages]
+    shift = apbd_services.create_shift_version(actor=small.finance, fiscal_year=reference_data)
+    adopt(shift, small.finance, publish=True)
+    apbd_services.create_shift_version(actor=small.finance, fiscal_year=reference_data)
+    assert [query_count(client, url) for url in pages] == one_version
