@@ -242,11 +242,15 @@ def _approve_unshifted(version, shifted, actor):
     )
 
 
-def _clean_details(version, action, details):
+def move_details(version, action):
+    """The names of the details `action` records on `version` (all required)."""
     if version.kind == Kind.PERGESERAN and action == "adopt":
-        required = SHIFT_ADOPT_DETAILS
-    else:
-        required = ACTION_DETAILS.get(action, ())
+        return SHIFT_ADOPT_DETAILS
+    return ACTION_DETAILS.get(action, ())
+
+
+def _clean_details(version, action, details):
+    required = move_details(version, action)
     unknown = set(details) - set(required)
     if unknown:
         raise TypeError(f"unknown details for {action}: {sorted(unknown)}")

@@ -30,7 +30,7 @@ from planning.api import IMPORT_REQUEST, XLSX_RESPONSE, DetailMixin, ListMixin, 
 from . import apbd_services, excel, kua_services, selectors, services
 from . import filters as budget_filters
 from . import serializers as s
-from .models import ApbdVersion, KuaAccountLine, KuaPpas
+from .models import KuaAccountLine, KuaPpas
 
 KUA, CEILING, APBD = Operations("KUA-PPAS"), Operations("Plafon"), Operations("APBD")
 RKA, DPA = Operations("RKA"), Operations("DPA")
@@ -380,11 +380,7 @@ class ApbdVersionViewSet(DocumentViewSet):
         version = self.get_object()
         details = self.valid(s.ApbdTransitionInputSerializer)
         move, note = details.pop("action"), details.pop("note")
-        if version.kind == ApbdVersion.Kind.PERGESERAN and move == "adopt":
-            used = apbd_services.SHIFT_ADOPT_DETAILS
-        else:
-            used = apbd_services.ACTION_DETAILS.get(move, ())
-        unused = sorted(set(details) - set(used))
+        unused = sorted(set(details) - set(apbd_services.move_details(version, move)))
         if unused:
             raise DjangoValidationError({name: f"Tidak dipakai oleh tindakan '{move}'." for name in unused})
         apbd_services.transition_apbd(actor=request.user, version=version, action=move, note=note, **details)

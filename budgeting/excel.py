@@ -298,14 +298,19 @@ def _write_budget(sheet, rka):
             sheet.append(_total_row(sheet, TOTAL_LABELS[group], sums.groups.get(group, zero)))
 
 
-def _rka_facts(rka):
+def _rka_identity(rka):
     version = rka.version
-    facts = [
+    return [
         ("Perangkat daerah", f"{rka.opd.code} {rka.opd.name}"),
         ("Tahun anggaran", version.fiscal_year.year),
         ("Versi APBD", str(version)),
     ]
-    opd_ceiling = next((status for status in selectors.rka_ceilings(rka) if status.label.startswith("plafon ")), None)
+
+
+def _rka_facts(rka):
+    """Who, which year and version, and the OPD's ceiling with what remains of it."""
+    facts = _rka_identity(rka)
+    opd_ceiling = next(iter(services.rka_standing(rka).ceilings), None)  # without a sub-kegiatan: the OPD's only
     if opd_ceiling is not None:
         facts += [("Plafon OPD (Rp)", opd_ceiling.ceiling.amount), ("Sisa plafon (Rp)", opd_ceiling.remaining)]
     return facts
@@ -326,7 +331,7 @@ def export_dpa(dpa):
     workbook = Workbook(write_only=True)
     facts = [
         ("Nomor DPA", dpa.number or "-"),
-        *_rka_facts(rka)[:3],
+        *_rka_identity(rka),
         ("Status", dpa.get_state_display()),
         ("Dicetak", printed_at()),
     ]

@@ -292,11 +292,7 @@ class ApbdTransitionForm(PortalForm):
 
     def details(self, version):
         """The details the chosen move records, as the service expects them."""
-        action = self.cleaned_data["action"]
-        if version.kind == ApbdVersion.Kind.PERGESERAN and action == "adopt":
-            names = apbd_services.SHIFT_ADOPT_DETAILS
-        else:
-            names = apbd_services.ACTION_DETAILS.get(action, ())
+        names = apbd_services.move_details(version, self.cleaned_data["action"])
         return {name: self.cleaned_data.get(name) for name in names}
 
 

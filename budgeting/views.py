@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from masterdata import access, view_helpers
 from masterdata.errors import StaleObject, TransitionNotAllowed
 from masterdata.importers import parse_decimal
-from masterdata.models import Account, Opd
+from masterdata.models import Opd
 from masterdata.selectors import current_fiscal_year
 from masterdata.templatetags.rupiah import rupiah
 from masterdata.view_helpers import CONFLICT, PICKER_LIMIT, UNPROCESSABLE
@@ -35,13 +35,6 @@ from .view_filters import RkaFilterSet
 SECTIONS = {"pendapatan": ("4", "Pendapatan"), "pembiayaan": ("6", "Pembiayaan")}
 VOLUME_FIELDS = ("volume_1", "volume_2", "volume_3")
 Dimension = ApbdTotal.Dimension
-DIMENSIONS = [
-    (Dimension.ACCOUNT, "Kode rekening"),
-    (Dimension.OPD, "OPD"),
-    (Dimension.URUSAN, "Urusan"),
-    (Dimension.BIDANG, "Bidang urusan"),
-    (Dimension.PROGRAM, "Program"),
-]
 KELOMPOK_BELANJA = [
     ("5.1", "Operasi"),
     ("5.2", "Modal"),
@@ -155,17 +148,13 @@ def _kua_figures(kua):
     }
 
 
-def _can_edit_kua(user, kua):
-    return user.has_perm("budgeting.change_kua_ppas") and kua.state == KuaPpas.State.DRAFT
-
-
 def _kua_context(request, kua, **extra):
     user = request.user
     can_change = user.has_perm("budgeting.change_kua_ppas")
     context = {
         "kua": kua,
         "can_change": can_change,
-        "can_edit": _can_edit_kua(user, kua),
+        "can_edit": user.has_perm("budgeting.edit_kua_ppas", kua),
         "moves": kua_services.kua_moves(kua) if can_change else [],
         "sections": _policy_sections(kua, edit_forms=extra.pop("edit_forms", None)),
         "figures": _kua_figures(kua),
@@ -256,8 +245,7 @@ def kua_account_search(request, pk):
         if query
         else []
     )
-    chosen = request.GET.get("add-account", "")
-    selected = Account.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+    selected = forms.KuaAccountLineForm(request.GET, kua=kua, prefix="add").chosen_account
     return render(
         request, "budgeting/partials/account_results.html", view_helpers.picker_results("add", query, options, selected)
     )
@@ -306,7 +294,7 @@ KUA_DONE = {
 def _ceiling_table_context(request, kua, **extra):
     user = request.user
     query = view_helpers.search_text(request.GET)
-    can_edit = _can_edit_kua(user, kua)
+    can_edit = user.has_perm("budgeting.edit_kua_ppas", kua)
     page = view_helpers.page_of(request, selectors.opd_ceiling_rows(user, kua, query=query))
     if can_edit:
         page.object_list = [_with_amount_form(ceiling) for ceiling in page.object_list]
@@ -440,7 +428,7 @@ def _ceiling_opd_context(request, kua, opd, **extra):
     narrower = list(selectors.narrower_ceilings(user, kua, opd))
     if opd_ceiling is None and not narrower:
         raise Http404(access.NOT_FOUND_MESSAGE)
-    can_edit = _can_edit_kua(user, kua)
+    can_edit = user.has_perm("budgeting.edit_kua_ppas", kua)
     if can_edit:
         narrower = [_with_amount_form(ceiling) for ceiling in narrower]
     context = {
@@ -1104,7 +1092,7 @@ def _apbd_context(request, version, **extra):
         "figures": figures,
         "balance": figures.balance,
         "dimension": dimension,
-        "dimensions": DIMENSIONS,
+        "dimensions": Dimension.choices,
         "kelompok_belanja": KELOMPOK_BELANJA,
         "with_objek": with_objek,
         "page": view_helpers.page_of(request, rows),
@@ -1383,7 +1371,7 @@ def version_diff(request):
         params["baru"], params["lama"] = newest.pk, newest.base_id
     form = forms.DiffForm(params, versions=versions)
     view = request.GET.get("lihat", "ringkasan")
-    context = {"form": form, "dimensions": DIMENSIONS, "line_kinds": LINE_KINDS, "view": view}
+    context = {"form": form, "dimensions": Dimension.choices, "line_kinds": LINE_KINDS, "view": view}
     if form.is_valid():
         old, new = form.cleaned_data["lama"], form.cleaned_data["baru"]
         try:

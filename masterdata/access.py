@@ -196,7 +196,13 @@ def is_draft_dpa(user, dpa):
     return dpa is not None and dpa.state == "draft"
 
 
+@rules.predicate
+def is_draft_kua(user, kua):
+    return kua is not None and kua.state == "draft"
+
+
 rules.add_perm("budgeting.change_kua_ppas", is_finance)
+rules.add_perm("budgeting.edit_kua_ppas", is_finance & is_draft_kua)  # its lines and ceilings, on the page
 rules.add_perm("budgeting.edit_rka", is_own_opd & is_editable_document)
 rules.add_perm("budgeting.verify_rka", is_finance)
 
