@@ -361,15 +361,20 @@ def _submission_problems(kua):
     )
     if inactive:
         problems.append(f"Plafon untuk OPD yang tidak aktif: {', '.join(sorted(inactive))}.")
-    planned = kua_policy_totals(kua)["belanja"]
-    has_policy = KuaAccountLine.objects.filter(kua_ppas=kua, account__code__startswith="5").exists()
-    total = _sum(opd_ceilings)
-    if has_policy and total > planned:
+    planned, total = kua_policy_totals(kua)["belanja"], _sum(opd_ceilings)
+    if ceilings_over_policy(kua, planned, total):
         problems.append(
             f"Jumlah plafon OPD {rupiah(total)} melebihi rencana belanja {rupiah(planned)} "
             f"(lebih {rupiah(total - planned)})."
         )
     return problems
+
+
+def ceilings_over_policy(kua, planned_belanja, ceiling_total):
+    """Whether the OPD ceilings exceed the planned belanja, which blocks submission; not before any belanja
+    policy is entered (a new version starts from ceilings alone)."""
+    has_policy = KuaAccountLine.objects.filter(kua_ppas=kua, account__code__startswith="5").exists()
+    return has_policy and ceiling_total > planned_belanja
 
 
 @transaction.atomic

@@ -135,16 +135,16 @@ def _policy_sections(kua, *, edit_forms=None):
 
 def _kua_figures(kua):
     totals = kua_services.kua_policy_totals(kua)
+    balance = selectors.Balance(**totals)
     ceilings = selectors.ceiling_summary(kua)
-    surplus = totals["pendapatan"] - totals["belanja"]
-    netto = totals["penerimaan_pembiayaan"] - totals["pengeluaran_pembiayaan"]
     return {
         "policy": totals,
-        "surplus": surplus,
-        "netto": netto,
-        "gap": surplus + netto,
+        "surplus": balance.surplus,
+        "netto": balance.pembiayaan_netto,
+        "gap": balance.gap,
         "ceilings": ceilings,
         "ceiling_room": totals["belanja"] - ceilings["total"],
+        "blocks_submission": kua_services.ceilings_over_policy(kua, totals["belanja"], ceilings["total"]),
     }
 
 

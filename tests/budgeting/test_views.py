@@ -469,6 +469,9 @@ def test_finance_creates_the_kua_from_the_final_rkpd(client, reference_data):
 def test_policy_lines_are_set_inline_with_live_totals(client, draft_kua, reference_data):
     kua, finance = draft_kua
     client_for(client, finance)
+    # Ceilings alone, before any belanja policy: nothing blocks submission yet, as the service agrees.
+    fresh = client.get(reverse("budgeting:kua-detail", args=[kua.pk])).content.decode()
+    assert "belum dapat diajukan" not in fresh
     add = reverse("budgeting:kua-line-add", args=[kua.pk])
     search = client.get(reverse("budgeting:kua-account-search", args=[kua.pk]), {"account_q": "belanja operasi"})
     assert '<span class="code">5.1</span>' in search.content.decode()
