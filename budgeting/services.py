@@ -193,9 +193,10 @@ def applicable_ceilings(rka, sub_kegiatan=None, *, lock=False):
     return [ceiling for ceiling in _opd_ceilings(rka, lock=lock) if _covers(ceiling, node)]
 
 
-def rka_standing(rka, sub_kegiatan=None):
-    """Totals and remaining ceilings for the editor (no locks: a display, not a decision)."""
-    return _standing(rka, applicable_ceilings(rka, sub_kegiatan), sub_kegiatan)
+def rka_standing(rka, sub_kegiatan=None, exclude_line_id=None):
+    """Totals and remaining ceilings for the editor (no locks: a display, not a decision); without one line when
+    it is being edited, as its save will count it."""
+    return _standing(rka, applicable_ceilings(rka, sub_kegiatan), sub_kegiatan, exclude_line_id)
 
 
 def rka_totals(rka, sub_kegiatan=None):

@@ -997,15 +997,12 @@ def amount_preview(request, pk, section):
         amount = services.line_amount(values)
     preview = {"amount": amount, "problem": problem, "ceiling": None}
     if amount is not None and section.is_spending:
-        editing = _line_of(rka, int(prefix[4:])) if prefix.startswith("line") else None
-        give_back = editing.amount if editing and editing.sub_kegiatan_id == getattr(section.sub, "pk", None) else 0
-        statuses = services.rka_standing(rka, section.sub).ceilings
+        editing = int(prefix[4:]) if prefix.startswith("line") else None
+        standing = services.rka_standing(rka, section.sub, exclude_line_id=editing)
+        statuses = standing.with_line(RkaLine.Akun.BELANJA, amount).ceilings  # as the save would leave them
         if statuses:
-            tightest = min(statuses, key=lambda status: status.remaining + give_back - amount)
-            preview["ceiling"] = {
-                "label": tightest.label,
-                "after": tightest.remaining + give_back - amount,
-            }
+            tightest = min(statuses, key=lambda status: status.remaining)
+            preview["ceiling"] = {"label": tightest.label, "after": tightest.remaining}
     return render(request, "budgeting/partials/amount.html", {"prefix": prefix, "preview": preview})
 
 

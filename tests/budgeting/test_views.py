@@ -171,6 +171,11 @@ def test_amount_preview_computes_volume_times_price_and_warns_before_saving(clie
     assert "Melebihi plafon Dinas Kesehatan sebesar Rp 100.000" in over
     bad = client.get(url, {"prefix": "add", "add-volume_1": "tiga", "add-unit_price": "100.000"}).content.decode()
     assert "tulis angka" in bad
+    # Editing a saved line: the preview counts the line at its new amount only, as its save will.
+    line = services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values(volume_1=D("60")))
+    prefix = f"line{line.pk}"
+    edit = client.get(url, {"prefix": prefix, f"{prefix}-volume_1": "90", f"{prefix}-unit_price": "10.000"})
+    assert "setelah rincian ini: Rp 100.000" in edit.content.decode()
 
 
 def test_add_line_errors_are_per_field_in_indonesian(client, setup):
