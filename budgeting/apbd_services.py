@@ -15,7 +15,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from masterdata import access, audit
-from masterdata.errors import TransitionNotAllowed
+from masterdata.errors import TransitionNotAllowed, refuse_move
 from masterdata.models import FiscalYear, Opd
 from planning.models import Renja, RenjaLine
 
@@ -301,13 +301,8 @@ def transition_apbd(*, actor, version, action, note="", **details):
     before = _snapshot(version)
     allowed = apbd_moves(version)
     if action not in allowed:
-        labels = ", ".join(ACTION_LABELS[a] for a in allowed) or "tidak ada"
-        raise TransitionNotAllowed(
-            f"Tindakan '{ACTION_LABELS.get(action, action)}' tidak berlaku untuk {version} berstatus "
-            f"{version.get_state_display().lower()}. Tindakan yang berlaku: {labels}.",
-            current={"state": version.state},
-            allowed=allowed,
-        )
+        subject = f"{version} berstatus {version.get_state_display().lower()}"
+        raise refuse_move(action, allowed, ACTION_LABELS, subject, current={"state": version.state})
     _clean_details(version, action, details)
     if action in ("submit", "approve"):
         list(Rka.objects.select_for_update().filter(version=version).values_list("pk", flat=True))

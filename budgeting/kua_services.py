@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from masterdata import access, audit
-from masterdata.errors import TransitionNotAllowed
+from masterdata.errors import TransitionNotAllowed, refuse_move
 from masterdata.models import Account, FiscalYear, Nomenclature
 from planning.models import RenjaLine, Rkpd
 from planning.services import allowed_sub_kegiatan
@@ -385,13 +385,8 @@ def transition_kua(*, actor, kua, action, agreement_number="", agreement_date=No
     before = _snapshot(kua)
     allowed = kua_moves(kua)
     if action not in allowed:
-        labels = ", ".join(KUA_ACTION_LABELS[a] for a in allowed) or "tidak ada"
-        raise TransitionNotAllowed(
-            f"Tindakan '{KUA_ACTION_LABELS.get(action, action)}' tidak berlaku untuk {kua} berstatus "
-            f"{kua.get_state_display().lower()}. Tindakan yang berlaku: {labels}.",
-            current={"state": kua.state},
-            allowed=allowed,
-        )
+        subject = f"{kua} berstatus {kua.get_state_display().lower()}"
+        raise refuse_move(action, allowed, KUA_ACTION_LABELS, subject, current={"state": kua.state})
     if action == "submit":
         problems = _submission_problems(kua)
         if problems:

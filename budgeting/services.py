@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from masterdata import access, audit, importers
-from masterdata.errors import StaleObject, TransitionNotAllowed
+from masterdata.errors import StaleObject, TransitionNotAllowed, refuse_move
 from masterdata.models import Account, Nomenclature, StandardPriceItem
 
 from .models import ApbdVersion, Ceiling, Rka, RkaComment, RkaLine, RkaSubKegiatan, Transition
@@ -578,13 +578,8 @@ def transition_rka(*, actor, rka, action, note=""):
     rka = Rka.objects.select_for_update().select_related("opd", "version").get(pk=rka.pk)
     allowed = rka_moves(rka)
     if action not in allowed:
-        labels = ", ".join(RKA_ACTION_LABELS[a] for a in allowed) or "tidak ada"
-        raise TransitionNotAllowed(
-            f"Tindakan '{RKA_ACTION_LABELS.get(action, action)}' tidak berlaku untuk RKA berstatus "
-            f"{rka.get_state_display().lower()}. Tindakan yang berlaku: {labels}.",
-            current={"state": rka.state},
-            allowed=allowed,
-        )
+        subject = f"RKA berstatus {rka.get_state_display().lower()}"
+        raise refuse_move(action, allowed, RKA_ACTION_LABELS, subject, current={"state": rka.state})
     permitted = access.is_own_opd(actor, rka) if action == "submit" else actor.has_perm("budgeting.verify_rka")
     if not permitted:
         raise PermissionDenied(NOT_ALLOWED)

@@ -9,7 +9,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from masterdata import access, audit
-from masterdata.errors import StaleObject, TransitionNotAllowed
+from masterdata.errors import StaleObject, TransitionNotAllowed, refuse_move
 from masterdata.models import Account, Nomenclature, Opd, Region
 
 from .models import (
@@ -96,13 +96,14 @@ def transition_renja(*, actor, renja, action, note=""):
     renja = Renja.objects.select_for_update().get(pk=renja.pk)
     allowed = renja_moves(renja)
     if action not in allowed:
-        labels = ", ".join(RENJA_ACTION_LABELS[a] for a in allowed) or "tidak ada (Renja sudah final)"
-        raise TransitionNotAllowed(
-            f"Tindakan '{RENJA_ACTION_LABELS.get(action, action)}' tidak berlaku untuk Renja "
-            f"{renja.get_stage_display().lower()} berstatus {renja.get_state_display().lower()}. "
-            f"Tindakan yang berlaku: {labels}.",
+        subject = f"Renja {renja.get_stage_display().lower()} berstatus {renja.get_state_display().lower()}"
+        raise refuse_move(
+            action,
+            allowed,
+            RENJA_ACTION_LABELS,
+            subject,
             current=_renja_snapshot(renja),
-            allowed=allowed,
+            none_allowed="tidak ada (Renja sudah final)",
         )
     if not _may_move(actor, renja, action):
         raise PermissionDenied(NOT_ALLOWED)
