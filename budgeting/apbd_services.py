@@ -6,7 +6,7 @@ An adopted version is never edited: RKA lines are editable only while their vers
 """
 
 import datetime
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -33,7 +33,7 @@ from .models import (
     RkaSubKegiatan,
     Transition,
 )
-from .services import CENT, NOT_ALLOWED, PPKD_OPD_CODE, ZERO, record_transition, rupiah
+from .services import CENT, NOT_ALLOWED, PPKD_OPD_CODE, ZERO, check_money, record_transition, rupiah
 
 VState = ApbdVersion.State
 Kind = ApbdVersion.Kind
@@ -428,12 +428,8 @@ def edit_cash_plan(*, actor, dpa, amounts, sub_kegiatan=None, account_group=Cash
         key = f"month_{month}"
         if month not in MONTHS:
             errors[key] = "Bulan harus 1 sampai 12."
-        elif not isinstance(amount, Decimal):
-            errors[key] = "Wajib berupa angka."
-        elif amount < 0:
-            errors[key] = "Jumlah tidak boleh negatif."
-        elif amount != amount.quantize(CENT):
-            errors[key] = "Paling banyak dua angka desimal (sen)."
+        else:
+            check_money(amount, key, errors)
     if errors:
         raise ValidationError(errors)
     rows = CashPlan.objects.filter(dpa=dpa, account_group=account_group, sub_kegiatan=sub_kegiatan)

@@ -4,8 +4,6 @@ A version is edited only while draft. Once agreed with DPRD (nota kesepakatan) a
 starts as a copy of the last agreed one; earlier versions are never touched again.
 """
 
-from decimal import Decimal
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -18,7 +16,7 @@ from planning.services import allowed_sub_kegiatan
 
 from .models import ApbdVersion, Ceiling, KuaAccountLine, KuaPpas
 from .selectors import money_sum, total_of
-from .services import CENT, record_transition, rupiah
+from .services import check_money, record_transition, rupiah
 
 State = KuaPpas.State
 Level = Account.Level
@@ -62,15 +60,6 @@ def _require_draft(kua):
             current={"state": kua.state},
             allowed=kua_moves(kua),
         )
-
-
-def _money(value, field, errors):
-    if not isinstance(value, Decimal):
-        errors[field] = "Wajib berupa angka."
-    elif value < 0:
-        errors[field] = "Jumlah tidak boleh negatif."
-    elif value != value.quantize(CENT):
-        errors[field] = "Paling banyak dua angka desimal (sen)."
 
 
 # --- Versions ---------------------------------------------------------------------------------
@@ -187,7 +176,7 @@ def set_kua_account_line(*, actor, kua, account, amount, note=""):
     kua = _locked(kua)
     _require_draft(kua)
     errors = {}
-    _money(amount, "amount", errors)
+    check_money(amount, "amount", errors)
     if errors:
         raise ValidationError(errors)
     _clean_policy_account(kua, account)
@@ -311,7 +300,7 @@ def set_ceiling(*, actor, kua, opd, amount, program=None, sub_kegiatan=None):
     kua = _locked(kua)  # every ceiling write of a version queues here, so the fit checks see settled sums
     _require_draft(kua)
     errors = {}
-    _money(amount, "amount", errors)
+    check_money(amount, "amount", errors)
     if not opd.is_active:
         errors["opd"] = f"{opd.name} tidak aktif."
     if errors:

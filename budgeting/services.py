@@ -52,6 +52,16 @@ def rupiah(value):
     return "Rp " + (text[:-3] if text.endswith(",00") else text)
 
 
+def check_money(value, field, errors):
+    """An amount in rupiah: a number, not negative, to the sen; the problem goes into `errors[field]`."""
+    if not isinstance(value, Decimal):
+        errors[field] = "Wajib berupa angka."
+    elif value < 0:
+        errors[field] = "Jumlah tidak boleh negatif."
+    elif value != value.quantize(CENT):
+        errors[field] = "Paling banyak dua angka desimal (sen)."
+
+
 def line_volume(values):
     volume = values["volume_1"]
     for factor in (values.get("volume_2"), values.get("volume_3")):
