@@ -662,3 +662,10 @@ def create_perubahan_version(*, actor, kua):
     Rka.objects.bulk_create(Rka(version=version, opd_id=opd_id) for opd_id in new_opds)
     audit.record(actor=actor, action="apbd_version.create", obj=version, after=_snapshot(version) | copied)
     return version
+
+
+def open_version(*, actor, kua):
+    """Open the version a locked KUA-PPAS is for: the RAPBD murni, or the APBD-Perubahan from a KUPA-PPAS-P."""
+    if kua.kind == KuaPpas.Kind.PERUBAHAN:
+        return create_perubahan_version(actor=actor, kua=kua)
+    return create_murni_version(actor=actor, kua=kua)

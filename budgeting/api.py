@@ -30,7 +30,7 @@ from planning.api import IMPORT_REQUEST, XLSX_RESPONSE, DetailMixin, ListMixin, 
 from . import apbd_services, excel, kua_services, selectors, services
 from . import filters as budget_filters
 from . import serializers as s
-from .models import KuaAccountLine, KuaPpas
+from .models import KuaAccountLine
 
 KUA, CEILING, APBD = Operations("KUA-PPAS"), Operations("Plafon"), Operations("APBD")
 RKA, DPA = Operations("RKA"), Operations("DPA")
@@ -347,10 +347,7 @@ class ApbdVersionViewSet(DocumentViewSet):
 
     def create(self, request):
         kua = self.valid(s.ApbdVersionCreateSerializer)["kua_ppas"]
-        if kua.kind == KuaPpas.Kind.PERUBAHAN:
-            version = apbd_services.create_perubahan_version(actor=request.user, kua=kua)
-        else:
-            version = apbd_services.create_murni_version(actor=request.user, kua=kua)
+        version = apbd_services.open_version(actor=request.user, kua=kua)
         return self.answer_detail(version.pk, status.HTTP_201_CREATED)
 
     @APBD.collection(

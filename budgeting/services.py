@@ -52,6 +52,11 @@ def rupiah(value):
     return "Rp " + (text[:-3] if text.endswith(",00") else text)
 
 
+def budgets_pembiayaan(rka):
+    """Only BPKAD, as PPKD, budgets pembiayaan (akun 6)."""
+    return rka.opd.code == PPKD_OPD_CODE
+
+
 def check_money(value, field, errors):
     """An amount in rupiah: a number, not negative, to the sen; the problem goes into `errors[field]`."""
     if not isinstance(value, Decimal):
@@ -292,7 +297,7 @@ def _clean_line(rka, values, rules=None):
             errors["sub_kegiatan"] = "Rincian belanja harus berada di bawah sub-kegiatan."
         if akun in "46" and sub is not None:
             errors["sub_kegiatan"] = "Rincian pendapatan dan pembiayaan tidak berada di bawah sub-kegiatan."
-        if akun == "6" and rka.opd.code != PPKD_OPD_CODE:
+        if akun == "6" and not budgets_pembiayaan(rka):
             errors["account"] = "Pembiayaan (akun 6) hanya dianggarkan BPKAD selaku PPKD."
     if sub is not None and sub.rka_id != rka.pk:
         errors["sub_kegiatan"] = "Sub-kegiatan bukan bagian dari RKA ini."

@@ -576,7 +576,7 @@ def _rka_context(request, rka, **extra):
 def _section_allowed(rka, akun):
     """Whether to offer an empty pendapatan or pembiayaan section: revenue-collecting OPDs budget akun 4 in
     their own RKA; pembiayaan (akun 6) is BPKAD's as PPKD only, as the service enforces."""
-    return akun == "4" or rka.opd.code == services.PPKD_OPD_CODE
+    return akun == "4" or services.budgets_pembiayaan(rka)
 
 
 def _render_rka(request, rka, *, status=200, **extra):
@@ -1053,10 +1053,8 @@ def apbd_create(request):
             )
         elif kua is None:
             raise ValidationError("Pilih KUA-PPAS yang plafonnya sudah dikunci.")
-        elif kind == ApbdVersion.Kind.PERUBAHAN:
-            version = apbd_services.create_perubahan_version(actor=user, kua=kua)
-        else:
-            version = apbd_services.create_murni_version(actor=user, kua=kua)
+        else:  # the KUA-PPAS says which: murni, or perubahan from a KUPA-PPAS-P
+            version = apbd_services.open_version(actor=user, kua=kua)
     except ValidationError as error:
         messages.error(request, view_helpers.error_text(error))
         return redirect(back)

@@ -201,6 +201,7 @@ def is_draft_kua(user, kua):
     return kua is not None and kua.state == "draft"
 
 
+rules.add_perm("budgeting.view_kua_ppas", is_finance | is_bappeda | is_auditor | is_dprd)  # as scope_kua_ppas
 rules.add_perm("budgeting.change_kua_ppas", is_finance)
 rules.add_perm("budgeting.edit_kua_ppas", is_finance & is_draft_kua)  # its lines and ceilings, on the page
 rules.add_perm("budgeting.edit_rka", is_own_opd & is_editable_document)

@@ -800,6 +800,8 @@ def test_every_reading_role_reaches_the_budgeting_pages_from_the_menu(client, se
     if role == User.Role.OPD_STAFF:
         assert "RKA Dinas Kesehatan" in budgeting_home  # their own RKA, straight to the editor
         assert reverse("budgeting:kua-list") not in budgeting_home
+    else:
+        assert reverse("budgeting:kua-list") in budgeting_home
     if role == User.Role.FINANCE:
         assert reverse("budgeting:rka-inbox") in budgeting_home
 
