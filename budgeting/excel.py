@@ -22,7 +22,6 @@ from masterdata.spreadsheets import (
     BOLD,
     GROUP,
     WRAP,
-    XLSX_CONTENT_TYPE,
     cell,
     document_sheet,
     money_cell,
@@ -35,8 +34,6 @@ from planning.excel import read_sheet
 from . import selectors, services
 from .forms import MONTH_NAMES
 from .models import CashPlan, RkaLine, RkaSubKegiatan
-
-__all__ = ["XLSX_CONTENT_TYPE", "export_dpa", "export_rka", "import_rka_file"]
 
 # Service field -> column of the import table.
 RKA_IMPORT_COLUMNS = {

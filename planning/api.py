@@ -18,6 +18,7 @@ from masterdata import access
 from masterdata.api_base import CONFLICT_STALE, CONFLICT_TRANSITION, IMPORT_NOTE, MISSING_REFERENCE, Operations
 from masterdata.errors import StaleObject
 from masterdata.models import FiscalYear
+from masterdata.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import excel, selectors, services, target_services
 from . import filters as planning_filters
@@ -26,16 +27,14 @@ from . import serializers as s
 RPJMD, RENSTRA, PROPOSAL, RENJA = Operations("RPJMD"), Operations("Renstra"), Operations("Usulan"), Operations("Renja")
 YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="Tahun anggaran, mis. 2024.")
 RKPD = Operations("RKPD", YEAR)
-XLSX_RESPONSE = {
-    (200, excel.XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Berkas Excel (.xlsx).")
-}
+XLSX_RESPONSE = {(200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Berkas Excel (.xlsx).")}
 IMPORT_REQUEST = {"multipart/form-data": s.ImportInputSerializer}
 STILL_USED = OpenApiResponse(description="Masih dirujuk data lain, sehingga tidak dapat dihapus.")
 DELETED = {204: None, 400: STILL_USED}
 
 
 def xlsx(content, filename):
-    response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -20,10 +20,8 @@ from masterdata.spreadsheets import (
     BOLD,
     GROUP,
     GROUP_FILL,
-    MONEY_FORMAT,
     TITLE,
     WRAP,
-    XLSX_CONTENT_TYPE,
     cell,
     document_sheet,
     header_row,
@@ -39,18 +37,6 @@ from masterdata.spreadsheets import (
 from . import selectors
 from .models import RenjaLine, RenstraProgram
 from .selectors import ZERO
-
-__all__ = [
-    "MONEY_FORMAT",
-    "RENJA_HEADER_ROWS",
-    "RENJA_IMPORT_COLUMNS",
-    "XLSX_CONTENT_TYPE",
-    "export_renja",
-    "export_rkpd",
-    "raise_for_errors",
-    "read_renja_lines",
-    "read_sheet",
-]
 
 MAX_ROWS = 5000
 
@@ -254,7 +240,6 @@ RENJA_COLUMNS = [
     ("Target Renstra {year}", 12),
     ("Satuan Renstra", 12),
 ]
-RENJA_HEADER_ROWS = 9  # title block (8 rows) and the column header; data starts on the row after
 
 
 def _renja_subtotals(renja, path):

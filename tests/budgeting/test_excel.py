@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from budgeting import apbd_services, excel, services
 from budgeting.models import Dpa, RkaLine
 from masterdata.models import AuditEvent, Opd, User
+from masterdata.spreadsheets import XLSX_CONTENT_TYPE
 from tests.budgeting.factories import (
     ATK_ACCOUNT,
     DAU,
@@ -66,7 +67,7 @@ def workbook_file(rows, name="rka.xlsx", header=HEADER):
         workbook.active.append(values)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type=excel.XLSX_CONTENT_TYPE)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
 
 
 def csv_file(rows, name="rka.csv"):
@@ -226,7 +227,7 @@ def test_the_rka_export_opens_and_its_totals_match(reference_data):
     rka = small.rkas[DINKES]
     response = client_for(small.staff[DINKES]).get(f"{API}/rka/{rka.pk}/export/")
     assert response.status_code == 200
-    assert response["Content-Type"] == excel.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert response["Content-Disposition"] == f'attachment; filename="rka-{DINKES}-2024-v1.xlsx"'
     rows = sheet_rows(response.content, "RKA-SKPD")
     assert rows[0][0].value == "RENCANA KERJA DAN ANGGARAN SATUAN KERJA PERANGKAT DAERAH (RKA-SKPD)"
