@@ -16,7 +16,7 @@ from planning.services import allowed_sub_kegiatan
 
 from .models import ApbdVersion, Ceiling, KuaAccountLine, KuaPpas
 from .selectors import money_sum, total_of
-from .services import check_money, record_transition, rupiah
+from .services import CENT, check_money, record_transition, rupiah
 
 State = KuaPpas.State
 Level = Account.Level
@@ -132,7 +132,7 @@ def create_kua_ppas(*, actor, fiscal_year, kind=KuaPpas.Kind.MURNI, policy_notes
         )
     after = _snapshot(kua) | {
         "ceilings": kua.ceilings.count(),
-        "ceiling_total": _sum(kua.ceilings.filter(program__isnull=True, sub_kegiatan__isnull=True)),
+        "ceiling_total": total_of(kua.ceilings.filter(program__isnull=True, sub_kegiatan__isnull=True)),
     }
     audit.record(actor=actor, action="kua_ppas.create", obj=kua, after=after)
     return kua
@@ -209,25 +209,19 @@ def delete_kua_account_line(*, actor, line):
 
 
 def kua_policy_totals(kua):
-    """Planned pendapatan, belanja and pembiayaan of a version, summed in the database."""
-    lines = KuaAccountLine.objects.filter(kua_ppas=kua)
-
-    def total(prefix):
-        return total_of(lines.filter(account__code__startswith=prefix))
-
-    return {
-        "pendapatan": total("4"),
-        "belanja": total("5"),
-        "penerimaan_pembiayaan": total("6.1"),
-        "pengeluaran_pembiayaan": total("6.2"),
+    """Planned pendapatan, belanja and pembiayaan of a version, summed in the database in one statement."""
+    prefixes = {
+        "pendapatan": "4",
+        "belanja": "5",
+        "penerimaan_pembiayaan": "6.1",
+        "pengeluaran_pembiayaan": "6.2",
     }
+    sums = {key: money_sum(filter=Q(account__code__startswith=prefix)) for key, prefix in prefixes.items()}
+    totals = KuaAccountLine.objects.filter(kua_ppas=kua).aggregate(**sums)
+    return {key: amount.quantize(CENT) for key, amount in totals.items()}
 
 
 # --- Ceilings ---------------------------------------------------------------------------------
-
-
-def _sum(ceilings):
-    return total_of(ceilings)
 
 
 def _clean_target(kua, opd, program, sub_kegiatan):
@@ -256,7 +250,7 @@ def _check_fit(kua, opd, program, sub_kegiatan, amount, exclude_pk):
     opd_ceiling = ceilings.filter(program__isnull=True, sub_kegiatan__isnull=True).first()
     if program is None and sub_kegiatan is None:
         for label, narrower in (("program", programs), ("sub-kegiatan", subs)):
-            inside = _sum(narrower)
+            inside = total_of(narrower)
             if amount < inside:
                 raise ValidationError(
                     {"amount": f"Plafon OPD tidak boleh di bawah jumlah plafon {label}-nya ({rupiah(inside)})."}
@@ -266,7 +260,7 @@ def _check_fit(kua, opd, program, sub_kegiatan, amount, exclude_pk):
         raise ValidationError({"opd": f"Tetapkan dulu plafon {opd.name} sebelum plafon program atau sub-kegiatan."})
     if program is not None:
         siblings, label = programs, "program"
-        inside = _sum(subs.filter(sub_kegiatan__parent__parent=program))
+        inside = total_of(subs.filter(sub_kegiatan__parent__parent=program))
         if amount < inside:
             raise ValidationError(
                 {"amount": f"Plafon program tidak boleh di bawah jumlah plafon sub-kegiatannya ({rupiah(inside)})."}
@@ -275,7 +269,7 @@ def _check_fit(kua, opd, program, sub_kegiatan, amount, exclude_pk):
         siblings, label = subs, "sub-kegiatan"
         program_ceiling = programs.filter(program_id=sub_kegiatan.parent.parent_id).first()
         if program_ceiling is not None:
-            used = _sum(subs.filter(sub_kegiatan__parent__parent_id=sub_kegiatan.parent.parent_id))
+            used = total_of(subs.filter(sub_kegiatan__parent__parent_id=sub_kegiatan.parent.parent_id))
             if used + amount > program_ceiling.amount:
                 raise ValidationError(
                     {
@@ -283,7 +277,7 @@ def _check_fit(kua, opd, program, sub_kegiatan, amount, exclude_pk):
                         f"sisa {rupiah(program_ceiling.amount - used)}."
                     }
                 )
-    used = _sum(siblings)
+    used = total_of(siblings)
     if used + amount > opd_ceiling.amount:
         raise ValidationError(
             {
@@ -350,7 +344,7 @@ def _submission_problems(kua):
     )
     if inactive:
         problems.append(f"Plafon untuk OPD yang tidak aktif: {', '.join(sorted(inactive))}.")
-    planned, total = kua_policy_totals(kua)["belanja"], _sum(opd_ceilings)
+    planned, total = kua_policy_totals(kua)["belanja"], total_of(opd_ceilings)
     if ceilings_over_policy(kua, planned, total):
         problems.append(
             f"Jumlah plafon OPD {rupiah(total)} melebihi rencana belanja {rupiah(planned)} "
