@@ -15,6 +15,18 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from budgeting import ceiling_rules, excel
+from budgeting.selectors import apbd as apbd_selectors
+from budgeting.selectors import ceilings as ceiling_selectors
+from budgeting.selectors import diff as diff_selectors
+from budgeting.selectors import dpa as dpa_selectors
+from budgeting.selectors import kua as kua_selectors
+from budgeting.selectors import rka as rka_selectors
+from budgeting.services import apbd as apbd_services
+from budgeting.services import ceilings as ceiling_services
+from budgeting.services import dpa as dpa_services
+from budgeting.services import kua as kua_services
+from budgeting.services import rka as rka_services
 from masterdata import access
 from masterdata.api_base import (
     CONFLICT_STALE,
@@ -27,7 +39,6 @@ from masterdata.api_base import (
 from masterdata.errors import StaleObject
 from planning.api import IMPORT_REQUEST, XLSX_RESPONSE, DetailMixin, ListMixin, PortalViewSet, RetrieveMixin, xlsx
 
-from . import apbd_services, excel, kua_services, selectors, services
 from . import filters as budget_filters
 from . import serializers as s
 from .models import KuaAccountLine
@@ -95,7 +106,7 @@ class DocumentViewSet(ListMixin, DetailMixin, PortalViewSet):
 
     def get_detail(self, pk):
         document = super().get_detail(pk)
-        document.transitions = list(selectors.transitions_of(document))
+        document.transitions = list(rka_selectors.transitions_of(document))
         return document
 
 
@@ -124,11 +135,11 @@ class KuaPpasViewSet(DocumentViewSet):
     filterset_class = budget_filters.KuaPpasFilterSet
 
     def get_queryset(self):
-        return selectors.visible_kua_ppas(self.request.user)
+        return kua_selectors.visible_kua_ppas(self.request.user)
 
     def get_detail(self, pk):
         kua = super().get_detail(pk)
-        kua.policy_totals = kua_services.kua_policy_totals(kua)
+        kua.policy_totals = kua_selectors.kua_policy_totals(kua)
         return kua
 
     def create(self, request):
@@ -163,7 +174,7 @@ class KuaPpasViewSet(DocumentViewSet):
     def account_lines(self, request, pk):
         kua = self.get_object()
         if request.method == "GET":
-            return self.page(selectors.kua_account_lines(kua), s.KuaAccountLineSerializer)
+            return self.page(kua_selectors.kua_account_lines(kua), s.KuaAccountLineSerializer)
         line = kua_services.set_kua_account_line(
             actor=request.user, kua=kua, **self.valid(s.KuaAccountLineInputSerializer, kua=kua)
         )
@@ -236,18 +247,18 @@ class CeilingViewSet(ListMixin, RetrieveMixin, PortalViewSet):
     filterset_class = budget_filters.CeilingFilterSet
 
     def get_queryset(self):
-        return selectors.visible_ceilings(self.request.user)
+        return ceiling_selectors.visible_ceilings(self.request.user)
 
     def _saved(self, ceiling):
         return self.answer(access.get_visible_or_404(self.get_queryset(), pk=ceiling.pk))
 
     def create(self, request):
-        return self._saved(kua_services.set_ceiling(actor=request.user, **self.valid(s.CeilingInputSerializer)))
+        return self._saved(ceiling_services.set_ceiling(actor=request.user, **self.valid(s.CeilingInputSerializer)))
 
     def partial_update(self, request, pk):
         ceiling = self.get_object()
         amount = self.valid(s.CeilingPatchSerializer)["amount"]
-        saved = kua_services.set_ceiling(
+        saved = ceiling_services.set_ceiling(
             actor=request.user,
             kua=ceiling.kua_ppas,
             opd=ceiling.opd,
@@ -258,7 +269,7 @@ class CeilingViewSet(ListMixin, RetrieveMixin, PortalViewSet):
         return self._saved(saved)
 
     def destroy(self, request, pk):
-        return self.deleted(kua_services.delete_ceiling, ceiling=self.get_object())
+        return self.deleted(ceiling_services.delete_ceiling, ceiling=self.get_object())
 
 
 # --- APBD versions ----------------------------------------------------------------------------
@@ -313,7 +324,7 @@ def _diff_row(change, line):
 
 
 def _ringkasan(version):
-    summary = selectors.ringkasan(version)
+    summary = apbd_selectors.ringkasan(version)
     return {
         "version": version,
         "stored": summary.stored,
@@ -343,7 +354,7 @@ class ApbdVersionViewSet(DocumentViewSet):
     filterset_class = budget_filters.ApbdVersionFilterSet
 
     def get_queryset(self):
-        return selectors.visible_apbd_versions(self.request.user)
+        return apbd_selectors.visible_apbd_versions(self.request.user)
 
     def create(self, request):
         kua = self.valid(s.ApbdVersionCreateSerializer)["kua_ppas"]
@@ -396,8 +407,8 @@ class ApbdVersionViewSet(DocumentViewSet):
 
     def _versions(self, request, serializer_class):
         query = _query(serializer_class, request)
-        old = selectors.apbd_version_for(request.user, query["from"])
-        new = selectors.apbd_version_for(request.user, query["to"])
+        old = apbd_selectors.apbd_version_for(request.user, query["from"])
+        new = apbd_selectors.apbd_version_for(request.user, query["to"])
         return old, new, query
 
     @APBD.collection(
@@ -416,14 +427,14 @@ class ApbdVersionViewSet(DocumentViewSet):
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def diff(self, request):
         old, new, query = self._versions(request, s.DiffRollupQuerySerializer)
-        lines = selectors.visible_diff(request.user, old, new)
+        lines = diff_selectors.visible_diff(request.user, old, new)
         result = {
             "old_version": old,
             "new_version": new,
             # SQLite sums in floats, so a net of zero may come back as -0.00; adding zero makes it 0.00.
             "totals": {kind: amount + 0 for kind, amount in lines.totals().items()},
             "counts": {change: getattr(lines, change).count() for change in ("added", "removed", "changed")},
-            "rollups": selectors.diff_rollups(old, new, changed_only=query["changed_only"]),
+            "rollups": diff_selectors.diff_rollups(old, new, changed_only=query["changed_only"]),
         }
         return Response(s.DiffSerializer(result).data)
 
@@ -442,7 +453,7 @@ class ApbdVersionViewSet(DocumentViewSet):
     @action(detail=False, methods=["get"], url_path="diff/lines", filter_backends=[])
     def diff_lines(self, request):
         old, new, query = self._versions(request, s.DiffLineQuerySerializer)
-        lines = selectors.visible_diff(request.user, old, new)
+        lines = diff_selectors.visible_diff(request.user, old, new)
         parts = [(change, getattr(lines, change)) for change in ("changed", "added", "removed")]
         if "change" in query:
             parts = [part for part in parts if part[0] == query["change"]]
@@ -456,7 +467,7 @@ class ApbdVersionViewSet(DocumentViewSet):
     )
     @action(detail=True, methods=["post"], url_path="dpa", filter_backends=[], pagination_class=None)
     def prepare_dpa(self, request, pk):
-        dpas = apbd_services.prepare_dpas(actor=request.user, version=self.get_object())
+        dpas = dpa_services.prepare_dpas(actor=request.user, version=self.get_object())
         return Response(s.DpaRefSerializer(dpas, many=True).data)
 
 
@@ -469,7 +480,7 @@ def _line_result(line, standing):
 
 
 def _full_line(line):
-    return selectors.rka_line_rows(line.rka).get(pk=line.pk)
+    return rka_selectors.rka_line_rows(line.rka).get(pk=line.pk)
 
 
 @extend_schema_view(
@@ -488,11 +499,11 @@ class RkaViewSet(DocumentViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
-        return selectors.visible_rkas(self.request.user)
+        return rka_selectors.visible_rkas(self.request.user)
 
     def get_detail(self, pk):
         rka = super().get_detail(pk)
-        rka.ceilings = selectors.rka_ceilings(rka)
+        rka.ceilings = ceiling_selectors.rka_ceilings(rka)
         return rka
 
     @RKA.move(
@@ -506,7 +517,7 @@ class RkaViewSet(DocumentViewSet):
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def transitions(self, request, pk):
-        return self.act(services.transition_rka, s.RkaTransitionInputSerializer, rka=self.get_object())
+        return self.act(rka_services.transition_rka, s.RkaTransitionInputSerializer, rka=self.get_object())
 
     @RKA.item(
         "Sub-kegiatan RKA dengan jumlah rincian dan plafonnya",
@@ -522,11 +533,11 @@ class RkaViewSet(DocumentViewSet):
     @action(detail=True, methods=["get", "post"], url_path="sub-kegiatan", filter_backends=[])
     def sub_kegiatan(self, request, pk):
         rka = self.get_object()
-        rows = selectors.rka_sub_kegiatan_rows(rka)
+        rows = rka_selectors.rka_sub_kegiatan_rows(rka)
         if request.method == "GET":
             return self.page(rows, s.RkaSubKegiatanSerializer)
         values = self.valid(s.RkaSubKegiatanInputSerializer, rka=rka)
-        item = services.add_rka_sub_kegiatan(actor=request.user, rka=rka, **values)
+        item = rka_services.add_rka_sub_kegiatan(actor=request.user, rka=rka, **values)
         return self.answer(rows.get(pk=item.pk), s.RkaSubKegiatanSerializer, status_code=status.HTTP_201_CREATED)
 
     @RKA.item(
@@ -551,10 +562,10 @@ class RkaViewSet(DocumentViewSet):
     def lines(self, request, pk):
         rka = self.get_object()
         if request.method == "GET":
-            lines = _filtered(budget_filters.RkaLineFilterSet, request, selectors.rka_line_rows(rka))
+            lines = _filtered(budget_filters.RkaLineFilterSet, request, rka_selectors.rka_line_rows(rka))
             return self.page(lines, s.RkaLineSerializer)
         values = self.valid(s.RkaLineInputSerializer, rka=rka)
-        line = services.add_rka_line(actor=request.user, rka=rka, **values)
+        line = rka_services.add_rka_line(actor=request.user, rka=rka, **values)
         result = _line_result(line, line.standing)
         return self.answer(result, s.LineWriteResultSerializer, status_code=status.HTTP_201_CREATED)
 
@@ -568,10 +579,12 @@ class RkaViewSet(DocumentViewSet):
     @action(detail=True, methods=["get", "post"], filter_backends=[])
     def comments(self, request, pk):
         rka = self.get_object()
-        comments = selectors.rka_comments(rka)
+        comments = rka_selectors.rka_comments(rka)
         if request.method == "GET":
             return self.page(comments, s.RkaCommentSerializer)
-        comment = services.comment_rka(actor=request.user, rka=rka, **self.valid(s.RkaCommentInputSerializer, rka=rka))
+        comment = rka_services.comment_rka(
+            actor=request.user, rka=rka, **self.valid(s.RkaCommentInputSerializer, rka=rka)
+        )
         return self.answer(comments.get(pk=comment.pk), s.RkaCommentSerializer, status_code=status.HTTP_201_CREATED)
 
     @RKA.item(
@@ -587,7 +600,11 @@ class RkaViewSet(DocumentViewSet):
     def import_lines(self, request, pk):
         rka = self.get_object()
         lines = self.imported(excel.import_rka_file, rka=rka)
-        result = {"created": len(lines), "totals": services.rka_totals(rka), "ceilings": selectors.rka_ceilings(rka)}
+        result = {
+            "created": len(lines),
+            "totals": ceiling_rules.rka_totals(rka),
+            "ceilings": ceiling_selectors.rka_ceilings(rka),
+        }
         return self.answer(result, s.RkaImportResultSerializer)
 
     @RKA.item(
@@ -623,13 +640,13 @@ class RkaLineViewSet(RetrieveMixin, PortalViewSet):
     serializer_class = s.RkaLineSerializer
 
     def get_queryset(self):
-        return selectors.visible_rka_lines(self.request.user)
+        return rka_selectors.visible_rka_lines(self.request.user)
 
     def partial_update(self, request, pk):
-        line = selectors.rka_line_to_save(request.user, pk)
+        line = rka_selectors.rka_line_to_save(request.user, pk)
         changes = self.valid(s.RkaLinePatchSerializer, partial=True, rka=line.rka)
         try:
-            saved = services.update_rka_line(
+            saved = rka_services.update_rka_line(
                 actor=request.user, line=line, expected_version=changes.pop("version"), **changes
             )
         except StaleObject as exc:
@@ -640,7 +657,7 @@ class RkaLineViewSet(RetrieveMixin, PortalViewSet):
         line = self.get_object()
         version = _query(s.VersionQuerySerializer, request)["version"]
         try:
-            standing = services.delete_rka_line(actor=request.user, line=line, expected_version=version)
+            standing = rka_services.delete_rka_line(actor=request.user, line=line, expected_version=version)
         except StaleObject as exc:
             raise self.stale(exc, _full_line(line)) from exc
         return self.answer(_line_result(None, standing), s.LineWriteResultSerializer)
@@ -660,11 +677,11 @@ class DpaViewSet(DocumentViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return selectors.visible_dpas(self.request.user)
+        return dpa_selectors.visible_dpas(self.request.user)
 
     def get_detail(self, pk):
         dpa = super().get_detail(pk)
-        dpa.cash_plan_balanced = not any(row["difference"] for row in selectors.cash_plan_status(dpa))
+        dpa.cash_plan_balanced = not any(row["difference"] for row in dpa_selectors.cash_plan_status(dpa))
         return dpa
 
     @DPA.item(
@@ -683,14 +700,14 @@ class DpaViewSet(DocumentViewSet):
     def cash_plan(self, request, pk):
         dpa = self.get_object()
         if request.method == "GET":
-            return self.page(selectors.cash_plan_rows(dpa), s.CashPlanRowSerializer)
+            return self.page(dpa_selectors.cash_plan_rows(dpa), s.CashPlanRowSerializer)
         data = self.valid(s.CashPlanInputSerializer, dpa=dpa)
         if not data["amounts"]:
             raise DjangoValidationError("Kirim paling sedikit satu bulan (month_1 sampai month_12).")
-        saved = apbd_services.edit_cash_plan(actor=request.user, dpa=dpa, **data)
+        saved = dpa_services.edit_cash_plan(actor=request.user, dpa=dpa, **data)
         row = next(
             row
-            for row in selectors.cash_plan_rows(dpa)
+            for row in dpa_selectors.cash_plan_rows(dpa)
             if (row["account_group"], row["sub_kegiatan_id"]) == (saved["account_group"], saved["sub_kegiatan_id"])
         )
         return self.answer(row, s.CashPlanRowSerializer)
@@ -703,7 +720,7 @@ class DpaViewSet(DocumentViewSet):
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def issue(self, request, pk):
-        return self.act(apbd_services.issue_dpa, s.DpaIssueInputSerializer, dpa=self.get_object())
+        return self.act(dpa_services.issue_dpa, s.DpaIssueInputSerializer, dpa=self.get_object())
 
     @DPA.item("Unduh DPA sebagai Excel, dengan anggaran kas per bulan", responses=XLSX_RESPONSE)
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)

@@ -28,12 +28,19 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import F
 
+from budgeting import ceiling_rules
+from budgeting.selectors import apbd as apbd_selectors
+from budgeting.services import apbd as apbd_services
+from budgeting.services import ceilings as ceiling_services
+from budgeting.services import dpa as dpa_services
+from budgeting.services import kua as kua_services
+from budgeting.services import rka as rka_services
 from masterdata import demo as masterdata_demo
 from masterdata.models import Account, FiscalYear, FundingSource, Nomenclature, Opd, Region, StandardPriceItem, User
+from masterdata.money import total_of
 from planning import demo as planning_demo
 from planning.models import Renja, RenjaLine, Rkpd
 
-from . import apbd_services, kua_services, selectors, services
 from .models import ApbdVersion, Ceiling, Dpa, KuaPpas, Rka, RkaLine, RkaSubKegiatan
 
 RINGKASAN = Path(__file__).resolve().parent.parent / "masterdata" / "data" / "apbd_bondowoso_ringkasan.csv"
@@ -51,7 +58,7 @@ DPPKB, DKPP, DLHP, DISPENDUK = planning_demo.DPPKB, planning_demo.DKPP, planning
 DPMD, KOMINFO, KOPERINDAG = planning_demo.DPMD, planning_demo.KOMINFO, planning_demo.KOPERINDAG
 DPMPTSP, DISPUSIP, DISPARPORA = planning_demo.DPMPTSP, planning_demo.DISPUSIP, planning_demo.DISPARPORA
 DISTAN, SETDA, SETWAN, BAPPEDA = planning_demo.DISTAN, planning_demo.SETDA, planning_demo.SETWAN, planning_demo.BAPPEDA
-BPKAD, BAPENDA = services.PPKD_OPD_CODE, planning_demo.BAPENDA
+BPKAD, BAPENDA = rka_services.PPKD_OPD_CODE, planning_demo.BAPENDA
 BKD, INSPEKTORAT, BAKESBANGPOL = "5.03.5.04.0.00.01.0000", "6.01.0.00.0.00.01.00", "8.01.0.00.0.00.01.0000"
 
 DAU, DBH, DAK_JALAN = "1.2.01.01.02.0001", "1.2.01.01.01.0001", "2.2.01.01.03.0011"
@@ -1198,7 +1205,7 @@ def summarize(fiscal_year, *, created, figures_year=None, operators_created=0):
         summary.kua_state = kua.state
         summary.kua_agreement = kua.agreement_number
         summary.ceilings = opd_ceilings.count()
-        summary.ceiling_total = selectors.total_of(opd_ceilings)
+        summary.ceiling_total = total_of(opd_ceilings)
     if murni is not None:
         rkas = Rka.objects.filter(version=murni)
         summary.rkas = rkas.count()
@@ -1206,7 +1213,7 @@ def summarize(fiscal_year, *, created, figures_year=None, operators_created=0):
         summary.lines = RkaLine.objects.filter(rka__version=murni).count()
         summary.murni_state = murni.state
         summary.perda = murni.perda_number
-        balance = selectors.stored_balance(murni) if murni.published_at else selectors.balance(murni)
+        balance = apbd_selectors.stored_balance(murni) if murni.published_at else apbd_selectors.balance(murni)
         summary.pendapatan, summary.belanja = balance.pendapatan, balance.belanja
         summary.penerimaan_pembiayaan = balance.penerimaan_pembiayaan
         summary.pengeluaran_pembiayaan = balance.pengeluaran_pembiayaan
@@ -1623,7 +1630,7 @@ class _Builder:
                 "ppkd": self._ppkd_lines,
             }.get(cell.kind, self._generic_lines)
             made = make(cell)
-            total = sum(services.line_amount(values) for values in made)
+            total = sum(ceiling_rules.line_amount(values) for values in made)
             if total != cell.amount:
                 raise AssertionError(f"{cell.leaf} {cell.opd.code}: {total} != {cell.amount}")
             rows[cell.opd.pk] += made
@@ -1952,7 +1959,7 @@ class _Builder:
         for rows in self.rows.values():
             for values in rows:
                 code = values["account"].code
-                totals[code[:6] if code[0] == "5" else code[:9]] += services.line_amount(values)
+                totals[code[:6] if code[0] == "5" else code[:9]] += ceiling_rules.line_amount(values)
         return totals
 
     def _kua(self):
@@ -1977,10 +1984,12 @@ class _Builder:
             )
         belanja = defaultdict(int)
         for opd_id, rows in self.rows.items():
-            belanja[opd_id] = sum((services.line_amount(v) for v in rows if v["account"].code[0] == "5"), Decimal(0))
+            belanja[opd_id] = sum(
+                (ceiling_rules.line_amount(v) for v in rows if v["account"].code[0] == "5"), Decimal(0)
+            )
         # Ceilings start from the RKPD's pagu indikatif; Banggar and TAPD settle them at each OPD's budget.
         for opd in self.opds:
-            kua_services.set_ceiling(actor=self.finance, kua=kua, opd=opd, amount=Decimal(belanja[opd.pk]))
+            ceiling_services.set_ceiling(actor=self.finance, kua=kua, opd=opd, amount=Decimal(belanja[opd.pk]))
         kua_services.transition_kua(actor=self.finance, kua=kua, action="submit")
         kua_services.transition_kua(
             actor=self.finance,
@@ -2012,7 +2021,7 @@ class _Builder:
             for plan in sorted((p for p in used.values() if p is not None), key=lambda p: p.node.code):
                 if (opd.pk, plan.node.pk) not in rka_subs:
                     indicator, unit = plan.output or ("Jumlah layanan yang diselenggarakan", "layanan")
-                    rka_subs[(opd.pk, plan.node.pk)] = services.add_rka_sub_kegiatan(
+                    rka_subs[(opd.pk, plan.node.pk)] = rka_services.add_rka_sub_kegiatan(
                         actor=staff,
                         rka=rka,
                         sub_kegiatan=plan.node,
@@ -2033,7 +2042,7 @@ class _Builder:
                 )
                 for number, values in enumerate(self.rows[opd.pk], start=2)
             ]
-            services.import_rka_lines(actor=staff, rka=rka, rows=rows)
+            rka_services.import_rka_lines(actor=staff, rka=rka, rows=rows)
         self.say(f"{sum(len(rows) for rows in self.rows.values())} rincian RKA diunggah oleh {len(rkas)} OPD")
         self.rka_subs = rka_subs
         for opd in self.opds:
@@ -2042,20 +2051,20 @@ class _Builder:
 
     def _asistensi(self, rka, staff):
         """The OPD submits; TAPD sometimes returns it once with a note before approving."""
-        services.transition_rka(actor=staff, rka=rka, action="submit")
+        rka_services.transition_rka(actor=staff, rka=rka, action="submit")
         if self.rng.random() < 0.15:
             line = rka.lines.order_by("pk")[self.rng.randrange(rka.lines.count())]
-            services.transition_rka(
+            rka_services.transition_rka(
                 actor=self.finance,
                 rka=rka,
                 action="return",
                 note=f"Mohon lengkapi spesifikasi dan dasar perhitungan rincian {line.description}.",
             )
-            services.comment_rka(
+            rka_services.comment_rka(
                 actor=staff, rka=rka, text="Sudah kami lengkapi sesuai catatan asistensi TAPD.", line=line
             )
-            services.transition_rka(actor=staff, rka=rka, action="submit")
-        services.transition_rka(actor=self.finance, rka=rka, action="approve")
+            rka_services.transition_rka(actor=staff, rka=rka, action="submit")
+        rka_services.transition_rka(actor=self.finance, rka=rka, action="approve")
 
     # -- writing: adoption, DPA and pergeseran -------------------------------------------------------
 
@@ -2100,19 +2109,19 @@ class _Builder:
         for opd_id, rows in self.rows.items():
             for values in rows:
                 if values["account"].code[0] == "5":
-                    pagu[(opd_id, values["sub_kegiatan"].node.pk)] += services.line_amount(values)
+                    pagu[(opd_id, values["sub_kegiatan"].node.pk)] += ceiling_rules.line_amount(values)
         season = [0, 1, 2, 4, 6, 8, 10, 10, 8, 6, 3, 2]
-        for number, dpa in enumerate(apbd_services.prepare_dpas(actor=self.finance, version=version), start=1):
+        for number, dpa in enumerate(dpa_services.prepare_dpas(actor=self.finance, version=version), start=1):
             heavy = sorted((key for key in modal if key[0] == dpa.opd_id), key=lambda key: -modal[key])[:2]
             for key in heavy:
                 amounts = apportion(int(pagu[key]), season)
-                apbd_services.edit_cash_plan(
+                dpa_services.edit_cash_plan(
                     actor=self.operators[dpa.opd_id],
                     dpa=dpa,
                     sub_kegiatan=self.rka_subs[key],
                     amounts={month: Decimal(amount) for month, amount in enumerate(amounts, start=1)},
                 )
-            apbd_services.issue_dpa(
+            dpa_services.issue_dpa(
                 actor=self.finance, dpa=dpa, number=f"DPA/A.1/{dpa.opd.code}/{number:03d}/{self.year}"
             )
         self.say("DPA dan anggaran kas diterbitkan")
@@ -2146,12 +2155,12 @@ class _Builder:
                 if not targets:
                     continue
                 cut = _round_price(donor.unit_price * Decimal(self.rng.uniform(0.1, 0.3)))
-                updated = services.update_rka_line(
+                updated = rka_services.update_rka_line(
                     actor=staff, line=donor, expected_version=donor.version, unit_price=donor.unit_price - cut
                 )
                 moved = donor.amount - updated.amount
                 receiver = self.rng.choice(targets)
-                services.add_rka_line(
+                rka_services.add_rka_line(
                     actor=staff,
                     rka=receiver.rka,
                     sub_kegiatan=receiver.sub_kegiatan,
@@ -2166,8 +2175,8 @@ class _Builder:
                 )
                 shifted.append(donor.rka)
         for rka in {rka.pk: rka for rka in shifted}.values():
-            services.transition_rka(actor=self.operators[rka.opd_id], rka=rka, action="submit")
-            services.transition_rka(actor=self.finance, rka=rka, action="approve")
+            rka_services.transition_rka(actor=self.operators[rka.opd_id], rka=rka, action="submit")
+            rka_services.transition_rka(actor=self.finance, rka=rka, action="approve")
         for action, details in (
             ("approve", {}),
             (

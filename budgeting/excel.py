@@ -1,7 +1,7 @@
 """Excel for budgeting: RKA line import from .xlsx/.csv, and RKA and DPA workbooks in a SIPD-like layout.
 
 The import resolves every code of every row first (an unknown code is that row's error), then hands the
-rows that read cleanly to `services.import_rka_lines`, which judges them by the rules of a single save
+rows that read cleanly to `rka_services.import_rka_lines`, which judges them by the rules of a single save
 and checks them together against every ceiling. Any problem in any row, from either step, imports
 nothing and lists every bad row.
 
@@ -16,8 +16,13 @@ from operator import attrgetter
 from django.db import transaction
 from openpyxl import Workbook
 
+from budgeting import ceiling_rules
+from budgeting.selectors import dpa as dpa_selectors
+from budgeting.selectors import rka as rka_selectors
+from budgeting.services import rka as rka_services
 from masterdata.importers import InvalidFile, RowError, parse_decimal
 from masterdata.models import Account, FundingSource, StandardPriceItem
+from masterdata.money import ZERO
 from masterdata.spreadsheets import (
     BOLD,
     GROUP,
@@ -31,7 +36,6 @@ from masterdata.spreadsheets import (
 )
 from planning.excel import read_sheet
 
-from . import selectors, services
 from .forms import MONTH_NAMES
 from .models import CashPlan, RkaLine, RkaSubKegiatan
 
@@ -145,7 +149,7 @@ def _column_message(message):
 def import_rka_file(*, actor, rka, source, filename=None):
     """Import RKA lines from an uploaded table: all of them, or none and every bad row with its reasons.
 
-    The rows that read cleanly always go through `services.import_rka_lines` (which also checks that the
+    The rows that read cleanly always go through `rka_services.import_rka_lines` (which also checks that the
     actor may edit this RKA); if other rows could not be read, what it created is rolled back with them.
     """
     rows = read_rka_lines(rka, source, filename=filename)
@@ -153,7 +157,7 @@ def import_rka_file(*, actor, rka, source, filename=None):
     codes = {row.line: row.code for row in rows}
     clean = [(row.line, row.values) for row in rows if not row.errors]
     try:
-        lines = services.import_rka_lines(actor=actor, rka=rka, rows=clean)
+        lines = rka_services.import_rka_lines(actor=actor, rka=rka, rows=clean)
     except InvalidFile as exc:
         lines = []
         errors += [RowError(e.line, _column_message(e.message), codes.get(e.line, "")) for e in exc.errors]
@@ -215,7 +219,7 @@ def _line_row(sheet, line):
         cell(sheet, line.description or (item.name if item else ""), alignment=WRAP),
         cell(sheet, line.specification or (item.specification if item else ""), alignment=WRAP),
         coefficient(line),
-        number_cell(sheet, services.line_volume(factors)),
+        number_cell(sheet, ceiling_rules.line_volume(factors)),
         money_cell(sheet, line.unit_price),
         money_cell(sheet, line.amount),
         line.funding_source.code,
@@ -266,8 +270,8 @@ def _sub_kegiatan_block(sheet, sub, amount):
 
 def _write_budget(sheet, rka):
     """Pendapatan, then belanja per sub-kegiatan (also those without lines yet), then pembiayaan."""
-    sums = selectors.rka_subtotals(rka)
-    zero = services.ZERO
+    sums = rka_selectors.rka_subtotals(rka)
+    zero = ZERO
     others = _lines(rka, sub_kegiatan__isnull=True)
     revenue = list(others.filter(akun=RkaLine.Akun.PENDAPATAN))
     if revenue:
@@ -307,7 +311,7 @@ def _rka_identity(rka):
 def _rka_facts(rka):
     """Who, which year and version, and the OPD's ceiling with what remains of it."""
     facts = _rka_identity(rka)
-    opd_ceiling = next(iter(services.rka_standing(rka).ceilings), None)  # without a sub-kegiatan: the OPD's only
+    opd_ceiling = next(iter(ceiling_rules.rka_standing(rka).ceilings), None)  # without a sub-kegiatan: the OPD's only
     if opd_ceiling is not None:
         facts += [("Plafon OPD (Rp)", opd_ceiling.ceiling.amount), ("Sisa plafon (Rp)", opd_ceiling.remaining)]
     return facts
@@ -345,9 +349,9 @@ CASH_COLUMNS += [("Jumlah (Rp)", 18), ("Selisih (Rp)", 16)]
 def _write_cash_plan(workbook, dpa, facts):
     """Per sub-kegiatan (belanja) and per pendapatan/pembiayaan group: pagu, twelve months, sum, difference."""
     sheet = document_sheet(workbook, "Anggaran Kas", "ANGGARAN KAS", facts, CASH_COLUMNS, frozen_columns=2)
-    monthly = selectors.cash_plan_month_totals(dpa)
-    rows = selectors.cash_plan_rows(dpa)
-    zero = services.ZERO
+    monthly = dpa_selectors.cash_plan_month_totals(dpa)
+    rows = dpa_selectors.cash_plan_rows(dpa)
+    zero = ZERO
     for group, label in CashPlan.Group.choices:
         in_group = [row for row in rows if row["account_group"] == group]
         if not in_group:

@@ -5,6 +5,9 @@ forms field by field."""
 from django import forms
 from django.utils.functional import cached_property
 
+from budgeting.services import apbd as apbd_services
+from budgeting.services import kua as kua_services
+from budgeting.services import rka as rka_services
 from masterdata.models import Account, FundingSource, Opd, StandardPriceItem
 from planning.forms import (
     TEXT_AREA,
@@ -13,7 +16,6 @@ from planning.forms import (
     PortalForm,
 )
 
-from . import apbd_services, kua_services, services
 from .models import ApbdVersion, KuaPpas
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
@@ -174,7 +176,7 @@ class RkaLineForm(PickerForm):
     """A rincian: account and standard-price item from the pickers, volume as up to three factors."""
 
     # The sub-kegiatan comes from the page section the line is added in, never from the form.
-    SERVICE_FIELDS = [field for field in services.LINE_FIELDS if field != "sub_kegiatan"]
+    SERVICE_FIELDS = [field for field in rka_services.LINE_FIELDS if field != "sub_kegiatan"]
     # Kept after an add so the next rincian of the same group starts filled in.
     CARRIED_OVER = ["account", "work_package", "description", "funding_source", "location"]
 

@@ -9,6 +9,9 @@ allowed (ceilings, standard prices, states) is decided by the services, whose fi
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from budgeting.services import apbd as apbd_services
+from budgeting.services import kua as kua_services
+from budgeting.services import rka as rka_services
 from masterdata import access
 from masterdata.models import Account, FiscalYear, FundingSource, Nomenclature, Opd, StandardPriceItem
 from planning.models import RenjaLine
@@ -27,7 +30,6 @@ from planning.serializers import (
     versioned_patch,
 )
 
-from . import apbd_services, kua_services, services
 from .models import (
     ApbdVersion,
     CashPlan,
@@ -467,7 +469,7 @@ class RkaSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     is_editable = serializers.BooleanField(read_only=True, help_text="Rincian dapat diubah staf OPD-nya.")
     allowed_actions = AllowedActionsField(
-        services.rka_moves, help_text="Tindakan yang berlaku (submit, return, approve, reopen)."
+        rka_services.rka_moves, help_text="Tindakan yang berlaku (submit, return, approve, reopen)."
     )
     pendapatan = money()
     belanja = money()
@@ -658,7 +660,7 @@ class RkaImportResultSerializer(serializers.Serializer):
 
 
 class RkaTransitionInputSerializer(PlanningInput):
-    action = serializers.ChoiceField(choices=list(services.RKA_ACTION_LABELS.items()))
+    action = serializers.ChoiceField(choices=list(rka_services.RKA_ACTION_LABELS.items()))
     note = text_field(required=False, allow_blank=True, default="", help_text="Wajib untuk `return` dan `reopen`.")
 
 

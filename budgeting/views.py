@@ -19,6 +19,18 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from budgeting import ceiling_rules, forms
+from budgeting.selectors import apbd as apbd_selectors
+from budgeting.selectors import ceilings as ceiling_selectors
+from budgeting.selectors import diff as diff_selectors
+from budgeting.selectors import dpa as dpa_selectors
+from budgeting.selectors import kua as kua_selectors
+from budgeting.selectors import rka as rka_selectors
+from budgeting.services import apbd as apbd_services
+from budgeting.services import ceilings as ceiling_services
+from budgeting.services import dpa as dpa_services
+from budgeting.services import kua as kua_services
+from budgeting.services import rka as rka_services
 from masterdata import access, view_helpers
 from masterdata.errors import StaleObject, TransitionNotAllowed
 from masterdata.importers import parse_decimal
@@ -28,7 +40,6 @@ from masterdata.templatetags.rupiah import rupiah
 from masterdata.view_helpers import CONFLICT, PICKER_LIMIT, UNPROCESSABLE
 from planning.forms import active_fiscal_years
 
-from . import apbd_services, forms, kua_services, selectors, services
 from .models import ApbdTotal, ApbdVersion, Dpa, KuaAccountLine, KuaPpas, Rka, RkaLine, RkaSubKegiatan
 from .view_filters import RkaFilterSet
 
@@ -55,9 +66,9 @@ def budgeting_home(request):
     context = {"fiscal_year": fiscal_year, "fiscal_years": active_fiscal_years()}
     if fiscal_year is not None:
         context.update(
-            kuas=list(selectors.kua_versions_for(user, fiscal_year)),
-            versions=list(selectors.apbd_versions_with_counts(user, fiscal_year)),
-            own_rkas=list(selectors.own_rkas(user, fiscal_year)),
+            kuas=list(kua_selectors.kua_versions_for(user, fiscal_year)),
+            versions=list(apbd_selectors.apbd_versions_with_counts(user, fiscal_year)),
+            own_rkas=list(rka_selectors.own_rkas(user, fiscal_year)),
         )
     return render(request, "budgeting/home.html", context)
 
@@ -75,7 +86,9 @@ def kua_list(request):
     user = request.user
     fiscal_year = view_helpers.requested_year(request)
     can_change = user.has_perm("budgeting.change_kua_ppas")
-    kuas = selectors.visible_kua_ppas(user).filter(fiscal_year=fiscal_year) if fiscal_year else KuaPpas.objects.none()
+    kuas = (
+        kua_selectors.visible_kua_ppas(user).filter(fiscal_year=fiscal_year) if fiscal_year else KuaPpas.objects.none()
+    )
     return render(
         request,
         "budgeting/kua_list.html",
@@ -118,7 +131,7 @@ def _policy_sections(kua, *, edit_forms=None):
     """The policy lines as the three blocks of the KUA: pendapatan, belanja, pembiayaan; each line with the
     inline form its row shows (its inputs belong to the form in the row's last cell)."""
     edit_forms = edit_forms or {}
-    lines = list(selectors.kua_account_lines(kua))
+    lines = list(kua_selectors.kua_account_lines(kua))
     for line in lines:
         prefix = f"kl{line.pk}"
         line.form = edit_forms.get(line.pk) or forms.KuaLineAmountForm(
@@ -134,9 +147,9 @@ def _policy_sections(kua, *, edit_forms=None):
 
 
 def _kua_figures(kua):
-    totals = kua_services.kua_policy_totals(kua)
-    balance = selectors.Balance(**totals)
-    ceilings = selectors.ceiling_summary(kua)
+    totals = kua_selectors.kua_policy_totals(kua)
+    balance = apbd_selectors.Balance(**totals)
+    ceilings = ceiling_selectors.ceiling_summary(kua)
     return {
         "policy": totals,
         "surplus": balance.surplus,
@@ -158,8 +171,8 @@ def _kua_context(request, kua, **extra):
         "moves": kua_services.kua_moves(kua) if can_change else [],
         "sections": _policy_sections(kua, edit_forms=extra.pop("edit_forms", None)),
         "figures": _kua_figures(kua),
-        "transitions": selectors.transitions_of(kua),
-        "versions": selectors.kua_versions_for(user, kua.fiscal_year),
+        "transitions": rka_selectors.transitions_of(kua),
+        "versions": kua_selectors.kua_versions_for(user, kua.fiscal_year),
     }
     if context["can_edit"] and "add_form" not in extra:
         extra["add_form"] = forms.KuaAccountLineForm(kua=kua, prefix="add")
@@ -169,7 +182,7 @@ def _kua_context(request, kua, **extra):
 @login_required
 @require_GET
 def kua_detail(request, pk):
-    kua = selectors.kua_ppas_for(request.user, pk)
+    kua = kua_selectors.kua_ppas_for(request.user, pk)
     return render(request, "budgeting/kua_detail.html", _kua_context(request, kua))
 
 
@@ -197,7 +210,7 @@ def _policy_changed(request, kua, message, **extra):
 @login_required
 @require_POST
 def kua_line_add(request, pk):
-    kua = selectors.kua_ppas_for(request.user, pk)
+    kua = kua_selectors.kua_ppas_for(request.user, pk)
     form = forms.KuaAccountLineForm(request.POST, kua=kua, prefix="add")
     if form.is_valid():
         with view_helpers.refusals_on(form) as outcome:
@@ -211,7 +224,7 @@ def kua_line_add(request, pk):
 @login_required
 @require_POST
 def kua_line_edit(request, pk, line_pk):
-    kua = selectors.kua_ppas_for(request.user, pk)
+    kua = kua_selectors.kua_ppas_for(request.user, pk)
     line = get_object_or_404(KuaAccountLine.objects.select_related("account"), kua_ppas=kua, pk=line_pk)
     if "delete" in request.POST:
         try:
@@ -238,10 +251,12 @@ def kua_line_edit(request, pk, line_pk):
 @require_GET
 def kua_account_search(request, pk):
     """The KUA account picker's results: pendapatan to objek, belanja by kelompok and jenis, pembiayaan."""
-    kua = selectors.kua_ppas_for(request.user, pk)
+    kua = kua_selectors.kua_ppas_for(request.user, pk)
     query = view_helpers.search_text(request.GET, "account_q")
     options = (
-        selectors.kua_account_options(kua, levels_by_akun=kua_services.POLICY_LEVELS, query=query, limit=PICKER_LIMIT)
+        kua_selectors.kua_account_options(
+            kua, levels_by_akun=kua_services.POLICY_LEVELS, query=query, limit=PICKER_LIMIT
+        )
         if query
         else []
     )
@@ -255,7 +270,7 @@ def kua_account_search(request, pk):
 @require_POST
 def kua_transition(request, pk):
     user = request.user
-    kua = selectors.kua_ppas_for(user, pk)
+    kua = kua_selectors.kua_ppas_for(user, pk)
     form = forms.KuaTransitionForm(request.POST)
     moved, refused = view_helpers.run_move(
         form,
@@ -270,7 +285,7 @@ def kua_transition(request, pk):
         lambda status, **extra: render(
             request,
             "budgeting/kua_detail.html",
-            _kua_context(request, selectors.kua_ppas_for(user, pk), **extra),
+            _kua_context(request, kua_selectors.kua_ppas_for(user, pk), **extra),
             status=status,
         ),
     )
@@ -295,7 +310,7 @@ def _ceiling_table_context(request, kua, **extra):
     user = request.user
     query = view_helpers.search_text(request.GET)
     can_edit = user.has_perm("budgeting.edit_kua_ppas", kua)
-    page = view_helpers.page_of(request, selectors.opd_ceiling_rows(user, kua, query=query))
+    page = view_helpers.page_of(request, ceiling_selectors.opd_ceiling_rows(user, kua, query=query))
     if can_edit:
         page.object_list = [_with_amount_form(ceiling) for ceiling in page.object_list]
     context = {
@@ -306,14 +321,14 @@ def _ceiling_table_context(request, kua, **extra):
         "can_edit": can_edit,
     }
     if can_edit and "add_form" not in extra:
-        extra["add_form"] = forms.OpdCeilingForm(opds=selectors.opds_without_ceiling(kua), prefix="opd")
+        extra["add_form"] = forms.OpdCeilingForm(opds=ceiling_selectors.opds_without_ceiling(kua), prefix="opd")
     return context | extra
 
 
 @login_required
 @require_GET
 def ceiling_table(request, pk):
-    kua = selectors.kua_ppas_for(request.user, pk)
+    kua = kua_selectors.kua_ppas_for(request.user, pk)
     return render(request, "budgeting/ceiling_table.html", _ceiling_table_context(request, kua))
 
 
@@ -321,11 +336,11 @@ def ceiling_table(request, pk):
 @require_POST
 def ceiling_add(request, pk):
     """A ceiling for an OPD that has none yet (the RKPD gives every OPD with a final Renja one)."""
-    kua = selectors.kua_ppas_for(request.user, pk)
-    form = forms.OpdCeilingForm(request.POST, opds=selectors.opds_without_ceiling(kua), prefix="opd")
+    kua = kua_selectors.kua_ppas_for(request.user, pk)
+    form = forms.OpdCeilingForm(request.POST, opds=ceiling_selectors.opds_without_ceiling(kua), prefix="opd")
     if form.is_valid():
         with view_helpers.refusals_on(form) as outcome:
-            ceiling = kua_services.set_ceiling(
+            ceiling = ceiling_services.set_ceiling(
                 actor=request.user, kua=kua, opd=form.cleaned_data["opd"], amount=form.cleaned_data["amount"]
             )
         if outcome.ok:
@@ -346,14 +361,14 @@ def _with_amount_form(ceiling, form=None):
 
 
 def _ceiling_of(user, kua, ceiling_pk):
-    return access.get_visible_or_404(selectors.ceilings_for(user, kua), pk=ceiling_pk)
+    return access.get_visible_or_404(ceiling_selectors.ceilings_for(user, kua), pk=ceiling_pk)
 
 
 def _annotated_ceiling(user, kua, ceiling):
     """The ceiling as its table row shows it (OPD rows carry the RKPD pagu and narrower ceilings)."""
     if ceiling.level != "opd":
         return ceiling
-    return selectors.opd_ceiling_rows(user, kua).get(pk=ceiling.pk)
+    return ceiling_selectors.opd_ceiling_rows(user, kua).get(pk=ceiling.pk)
 
 
 @login_required
@@ -361,13 +376,13 @@ def _annotated_ceiling(user, kua, ceiling):
 def ceiling_edit(request, pk, ceiling_pk):
     """Inline change of one ceiling's amount; answers its row and, out of band, the new totals."""
     user = request.user
-    kua = selectors.kua_ppas_for(user, pk)
+    kua = kua_selectors.kua_ppas_for(user, pk)
     ceiling = _ceiling_of(user, kua, ceiling_pk)
     form = forms.CeilingAmountForm(request.POST, prefix=f"c{ceiling.pk}")
     status, message = UNPROCESSABLE, ""
     if form.is_valid():
         with view_helpers.refusals_on(form) as outcome:
-            ceiling = kua_services.set_ceiling(
+            ceiling = ceiling_services.set_ceiling(
                 actor=user,
                 kua=kua,
                 opd=ceiling.opd,
@@ -403,11 +418,11 @@ def ceiling_edit(request, pk, ceiling_pk):
 @require_POST
 def ceiling_delete(request, pk, ceiling_pk):
     user = request.user
-    kua = selectors.kua_ppas_for(user, pk)
+    kua = kua_selectors.kua_ppas_for(user, pk)
     ceiling = _ceiling_of(user, kua, ceiling_pk)
     label = capfirst(ceiling.label)
     try:
-        kua_services.delete_ceiling(actor=user, ceiling=ceiling)
+        ceiling_services.delete_ceiling(actor=user, ceiling=ceiling)
     except (ValidationError, TransitionNotAllowed) as error:
         messages.error(request, view_helpers.error_text(error))
     else:
@@ -424,8 +439,8 @@ def _ceiling_page(kua, ceiling):
 
 def _ceiling_opd_context(request, kua, opd, **extra):
     user = request.user
-    opd_ceiling = selectors.opd_ceiling_rows(user, kua).filter(opd=opd).first()
-    narrower = list(selectors.narrower_ceilings(user, kua, opd))
+    opd_ceiling = ceiling_selectors.opd_ceiling_rows(user, kua).filter(opd=opd).first()
+    narrower = list(ceiling_selectors.narrower_ceilings(user, kua, opd))
     if opd_ceiling is None and not narrower:
         raise Http404(access.NOT_FOUND_MESSAGE)
     can_edit = user.has_perm("budgeting.edit_kua_ppas", kua)
@@ -440,7 +455,7 @@ def _ceiling_opd_context(request, kua, opd, **extra):
         "can_edit": can_edit,
     }
     if can_edit and "add_form" not in extra:
-        programs, subs = selectors.ceiling_targets(kua, opd)
+        programs, subs = ceiling_selectors.ceiling_targets(kua, opd)
         extra["add_form"] = forms.NarrowerCeilingForm(programs=programs, subs=subs, prefix="target")
     return context | extra
 
@@ -448,7 +463,7 @@ def _ceiling_opd_context(request, kua, opd, **extra):
 @login_required
 @require_GET
 def ceiling_opd(request, pk, opd_pk):
-    kua = selectors.kua_ppas_for(request.user, pk)
+    kua = kua_selectors.kua_ppas_for(request.user, pk)
     opd = get_object_or_404(Opd, pk=opd_pk)
     return render(request, "budgeting/ceiling_opd.html", _ceiling_opd_context(request, kua, opd))
 
@@ -457,13 +472,13 @@ def ceiling_opd(request, pk, opd_pk):
 @require_POST
 def ceiling_opd_add(request, pk, opd_pk):
     user = request.user
-    kua = selectors.kua_ppas_for(user, pk)
+    kua = kua_selectors.kua_ppas_for(user, pk)
     opd = get_object_or_404(Opd, pk=opd_pk)
-    programs, subs = selectors.ceiling_targets(kua, opd)
+    programs, subs = ceiling_selectors.ceiling_targets(kua, opd)
     form = forms.NarrowerCeilingForm(request.POST, programs=programs, subs=subs, prefix="target")
     if form.is_valid():
         with view_helpers.refusals_on(form) as outcome:
-            ceiling = kua_services.set_ceiling(
+            ceiling = ceiling_services.set_ceiling(
                 actor=user, kua=kua, opd=opd, amount=form.cleaned_data["amount"], **form.target_kwargs()
             )
         if outcome.ok:
@@ -495,20 +510,20 @@ def _chosen_version(request, versions):
 
 def _render_rka_list(request, *, inbox):
     user = request.user
-    versions = list(selectors.visible_apbd_versions(user).filter(fiscal_year__is_active=True))
+    versions = list(apbd_selectors.visible_apbd_versions(user).filter(fiscal_year__is_active=True))
     version = _chosen_version(request, versions)
     params = request.GET.copy()
     if inbox and "status" not in params:
         params["status"] = Rka.State.SUBMITTED
     context = {"inbox": inbox, "versions": versions, "version": version}
     if version is not None:
-        rows = selectors.rkas_with_totals(user, version)
+        rows = rka_selectors.rkas_with_totals(user, version)
         filterset = RkaFilterSet(params, queryset=rows)
         rows = filterset.qs if filterset.is_valid() else rows.none()
         if inbox:  # the longest waiting first
             rows = rows.order_by("updated_at", "opd__code")
         state = filterset.form.cleaned_data.get("status", "") if filterset.is_valid() else ""
-        counts = selectors.rka_state_counts(user, version)
+        counts = rka_selectors.rka_state_counts(user, version)
         context.update(
             filterset=filterset,
             state=state,
@@ -548,8 +563,8 @@ def _rka_permissions(user, rka):
 def _rka_context(request, rka, **extra):
     user = request.user
     perms = _rka_permissions(user, rka)
-    sections = selectors.rka_section_totals(rka)
-    page = view_helpers.page_of(request, selectors.rka_sub_kegiatan_rows(rka))
+    sections = rka_selectors.rka_section_totals(rka)
+    page = view_helpers.page_of(request, rka_selectors.rka_sub_kegiatan_rows(rka))
     page.object_list = list(page.object_list)
     for sub in page.object_list:
         sub.section_key = f"sk{sub.pk}"
@@ -561,22 +576,22 @@ def _rka_context(request, rka, **extra):
             for key, (akun, label) in SECTIONS.items()
             if akun in sections or (perms["can_edit"] and _section_allowed(rka, akun))
         ],
-        "ceilings": selectors.rka_ceilings(rka),
-        "totals": services.rka_totals(rka),
-        "moves": view_helpers.moves_for(perms, services.rka_moves(rka), ("return", "approve", "reopen")),
-        "general_comments": selectors.rka_general_comments(rka),
-        "transitions": selectors.transitions_of(rka),
+        "ceilings": ceiling_selectors.rka_ceilings(rka),
+        "totals": ceiling_rules.rka_totals(rka),
+        "moves": view_helpers.moves_for(perms, rka_services.rka_moves(rka), ("return", "approve", "reopen")),
+        "general_comments": rka_selectors.rka_general_comments(rka),
+        "transitions": rka_selectors.transitions_of(rka),
         **perms,
     }
     if perms["can_edit"] and "sub_form" not in extra:
-        extra["sub_form"] = forms.RkaSubKegiatanForm(renja_lines=list(selectors.renja_lines_for_rka(rka)))
+        extra["sub_form"] = forms.RkaSubKegiatanForm(renja_lines=list(rka_selectors.renja_lines_for_rka(rka)))
     return context | extra
 
 
 def _section_allowed(rka, akun):
     """Whether to offer an empty pendapatan or pembiayaan section: revenue-collecting OPDs budget akun 4 in
     their own RKA; pembiayaan (akun 6) is BPKAD's as PPKD only, as the service enforces."""
-    return akun == "4" or services.budgets_pembiayaan(rka)
+    return akun == "4" or rka_services.budgets_pembiayaan(rka)
 
 
 def _render_rka(request, rka, *, status=200, **extra):
@@ -586,18 +601,18 @@ def _render_rka(request, rka, *, status=200, **extra):
 @login_required
 @require_GET
 def rka_detail(request, pk):
-    return _render_rka(request, selectors.rka_for(request.user, pk))
+    return _render_rka(request, rka_selectors.rka_for(request.user, pk))
 
 
 @login_required
 @require_POST
 def rka_sub_kegiatan_add(request, pk):
     user = request.user
-    rka = selectors.rka_for(user, pk)
-    form = forms.RkaSubKegiatanForm(request.POST, renja_lines=list(selectors.renja_lines_for_rka(rka)))
+    rka = rka_selectors.rka_for(user, pk)
+    form = forms.RkaSubKegiatanForm(request.POST, renja_lines=list(rka_selectors.renja_lines_for_rka(rka)))
     if form.is_valid():
         with view_helpers.refusals_on(form) as outcome:
-            sub = services.add_rka_sub_kegiatan(actor=user, rka=rka, **form.service_values())
+            sub = rka_services.add_rka_sub_kegiatan(actor=user, rka=rka, **form.service_values())
         if outcome.ok:
             messages.success(request, f"Sub-kegiatan {sub.sub_kegiatan.code} ditambahkan. Isi rinciannya di bawah.")
             return redirect(_section_url(rka, f"sk{sub.pk}"))
@@ -608,14 +623,14 @@ def rka_sub_kegiatan_add(request, pk):
 @require_POST
 def rka_transition(request, pk):
     user = request.user
-    rka = selectors.rka_for(user, pk)
+    rka = rka_selectors.rka_for(user, pk)
     form = forms.RkaTransitionForm(request.POST)
     moved, refused = view_helpers.run_move(
         form,
-        lambda: services.transition_rka(
+        lambda: rka_services.transition_rka(
             actor=user, rka=rka, action=form.cleaned_data["action"], note=form.cleaned_data["note"]
         ),
-        lambda **extra: _render_rka(request, selectors.rka_for(user, pk), **extra),
+        lambda **extra: _render_rka(request, rka_selectors.rka_for(user, pk), **extra),
     )
     if refused is not None:
         return refused
@@ -639,14 +654,14 @@ RKA_DONE = {
 def rka_comment(request, pk):
     """A TAPD note on the RKA or one line, or the OPD's answer; answers with that line or the general notes."""
     user = request.user
-    rka = selectors.rka_for(user, pk)
+    rka = rka_selectors.rka_for(user, pk)
     form = forms.RkaCommentForm(request.POST)
     line_pk = request.POST.get("line", "")  # also when the text is missing: the answer goes back to that line
     line = _line_of(rka, int(line_pk)) if line_pk.isdigit() else None
     saved = False
     if form.is_valid():
         try:
-            services.comment_rka(actor=user, rka=rka, text=form.cleaned_data["text"], line=line)
+            rka_services.comment_rka(actor=user, rka=rka, text=form.cleaned_data["text"], line=line)
             saved = True
         except ValidationError as error:
             form.add_service_errors(error)
@@ -671,7 +686,7 @@ def rka_comment(request, pk):
         )
     context = {
         "rka": rka,
-        "general_comments": selectors.rka_general_comments(rka),
+        "general_comments": rka_selectors.rka_general_comments(rka),
         "focus": "thread",
         **_rka_permissions(user, rka),
         **extra,
@@ -725,14 +740,14 @@ def _section_url(rka, key, anchor=""):
 
 
 def _line_of(rka, line_pk):
-    line = get_object_or_404(RkaLine.objects.select_related(*services.SAVED_LINE_RELATED), rka=rka, pk=line_pk)
+    line = get_object_or_404(RkaLine.objects.select_related(*rka_selectors.SAVED_LINE_RELATED), rka=rka, pk=line_pk)
     line.rka = rka  # already read, with what a save reads of it
     return line
 
 
 def _line_target(user, pk, line_pk):
     """The RKA, the line and its section that a line's URL names."""
-    rka = selectors.rka_for(user, pk)
+    rka = rka_selectors.rka_for(user, pk)
     line = _line_of(rka, line_pk)
     return rka, line, _section_for_line(rka, line)
 
@@ -742,8 +757,8 @@ def _summary(rka, section, standing=None):
     answered with (its line's sub-kegiatan is the section's), else read now. Only belanja has ceilings."""
     if standing is None:
         if not section.is_spending:
-            return {"totals": services.rka_totals(rka, section.sub), "ceilings": []}
-        standing = services.rka_standing(rka, section.sub)
+            return {"totals": ceiling_rules.rka_totals(rka, section.sub), "ceilings": []}
+        standing = ceiling_rules.rka_standing(rka, section.sub)
     return {"totals": standing.totals, "ceilings": standing.ceilings if section.is_spending else []}
 
 
@@ -763,7 +778,7 @@ def _with_pickers(form):
     form.item_picker = _item_context(form)
     cleaned = getattr(form, "cleaned_data", {})
     if cleaned.get("volume_1") is not None and cleaned.get("unit_price") is not None:
-        form.initial["amount"] = services.line_amount(cleaned)
+        form.initial["amount"] = ceiling_rules.line_amount(cleaned)
     return form
 
 
@@ -778,7 +793,7 @@ def _editor_context(request, rka, section, *, add_form=None, editing=None, **ext
         "section": section,
         "query": query,
         "page": view_helpers.page_of(
-            request, selectors.rka_lines(rka, sub_kegiatan=section.sub, akun=section.akun, query=query)
+            request, rka_selectors.rka_lines(rka, sub_kegiatan=section.sub, akun=section.akun, query=query)
         ),
         "add_form": _with_pickers(add_form),
         "editing": editing,
@@ -796,7 +811,7 @@ def _render_editor(request, rka, section, *, status=200, **kwargs):
 
 def _shown_line(rka, section, line_pk):
     """A line as the editor's table shows it."""
-    return get_object_or_404(selectors.rka_lines(rka, sub_kegiatan=section.sub, akun=section.akun), pk=line_pk)
+    return get_object_or_404(rka_selectors.rka_lines(rka, sub_kegiatan=section.sub, akun=section.akun), pk=line_pk)
 
 
 def _line_context(request, rka, section, line_pk, **extra):
@@ -807,7 +822,7 @@ def _line_context(request, rka, section, line_pk, **extra):
 @login_required
 @require_GET
 def rka_section(request, pk, section):
-    rka = selectors.rka_for(request.user, pk)
+    rka = rka_selectors.rka_for(request.user, pk)
     comment_line = request.GET.get("catatan", "")  # without JavaScript: the line whose comment form is open
     return _render_editor(
         request, rka, _section(rka, section), comment_line=int(comment_line) if comment_line.isdigit() else None
@@ -817,13 +832,15 @@ def rka_section(request, pk, section):
 @login_required
 @require_POST
 def line_add(request, pk, section):
-    rka = selectors.rka_for(request.user, pk)
+    rka = rka_selectors.rka_for(request.user, pk)
     section = _section(rka, section)
     form = forms.RkaLineForm(request.POST, rka=rka, akun=section.akun, prefix="add")
     status = UNPROCESSABLE
     if form.is_valid():
         with view_helpers.refusals_on(form) as outcome:
-            line = services.add_rka_line(actor=request.user, rka=rka, sub_kegiatan=section.sub, **form.service_values())
+            line = rka_services.add_rka_line(
+                actor=request.user, rka=rka, sub_kegiatan=section.sub, **form.service_values()
+            )
         status = outcome.status
         if outcome.ok:
             message = f"Rincian {line.account.code} {rupiah(line.amount)} ditambahkan."
@@ -889,7 +906,7 @@ def line_edit(request, pk, line_pk):
     if not form.is_valid():
         return _render_edit(request, rka, section, line, form, status=UNPROCESSABLE, focus="errors")
     with view_helpers.refusals_on(form, current=lambda: _shown_line(rka, section, line.pk)) as outcome:
-        updated = services.update_rka_line(
+        updated = rka_services.update_rka_line(
             actor=user, line=line, expected_version=form.cleaned_data["version"], **form.service_values()
         )
     if not outcome.ok:
@@ -916,7 +933,7 @@ def line_delete(request, pk, line_pk):
     version = request.POST.get("version", "")
     label = f"{line.account.code} {rupiah(line.amount)}"
     try:
-        standing = services.delete_rka_line(
+        standing = rka_services.delete_rka_line(
             actor=user, line=line, expected_version=int(version) if version.isdigit() else None
         )
     except (StaleObject, TransitionNotAllowed) as error:
@@ -935,7 +952,7 @@ def line_delete(request, pk, line_pk):
 
 def _picker_target(request, pk, section_key):
     """The RKA, the section and the form (prefix) that a picker's or a preview's request is for."""
-    rka = selectors.rka_for(request.user, pk)
+    rka = rka_selectors.rka_for(request.user, pk)
     return rka, _section(rka, section_key), view_helpers.picker_prefix(request)
 
 
@@ -945,7 +962,9 @@ def account_search(request, pk, section):
     """The account picker's results: sub rincian objek accounts of this section's akun, every word matching."""
     rka, section, prefix = _picker_target(request, pk, section)
     query = view_helpers.search_text(request.GET, "account_q")
-    options = selectors.line_account_options(rka, akun=section.akun, query=query, limit=PICKER_LIMIT) if query else []
+    options = (
+        rka_selectors.line_account_options(rka, akun=section.akun, query=query, limit=PICKER_LIMIT) if query else []
+    )
     form = forms.RkaLineForm(request.GET, rka=rka, akun=section.akun, prefix=prefix)
     context = view_helpers.picker_results(prefix, query, options, form.chosen("account"))
     return render(request, "budgeting/partials/account_results.html", context)
@@ -968,8 +987,8 @@ def _item_context(form, params=None, *, search=False):
     query = view_helpers.search_text(params or {}, "item_q")
     options, uses_items, selected = [], False, None
     if account is not None:
-        options = selectors.standard_price_options(fiscal_year, account, query=query, limit=PICKER_LIMIT)
-        uses_items = bool(options) or selectors.account_uses_standard_prices(fiscal_year, account)
+        options = rka_selectors.standard_price_options(fiscal_year, account, query=query, limit=PICKER_LIMIT)
+        uses_items = bool(options) or rka_selectors.account_uses_standard_prices(fiscal_year, account)
         chosen = form.chosen("standard_price")
         if chosen is not None and chosen.accounts.filter(pk=account.pk).exists():
             selected = chosen
@@ -994,11 +1013,11 @@ def amount_preview(request, pk, section):
             problem = "Periksa volume dan harga satuan: tulis angka, misalnya 1.250.000."
     amount = None
     if not problem and values["volume_1"] is not None and values["unit_price"] is not None:
-        amount = services.line_amount(values)
+        amount = ceiling_rules.line_amount(values)
     preview = {"amount": amount, "problem": problem, "ceiling": None}
     if amount is not None and section.is_spending:
         editing = int(prefix[4:]) if prefix.startswith("line") else None
-        standing = services.rka_standing(rka, section.sub, exclude_line_id=editing)
+        standing = ceiling_rules.rka_standing(rka, section.sub, exclude_line_id=editing)
         statuses = standing.with_line(RkaLine.Akun.BELANJA, amount).ceilings  # as the save would leave them
         if statuses:
             tightest = min(statuses, key=lambda status: status.remaining)
@@ -1022,11 +1041,11 @@ def apbd_list(request):
     context = {
         "fiscal_year": fiscal_year,
         "fiscal_years": active_fiscal_years(),
-        "versions": selectors.apbd_versions_with_counts(user, fiscal_year) if fiscal_year else [],
+        "versions": apbd_selectors.apbd_versions_with_counts(user, fiscal_year) if fiscal_year else [],
         "can_change": can_change,
     }
     if can_change and fiscal_year is not None:
-        unused = selectors.unused_locked_kuas(fiscal_year)
+        unused = kua_selectors.unused_locked_kuas(fiscal_year)
         context.update(
             murni_kuas=unused.filter(kind=KuaPpas.Kind.MURNI),
             perubahan_kuas=unused.filter(kind=KuaPpas.Kind.PERUBAHAN),
@@ -1040,7 +1059,7 @@ def apbd_create(request):
     user = request.user
     access.require(user, "budgeting.change_apbd")
     fiscal_year = view_helpers.posted_year(request)
-    form = forms.ApbdCreateForm(request.POST, kuas=selectors.unused_locked_kuas(fiscal_year))
+    form = forms.ApbdCreateForm(request.POST, kuas=kua_selectors.unused_locked_kuas(fiscal_year))
     back = f"{reverse('budgeting:apbd-list')}?tahun={fiscal_year.year}"
     if not form.is_valid():
         messages.error(request, "Pilih KUA-PPAS yang plafonnya sudah dikunci.")
@@ -1068,7 +1087,7 @@ def _apbd_context(request, version, **extra):
     if dimension not in Dimension.values:
         dimension = Dimension.ACCOUNT
     with_objek = request.GET.get("objek") == "1"
-    figures = selectors.ringkasan(version)
+    figures = apbd_selectors.ringkasan(version)
     if dimension == Dimension.ACCOUNT:
         levels = ("akun", "kelompok", "jenis", "objek") if with_objek else ("akun", "kelompok", "jenis")
         rows = [row for row in figures.accounts if row.level in levels]
@@ -1081,7 +1100,7 @@ def _apbd_context(request, version, **extra):
         for move in apbd_services.apbd_moves(version)
         if move != "publish" and (can_approve if move == "approve" else can_change)
     ]
-    counts = selectors.rka_state_counts(user, version)
+    counts = rka_selectors.rka_state_counts(user, version)
     return {
         "version": version,
         "figures": figures,
@@ -1096,7 +1115,7 @@ def _apbd_context(request, version, **extra):
         "moves": moves,
         "can_publish": can_change and "publish" in apbd_services.apbd_moves(version),
         "can_change": can_change,
-        "transitions": selectors.transitions_of(version),
+        "transitions": rka_selectors.transitions_of(version),
         "move_form": extra.get("transition_form") or forms.ApbdTransitionForm(),
         **extra,
     }
@@ -1109,14 +1128,14 @@ def _render_apbd(request, version, *, status=200, **extra):
 @login_required
 @require_GET
 def apbd_detail(request, pk):
-    return _render_apbd(request, selectors.apbd_version_for(request.user, pk))
+    return _render_apbd(request, apbd_selectors.apbd_version_for(request.user, pk))
 
 
 @login_required
 @require_POST
 def apbd_transition(request, pk):
     user = request.user
-    version = selectors.apbd_version_for(user, pk)
+    version = apbd_selectors.apbd_version_for(user, pk)
     form = forms.ApbdTransitionForm(request.POST)
     if form.is_valid() and form.cleaned_data["action"] == "publish":
         # Publication has its own confirmation page.
@@ -1130,7 +1149,7 @@ def apbd_transition(request, pk):
             note=form.cleaned_data["note"],
             **form.details(version),
         ),
-        lambda **extra: _render_apbd(request, selectors.apbd_version_for(user, pk), **extra),
+        lambda **extra: _render_apbd(request, apbd_selectors.apbd_version_for(user, pk), **extra),
     )
     if refused is not None:
         return refused
@@ -1152,7 +1171,7 @@ APBD_DONE = {
 def apbd_publish(request, pk):
     """Publication is its own, explicitly confirmed step: the public sees the version from then on."""
     user = request.user
-    version = selectors.apbd_version_for(user, pk)
+    version = apbd_selectors.apbd_version_for(user, pk)
     access.require(user, "budgeting.change_apbd")
     error_message, status = "", 200
     if request.method == "POST":
@@ -1169,7 +1188,7 @@ def apbd_publish(request, pk):
     return render(
         request,
         "budgeting/apbd_publish.html",
-        {"version": version, "balance": selectors.balance(version), "error_message": error_message},
+        {"version": version, "balance": apbd_selectors.balance(version), "error_message": error_message},
         status=status,
     )
 
@@ -1181,9 +1200,11 @@ def apbd_publish(request, pk):
 @require_GET
 def dpa_list(request, pk):
     user = request.user
-    version = selectors.apbd_version_for(user, pk)
-    dpas = selectors.visible_dpas(user).filter(version=version).order_by("opd__code")
-    can_prepare = user.has_perm("budgeting.issue_dpa") and version.is_frozen and selectors.version_lacks_dpa(version)
+    version = apbd_selectors.apbd_version_for(user, pk)
+    dpas = dpa_selectors.visible_dpas(user).filter(version=version).order_by("opd__code")
+    can_prepare = (
+        user.has_perm("budgeting.issue_dpa") and version.is_frozen and dpa_selectors.version_lacks_dpa(version)
+    )
     return render(
         request,
         "budgeting/dpa_list.html",
@@ -1195,9 +1216,9 @@ def dpa_list(request, pk):
 @require_POST
 def dpa_prepare(request, pk):
     user = request.user
-    version = selectors.apbd_version_for(user, pk)
+    version = apbd_selectors.apbd_version_for(user, pk)
     try:
-        dpas = apbd_services.prepare_dpas(actor=user, version=version)
+        dpas = dpa_services.prepare_dpas(actor=user, version=version)
     except TransitionNotAllowed as error:
         messages.error(request, str(error))
     else:
@@ -1219,7 +1240,7 @@ def _cash_form(row, key):
 
 def _dpa_context(request, dpa, **extra):
     user = request.user
-    rows = selectors.cash_plan_rows(dpa)
+    rows = dpa_selectors.cash_plan_rows(dpa)
     bound = extra.pop("bound", {})
     for row in rows:
         row["key"] = _cash_row_key(row)
@@ -1232,7 +1253,7 @@ def _dpa_context(request, dpa, **extra):
         "can_issue": user.has_perm("budgeting.issue_dpa") and dpa.state == Dpa.State.DRAFT,
         "issue_form": extra.pop("issue_form", None) or forms.IssueDpaForm(),
         "month_names": forms.MONTH_NAMES,
-        "transitions": selectors.transitions_of(dpa),
+        "transitions": rka_selectors.transitions_of(dpa),
         **extra,
     }
 
@@ -1240,7 +1261,7 @@ def _dpa_context(request, dpa, **extra):
 @login_required
 @require_GET
 def dpa_detail(request, pk):
-    dpa = selectors.dpa_for(request.user, pk)
+    dpa = dpa_selectors.dpa_for(request.user, pk)
     return render(request, "budgeting/dpa_detail.html", _dpa_context(request, dpa))
 
 
@@ -1259,7 +1280,7 @@ def _cash_row_target(dpa, key):
 def _cash_status(dpa, group, sub):
     """Pagu, planned total and difference of one anggaran kas row (404 for a row the DPA does not have)."""
     wanted = (group, getattr(sub, "pk", None))
-    for row in selectors.cash_plan_status(dpa):
+    for row in dpa_selectors.cash_plan_status(dpa):
         if (row["account_group"], row["sub_kegiatan_id"]) == wanted:
             return row
     raise Http404(access.NOT_FOUND_MESSAGE)
@@ -1270,18 +1291,18 @@ def _cash_status(dpa, group, sub):
 def cash_plan_edit(request, pk, key):
     """Save one anggaran kas row (or split its pagu evenly); answers the row with its new selisih."""
     user = request.user
-    dpa = selectors.dpa_for(user, pk)
+    dpa = dpa_selectors.dpa_for(user, pk)
     group, sub = _cash_row_target(dpa, key)
     form = forms.CashPlanForm(request.POST, prefix=key)
     status, message = UNPROCESSABLE, ""
     if "split" in request.POST or form.is_valid():
         if "split" in request.POST:
             pagu = _cash_status(dpa, group, sub)["pagu"]
-            amounts = dict(zip(apbd_services.MONTHS, apbd_services.split_evenly(pagu), strict=True))
+            amounts = dict(zip(dpa_services.MONTHS, dpa_services.split_evenly(pagu), strict=True))
         else:
             amounts = form.amounts()
         with view_helpers.refusals_on(form) as outcome:
-            apbd_services.edit_cash_plan(actor=user, dpa=dpa, amounts=amounts, sub_kegiatan=sub, account_group=group)
+            dpa_services.edit_cash_plan(actor=user, dpa=dpa, amounts=amounts, sub_kegiatan=sub, account_group=group)
         status = outcome.status
         if outcome.ok:
             message, form = "Anggaran kas disimpan.", None
@@ -1292,7 +1313,7 @@ def cash_plan_edit(request, pk, key):
         return render(
             request, "budgeting/dpa_detail.html", _dpa_context(request, dpa, bound={key: form}), status=status
         )
-    row = next(row for row in selectors.cash_plan_rows(dpa) if _cash_row_key(row) == key)
+    row = next(row for row in dpa_selectors.cash_plan_rows(dpa) if _cash_row_key(row) == key)
     row["key"], row["form"] = key, form or _cash_form(row, key)
     context = {
         "dpa": dpa,
@@ -1310,11 +1331,11 @@ def cash_plan_edit(request, pk, key):
 @require_GET
 def cash_plan_preview(request, pk, key):
     """The live sum and selisih of a row as typed, before it is saved."""
-    dpa = selectors.dpa_for(request.user, pk)
+    dpa = dpa_selectors.dpa_for(request.user, pk)
     group, sub = _cash_row_target(dpa, key)
     pagu = _cash_status(dpa, group, sub)["pagu"]
     total, problem = 0, ""
-    for month in apbd_services.MONTHS:
+    for month in dpa_services.MONTHS:
         raw = request.GET.get(f"{key}-month_{month}", "").strip()
         if not raw:
             continue
@@ -1333,11 +1354,11 @@ def cash_plan_preview(request, pk, key):
 @require_POST
 def dpa_issue(request, pk):
     user = request.user
-    dpa = selectors.dpa_for(user, pk)
+    dpa = dpa_selectors.dpa_for(user, pk)
     form = forms.IssueDpaForm(request.POST)
     if form.is_valid():
         with view_helpers.refusals_on(form) as outcome:
-            dpa = apbd_services.issue_dpa(actor=user, dpa=dpa, number=form.cleaned_data["number"])
+            dpa = dpa_services.issue_dpa(actor=user, dpa=dpa, number=form.cleaned_data["number"])
         if outcome.ok:
             messages.success(request, f"DPA {dpa.opd.name} nomor {dpa.number} diterbitkan.")
             return redirect("budgeting:dpa-detail", pk=dpa.pk)
@@ -1357,7 +1378,7 @@ def dpa_issue(request, pk):
 def version_diff(request):
     """Two versions side by side: every rollup with its delta, or the lines added, removed and changed."""
     user = request.user
-    versions = selectors.visible_apbd_versions(user).filter(fiscal_year__is_active=True)
+    versions = apbd_selectors.visible_apbd_versions(user).filter(fiscal_year__is_active=True)
     params = request.GET.copy()
     if "baru" not in params:
         newest = versions.filter(base__isnull=False).first()
@@ -1370,7 +1391,7 @@ def version_diff(request):
     if form.is_valid():
         old, new = form.cleaned_data["lama"], form.cleaned_data["baru"]
         try:
-            lines = selectors.visible_diff(user, old, new)
+            lines = diff_selectors.visible_diff(user, old, new)
         except ValidationError as error:
             form.add_error(None, view_helpers.error_text(error))
         else:
@@ -1387,6 +1408,6 @@ def version_diff(request):
             else:
                 dimension = request.GET.get("dimensi", Dimension.ACCOUNT)
                 dimension = dimension if dimension in Dimension.values else Dimension.ACCOUNT
-                rollups = selectors.diff_rollups(old, new, changed_only=True)
+                rollups = diff_selectors.diff_rollups(old, new, changed_only=True)
                 context.update(dimension=dimension, page=view_helpers.page_of(request, rollups[dimension]))
     return render(request, "budgeting/version_diff.html", context)

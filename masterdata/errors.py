@@ -26,3 +26,6 @@ class StaleObject(Exception):
     def __init__(self, message, *, current):
         self.current = current
         super().__init__(message)
+
+
+NOT_ALLOWED = "Anda tidak berwenang melakukan tindakan ini."

@@ -1,6 +1,13 @@
 """Reads of reference data, already scoped to the user through the access module."""
 
-from django.db.models import Count, Prefetch, Subquery
+from django.db.models import (
+    Count,
+    IntegerField,
+    Prefetch,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from . import access
 from .models import Account, FiscalYear, Nomenclature, Opd, ReferenceVersion, StandardPriceItem
@@ -98,3 +105,15 @@ def in_reference_year(queryset, year=None):
 def standard_prices_in_year(queryset, year=None):
     """Items of one fiscal year's catalogue (default: the current fiscal year)."""
     return queryset.filter(fiscal_year=Subquery(_fiscal_year(year).values("pk")))
+
+
+PICKER_WORDS = 6  # a search uses at most this many words
+
+
+def count_subquery(queryset):
+    counted = queryset.order_by().values(group=Value(1)).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def search_words(query):
+    return query.split()[:PICKER_WORDS]

@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from budgeting import services
 from budgeting.models import Rka
+from budgeting.services import rka as rka_services
 from masterdata.models import StandardPriceItem, User
 from masterdata.selectors import current_fiscal_year
 from tests.browser.conftest import assert_no_axe_violations, log_in
@@ -73,7 +73,7 @@ def other_opds_budget(version, fiscal_year, finance):
         rka = rkas[code]
         staff = UserFactory(role=User.Role.OPD_STAFF, opd=rka.opd)
         sub_kegiatan = rka.sub_kegiatan_set.get(sub_kegiatan__code=sub) if sub else None
-        services.add_rka_line(
+        rka_services.add_rka_line(
             actor=staff,
             rka=rka,
             sub_kegiatan=sub_kegiatan,
@@ -82,8 +82,8 @@ def other_opds_budget(version, fiscal_year, finance):
             description="Rincian",
             **values,
         )
-        services.transition_rka(actor=staff, rka=rka, action="submit")
-        services.transition_rka(actor=finance, rka=rka, action="approve")
+        rka_services.transition_rka(actor=staff, rka=rka, action="submit")
+        rka_services.transition_rka(actor=finance, rka=rka, action="approve")
 
 
 def test_ceilings_rka_verification_and_adoption(page, axe, demo_users):

@@ -4,8 +4,10 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from budgeting import apbd_services, kua_services, services
 from budgeting.models import ApbdVersion, Ceiling, Dpa, KuaPpas, Rka, RkaLine, RkaSubKegiatan
+from budgeting.services import apbd as apbd_services
+from budgeting.services import kua as kua_services
+from budgeting.services import rka as rka_services
 from masterdata.models import Account, FundingSource, Nomenclature, Opd, StandardPriceItem, User
 from planning.models import Renja, RenjaLine, Rkpd
 from tests.factories import UserFactory
@@ -213,7 +215,7 @@ def small_apbd(fiscal_year, *, approve=True, lines=SMALL_LINES):
     staff = {code: UserFactory(role=User.Role.OPD_STAFF, opd=rka.opd) for code, rka in rkas.items()}
     setup = SmallApbd(fiscal_year, kua, version, finance, staff, rkas, {})
     for label, opd_code, sub_code, account_code, amount in lines:
-        setup.lines[label] = services.add_rka_line(
+        setup.lines[label] = rka_services.add_rka_line(
             actor=staff[opd_code],
             rka=rkas[opd_code],
             **setup.line_values(opd_code, sub_code, account_code, amount, description=label),
@@ -227,8 +229,8 @@ def approve_all(version, staff, finance, opd_codes=None):
     for rka in Rka.objects.filter(version=version).select_related("opd", "version"):
         if opd_codes is not None and rka.opd.code not in opd_codes:
             continue
-        services.transition_rka(actor=staff[rka.opd.code], rka=rka, action="submit")
-        services.transition_rka(actor=finance, rka=rka, action="approve")
+        rka_services.transition_rka(actor=staff[rka.opd.code], rka=rka, action="submit")
+        rka_services.transition_rka(actor=finance, rka=rka, action="approve")
 
 
 ADOPTION_DETAILS = {

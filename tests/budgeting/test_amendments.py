@@ -8,9 +8,16 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from budgeting import apbd_services, kua_services, selectors, services
 from budgeting.models import ApbdVersion, Ceiling, KuaPpas, Rka, RkaLine, RkaSubKegiatan, Transition
+from budgeting.selectors import apbd as apbd_selectors
+from budgeting.selectors import ceilings as ceiling_selectors
+from budgeting.selectors import diff as diff_selectors
+from budgeting.services import apbd as apbd_services
+from budgeting.services import ceilings as ceiling_services
+from budgeting.services import kua as kua_services
+from budgeting.services import rka as rka_services
 from masterdata.models import AuditEvent, Opd, User
+from masterdata.money import money_sum
 from tests.budgeting.factories import (
     BAPENDA,
     DINKES,
@@ -37,7 +44,7 @@ def adopted(reference_data):
 
 def update(setup, line, amount, actor=None):
     opd_code = line.rka.opd.code
-    return services.update_rka_line(
+    return rka_services.update_rka_line(
         actor=actor or setup.staff[opd_code], line=line, expected_version=line.version, unit_price=D(amount)
     )
 
@@ -47,8 +54,8 @@ def shift_dinkes_and_bapenda(setup, shift):
     meals (L10) by honoraria of the same amount."""
     update(setup, setup.line_in(shift, "L1"), "590000000.00")
     update(setup, setup.line_in(shift, "L2"), "22345678.90")
-    services.delete_rka_line(actor=setup.staff[BAPENDA], line=setup.line_in(shift, "L10"))
-    services.add_rka_line(
+    rka_services.delete_rka_line(actor=setup.staff[BAPENDA], line=setup.line_in(shift, "L10"))
+    rka_services.add_rka_line(
         actor=setup.staff[BAPENDA],
         rka=Rka.objects.get(version=shift, opd__code=BAPENDA),
         **setup.line_values(BAPENDA, SUB_D, "5.1.02.02.01.0003", "20000000.00", version=shift, description="Honor"),
@@ -88,7 +95,7 @@ def test_a_pergeseran_copies_the_adopted_version_with_ceilings_at_its_opd_totals
     )
     assert l3.sub_kegiatan.sub_kegiatan.code == "X.XX.01.2.02.0001"
     assert l3.copied_from == adopted.lines["L3"]
-    assert selectors.rollup_rows(shift) == selectors.rollup_rows(base)
+    assert apbd_selectors.rollup_rows(shift) == apbd_selectors.rollup_rows(base)
     assert AuditEvent.objects.get(action="apbd_version.create", object_id=str(shift.pk)).after["lines"] == 11
 
 
@@ -151,7 +158,7 @@ def test_a_pergeseran_is_approved_when_shifted_rkas_are_approved(adopted):
     assert Transition.objects.get(document_type="rka", document_id=untouched.pk).note == (
         "Tidak ada pergeseran pada RKA ini."
     )
-    assert selectors.belanja_by_opd(shift) == selectors.belanja_by_opd(adopted.version)
+    assert apbd_selectors.belanja_by_opd(shift) == apbd_selectors.belanja_by_opd(adopted.version)
 
 
 def test_shift_numbers_and_version_numbers_follow_on(adopted):
@@ -185,7 +192,7 @@ def test_the_diff_of_a_pergeseran_against_a_hand_computed_example(adopted):
     shift = apbd_services.create_shift_version(actor=adopted.finance, fiscal_year=base.fiscal_year)
     shift_dinkes_and_bapenda(adopted, shift)
 
-    diff = selectors.diff_lines(base, shift)
+    diff = diff_selectors.diff_lines(base, shift)
     assert _lines(diff.added) == [(BAPENDA, "5.1.02.02.01.0003", D("20000000.00"))]
     assert _lines(diff.removed) == [(BAPENDA, "5.1.02.01.01.0052", D("20000000.00"))]
     assert _changes(diff) == [
@@ -213,7 +220,7 @@ def test_the_diff_of_a_pergeseran_against_a_hand_computed_example(adopted):
         "net": D("0.00"),
     }
 
-    rollups = selectors.diff_rollups(base, shift, changed_only=True)
+    rollups = diff_selectors.diff_rollups(base, shift, changed_only=True)
     assert _rows(rollups["account"]) == [
         ("5.1", "kelompok", D("327345678.90"), D("337345678.90"), D("10000000.00")),
         ("5.1.02", "jenis", D("77345678.90"), D("87345678.90"), D("10000000.00")),
@@ -239,11 +246,11 @@ def test_the_diff_of_a_pergeseran_against_a_hand_computed_example(adopted):
         ("1.02.02", "5.1", D("12345678.90"), D("22345678.90"), D("10000000.00")),
         ("1.02.02", "5.2", D("600000000.00"), D("590000000.00"), D("-10000000.00")),
     ]
-    everything = selectors.diff_rollups(base, shift)
+    everything = diff_selectors.diff_rollups(base, shift)
     assert ("5", "akun", D("1027345678.90"), D("1027345678.90"), D("0.00")) in _rows(everything["account"])
 
     # The other way round: what was added is removed, and every delta changes sign.
-    back = selectors.diff_lines(shift, base)
+    back = diff_selectors.diff_lines(shift, base)
     assert _lines(back.added) == [(BAPENDA, "5.1.02.01.01.0052", D("20000000.00"))]
     assert _lines(back.removed) == [(BAPENDA, "5.1.02.02.01.0003", D("20000000.00"))]
     assert [change[3:] for change in _changes(back)] == [
@@ -255,13 +262,13 @@ def test_the_diff_of_a_pergeseran_against_a_hand_computed_example(adopted):
 def test_a_changed_account_counts_as_a_change_even_with_the_same_amount(adopted):
     shift = apbd_services.create_shift_version(actor=adopted.finance, fiscal_year=adopted.fiscal_year)
     l2 = adopted.line_in(shift, "L2")
-    services.update_rka_line(
+    rka_services.update_rka_line(
         actor=adopted.staff[DINKES],
         line=l2,
         expected_version=1,
         account=l2.account.__class__.objects.get(version=l2.account.version, code="5.1.02.01.01.0052"),
     )
-    assert _changes(selectors.diff_lines(adopted.version, shift)) == [
+    assert _changes(diff_selectors.diff_lines(adopted.version, shift)) == [
         (DINKES, "5.1.02.01.01.0024", "5.1.02.01.01.0052", D("12345678.90"), D("12345678.90"), D("0.00"))
     ]
 
@@ -269,7 +276,7 @@ def test_a_changed_account_counts_as_a_change_even_with_the_same_amount(adopted)
 def _kupa_ppas_p(setup, ceilings):
     kua = kua_services.create_kua_ppas(actor=setup.finance, fiscal_year=setup.fiscal_year, kind=KuaPpas.Kind.PERUBAHAN)
     for code, amount in ceilings.items():
-        kua_services.set_ceiling(actor=setup.finance, kua=kua, opd=Opd.objects.get(code=code), amount=D(amount))
+        ceiling_services.set_ceiling(actor=setup.finance, kua=kua, opd=Opd.objects.get(code=code), amount=D(amount))
     for action in ("submit", "agree", "lock"):
         kua = kua_services.transition_kua(actor=setup.finance, kua=kua, action=action, **AGREEMENT)
     return kua
@@ -290,7 +297,7 @@ def test_the_diff_follows_copies_across_two_amendments(adopted):
     approve_all(perubahan, adopted.staff, adopted.finance)
     perubahan = apbd_services.transition_apbd(actor=adopted.finance, version=perubahan, action="submit")
 
-    diff = selectors.diff_lines(base, perubahan)
+    diff = diff_selectors.diff_lines(base, perubahan)
     assert _lines(diff.added) == [(BAPENDA, "5.1.02.02.01.0003", D("20000000.00"))]
     assert _lines(diff.removed) == [(BAPENDA, "5.1.02.01.01.0052", D("20000000.00"))]
     assert [(change[1], change[5]) for change in _changes(diff)] == [
@@ -300,10 +307,12 @@ def test_the_diff_follows_copies_across_two_amendments(adopted):
         ("4.2.01.01.01.0001", D("50000000.00")),
     ]
     assert diff.totals()["net"] == D("100000000.00")
-    old_total = RkaLine.objects.filter(rka__version=base).aggregate(t=selectors.money_sum())["t"]
-    new_total = RkaLine.objects.filter(rka__version=perubahan).aggregate(t=selectors.money_sum())["t"]
+    old_total = RkaLine.objects.filter(rka__version=base).aggregate(t=money_sum())["t"]
+    new_total = RkaLine.objects.filter(rka__version=perubahan).aggregate(t=money_sum())["t"]
     assert new_total - old_total == D("100000000.00")
-    balance = {row.code: row.delta for row in selectors.diff_rollups(base, perubahan)["account"] if row.level == "akun"}
+    balance = {
+        row.code: row.delta for row in diff_selectors.diff_rollups(base, perubahan)["account"] if row.level == "akun"
+    }
     assert balance == {"4": D("50000000.00"), "5": D("50000000.00"), "6": D("0.00")}
 
 
@@ -312,7 +321,7 @@ def test_versions_of_different_lines_of_descent_cannot_be_compared(adopted, refe
         fiscal_year=reference_data, number=9, kind="murni", kua_ppas=adopted.kua, state=VState.DRAFT
     )
     with pytest.raises(ValidationError, match="tidak berada dalam satu garis"):
-        selectors.diff_lines(adopted.version, other)
+        diff_selectors.diff_lines(adopted.version, other)
 
 
 # --- APBD-Perubahan ---------------------------------------------------------------------------
@@ -343,7 +352,7 @@ def test_the_perubahan_checks_copied_lines_against_the_new_ceilings(adopted):
     assert Rka.objects.get(version=perubahan, opd__code=inspektorat).state == Rka.State.DRAFT
     with pytest.raises(ValidationError, match="sudah dipakai oleh versi APBD lain"):
         apbd_services.create_perubahan_version(actor=adopted.finance, kua=kua)
-    assert selectors.ceiling_breaches(perubahan) == [
+    assert ceiling_selectors.ceiling_breaches(perubahan) == [
         "Belanja melebihi plafon Badan Pendapatan Daerah: Rp 20.000.000 dari plafon Rp 15.000.000 (lebih Rp 5.000.000)."
     ]
     l10 = adopted.line_in(perubahan, "L10")
@@ -383,11 +392,11 @@ def test_fifty_thousand_lines_consolidate_and_copy_quickly(adopted):
         ),
         batch_size=5000,
     )
-    expected = RkaLine.objects.filter(rka__version=base).aggregate(t=selectors.money_sum())["t"]
+    expected = RkaLine.objects.filter(rka__version=base).aggregate(t=money_sum())["t"]
 
     started = time.perf_counter()
-    rows = selectors.rollup_rows(base)
-    balance = selectors.balance(base)
+    rows = apbd_selectors.rollup_rows(base)
+    balance = apbd_selectors.balance(base)
     consolidation = time.perf_counter() - started
     assert next(r.amount for r in rows["account"] if r.code == "5") == balance.belanja
     assert balance.pendapatan + balance.belanja + balance.penerimaan_pembiayaan + balance.pengeluaran_pembiayaan == (
@@ -402,7 +411,7 @@ def test_fifty_thousand_lines_consolidate_and_copy_quickly(adopted):
     assert copy < 5, copy
 
     started = time.perf_counter()
-    diff = selectors.diff_lines(base, shift)
+    diff = diff_selectors.diff_lines(base, shift)
     assert diff.totals()["net"] == 0
     assert not diff.changed.exists()
     compared = time.perf_counter() - started

@@ -7,8 +7,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from budgeting import apbd_services, selectors, services
 from budgeting.models import ApbdTotal, ApbdVersion, Rka, RkaSubKegiatan, Transition
+from budgeting.selectors import apbd as apbd_selectors
+from budgeting.selectors import rka as rka_selectors
+from budgeting.services import apbd as apbd_services
+from budgeting.services import rka as rka_services
 from masterdata.errors import TransitionNotAllowed
 from masterdata.models import AuditEvent, Opd, User
 from planning.models import RenjaLine
@@ -110,7 +113,7 @@ def test_only_the_finance_officer_opens_the_rapbd(reference_data, role):
 
 def test_the_ringkasan_by_account_sums_every_level_to_the_sen(reference_data):
     setup = small_apbd(reference_data)
-    rows = {(row.code, row.level): row.amount for row in selectors.totals_by_account(setup.version)}
+    rows = {(row.code, row.level): row.amount for row in apbd_selectors.totals_by_account(setup.version)}
     assert rows == {
         ("4", "akun"): D("1020000000.00"),
         ("4.1", "kelompok"): D("120000000.00"),
@@ -142,7 +145,7 @@ def test_the_ringkasan_by_account_sums_every_level_to_the_sen(reference_data):
         ("6.2.02", "jenis"): D("42654321.10"),
         ("6.2.02.01", "objek"): D("42654321.10"),
     }
-    names = {row.code: row.name for row in selectors.totals_by_account(setup.version)}
+    names = {row.code: row.name for row in apbd_selectors.totals_by_account(setup.version)}
     assert (names["5"], names["5.2"], names["6.2.02"]) == ("BELANJA DAERAH", "BELANJA MODAL", "Penyertaan Modal Daerah")
 
 
@@ -151,7 +154,7 @@ def test_the_ringkasan_by_opd_urusan_bidang_and_program(reference_data):
     version = setup.version
 
     def table(dimension):
-        return {g.code: g.parts for g in selectors.group_totals(version, dimension)}
+        return {g.code: g.parts for g in apbd_selectors.group_totals(version, dimension)}
 
     assert table("opd") == {
         DINKES: {"4.1": D("80000000.00"), "5.1": D("262345678.90"), "5.2": D("600000000.00")},
@@ -164,7 +167,7 @@ def test_the_ringkasan_by_opd_urusan_bidang_and_program(reference_data):
         },
         BAPENDA: {"4.1": D("40000000.00"), "5.1": D("20000000.00")},
     }
-    dinkes = next(g for g in selectors.group_totals(version, ApbdTotal.Dimension.OPD) if g.code == DINKES)
+    dinkes = next(g for g in apbd_selectors.group_totals(version, ApbdTotal.Dimension.OPD) if g.code == DINKES)
     assert (dinkes.pendapatan, dinkes.belanja) == (D("80000000.00"), D("862345678.90"))
     assert table("urusan") == {
         "1": {"5.1": D("262345678.90"), "5.2": D("600000000.00")},
@@ -175,7 +178,7 @@ def test_the_ringkasan_by_opd_urusan_bidang_and_program(reference_data):
         "5.02": {"5.1": D("65000000.00"), "5.3": D("100000000.00")},
     }
     # The supporting program X.XX.01 of Dinas Kesehatan counts as 1.02.01, under the OPD's own bidang.
-    programs = {g.code: (g.name, g.belanja) for g in selectors.group_totals(version, "program")}
+    programs = {g.code: (g.name, g.belanja) for g in apbd_selectors.group_totals(version, "program")}
     assert programs == {
         "1.02.01": ("PROGRAM PENUNJANG URUSAN PEMERINTAHAN DAERAH", D("250000000.00")),
         "1.02.02": (
@@ -188,7 +191,7 @@ def test_the_ringkasan_by_opd_urusan_bidang_and_program(reference_data):
 
 
 def test_the_balance_covers_the_defisit_with_net_pembiayaan(reference_data):
-    result = selectors.balance(small_apbd(reference_data).version)
+    result = apbd_selectors.balance(small_apbd(reference_data).version)
     assert result.surplus == D("-7345678.90")
     assert result.pembiayaan_netto == D("7345678.90")
     assert result.gap == 0
@@ -198,13 +201,13 @@ def test_the_balance_covers_the_defisit_with_net_pembiayaan(reference_data):
 def test_consolidation_queries_do_not_grow_with_lines(reference_data, django_assert_max_num_queries):
     setup = small_apbd(reference_data)
     with django_assert_max_num_queries(16):
-        rows = selectors.rollup_rows(setup.version)
-        selectors.balance(setup.version)
+        rows = apbd_selectors.rollup_rows(setup.version)
+        apbd_selectors.balance(setup.version)
     for label in ("L2", "L5", "L10"):
         setup.lines[label].pk = None
         setup.lines[label].save()
     with django_assert_max_num_queries(16):
-        more = selectors.rollup_rows(setup.version)
+        more = apbd_selectors.rollup_rows(setup.version)
     assert len(rows["account"]) == len(more["account"])
 
 
@@ -256,17 +259,17 @@ def test_submission_needs_every_rka_approved(reference_data):
 def test_once_submitted_no_rka_moves_any_more(reference_data):
     setup = small_apbd(reference_data)
     approved = Rka.objects.select_related("version").get(pk=setup.rkas[DINKES].pk)
-    assert services.rka_moves(approved) == ["reopen"]  # approved, in a draft version
+    assert rka_services.rka_moves(approved) == ["reopen"]  # approved, in a draft version
     apbd_services.transition_apbd(actor=setup.finance, version=setup.version, action="submit")
     for action in ("return", "reopen"):
         with pytest.raises(TransitionNotAllowed) as refused:
-            services.transition_rka(actor=setup.finance, rka=setup.rkas[DINKES], action=action, note="Koreksi")
+            rka_services.transition_rka(actor=setup.finance, rka=setup.rkas[DINKES], action=action, note="Koreksi")
         assert refused.value.allowed == []
 
 
 def test_an_approved_rka_reopened_blocks_the_submission_until_approved_again(reference_data):
     setup = small_apbd(reference_data)
-    dinkes = services.transition_rka(
+    dinkes = rka_services.transition_rka(
         actor=setup.finance, rka=setup.rkas[DINKES], action="reopen", note="Sumber dana belanja modal keliru."
     )
     assert dinkes.state == Rka.State.RETURNED
@@ -353,7 +356,7 @@ def test_from_draft_to_published_with_every_detail_recorded(reference_data):
         "12 Tahun 2023",
         datetime.date(2023, 12, 21),
     )
-    assert selectors.apbd_warnings(version) == []
+    assert apbd_selectors.apbd_warnings(version) == []
     moves = Transition.objects.filter(document_type="apbdversion", document_id=version.pk)
     assert list(moves.values_list("action", "from_state", "to_state")) == [
         ("submit", "draft", "submitted"),
@@ -420,7 +423,7 @@ def test_a_late_dprd_agreement_warns_but_does_not_block(reference_data):
     )
     assert version.state == VState.AGREED
     warning = "Persetujuan bersama DPRD melewati batas lazim 30-11-2023."
-    assert selectors.apbd_warnings(version) == [warning]
+    assert apbd_selectors.apbd_warnings(version) == [warning]
     assert Transition.objects.get(document_type="apbdversion", action="agree").note == warning
 
 
@@ -438,21 +441,21 @@ def test_unknown_details_are_a_programming_error(reference_data):
 def test_publication_stores_every_rollup_once_equal_to_the_live_aggregate(reference_data):
     setup = small_apbd(reference_data)
     version = adopt(setup.version, setup.finance)
-    live = selectors.rollup_rows(version)
-    live_balance = selectors.balance(version)
+    live = apbd_selectors.rollup_rows(version)
+    live_balance = apbd_selectors.balance(version)
     assert not ApbdTotal.objects.exists()
 
     version = apbd_services.transition_apbd(actor=setup.finance, version=version, action="publish")
     assert version.state == VState.PUBLISHED and version.published_at is not None
     for dimension in ApbdTotal.Dimension.values:
-        assert selectors.stored_rows(version, dimension) == live[dimension], dimension
-    assert selectors.stored_balance(version) == live_balance
-    stored = {(r.code, r.level): r.amount for r in selectors.stored_rows(version, "opd")}
+        assert apbd_selectors.stored_rows(version, dimension) == live[dimension], dimension
+    assert apbd_selectors.stored_balance(version) == live_balance
+    stored = {(r.code, r.level): r.amount for r in apbd_selectors.stored_rows(version, "opd")}
     assert stored[(DINKES, "5")] == D("862345678.90")
     assert stored[(DINKES, "5.2")] == D("600000000.00")
     assert stored[(PPKD, "6.2")] == D("42654321.10")
-    bidang = {g.code: g.parts for g in selectors.stored_group_totals(version, "bidang")}
-    assert bidang == {g.code: g.parts for g in selectors.group_totals(version, "bidang")}
+    bidang = {g.code: g.parts for g in apbd_selectors.stored_group_totals(version, "bidang")}
+    assert bidang == {g.code: g.parts for g in apbd_selectors.group_totals(version, "bidang")}
     count = ApbdTotal.objects.filter(version=version).count()
     assert count == sum(len(rows) for rows in live.values())
     assert AuditEvent.objects.get(action="apbd_version.publish").after["stored_totals"] == count
@@ -464,15 +467,15 @@ def test_an_adopted_version_is_frozen(reference_data):
     staff = setup.staff[DINKES]
     line = setup.lines["L2"]
     with pytest.raises(TransitionNotAllowed):
-        services.update_rka_line(actor=staff, line=line, expected_version=1, volume_1=D("2"))
+        rka_services.update_rka_line(actor=staff, line=line, expected_version=1, volume_1=D("2"))
     with pytest.raises(TransitionNotAllowed):
-        services.add_rka_line(
+        rka_services.add_rka_line(
             actor=staff, rka=setup.rkas[DINKES], **setup.line_values(DINKES, SUB_A, "5.1.02.01.01.0024", "1")
         )
     with pytest.raises(TransitionNotAllowed):
-        services.delete_rka_line(actor=staff, line=line)
+        rka_services.delete_rka_line(actor=staff, line=line)
     with pytest.raises(PermissionDenied):
-        services.update_rka_line(actor=setup.finance, line=line, expected_version=1, volume_1=D("2"))
+        rka_services.update_rka_line(actor=setup.finance, line=line, expected_version=1, volume_1=D("2"))
     line.refresh_from_db()
     assert (line.amount, line.version) == (D("12345678.90"), 1)
 
@@ -481,16 +484,16 @@ def test_who_reads_which_version(reference_data):
     setup = small_apbd(reference_data)
     dprd, auditor = role_user(User.Role.DPRD), role_user(User.Role.AUDITOR)
     year = setup.fiscal_year
-    assert list(selectors.apbd_versions_for(auditor, year)) == [setup.version]
-    assert not selectors.apbd_versions_for(dprd, year).exists()
-    assert not selectors.apbd_versions_for(AnonymousUser(), year).exists()
+    assert list(apbd_selectors.apbd_versions_for(auditor, year)) == [setup.version]
+    assert not apbd_selectors.apbd_versions_for(dprd, year).exists()
+    assert not apbd_selectors.apbd_versions_for(AnonymousUser(), year).exists()
     version = adopt(setup.version, setup.finance)
-    assert list(selectors.apbd_versions_for(dprd, year)) == [version]
-    assert not selectors.apbd_versions_for(AnonymousUser(), year).exists()
+    assert list(apbd_selectors.apbd_versions_for(dprd, year)) == [version]
+    assert not apbd_selectors.apbd_versions_for(AnonymousUser(), year).exists()
     apbd_services.transition_apbd(actor=setup.finance, version=version, action="publish")
-    assert list(selectors.apbd_versions_for(AnonymousUser(), year)) == [version]
+    assert list(apbd_selectors.apbd_versions_for(AnonymousUser(), year)) == [version]
     staff = setup.staff[BAPENDA]
-    assert [rka.opd.code for rka in selectors.rkas_for(staff, version)] == [BAPENDA]
+    assert [rka.opd.code for rka in rka_selectors.rkas_for(staff, version)] == [BAPENDA]
 
 
 def test_a_pergeseran_is_adopted_by_perbup_only(reference_data):
@@ -509,6 +512,8 @@ def test_an_approved_rka_takes_no_more_comments_until_reopened(reference_data):
     rka = Rka.objects.select_related("version").get(pk=setup.rkas[DINKES].pk)
     for actor in (setup.finance, setup.staff[DINKES]):
         with pytest.raises(PermissionDenied):
-            services.comment_rka(actor=actor, rka=rka, text="Masih ada catatan")
-    rka = services.transition_rka(actor=setup.finance, rka=rka, action="reopen", note="Perbaiki lokasi.")
-    assert services.comment_rka(actor=setup.staff[DINKES], rka=rka, text="Sudah diperbaiki").text == "Sudah diperbaiki"
+            rka_services.comment_rka(actor=actor, rka=rka, text="Masih ada catatan")
+    rka = rka_services.transition_rka(actor=setup.finance, rka=rka, action="reopen", note="Perbaiki lokasi.")
+    assert (
+        rka_services.comment_rka(actor=setup.staff[DINKES], rka=rka, text="Sudah diperbaiki").text == "Sudah diperbaiki"
+    )

@@ -11,8 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from budgeting import apbd_services, kua_services, services
 from budgeting.models import ApbdVersion, CashPlan, Ceiling, Dpa, KuaPpas, Rka, RkaComment, RkaLine, RkaSubKegiatan
+from budgeting.services import dpa as dpa_services
+from budgeting.services import kua as kua_services
+from budgeting.services import rka as rka_services
 from masterdata.models import Account, AuditEvent, FiscalYear, Opd, User
 from tests.budgeting.factories import (
     ADOPTION_DETAILS,
@@ -542,7 +544,7 @@ def test_a_line_over_the_ceiling_is_refused_saying_what_remains(setup):
 
 
 def test_a_stale_save_is_refused_with_the_current_values(setup):
-    line = services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
+    line = rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
     mine, theirs = client_for(setup.staff), client_for(UserFactory(role=User.Role.OPD_STAFF, opd=setup.opd))
     saved = theirs.patch(f"{API}/rka-lines/{line.pk}/", {"version": 1, "unit_price": "9000"}, format="json")
     assert saved.status_code == 200
@@ -591,7 +593,7 @@ def test_only_the_opds_own_staff_write_lines(setup):
 
 
 def test_tapd_returns_with_a_comment_then_approves(setup):
-    services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
+    rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
     staff, finance = client_for(setup.staff), client_for(setup.finance)
     url = f"{API}/rka/{setup.rka.pk}/transitions/"
     submitted = staff.post(url, {"action": "submit"}, format="json").json()
@@ -755,7 +757,7 @@ def test_rka_lists_do_not_grow_in_queries(setup, reference_data):
 
     def grow(count):
         for _ in range(count):
-            sub = services.add_rka_sub_kegiatan(
+            sub = rka_services.add_rka_sub_kegiatan(
                 actor=setup.staff,
                 rka=setup.rka,
                 sub_kegiatan=node(reference_data, next(codes)),
@@ -765,8 +767,10 @@ def test_rka_lists_do_not_grow_in_queries(setup, reference_data):
                 output_unit="paket",
             )
             for _ in range(3):
-                line = services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values(sub_kegiatan=sub))
-                services.comment_rka(actor=setup.finance, rka=setup.rka, line=line, text="Periksa")
+                line = rka_services.add_rka_line(
+                    actor=setup.staff, rka=setup.rka, **setup.line_values(sub_kegiatan=sub)
+                )
+                rka_services.comment_rka(actor=setup.finance, rka=setup.rka, line=line, text="Periksa")
 
     urls = [
         f"rka/{setup.rka.pk}/",
@@ -785,7 +789,7 @@ def test_rka_lists_do_not_grow_in_queries(setup, reference_data):
 def test_kua_lines_cash_plan_and_diff_lists_do_not_grow_in_queries(shifted, reference_data):
     finance = client_for(shifted.finance)
     base, shift = shifted.version, shifted.shift
-    prepared = apbd_services.prepare_dpas(actor=shifted.finance, version=base)
+    prepared = dpa_services.prepare_dpas(actor=shifted.finance, version=base)
     dpa = next(d for d in prepared if d.opd.code == DINKES)
     dinkes_shift = Rka.objects.get(version=shift, opd__code=DINKES)
     kua = KuaPpas.objects.create(fiscal_year=FiscalYear.objects.get(year=2025), number=1)
@@ -802,7 +806,7 @@ def test_kua_lines_cash_plan_and_diff_lists_do_not_grow_in_queries(shifted, refe
                 amount=D("1000"),
             )
             # Revenue has no ceiling, so the shifted version can gain lines that the diff shows as added.
-            services.add_rka_line(
+            rka_services.add_rka_line(
                 actor=shifted.staff[DINKES],
                 rka=dinkes_shift,
                 **shifted.line_values(DINKES, None, "4.1.02.01.01.0001", "1000.00", version=shift),
@@ -839,10 +843,10 @@ def test_kua_lines_cash_plan_and_diff_lists_do_not_grow_in_queries(shifted, refe
 
 def test_real_answers_conform_to_the_schema(shifted, _requests_share_the_test_transaction):  # noqa: F811
     """Generated ids seldom exist in the schema run; here every read answers with real rows."""
-    apbd_services.prepare_dpas(actor=shifted.finance, version=shifted.version)
+    dpa_services.prepare_dpas(actor=shifted.finance, version=shifted.version)
     rka = Rka.objects.get(version=shifted.shift, opd__code=DINKES)
     line = RkaLine.objects.filter(rka=rka).first()
-    services.comment_rka(actor=shifted.finance, rka=rka, line=line, text="Periksa")
+    rka_services.comment_rka(actor=shifted.finance, rka=rka, line=line, text="Periksa")
     dpa = Dpa.objects.get(version=shifted.version, opd__code=DINKES)
     kua = shifted.kua
     ceiling = Ceiling.objects.filter(kua_ppas=kua).first()

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.db.models import Sum
 
-from budgeting import services
 from budgeting.models import RkaLine
+from budgeting.services import rka as rka_services
+from masterdata.errors import StaleObject
 from tests.budgeting.factories import budget_setup
 
 WORKERS = 16
@@ -27,7 +28,7 @@ def test_concurrent_saves_never_exceed_the_ceiling(reference_data):
     def save():
         try:
             barrier.wait()
-            services.add_rka_line(actor=setup.staff, rka=setup.rka, **values)
+            rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **values)
             outcomes.append("saved")
         except ValidationError as error:
             outcomes.append(error.message_dict["amount"][0])
@@ -54,16 +55,16 @@ def test_concurrent_saves_never_exceed_the_ceiling(reference_data):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_edits_of_one_line_never_lose_an_update(reference_data):
     setup = budget_setup(reference_data, ceiling=Decimal("10000000"))
-    line = services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
+    line = rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
     barrier = threading.Barrier(8)
     outcomes = []
 
     def edit(volume):
         try:
             barrier.wait()
-            services.update_rka_line(actor=setup.staff, line=line, expected_version=1, volume_1=Decimal(volume))
+            rka_services.update_rka_line(actor=setup.staff, line=line, expected_version=1, volume_1=Decimal(volume))
             outcomes.append(("saved", volume))
-        except services.StaleObject as stale:
+        except StaleObject as stale:
             outcomes.append(("stale", stale.current["version"]))
         finally:
             connections.close_all()

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from budgeting import demo, selectors, services
+from budgeting import ceiling_rules, demo
 from budgeting.models import (
     ApbdTotal,
     ApbdVersion,
@@ -24,9 +24,15 @@ from budgeting.models import (
     RkaLine,
     Transition,
 )
+from budgeting.selectors import apbd as apbd_selectors
+from budgeting.selectors import ceilings as ceiling_selectors
+from budgeting.selectors import diff as diff_selectors
+from budgeting.selectors import dpa as dpa_selectors
+from budgeting.services import rka as rka_services
 from masterdata import audit
 from masterdata import demo as masterdata_demo
 from masterdata.models import Account, AuditEvent, StandardPriceItem, User
+from masterdata.money import total_of
 from masterdata.templatetags.rupiah import rupiah
 from planning import demo as planning_demo
 
@@ -138,9 +144,9 @@ def check_the_real_figures_and_the_balance(summary):
     )
     for code, figure in figures.items():
         assert billions(stored.get(code, Decimal(0))) == figure, code
-    balance = selectors.stored_balance(version)
+    balance = apbd_selectors.stored_balance(version)
     assert balance.is_balanced and balance.gap == 0
-    assert selectors.balance(version) == balance
+    assert apbd_selectors.balance(version) == balance
     assert (summary.pendapatan, summary.belanja) == (balance.pendapatan, balance.belanja)
     assert summary.pembiayaan_netto == balance.pembiayaan_netto == balance.belanja - balance.pendapatan
     # Adopted in late 2023 for 2024, through DPRD and the Gubernur's evaluation.
@@ -155,22 +161,22 @@ def check_kua_ppas_and_ceilings():
     assert kua.state == KuaPpas.State.LOCKED and kua.agreement_number and kua.agreement_date.year == 2023
     version = murni(2024)
     totals = policy_totals(kua)
-    balance = selectors.stored_balance(version)
+    balance = apbd_selectors.stored_balance(version)
     assert (totals["4"], totals["5"]) == (balance.pendapatan, balance.belanja)
     ceilings = dict(
         Ceiling.objects.filter(kua_ppas=kua, program=None, sub_kegiatan=None).values_list("opd_id", "amount")
     )
     assert len(ceilings) == 50
-    belanja = selectors.belanja_by_opd(version)
+    belanja = apbd_selectors.belanja_by_opd(version)
     assert set(belanja) == set(ceilings)
     for opd_id, amount in belanja.items():
         assert 0 < amount <= ceilings[opd_id]
-    assert selectors.ceiling_breaches(version) == []
+    assert ceiling_selectors.ceiling_breaches(version) == []
 
 
 def policy_totals(kua):
     lines = KuaAccountLine.objects.filter(kua_ppas=kua)
-    return {akun: selectors.total_of(lines.filter(account__code__startswith=akun)) for akun in ("4", "5", "6")}
+    return {akun: total_of(lines.filter(account__code__startswith=akun)) for akun in ("4", "5", "6")}
 
 
 def check_rkas_were_entered_by_their_opds_and_approved_by_tapd(summary):
@@ -201,7 +207,7 @@ def check_lines_follow_the_rules(summary):
     )
     allowed = set(StandardPriceItem.accounts.through.objects.values_list("standardpriceitem_id", "account_id"))
     for line in lines:
-        assert line.amount == services.line_amount(
+        assert line.amount == ceiling_rules.line_amount(
             {f: getattr(line, f) for f in ("volume_1", "volume_2", "volume_3", "unit_price")}
         )
         assert line.account.level == Account.Level.SUB_RINCIAN_OBJEK and line.account.is_active
@@ -209,7 +215,7 @@ def check_lines_follow_the_rules(summary):
         akun = line.account.code[0]
         assert (line.sub_kegiatan_id is None) == (akun in "46")
         if akun == "6":
-            assert line.rka.opd.code == services.PPKD_OPD_CODE
+            assert line.rka.opd.code == rka_services.PPKD_OPD_CODE
         if line.standard_price is not None:
             assert line.unit_price <= line.standard_price.price
             assert (line.standard_price_id, line.account_id) in allowed
@@ -238,10 +244,10 @@ def check_dpa_cash_plans_sum_exactly():
     assert set(dpas.values_list("state", flat=True)) == {Dpa.State.ISSUED}
     assert not dpas.filter(number="").exists()
     for dpa in dpas:
-        rows = selectors.cash_plan_status(dpa)
+        rows = dpa_selectors.cash_plan_status(dpa)
         assert rows and all(row["difference"] == 0 for row in rows)
-        planned = selectors.total_of(CashPlan.objects.filter(dpa=dpa))
-        assert planned == selectors.total_of(RkaLine.objects.filter(rka_id=dpa.rka_id))
+        planned = total_of(CashPlan.objects.filter(dpa=dpa))
+        assert planned == total_of(RkaLine.objects.filter(rka_id=dpa.rka_id))
     # Some OPDs plan their construction for the dry season rather than evenly.
     assert CashPlan.objects.filter(dpa__version=version, month=1, amount=0).exists()
 
@@ -250,9 +256,9 @@ def check_one_pergeseran_within_each_opd(summary):
     base = murni(2024)
     shift = ApbdVersion.objects.get(fiscal_year__year=2024, kind=ApbdVersion.Kind.PERGESERAN)
     assert shift.state == ApbdVersion.State.PUBLISHED and shift.base_id == base.pk and shift.perbup_number
-    assert selectors.belanja_by_opd(shift) == selectors.belanja_by_opd(base)
-    assert selectors.stored_balance(shift).is_balanced
-    diff = selectors.diff_lines(base, shift)
+    assert apbd_selectors.belanja_by_opd(shift) == apbd_selectors.belanja_by_opd(base)
+    assert apbd_selectors.stored_balance(shift).is_balanced
+    diff = diff_selectors.diff_lines(base, shift)
     changed_opds = set(diff.changed.values_list("rka__opd_id", flat=True)) | set(
         diff.added.values_list("rka__opd_id", flat=True)
     )
@@ -271,7 +277,7 @@ def test_same_seed_same_budget(reference_data):
     assert not RkaLine.objects.exists()
     summary = demo.seed_budget(random.Random(7), year=2023, scale=SCALE)
     assert fingerprint(2023) == first
-    balance = selectors.stored_balance(murni(2023))
+    balance = apbd_selectors.stored_balance(murni(2023))
     assert balance.is_balanced and balance.pengeluaran_pembiayaan > 0
     _, figures = demo.real_figures(2023)
     assert billions(summary.pengeluaran_pembiayaan) == figures["6.2"]

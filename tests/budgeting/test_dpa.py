@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from budgeting import apbd_services, selectors
 from budgeting.models import CashPlan, Dpa, Transition
+from budgeting.selectors import dpa as dpa_selectors
+from budgeting.services import dpa as dpa_services
 from masterdata.errors import TransitionNotAllowed
 from masterdata.models import AuditEvent, Opd, User
 from tests.budgeting.factories import BAPENDA, DINKES, PPKD, SUB_A, SUB_B, SUB_C, adopt, small_apbd
@@ -26,7 +27,7 @@ def adopted(reference_data):
 
 @pytest.fixture
 def dpas(adopted):
-    return {dpa.opd.code: dpa for dpa in apbd_services.prepare_dpas(actor=adopted.finance, version=adopted.version)}
+    return {dpa.opd.code: dpa for dpa in dpa_services.prepare_dpas(actor=adopted.finance, version=adopted.version)}
 
 
 def months(dpa, group="5", sub=None):
@@ -39,7 +40,7 @@ def months(dpa, group="5", sub=None):
     ["0", "0.01", "0.11", "1", "11.99", "12", "612345678.90", "42654321.10", "999999999999999.99"],
 )
 def test_the_even_split_sums_exactly_to_the_pagu(pagu):
-    parts = apbd_services.split_evenly(D(pagu))
+    parts = dpa_services.split_evenly(D(pagu))
     assert len(parts) == 12
     assert sum(parts) == D(pagu)
     assert all(part >= 0 and part == part.quantize(D("0.01")) for part in parts)
@@ -61,11 +62,11 @@ def test_the_default_anggaran_kas_splits_each_pagu_over_twelve_months(adopted, d
     # Dinkes: A, B, pendapatan; PPKD: C, pendapatan, 6.1, 6.2; Bapenda: D, pendapatan.
     assert CashPlan.objects.filter(dpa__version=adopted.version).count() == 12 * 9
     for dpa in dpas.values():
-        assert all(row["difference"] == 0 for row in selectors.cash_plan_status(dpa))
+        assert all(row["difference"] == 0 for row in dpa_selectors.cash_plan_status(dpa))
 
 
 def test_preparing_twice_adds_nothing(adopted, dpas):
-    again = apbd_services.prepare_dpas(actor=adopted.finance, version=adopted.version)
+    again = dpa_services.prepare_dpas(actor=adopted.finance, version=adopted.version)
     assert [dpa.pk for dpa in again] == sorted(dpa.pk for dpa in dpas.values())
     assert CashPlan.objects.filter(dpa__version=adopted.version).count() == 12 * 9
 
@@ -73,7 +74,7 @@ def test_preparing_twice_adds_nothing(adopted, dpas):
 def test_dpa_only_from_an_adopted_version(reference_data):
     setup = small_apbd(reference_data)
     with pytest.raises(TransitionNotAllowed):
-        apbd_services.prepare_dpas(actor=setup.finance, version=setup.version)
+        dpa_services.prepare_dpas(actor=setup.finance, version=setup.version)
     assert not Dpa.objects.exists()
 
 
@@ -82,39 +83,39 @@ def test_only_the_finance_officer_prepares_and_issues(adopted, dpas, role):
     opd = Opd.objects.get(code=DINKES) if role == User.Role.OPD_STAFF else None
     user = UserFactory(role=role, opd=opd)
     with pytest.raises(PermissionDenied):
-        apbd_services.prepare_dpas(actor=user, version=adopted.version)
+        dpa_services.prepare_dpas(actor=user, version=adopted.version)
     with pytest.raises(PermissionDenied):
-        apbd_services.issue_dpa(actor=user, dpa=dpas[DINKES], number="900/001/DPA/2024")
+        dpa_services.issue_dpa(actor=user, dpa=dpas[DINKES], number="900/001/DPA/2024")
 
 
 def test_the_opd_edits_its_cash_plan_and_finance_issues_it_only_when_exact(adopted, dpas):
     staff, finance, dpa = adopted.staff[DINKES], adopted.finance, dpas[DINKES]
     sub_a = adopted.sub(DINKES, SUB_A)
     # Construction is paid late in the year: nothing in January and February, more in November.
-    status = apbd_services.edit_cash_plan(
+    status = dpa_services.edit_cash_plan(
         actor=staff, dpa=dpa, sub_kegiatan=sub_a, amounts={1: D("0"), 2: D("0"), 11: D("153086419.71")}
     )
     assert status["difference"] == 0
     assert sum(months(dpa, sub=sub_a)) == D("612345678.90")
 
-    apbd_services.edit_cash_plan(actor=staff, dpa=dpa, sub_kegiatan=sub_a, amounts={12: D("51028806.64")})
+    dpa_services.edit_cash_plan(actor=staff, dpa=dpa, sub_kegiatan=sub_a, amounts={12: D("51028806.64")})
     with pytest.raises(ValidationError) as refused:
-        apbd_services.issue_dpa(actor=finance, dpa=dpa, number="900/001/DPA/2024")
+        dpa_services.issue_dpa(actor=finance, dpa=dpa, number="900/001/DPA/2024")
     assert refused.value.messages == [
         f"Anggaran kas {SUB_A} berjumlah Rp 612.345.678,91, pagu Rp 612.345.678,90 (selisih Rp 0,01)."
     ]
-    apbd_services.edit_cash_plan(actor=staff, dpa=dpa, account_group="4", amounts={1: D("6666666.65")})
+    dpa_services.edit_cash_plan(actor=staff, dpa=dpa, account_group="4", amounts={1: D("6666666.65")})
     with pytest.raises(ValidationError) as refused:
-        apbd_services.issue_dpa(actor=finance, dpa=dpa, number="900/001/DPA/2024")
+        dpa_services.issue_dpa(actor=finance, dpa=dpa, number="900/001/DPA/2024")
     assert len(refused.value.messages) == 2
     assert "Anggaran kas Pendapatan berjumlah Rp 79.999.999,99, pagu Rp 80.000.000" in refused.value.messages[0]
 
-    apbd_services.edit_cash_plan(actor=staff, dpa=dpa, sub_kegiatan=sub_a, amounts={12: D("51028806.63")})
-    apbd_services.edit_cash_plan(actor=staff, dpa=dpa, account_group="4", amounts={1: D("6666666.66")})
+    dpa_services.edit_cash_plan(actor=staff, dpa=dpa, sub_kegiatan=sub_a, amounts={12: D("51028806.63")})
+    dpa_services.edit_cash_plan(actor=staff, dpa=dpa, account_group="4", amounts={1: D("6666666.66")})
     with pytest.raises(ValidationError) as refused:
-        apbd_services.issue_dpa(actor=finance, dpa=dpa, number=" ")
+        dpa_services.issue_dpa(actor=finance, dpa=dpa, number=" ")
     assert "number" in refused.value.message_dict
-    issued = apbd_services.issue_dpa(actor=finance, dpa=dpa, number="900/001/DPA/2024")
+    issued = dpa_services.issue_dpa(actor=finance, dpa=dpa, number="900/001/DPA/2024")
     assert (issued.state, issued.number) == (Dpa.State.ISSUED, "900/001/DPA/2024")
     assert issued.issued_at is not None
     transition = Transition.objects.get(document_type="dpa", document_id=dpa.pk)
@@ -126,16 +127,16 @@ def test_the_opd_edits_its_cash_plan_and_finance_issues_it_only_when_exact(adopt
     assert Decimal(first.after["months"]["1"]) == D("0")
 
     with pytest.raises(TransitionNotAllowed):
-        apbd_services.edit_cash_plan(actor=staff, dpa=dpa, sub_kegiatan=sub_a, amounts={1: D("1")})
+        dpa_services.edit_cash_plan(actor=staff, dpa=dpa, sub_kegiatan=sub_a, amounts={1: D("1")})
     with pytest.raises(TransitionNotAllowed):
-        apbd_services.issue_dpa(actor=finance, dpa=dpa, number="900/002/DPA/2024")
+        dpa_services.issue_dpa(actor=finance, dpa=dpa, number="900/002/DPA/2024")
 
 
 def test_only_the_own_opd_edits_the_cash_plan(adopted, dpas):
     sub_a = adopted.sub(DINKES, SUB_A)
     for user in (adopted.staff[BAPENDA], adopted.finance, UserFactory(role=User.Role.BAPPEDA)):
         with pytest.raises(PermissionDenied):
-            apbd_services.edit_cash_plan(actor=user, dpa=dpas[DINKES], sub_kegiatan=sub_a, amounts={1: D("1")})
+            dpa_services.edit_cash_plan(actor=user, dpa=dpas[DINKES], sub_kegiatan=sub_a, amounts={1: D("1")})
     assert months(dpas[DINKES], sub=sub_a)[0] == D("51028806.57")
 
 
@@ -156,13 +157,13 @@ def test_cash_plan_input_is_checked_field_by_field(adopted, dpas, kwargs, field)
     if arguments["sub_kegiatan"] == "own":
         arguments["sub_kegiatan"] = adopted.sub(DINKES, SUB_A)
     with pytest.raises(ValidationError) as refused:
-        apbd_services.edit_cash_plan(actor=adopted.staff[DINKES], dpa=dpas[DINKES], **arguments)
+        dpa_services.edit_cash_plan(actor=adopted.staff[DINKES], dpa=dpas[DINKES], **arguments)
     assert field in refused.value.message_dict
 
 
 def test_a_sub_kegiatan_of_another_opd_is_refused(adopted, dpas):
     with pytest.raises(ValidationError) as refused:
-        apbd_services.edit_cash_plan(
+        dpa_services.edit_cash_plan(
             actor=adopted.staff[DINKES], dpa=dpas[DINKES], sub_kegiatan=adopted.sub(PPKD, SUB_C), amounts={1: D("1")}
         )
     assert refused.value.message_dict == {"sub_kegiatan": ["Pilih sub-kegiatan dari DPA ini."]}
@@ -170,9 +171,9 @@ def test_a_sub_kegiatan_of_another_opd_is_refused(adopted, dpas):
 
 def test_dpa_reads_are_scoped(adopted, dpas):
     staff = adopted.staff[BAPENDA]
-    assert [dpa.opd.code for dpa in selectors.dpas_for(staff, adopted.version)] == [BAPENDA]
+    assert [dpa.opd.code for dpa in dpa_selectors.dpas_for(staff, adopted.version)] == [BAPENDA]
     with pytest.raises(Http404):
-        selectors.dpa_for(staff, dpas[DINKES].pk)
-    assert selectors.dpa_for(UserFactory(role=User.Role.AUDITOR), dpas[DINKES].pk) == dpas[DINKES]
+        dpa_selectors.dpa_for(staff, dpas[DINKES].pk)
+    assert dpa_selectors.dpa_for(UserFactory(role=User.Role.AUDITOR), dpas[DINKES].pk) == dpas[DINKES]
     with pytest.raises(Http404):
-        selectors.dpa_for(UserFactory(role=User.Role.BAPPEDA), dpas[DINKES].pk)
+        dpa_selectors.dpa_for(UserFactory(role=User.Role.BAPPEDA), dpas[DINKES].pk)

@@ -10,8 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
-from budgeting import apbd_services, excel, services
+from budgeting import ceiling_rules, excel
 from budgeting.models import Dpa, RkaLine
+from budgeting.services import dpa as dpa_services
+from budgeting.services import rka as rka_services
 from masterdata.models import AuditEvent, Opd, User
 from masterdata.spreadsheets import XLSX_CONTENT_TYPE
 from tests.budgeting.factories import (
@@ -187,8 +189,8 @@ def test_the_import_is_scoped_and_refused_like_any_save(setup, reference_data):
     other = UserFactory(role=User.Role.OPD_STAFF, opd=Opd.objects.get(code=PPKD))
     assert errors_of(upload(other, setup.rka, workbook_file([row()])), 404)[0]["code"] == "not_found"
     assert errors_of(upload(setup.finance, setup.rka, workbook_file([row()])), 403)[0]["code"] == "permission_denied"
-    services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
-    services.transition_rka(actor=setup.staff, rka=setup.rka, action="submit")
+    rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
+    rka_services.transition_rka(actor=setup.staff, rka=setup.rka, action="submit")
     frozen = errors_of(upload(setup.staff, setup.rka, workbook_file([row()])), 409)[0]
     assert frozen["code"] == "transition_not_allowed"
     assert RkaLine.objects.filter(rka=setup.rka).count() == 1
@@ -234,7 +236,7 @@ def test_the_rka_export_opens_and_its_totals_match(reference_data):
     assert amount(find(rows, 0, "Plafon OPD")[1].value) == D("1000000000")
     assert amount(find(rows, 0, "Sisa plafon")[1].value) == D("137654321.10")
 
-    totals = services.rka_totals(rka)
+    totals = ceiling_rules.rka_totals(rka)
     belanja = find(rows, 1, "JUMLAH BELANJA")[6]
     assert amount(belanja.value) == totals["belanja"] == D("862345678.90")
     assert belanja.number_format == "#,##0"
@@ -256,8 +258,8 @@ def test_the_rka_export_groups_lines_by_account_and_work_package(reference_data)
     setup = budget_setup(reference_data, ceiling=D("100000000"))
     for package, volume in (("Rapat", "2"), ("Rapat", "3"), ("Kantor", "5")):
         values = setup.line_values(work_package=package, volume_1=D(volume), unit_1="orang")
-        services.add_rka_line(actor=setup.staff, rka=setup.rka, **values)
-    services.add_rka_line(
+        rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **values)
+    rka_services.add_rka_line(
         actor=setup.staff,
         rka=setup.rka,
         **setup.line_values(volume_1=D("2"), unit_1="orang", volume_2=D("12"), unit_2="bulan"),
@@ -282,7 +284,7 @@ def test_the_financing_of_the_ppkd_is_exported_with_both_sides(reference_data):
 def test_the_dpa_export_has_the_cash_plan_per_month(reference_data):
     small = small_apbd(reference_data)
     version = adopt(small.version, small.finance, publish=True)
-    apbd_services.prepare_dpas(actor=small.finance, version=version)
+    dpa_services.prepare_dpas(actor=small.finance, version=version)
     dpa = Dpa.objects.get(version=version, opd__code=DINKES)
     response = client_for(small.staff[DINKES]).get(f"{API}/dpa/{dpa.pk}/export/")
     assert response.status_code == 200
@@ -308,7 +310,7 @@ def test_the_dpa_export_has_the_cash_plan_per_month(reference_data):
 
 def test_export_queries_do_not_grow_with_lines(reference_data):
     setup = budget_setup(reference_data, ceiling=D("1000000000"))
-    other_sub = services.add_rka_sub_kegiatan(
+    other_sub = rka_services.add_rka_sub_kegiatan(
         actor=setup.staff,
         rka=setup.rka,
         sub_kegiatan=node(reference_data, "1.02.02.2.01.0002"),
@@ -322,7 +324,7 @@ def test_export_queries_do_not_grow_with_lines(reference_data):
         for index in range(count):
             sub = setup.sub_kegiatan if index % 2 else other_sub
             values = setup.line_values(sub_kegiatan=sub, work_package=f"Paket {index % 3}")
-            services.add_rka_line(actor=setup.staff, rka=setup.rka, **values)
+            rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **values)
 
     def queries():
         with CaptureQueriesContext(connection) as captured:

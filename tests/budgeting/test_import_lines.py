@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from budgeting import services
 from budgeting.models import RkaLine
+from budgeting.services import rka as rka_services
 from masterdata.importers import InvalidFile
 from masterdata.models import AuditEvent, StandardPriceItem
 from tests.budgeting.factories import MAMIN_ACCOUNT, budget_setup
@@ -46,7 +46,7 @@ def test_good_rows_are_created_with_one_audit_event(setup):
             ),
         ),
     ]
-    lines = services.import_rka_lines(actor=setup.staff, rka=setup.rka, rows=rows)
+    lines = rka_services.import_rka_lines(actor=setup.staff, rka=setup.rka, rows=rows)
     assert [line.amount for line in lines] == [Decimal("100000.00"), Decimal("700000.00")]
     assert RkaLine.objects.filter(rka=setup.rka).count() == 2
     assert AuditEvent.objects.count() == events + 1
@@ -72,7 +72,7 @@ def test_any_bad_row_imports_nothing_and_every_bad_row_is_named(setup):
         (6, setup.line_values(volume_1=Decimal("100"))),  # Rp 1.000.000: takes the ceiling over
     ]
     with pytest.raises(InvalidFile) as caught:
-        services.import_rka_lines(actor=setup.staff, rka=setup.rka, rows=rows)
+        rka_services.import_rka_lines(actor=setup.staff, rka=setup.rka, rows=rows)
     messages = {error.line: str(error) for error in caught.value.errors}
     assert set(messages) == {3, 4, 5, 6}
     assert "melebihi standar harga Rp 40.000" in messages[3]

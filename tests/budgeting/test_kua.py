@@ -6,8 +6,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from budgeting import kua_services, selectors
 from budgeting.models import Ceiling, KuaAccountLine, KuaPpas, Transition
+from budgeting.selectors import ceilings as ceiling_selectors
+from budgeting.selectors import kua as kua_selectors
+from budgeting.services import ceilings as ceiling_services
+from budgeting.services import kua as kua_services
 from masterdata.errors import TransitionNotAllowed
 from masterdata.models import AuditEvent, Opd, User
 from tests.budgeting.factories import (
@@ -96,7 +99,7 @@ def test_a_change_after_agreement_is_a_new_version_copying_the_last(draft, finan
     kua_services.set_kua_account_line(
         actor=finance, kua=draft, account=account(fiscal_year, "5.1"), amount=Decimal("1700000000.00"), note="Operasi"
     )
-    kua_services.set_ceiling(
+    ceiling_services.set_ceiling(
         actor=finance,
         kua=draft,
         opd=Opd.objects.get(code=DINKES),
@@ -112,14 +115,14 @@ def test_a_change_after_agreement_is_a_new_version_copying_the_last(draft, finan
     assert Ceiling.objects.get(kua_ppas=second, sub_kegiatan__code=SUB_A).amount == Decimal("400000000.00")
     assert KuaAccountLine.objects.get(kua_ppas=second).note == "Operasi"
 
-    kua_services.set_ceiling(
+    ceiling_services.set_ceiling(
         actor=finance, kua=second, opd=Opd.objects.get(code=DINKES), amount=Decimal("1100000000.00")
     )
     draft.refresh_from_db()
     assert draft.state == State.AGREED
     assert opd_ceilings(draft)[DINKES] == Decimal("1000000000.00")  # the earlier version is unchanged
     with pytest.raises(TransitionNotAllowed):
-        kua_services.set_ceiling(actor=finance, kua=draft, opd=Opd.objects.get(code=DINKES), amount=Decimal("1"))
+        ceiling_services.set_ceiling(actor=finance, kua=draft, opd=Opd.objects.get(code=DINKES), amount=Decimal("1"))
 
 
 def test_kupa_ppas_perubahan_waits_for_an_adopted_apbd(reference_data, finance):
@@ -175,7 +178,7 @@ def test_a_policy_line_and_its_ancestor_would_count_twice(draft, finance):
     kua_services.set_kua_account_line(
         actor=finance, kua=draft, account=account(fiscal_year, "4.2"), amount=Decimal("7")
     )
-    assert kua_services.kua_policy_totals(draft)["pendapatan"] == Decimal("12.00")
+    assert kua_selectors.kua_policy_totals(draft)["pendapatan"] == Decimal("12.00")
 
 
 @pytest.mark.parametrize(
@@ -208,19 +211,19 @@ def test_setting_a_policy_line_twice_changes_it_and_is_audited(draft, finance):
 def test_program_and_sub_kegiatan_ceilings_fit_inside_the_opd_ceiling(draft, finance):
     fiscal_year, dinkes = draft.fiscal_year, Opd.objects.get(code=DINKES)
     program = node(fiscal_year, "1.02.02")
-    kua_services.set_ceiling(actor=finance, kua=draft, opd=dinkes, program=program, amount=Decimal("600000000"))
+    ceiling_services.set_ceiling(actor=finance, kua=draft, opd=dinkes, program=program, amount=Decimal("600000000"))
     with pytest.raises(ValidationError) as refused:
-        kua_services.set_ceiling(
+        ceiling_services.set_ceiling(
             actor=finance, kua=draft, opd=dinkes, program=node(fiscal_year, "1.02.03"), amount=Decimal("400000000.01")
         )
     assert refused.value.message_dict["amount"] == [
         "Jumlah plafon program melebihi plafon Dinas Kesehatan: sisa Rp 400.000.000, diminta Rp 400.000.000,01."
     ]
-    kua_services.set_ceiling(
+    ceiling_services.set_ceiling(
         actor=finance, kua=draft, opd=dinkes, sub_kegiatan=node(fiscal_year, SUB_A), amount=Decimal("350000000")
     )
     with pytest.raises(ValidationError, match="Melebihi plafon program 1.02.02: sisa Rp 250.000.000"):
-        kua_services.set_ceiling(
+        ceiling_services.set_ceiling(
             actor=finance,
             kua=draft,
             opd=dinkes,
@@ -228,11 +231,13 @@ def test_program_and_sub_kegiatan_ceilings_fit_inside_the_opd_ceiling(draft, fin
             amount=Decimal("250000000.01"),
         )
     with pytest.raises(ValidationError, match="di bawah jumlah plafon sub-kegiatannya"):
-        kua_services.set_ceiling(actor=finance, kua=draft, opd=dinkes, program=program, amount=Decimal("349999999.99"))
+        ceiling_services.set_ceiling(
+            actor=finance, kua=draft, opd=dinkes, program=program, amount=Decimal("349999999.99")
+        )
     with pytest.raises(ValidationError, match="di bawah jumlah plafon program-nya"):
-        kua_services.set_ceiling(actor=finance, kua=draft, opd=dinkes, amount=Decimal("599999999.99"))
+        ceiling_services.set_ceiling(actor=finance, kua=draft, opd=dinkes, amount=Decimal("599999999.99"))
     with pytest.raises(ValidationError, match="Hapus dulu plafon program dan sub-kegiatan"):
-        kua_services.delete_ceiling(
+        ceiling_services.delete_ceiling(
             actor=finance,
             ceiling=Ceiling.objects.get(kua_ppas=draft, opd=dinkes, program__isnull=True, sub_kegiatan__isnull=True),
         )
@@ -241,20 +246,20 @@ def test_program_and_sub_kegiatan_ceilings_fit_inside_the_opd_ceiling(draft, fin
 def test_ceilings_only_for_the_opds_own_nomenclature(draft, finance):
     fiscal_year, dinkes = draft.fiscal_year, Opd.objects.get(code=DINKES)
     with pytest.raises(ValidationError) as refused:
-        kua_services.set_ceiling(
+        ceiling_services.set_ceiling(
             actor=finance, kua=draft, opd=dinkes, sub_kegiatan=node(fiscal_year, SUB_C), amount=Decimal("1")
         )
     assert refused.value.message_dict["sub_kegiatan"] == [f"Sub-kegiatan {SUB_C} bukan kewenangan Dinas Kesehatan."]
     with pytest.raises(ValidationError, match="Program 5.02.02 bukan kewenangan"):
-        kua_services.set_ceiling(
+        ceiling_services.set_ceiling(
             actor=finance, kua=draft, opd=dinkes, program=node(fiscal_year, "5.02.02"), amount=Decimal("1")
         )
     # The X.XX supporting programs belong to every OPD.
-    kua_services.set_ceiling(
+    ceiling_services.set_ceiling(
         actor=finance, kua=draft, opd=dinkes, program=node(fiscal_year, "X.XX.01"), amount=Decimal("1")
     )
     with pytest.raises(ValidationError, match="Pilih program dari nomenklatur"):
-        kua_services.set_ceiling(
+        ceiling_services.set_ceiling(
             actor=finance, kua=draft, opd=dinkes, program=node(fiscal_year, SUB_A), amount=Decimal("1")
         )
 
@@ -262,13 +267,13 @@ def test_ceilings_only_for_the_opds_own_nomenclature(draft, finance):
 def test_narrower_ceilings_need_the_opd_ceiling_first(draft, finance):
     inspektorat = Opd.objects.get(code="6.01.0.00.0.00.01.00")
     with pytest.raises(ValidationError, match="Tetapkan dulu plafon Inspektorat"):
-        kua_services.set_ceiling(
+        ceiling_services.set_ceiling(
             actor=finance, kua=draft, opd=inspektorat, program=node(draft.fiscal_year, "X.XX.01"), amount=Decimal("1")
         )
-    ceiling = kua_services.set_ceiling(actor=finance, kua=draft, opd=inspektorat, amount=Decimal("75000000"))
+    ceiling = ceiling_services.set_ceiling(actor=finance, kua=draft, opd=inspektorat, amount=Decimal("75000000"))
     event = AuditEvent.objects.get(action="ceiling.set", object_id=str(ceiling.pk))
     assert Decimal(event.after["amount"]) == Decimal("75000000")
-    kua_services.delete_ceiling(actor=finance, ceiling=ceiling)
+    ceiling_services.delete_ceiling(actor=finance, ceiling=ceiling)
     assert not Ceiling.objects.filter(pk=ceiling.pk).exists()
 
 
@@ -276,7 +281,7 @@ def test_narrower_ceilings_need_the_opd_ceiling_first(draft, finance):
 def test_only_the_finance_officer_changes_policy_and_ceilings(draft, role):
     user = role_user(role)
     with pytest.raises(PermissionDenied):
-        kua_services.set_ceiling(actor=user, kua=draft, opd=Opd.objects.get(code=DINKES), amount=Decimal("1"))
+        ceiling_services.set_ceiling(actor=user, kua=draft, opd=Opd.objects.get(code=DINKES), amount=Decimal("1"))
     with pytest.raises(PermissionDenied):
         kua_services.set_kua_account_line(
             actor=user, kua=draft, account=account(draft.fiscal_year, "5.1"), amount=Decimal("1")
@@ -317,7 +322,9 @@ def test_every_illegal_move_is_refused_with_the_current_state_and_the_allowed_mo
 def test_the_whole_lifecycle_records_transitions_and_audit_events(draft, finance):
     kua_services.transition_kua(actor=finance, kua=draft, action="submit")
     kua_services.transition_kua(actor=finance, kua=draft, action="revise", note="Banggar: plafon Dinkes turun")
-    kua_services.set_ceiling(actor=finance, kua=draft, opd=Opd.objects.get(code=DINKES), amount=Decimal("900000000"))
+    ceiling_services.set_ceiling(
+        actor=finance, kua=draft, opd=Opd.objects.get(code=DINKES), amount=Decimal("900000000")
+    )
     kua_services.transition_kua(actor=finance, kua=draft, action="submit")
     kua_services.transition_kua(actor=finance, kua=draft, action="agree", **AGREEMENT)
     kua = kua_services.transition_kua(actor=finance, kua=draft, action="lock")
@@ -403,10 +410,10 @@ def test_submission_needs_ceilings(reference_data, finance):
 
 def test_readers_see_versions_as_the_access_rules_say(draft, finance):
     dprd, staff = role_user(User.Role.DPRD), role_user(User.Role.OPD_STAFF)
-    assert list(selectors.kua_versions_for(finance, draft.fiscal_year)) == [draft]
-    assert not selectors.kua_versions_for(dprd, draft.fiscal_year).exists()
-    assert not selectors.ceilings_for(staff, draft).exists()
+    assert list(kua_selectors.kua_versions_for(finance, draft.fiscal_year)) == [draft]
+    assert not kua_selectors.kua_versions_for(dprd, draft.fiscal_year).exists()
+    assert not ceiling_selectors.ceilings_for(staff, draft).exists()
     kua_services.transition_kua(actor=finance, kua=draft, action="submit")
-    assert list(selectors.kua_versions_for(dprd, draft.fiscal_year)) == [draft]
+    assert list(kua_selectors.kua_versions_for(dprd, draft.fiscal_year)) == [draft]
     kua_services.transition_kua(actor=finance, kua=draft, action="agree", **AGREEMENT)
-    assert [c.opd.code for c in selectors.ceilings_for(staff, draft)] == [DINKES]
+    assert [c.opd.code for c in ceiling_selectors.ceilings_for(staff, draft)] == [DINKES]

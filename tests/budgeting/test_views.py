@@ -10,8 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from budgeting import apbd_services, kua_services, services
 from budgeting.models import ApbdVersion, CashPlan, Ceiling, Dpa, KuaAccountLine, KuaPpas, Rka, RkaComment, RkaLine
+from budgeting.services import apbd as apbd_services
+from budgeting.services import ceilings as ceiling_services
+from budgeting.services import dpa as dpa_services
+from budgeting.services import kua as kua_services
+from budgeting.services import rka as rka_services
 from masterdata.models import Opd, StandardPriceItem, User
 from tests.budgeting.factories import (
     ADOPTION_DETAILS,
@@ -86,7 +90,7 @@ def other_staff(setup):
 
 
 def test_opd_staff_cannot_open_or_post_to_another_opds_rka(client, setup, other_staff):
-    line = services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
+    line = rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
     rka, sub = setup.rka, setup.sub_kegiatan
     client_for(client, other_staff)
     urls = [
@@ -115,7 +119,7 @@ def test_opd_staff_cannot_open_or_post_to_another_opds_rka(client, setup, other_
 
 
 def test_editor_shows_the_add_form_totals_and_remaining_ceiling_to_its_staff(client, setup):
-    services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
+    rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
     response = client_for(client, setup.staff).get(section_url(setup.rka, setup.sub_kegiatan))
     html = response.content.decode()
     assert response.status_code == 200
@@ -172,7 +176,7 @@ def test_amount_preview_computes_volume_times_price_and_warns_before_saving(clie
     bad = client.get(url, {"prefix": "add", "add-volume_1": "tiga", "add-unit_price": "100.000"}).content.decode()
     assert "tulis angka" in bad
     # Editing a saved line: the preview counts the line at its new amount only, as its save will.
-    line = services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values(volume_1=D("60")))
+    line = rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values(volume_1=D("60")))
     prefix = f"line{line.pk}"
     edit = client.get(url, {"prefix": prefix, f"{prefix}-volume_1": "90", f"{prefix}-unit_price": "10.000"})
     assert "setelah rincian ini: Rp 100.000" in edit.content.decode()
@@ -193,8 +197,8 @@ def test_add_line_errors_are_per_field_in_indonesian(client, setup):
 
 
 def test_stale_edit_answers_409_with_the_current_values_and_keeps_the_typed_ones(client, setup):
-    line = services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
-    services.update_rka_line(actor=setup.staff, line=line, expected_version=1, description="Kertas HVS A4")
+    line = rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
+    rka_services.update_rka_line(actor=setup.staff, line=line, expected_version=1, description="Kertas HVS A4")
     url = reverse("budgeting:line-edit", args=[setup.rka.pk, line.pk])
     data = line_form(setup, f"line{line.pk}", description="Map plastik", version="1")
     response = client_for(client, setup.staff).post(url, data, **HTMX)
@@ -209,7 +213,7 @@ def test_stale_edit_answers_409_with_the_current_values_and_keeps_the_typed_ones
 
 
 def test_edit_line_swaps_to_a_form_and_back_with_new_totals(client, setup):
-    line = services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
+    line = rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
     client_for(client, setup.staff)
     url = reverse("budgeting:line-edit", args=[setup.rka.pk, line.pk])
     form = client.get(url, **HTMX).content.decode()
@@ -227,8 +231,8 @@ def test_edit_line_swaps_to_a_form_and_back_with_new_totals(client, setup):
 
 
 def test_delete_line_through_htmx_and_without_javascript(client, setup):
-    first = services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
-    second = services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
+    first = rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
+    second = rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
     client_for(client, setup.staff)
     response = client.post(reverse("budgeting:line-delete", args=[setup.rka.pk, first.pk]), {"version": "1"}, **HTMX)
     assert response.status_code == 200
@@ -299,8 +303,8 @@ def test_price_above_the_standard_is_refused_on_the_unit_price(client, setup, sn
 
 
 def test_finance_comments_on_a_line_returns_then_approves(client, setup):
-    line = services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
-    services.transition_rka(actor=setup.staff, rka=setup.rka, action="submit")
+    line = rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
+    rka_services.transition_rka(actor=setup.staff, rka=setup.rka, action="submit")
     client_for(client, setup.finance)
     inbox = client.get(reverse("budgeting:rka-inbox")).content.decode()
     assert "Dinas Kesehatan" in inbox and "Rp 100.000" in inbox and "Rp 900.000" in inbox
@@ -339,9 +343,9 @@ def test_finance_comments_on_a_line_returns_then_approves(client, setup):
 
 
 def test_finance_reopens_an_approved_rka_with_a_reason(client, setup):
-    services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
-    services.transition_rka(actor=setup.staff, rka=setup.rka, action="submit")
-    services.transition_rka(actor=setup.finance, rka=setup.rka, action="approve")
+    rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
+    rka_services.transition_rka(actor=setup.staff, rka=setup.rka, action="submit")
+    rka_services.transition_rka(actor=setup.finance, rka=setup.rka, action="approve")
     detail = reverse("budgeting:rka-detail", args=[setup.rka.pk])
     staff_page = client_for(client, setup.staff).get(detail).content.decode()
     assert "hanya dapat diubah bila TAPD membukanya kembali" in staff_page and 'value="reopen"' not in staff_page
@@ -366,10 +370,10 @@ def test_a_move_that_does_not_apply_is_refused_with_the_moves_that_would(client,
 
 
 def test_finance_cannot_change_lines_and_staff_cannot_change_a_submitted_rka(client, setup):
-    line = services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
+    line = rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
     url = reverse("budgeting:line-add", args=[setup.rka.pk, f"sk{setup.sub_kegiatan.pk}"])
     assert client_for(client, setup.finance).post(url, line_form(setup), **HTMX).status_code == 403
-    services.transition_rka(actor=setup.staff, rka=setup.rka, action="submit")
+    rka_services.transition_rka(actor=setup.staff, rka=setup.rka, action="submit")
     client_for(client, setup.staff)
     refused = client.post(url, line_form(setup), **HTMX)
     assert refused.status_code == 409 and "tidak dapat diubah" in refused.content.decode()
@@ -397,14 +401,14 @@ def test_dprd_cannot_see_a_draft_rapbd_nor_its_rkas(client, setup):
 def test_editor_query_count_does_not_grow_with_lines_and_comments(client, setup):
     url = section_url(setup.rka, setup.sub_kegiatan)
     client_for(client, setup.staff)
-    line = services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
-    services.comment_rka(actor=setup.finance, rka=setup.rka, text="Cek volume.", line=line)
+    line = rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
+    rka_services.comment_rka(actor=setup.finance, rka=setup.rka, text="Cek volume.", line=line)
     few = query_count(client, url)
     for number in range(30):
-        extra = services.add_rka_line(
+        extra = rka_services.add_rka_line(
             actor=setup.staff, rka=setup.rka, **setup.line_values(description=f"Baris {number}", unit_price=D("100"))
         )
-        services.comment_rka(actor=setup.finance, rka=setup.rka, text=f"Catatan {number}", line=extra)
+        rka_services.comment_rka(actor=setup.finance, rka=setup.rka, text=f"Catatan {number}", line=extra)
     assert query_count(client, url) == few
     assert query_count(client, url + "?q=baris") == few
 
@@ -422,10 +426,10 @@ def test_rka_list_inbox_and_rka_page_query_counts_do_not_grow_with_rows(client, 
     few = [query_count(client, url) for url in urls]
     staff = small.staff[DINKES]
     for number in range(20):
-        services.add_rka_line(
+        rka_services.add_rka_line(
             actor=staff, rka=small.rkas[DINKES], **small.line_values(DINKES, SUB_A, "5.1.02.01.01.0024", "1000")
         )
-        services.comment_rka(actor=finance, rka=small.rkas[BAPENDA], text=f"Catatan {number}")
+        rka_services.comment_rka(actor=finance, rka=small.rkas[BAPENDA], text=f"Catatan {number}")
     for code in ("1.03.0.00.0.00.01.00", "1.06.0.00.0.00.01.0000", "1.01.2.22.0.00.01.0000"):
         Rka.objects.create(version=small.version, opd=Opd.objects.get(code=code))
     assert [query_count(client, url) for url in urls] == few
@@ -439,7 +443,7 @@ def test_ceiling_table_and_kua_page_query_counts_do_not_grow_with_ceilings(clien
     urls = [reverse("budgeting:ceiling-table", args=[kua.pk]), reverse("budgeting:kua-detail", args=[kua.pk])]
     few = [query_count(client, url) for url in urls]
     for opd in Opd.objects.filter(is_active=True).exclude(ceilings__kua_ppas=kua)[:15]:
-        kua_services.set_ceiling(actor=finance, kua=kua, opd=opd, amount=D("1000000"))
+        ceiling_services.set_ceiling(actor=finance, kua=kua, opd=opd, amount=D("1000000"))
     for code in ("4.1.01", "4.1.02", "5.1", "5.2"):
         kua_services.set_kua_account_line(
             actor=finance, kua=kua, account=account(reference_data, code), amount=D("10000000000")
@@ -687,8 +691,8 @@ def test_finance_opens_a_pergeseran_and_the_diff_shows_rollups_and_lines(client,
     # Dinas Kesehatan moves Rp 45.678,90 from belanja modal (L1) to belanja barang in the same sub-kegiatan.
     staff = small.staff[DINKES]
     l1 = small.line_in(shift, "L1")
-    services.update_rka_line(actor=staff, line=l1, expected_version=1, unit_price=D("599954321.10"))
-    services.add_rka_line(
+    rka_services.update_rka_line(actor=staff, line=l1, expected_version=1, unit_price=D("599954321.10"))
+    rka_services.add_rka_line(
         actor=staff,
         rka=l1.rka,
         **small.line_values(DINKES, SUB_A, "5.1.02.01.01.0052", "45678.90", version=shift, description="Konsumsi"),
@@ -706,8 +710,8 @@ def test_finance_opens_a_pergeseran_and_the_diff_shows_rollups_and_lines(client,
     assert "Pilih dua versi yang berbeda." in same
     # Approval of the shift: the shifted RKA is approved by TAPD first.
     rka = l1.rka
-    services.transition_rka(actor=staff, rka=rka, action="submit")
-    services.transition_rka(actor=small.finance, rka=rka, action="approve")
+    rka_services.transition_rka(actor=staff, rka=rka, action="submit")
+    rka_services.transition_rka(actor=small.finance, rka=rka, action="approve")
     assert client.post(reverse("budgeting:apbd-transition", args=[shift.pk]), {"action": "approve"}).status_code == 302
     shift.refresh_from_db()
     assert shift.state == ApbdVersion.State.APPROVED
@@ -716,7 +720,7 @@ def test_finance_opens_a_pergeseran_and_the_diff_shows_rollups_and_lines(client,
 def test_dpa_pages_query_counts_do_not_grow_with_rows(client, reference_data):
     small = small_apbd(reference_data)
     version = adopt(small.version, small.finance)
-    apbd_services.prepare_dpas(actor=small.finance, version=version)
+    dpa_services.prepare_dpas(actor=small.finance, version=version)
     dpa = Dpa.objects.get(opd__code=DINKES)
     client_for(client, small.finance)
     urls = [reverse("budgeting:dpa-list", args=[version.pk]), reverse("budgeting:dpa-detail", args=[dpa.pk])]
@@ -754,7 +758,7 @@ def test_revenue_lines_sit_outside_the_sub_kegiatan_with_akun_4_accounts_only(cl
 
 
 def test_finance_opens_a_lines_comment_form_in_place(client, setup):
-    line = services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
+    line = rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
     client_for(client, setup.finance)
     row = client.get(reverse("budgeting:line-row", args=[setup.rka.pk, line.pk]) + "?catatan=1", **HTMX)
     html = row.content.decode()
@@ -772,7 +776,7 @@ def test_finance_opens_a_lines_comment_form_in_place(client, setup):
 
 
 def test_rka_page_links_its_excel_export_which_a_signed_in_user_can_download(client, setup):
-    services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
+    rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
     client_for(client, setup.staff)
     page = client.get(reverse("budgeting:rka-detail", args=[setup.rka.pk])).content.decode()
     url = reverse("api-rka-export", args=[setup.rka.pk])

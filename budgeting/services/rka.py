@@ -5,26 +5,28 @@ the RKA's row, then the OPD's ceiling rows (in id order), and only then sums the
 """
 
 import copy
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from budgeting.ceiling_rules import (
+    covers,
+    line_amount,
+    opd_ceilings,
+    refuse_over_ceiling,
+    require_opd_ceiling,
+    standing_before_write,
+    standing_of,
+)
+from budgeting.models import ApbdVersion, Rka, RkaComment, RkaLine, RkaSubKegiatan, Transition
 from masterdata import access, audit, importers
-from masterdata.errors import StaleObject, TransitionNotAllowed, refuse_move
-from masterdata.models import Account, Nomenclature, StandardPriceItem
+from masterdata.errors import NOT_ALLOWED, StaleObject, TransitionNotAllowed, refuse_move
+from masterdata.models import Account, StandardPriceItem
+from masterdata.money import CENT, ZERO, rupiah
 
-from .models import ApbdVersion, Ceiling, Rka, RkaComment, RkaLine, RkaSubKegiatan, Transition
-
-NOT_ALLOWED = "Anda tidak berwenang melakukan tindakan ini."
-CENT = Decimal("0.01")
-ZERO = Decimal("0")
 PPKD_OPD_CODE = "5.02.0.00.0.00.01.00"  # BPKAD acts as PPKD: only it budgets pembiayaan (akun 6)
-
-# What a line to be changed is best read with: everything validation and the ceiling check touch.
-SAVED_LINE_RELATED = ("account", "standard_price", "funding_source", "sub_kegiatan__sub_kegiatan")
 
 LINE_FIELDS = [
     "sub_kegiatan",
@@ -46,213 +48,9 @@ LINE_FIELDS = [
 ]
 
 
-def rupiah(value):
-    """Thousands-grouped rupiah for messages: Rp 1.234.567."""
-    text = f"{value.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return "Rp " + (text[:-3] if text.endswith(",00") else text)
-
-
 def budgets_pembiayaan(rka):
     """Only BPKAD, as PPKD, budgets pembiayaan (akun 6)."""
     return rka.opd.code == PPKD_OPD_CODE
-
-
-def check_money(value, field, errors):
-    """An amount in rupiah: a number, not negative, to the sen; the problem goes into `errors[field]`."""
-    if not isinstance(value, Decimal):
-        errors[field] = "Wajib berupa angka."
-    elif value < 0:
-        errors[field] = "Jumlah tidak boleh negatif."
-    elif value != value.quantize(CENT):
-        errors[field] = "Paling banyak dua angka desimal (sen)."
-
-
-def line_volume(values):
-    volume = values["volume_1"]
-    for factor in (values.get("volume_2"), values.get("volume_3")):
-        if factor is not None:
-            volume *= factor
-    return volume
-
-
-def line_amount(values):
-    """amount = volume_1 x volume_2 x volume_3 x unit price, rounded half-up to the sen."""
-    return (line_volume(values) * values["unit_price"]).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-# --- Ceilings ---------------------------------------------------------------------------------
-
-
-@dataclass
-class CeilingStatus:
-    """A ceiling with what its lines use now."""
-
-    ceiling: Ceiling
-    used: Decimal
-
-    @property
-    def remaining(self):
-        return self.ceiling.amount - self.used
-
-    @property
-    def label(self):
-        return self.ceiling.label
-
-
-AKUN_TOTALS = {
-    RkaLine.Akun.PENDAPATAN: "pendapatan",
-    RkaLine.Akun.BELANJA: "belanja",
-    RkaLine.Akun.PEMBIAYAAN: "pembiayaan",
-}
-
-
-@dataclass
-class Standing:
-    """An RKA's totals per akun (and of one sub-kegiatan) with the ceilings that apply, as of one statement."""
-
-    totals: dict
-    ceilings: list
-
-    def with_line(self, akun, amount):
-        """The standing once a line of `amount` is added (under the sub-kegiatan and within the ceilings this
-        standing was taken for)."""
-        totals = {**self.totals, AKUN_TOTALS[akun]: self.totals[AKUN_TOTALS[akun]] + amount}
-        if "sub_kegiatan" in totals:
-            totals["sub_kegiatan"] += amount
-        if akun != RkaLine.Akun.BELANJA:
-            return Standing(totals, self.ceilings)
-        return Standing(totals, [CeilingStatus(status.ceiling, status.used + amount) for status in self.ceilings])
-
-
-def read_money(value):
-    """A sum as read back: PostgreSQL gives Decimal, SQLite an int or float (or None for no rows); str() gives
-    a float's shortest exact-looking form before rounding to the sen."""
-    return ZERO if value is None else Decimal(str(value)).quantize(CENT)
-
-
-def _standing(rka, ceilings, sub_kegiatan=None, exclude_line_id=None):
-    """Totals and every ceiling's use in one aggregate over the lines' covering index (no join per line).
-
-    Plain SQL: it runs in every line save, where building it through the ORM cost more than running it.
-    Table names come from the models and every value is a parameter.
-    """
-    quote = connection.ops.quote_name
-    lines, subs = quote(RkaLine._meta.db_table), quote(RkaSubKegiatan._meta.db_table)
-    columns, params = [], []
-    for akun in AKUN_TOTALS:
-        columns.append("SUM(CASE WHEN akun = %s THEN amount END)")
-        params.append(akun.value)
-    if sub_kegiatan is not None:
-        columns.append("SUM(CASE WHEN sub_kegiatan_id = %s THEN amount END)")
-        params.append(sub_kegiatan.pk)
-    narrower = [c for c in ceilings if c.level != "opd"]
-    nomenclature = quote(Nomenclature._meta.db_table)
-    for ceiling in narrower:
-        # Only belanja lines sit under a sub-kegiatan (a check constraint), so these sums are belanja.
-        if ceiling.program_id:
-            covered = (
-                f"SELECT s.id FROM {subs} s JOIN {nomenclature} n ON n.id = s.sub_kegiatan_id "  # noqa: S608
-                f"JOIN {nomenclature} k ON k.id = n.parent_id WHERE s.rka_id = %s AND k.parent_id = %s"
-            )
-            params += [rka.pk, ceiling.program_id]
-        else:
-            covered = f"SELECT s.id FROM {subs} s WHERE s.rka_id = %s AND s.sub_kegiatan_id = %s"  # noqa: S608
-            params += [rka.pk, ceiling.sub_kegiatan_id]
-        columns.append(f"SUM(CASE WHEN sub_kegiatan_id IN ({covered}) THEN amount END)")
-    where = "rka_id = %s"
-    params.append(rka.pk)
-    if exclude_line_id:
-        where += " AND id <> %s"
-        params.append(exclude_line_id)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)} FROM {lines} WHERE {where}", params)  # noqa: S608
-        sums = [read_money(value) for value in cursor.fetchone()]
-    totals = dict(zip(AKUN_TOTALS.values(), sums, strict=False))
-    if sub_kegiatan is not None:
-        totals["sub_kegiatan"] = sums[len(AKUN_TOTALS)]
-    used = dict(zip((c.pk for c in narrower), sums[len(sums) - len(narrower) :], strict=True))
-    return Standing(totals, [CeilingStatus(c, used.get(c.pk, totals["belanja"])) for c in ceilings])
-
-
-def _opd_ceilings(rka, *, lock=False):
-    """Every ceiling of the RKA's OPD in its KUA-PPAS, the OPD's own first, then the program and sub-kegiatan
-    ones. With `lock` they are locked in id order: only writers of this OPD's RKA, who already hold its row
-    lock, ever lock them. Plain SQL: this runs in every line save."""
-    table = connection.ops.quote_name(Ceiling._meta.db_table)
-    lock_clause = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
-    ceilings = list(
-        Ceiling.objects.raw(
-            f"SELECT * FROM {table} WHERE kua_ppas_id = %s AND opd_id = %s ORDER BY id{lock_clause}",  # noqa: S608
-            [rka.version.kua_ppas_id, rka.opd_id],
-        )
-    )
-    for ceiling in ceilings:
-        ceiling.opd = rka.opd  # for its label, without reading the OPD again
-    return sorted(ceilings, key=lambda c: (c.level != "opd", c.pk))
-
-
-def _covers(ceiling, node):
-    """Whether `ceiling` applies to a line under the sub-kegiatan `node` (None: a line outside any)."""
-    if ceiling.level == "opd":
-        return True
-    if node is None:
-        return False
-    if ceiling.level == "sub_kegiatan":
-        return ceiling.sub_kegiatan_id == node.pk
-    return ceiling.program_id == node.parent.parent_id  # sub-kegiatan > kegiatan > program
-
-
-def applicable_ceilings(rka, sub_kegiatan=None, *, lock=False):
-    """The OPD ceiling, then the program and sub-kegiatan ceilings that cover `sub_kegiatan` (if any)."""
-    node = sub_kegiatan.sub_kegiatan if sub_kegiatan is not None else None
-    return [ceiling for ceiling in _opd_ceilings(rka, lock=lock) if _covers(ceiling, node)]
-
-
-def rka_standing(rka, sub_kegiatan=None, exclude_line_id=None):
-    """Totals and remaining ceilings for the editor (no locks: a display, not a decision); without one line when
-    it is being edited, as its save will count it."""
-    return _standing(rka, applicable_ceilings(rka, sub_kegiatan), sub_kegiatan, exclude_line_id)
-
-
-def rka_totals(rka, sub_kegiatan=None):
-    """Totals per akun, and of one sub-kegiatan when given."""
-    return _standing(rka, [], sub_kegiatan).totals
-
-
-def opd_ceiling_statuses(rka):
-    """Every ceiling of the RKA's OPD (not only those over one sub-kegiatan) with what the RKA uses of each."""
-    return _standing(rka, _opd_ceilings(rka)).ceilings
-
-
-def _standing_before_write(rka, sub_kegiatan, akun, exclude_line_id=None):
-    """Under the RKA's lock: the standing without the line about to be written, its belanja ceilings locked.
-
-    The write's answer is this standing plus the line (`Standing.with_line`): no second read after the write.
-    """
-    ceilings = applicable_ceilings(rka, sub_kegiatan, lock=akun == RkaLine.Akun.BELANJA)
-    return _standing(rka, ceilings, sub_kegiatan, exclude_line_id)
-
-
-def _require_opd_ceiling(rka, ceilings):
-    """Belanja needs the OPD's own ceiling (the first of `ceilings` when there is one)."""
-    if not ceilings or ceilings[0].level != "opd":
-        raise ValidationError(f"{rka.opd.name} belum memiliki plafon pada KUA-PPAS yang dikunci.")
-
-
-def _refuse_over_ceiling(rka, standing, new_amount):
-    """Refuse a belanja line that would take any ceiling over; says what remains."""
-    _require_opd_ceiling(rka, [status.ceiling for status in standing.ceilings])
-    for status in standing.ceilings:
-        if new_amount > status.remaining:
-            raise ValidationError(
-                {
-                    "amount": f"Melebihi {status.label}: sisa {rupiah(status.remaining)}, "
-                    f"rincian ini {rupiah(new_amount)} (lebih {rupiah(new_amount - status.remaining)})."
-                }
-            )
-
-
-# --- Lines ------------------------------------------------------------------------------------
 
 
 class PriceRules:
@@ -395,9 +193,9 @@ def add_rka_line(*, actor, rka, **values):
         raise TypeError(f"unknown fields: {set(values) - set(LINE_FIELDS)}")
     _clean_line(rka, values)
     amount, akun = line_amount(values), RkaLine.akun_of(values["account"])
-    standing = _standing_before_write(rka, values["sub_kegiatan"], akun)
+    standing = standing_before_write(rka, values["sub_kegiatan"], akun)
     if akun == RkaLine.Akun.BELANJA:
-        _refuse_over_ceiling(rka, standing, amount)
+        refuse_over_ceiling(rka, standing, amount)
     line = RkaLine.objects.create(rka=rka, akun=akun, amount=amount, updated_by=actor, **values)
     audit.record(actor=actor, action="rka_line.create", obj=line, opd=rka.opd, after=_line_snapshot(line))
     line.standing = standing.with_line(akun, amount)
@@ -423,7 +221,7 @@ def update_rka_line(*, actor, line, expected_version, **changes):
     values = {field: changes.get(field, getattr(current, field)) for field in LINE_FIELDS}
     _clean_line(rka, values)
     amount, akun = line_amount(values), RkaLine.akun_of(values["account"])
-    standing = _standing_before_write(rka, values["sub_kegiatan"], akun, exclude_line_id=current.pk)
+    standing = standing_before_write(rka, values["sub_kegiatan"], akun, exclude_line_id=current.pk)
     # A belanja line that only shrinks in place never takes a ceiling over, so it is always allowed: an OPD
     # whose ceiling was lowered below its budget (KUPA-PPAS-P) can come back under it line by line.
     shrinks_in_place = (
@@ -432,7 +230,7 @@ def update_rka_line(*, actor, line, expected_version, **changes):
         and amount <= current.amount
     )
     if akun == RkaLine.Akun.BELANJA and not shrinks_in_place:
-        _refuse_over_ceiling(rka, standing, amount)
+        refuse_over_ceiling(rka, standing, amount)
     # Checked after the ceiling lock: a concurrent editor of this line has committed by now.
     # QuerySet.update() does not touch auto_now fields: the time of the change is set here.
     saved = copy.copy(current)
@@ -473,7 +271,7 @@ def delete_rka_line(*, actor, line, expected_version=None):
     _require_editable(actor, rka)
     if expected_version is not None and current.version != expected_version:
         raise _stale(current)
-    standing = _standing_before_write(rka, current.sub_kegiatan, current.akun, exclude_line_id=current.pk)
+    standing = standing_before_write(rka, current.sub_kegiatan, current.akun, exclude_line_id=current.pk)
     audit.record(
         actor=actor, action="rka_line.delete", obj=current, opd=current.rka.opd, before=_line_snapshot(current)
     )
@@ -515,13 +313,13 @@ def import_rka_lines(*, actor, rka, rows):
         if RkaLine.akun_of(values["account"]) == RkaLine.Akun.BELANJA
     ]
     if spending:
-        ceilings = _opd_ceilings(rka, lock=True)
-        _require_opd_ceiling(rka, ceilings)
-        for status in _standing(rka, ceilings).ceilings:
+        ceilings = opd_ceilings(rka, lock=True)
+        require_opd_ceiling(rka, ceilings)
+        for status in standing_of(rka, ceilings).ceilings:
             ceiling = status.ceiling
             running = ZERO
             for number, values, amount in spending:
-                if not _covers(ceiling, values["sub_kegiatan"].sub_kegiatan):
+                if not covers(ceiling, values["sub_kegiatan"].sub_kegiatan):
                     continue
                 running += amount
                 if running > status.remaining:
@@ -555,9 +353,8 @@ def import_rka_lines(*, actor, rka, rows):
     return lines
 
 
-# --- RKA lifecycle ----------------------------------------------------------------------------
-
 RState = Rka.State
+
 RKA_MOVES = {
     ("submit", RState.DRAFT): RState.SUBMITTED,
     ("submit", RState.RETURNED): RState.SUBMITTED,
@@ -566,6 +363,7 @@ RKA_MOVES = {
     # TAPD finds something after approving, while the version is still a draft: back to the OPD with a note.
     ("reopen", RState.APPROVED): RState.RETURNED,
 }
+
 RKA_ACTION_LABELS = {"submit": "ajukan", "return": "kembalikan", "approve": "setujui", "reopen": "buka kembali"}
 
 

@@ -1,31 +1,18 @@
-"""APBD versions: the murni version from the locked KUA-PPAS, its lifecycle to publication, DPA with the
-anggaran kas, and the amendments (pergeseran, perubahan) that copy the latest adopted version.
-
-An adopted version is never edited: RKA lines are editable only while their version is draft
-(`Rka.is_editable`), and a change after adoption is always a new version.
+"""APBD versions: the murni version opened from a locked KUA-PPAS, its lifecycle up to publication, and
+the amendments (pergeseran, perubahan) that copy an adopted version into the next one.
 """
 
 import datetime
-from decimal import ROUND_DOWN
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Max, Value, When
-from django.db.models.functions import Substr
+from django.db.models import Max
 from django.utils import timezone
 
-from masterdata import access, audit
-from masterdata.errors import TransitionNotAllowed, refuse_move
-from masterdata.models import FiscalYear, Opd
-from planning.models import Renja, RenjaLine
-
-from . import selectors
-from .models import (
+from budgeting.models import (
     ApbdTotal,
     ApbdVersion,
-    CashPlan,
     Ceiling,
-    Dpa,
     KuaAccountLine,
     KuaPpas,
     Rka,
@@ -33,11 +20,22 @@ from .models import (
     RkaSubKegiatan,
     Transition,
 )
-from .services import CENT, NOT_ALLOWED, PPKD_OPD_CODE, ZERO, check_money, record_transition, rupiah
+from budgeting.selectors import apbd as apbd_selectors
+from budgeting.selectors import ceilings as ceiling_selectors
+from budgeting.selectors import diff as diff_selectors
+from budgeting.services.rka import PPKD_OPD_CODE, record_transition
+from masterdata import access, audit
+from masterdata.errors import refuse_move
+from masterdata.models import FiscalYear, Opd
+from masterdata.money import ZERO, rupiah
+from planning.models import Renja, RenjaLine
 
 VState = ApbdVersion.State
+
 Kind = ApbdVersion.Kind
+
 FINAL_STATES = (VState.ADOPTED, VState.PUBLISHED)
+
 
 # murni and perubahan go through DPRD and the Gubernur; a pergeseran is approved by the finance officer.
 FULL_MOVES = {
@@ -47,11 +45,13 @@ FULL_MOVES = {
     ("adopt", VState.EVALUATED): VState.ADOPTED,
     ("publish", VState.ADOPTED): VState.PUBLISHED,
 }
+
 SHIFT_MOVES = {
     ("approve", VState.DRAFT): VState.APPROVED,
     ("adopt", VState.APPROVED): VState.ADOPTED,
     ("publish", VState.ADOPTED): VState.PUBLISHED,
 }
+
 ACTION_LABELS = {
     "submit": "ajukan ke DPRD",
     "agree": "catat persetujuan DPRD",
@@ -60,13 +60,17 @@ ACTION_LABELS = {
     "publish": "terbitkan",
     "approve": "setujui pergeseran",
 }
+
+
 # The details each move records; all of them are required.
 ACTION_DETAILS = {
     "agree": ("dprd_agreement_date",),
     "evaluate": ("evaluation_number", "evaluation_date", "evaluation_corrections"),
     "adopt": ("perda_number", "perda_date", "perbup_number", "perbup_date"),
 }
+
 SHIFT_ADOPT_DETAILS = ("perbup_number", "perbup_date")  # a pergeseran changes the Perbup penjabaran only
+
 DETAIL_LABELS = {
     "dprd_agreement_date": "Tanggal persetujuan bersama DPRD",
     "evaluation_number": "Nomor keputusan evaluasi Gubernur",
@@ -77,6 +81,8 @@ DETAIL_LABELS = {
     "perbup_number": "Nomor Perbup penjabaran",
     "perbup_date": "Tanggal Perbup",
 }
+
+
 # Each date follows the one before it.
 DATE_ORDER = [
     ("evaluation_date", "dprd_agreement_date"),
@@ -152,9 +158,6 @@ def create_murni_version(*, actor, kua):
     return version
 
 
-# --- Lifecycle --------------------------------------------------------------------------------
-
-
 def _moves_table(version):
     return SHIFT_MOVES if version.kind == Kind.PERGESERAN else FULL_MOVES
 
@@ -164,7 +167,7 @@ def apbd_moves(version):
 
 
 def _balance_problem(version):
-    result = selectors.balance(version)
+    result = apbd_selectors.balance(version)
     if result.is_balanced:
         return None
     side = "lebih" if result.gap > 0 else "kurang"
@@ -190,13 +193,13 @@ def _submission_problems(version):
     rkas = Rka.objects.filter(version=version)
     if not rkas.exists():
         return ["Versi ini belum memiliki RKA."]
-    problems = [_unapproved_problem(rkas), *selectors.ceiling_breaches(version), _balance_problem(version)]
+    problems = [_unapproved_problem(rkas), *ceiling_selectors.ceiling_breaches(version), _balance_problem(version)]
     return [problem for problem in problems if problem]
 
 
 def shifted_opd_ids(version):
     """OPDs whose lines differ from the base version (added, removed or changed)."""
-    diff = selectors.diff_lines(version.base, version)
+    diff = diff_selectors.diff_lines(version.base, version)
     return {
         opd_id
         for lines in (diff.added, diff.removed, diff.changed)
@@ -208,9 +211,9 @@ def _shift_problems(version, shifted):
     """A pergeseran moves money inside each OPD: its belanja stays exactly the base version's, the RKAs that
     shifted anything are approved by TAPD, and the year still balances."""
     problems = []
-    base_totals = selectors.belanja_by_opd(version.base)
+    base_totals = apbd_selectors.belanja_by_opd(version.base)
     names = dict(Opd.objects.filter(rkas__version=version).values_list("pk", "name"))
-    for opd_id, amount in sorted(selectors.belanja_by_opd(version).items(), key=lambda item: names[item[0]]):
+    for opd_id, amount in sorted(apbd_selectors.belanja_by_opd(version).items(), key=lambda item: names[item[0]]):
         base = base_totals.get(opd_id, ZERO)
         if amount != base:
             problems.append(
@@ -276,7 +279,7 @@ def _clean_details(version, action, details):
 
 def _store_totals(version):
     """Compute every rollup once and store it: public pages read these rows, never the lines."""
-    rows = selectors.rollup_rows(version)
+    rows = apbd_selectors.rollup_rows(version)
     ApbdTotal.objects.bulk_create(
         ApbdTotal(
             version=version, dimension=dimension, code=row.code, name=row.name[:500], level=row.level, amount=row.amount
@@ -322,7 +325,7 @@ def transition_apbd(*, actor, version, action, note="", **details):
     from_state = version.state
     version.state = _moves_table(version)[(action, from_state)]
     version.save()
-    warnings = selectors.apbd_warnings(version) if action in ("agree", "adopt") else []
+    warnings = apbd_selectors.apbd_warnings(version) if action in ("agree", "adopt") else []
     full_note = "\n".join([note.strip(), *warnings]).strip()
     record_transition(
         document=version, action=action, from_state=from_state, to_state=version.state, actor=actor, note=full_note
@@ -332,167 +335,6 @@ def transition_apbd(*, actor, version, action, note="", **details):
         after["stored_totals"] = stored
     audit.record(actor=actor, action=f"apbd_version.{action}", obj=version, before=before, after=after)
     return version
-
-
-# --- DPA and anggaran kas ---------------------------------------------------------------------
-
-MONTHS = range(1, 13)
-
-
-def split_evenly(pagu):
-    """Twelve monthly amounts to the sen that sum exactly to the pagu; the remainder falls in December."""
-    monthly = (pagu / 12).quantize(CENT, rounding=ROUND_DOWN)
-    return [monthly] * 11 + [pagu - monthly * 11]
-
-
-def _group_expression():
-    return Case(
-        When(akun=RkaLine.Akun.BELANJA, then=Value(CashPlan.Group.BELANJA.value)),
-        When(akun=RkaLine.Akun.PENDAPATAN, then=Value(CashPlan.Group.PENDAPATAN.value)),
-        default=Substr("account__code", 1, 3),
-        output_field=CharField(),
-    )
-
-
-@transaction.atomic
-def prepare_dpas(*, actor, version):
-    """Draft a DPA for every RKA of an adopted version, each with its default anggaran kas: belanja per
-    sub-kegiatan, pendapatan and pembiayaan per group, split evenly over the twelve months."""
-    access.require(actor, "budgeting.issue_dpa")
-    version = ApbdVersion.objects.select_for_update().get(pk=version.pk)
-    if version.state not in FINAL_STATES:
-        raise TransitionNotAllowed(
-            "DPA disusun dari APBD yang sudah ditetapkan.", current={"state": version.state}, allowed=[]
-        )
-    rkas = list(Rka.objects.filter(version=version, dpa__isnull=True).values_list("pk", "opd_id"))
-    Dpa.objects.bulk_create(Dpa(version=version, rka_id=rka_id, opd_id=opd_id) for rka_id, opd_id in rkas)
-    dpa_by_rka = dict(Dpa.objects.filter(rka_id__in=[rka_id for rka_id, _ in rkas]).values_list("rka_id", "pk"))
-    pagu = (
-        RkaLine.objects.filter(rka_id__in=dpa_by_rka)
-        .annotate(group=_group_expression())
-        .values("rka_id", "group", "sub_kegiatan_id")
-        .annotate(amount=selectors.money_sum())
-        .order_by()
-    )
-    CashPlan.objects.bulk_create(
-        (
-            CashPlan(
-                dpa_id=dpa_by_rka[row["rka_id"]],
-                account_group=row["group"],
-                sub_kegiatan_id=row["sub_kegiatan_id"] if row["group"] == CashPlan.Group.BELANJA else None,
-                month=month,
-                amount=amount,
-            )
-            for row in pagu.iterator()
-            for month, amount in zip(MONTHS, split_evenly(row["amount"]), strict=True)
-        ),
-        batch_size=2000,
-    )
-    audit.record(
-        actor=actor,
-        action="dpa.prepare",
-        obj=version,
-        after={
-            "dpas": sorted(dpa_by_rka.values()),
-            "cash_plan_rows": CashPlan.objects.filter(dpa_id__in=dpa_by_rka.values()).count(),
-        },
-    )
-    return list(Dpa.objects.filter(version=version).select_related("opd").order_by("opd__code"))
-
-
-def _locked_dpa(dpa):
-    return Dpa.objects.select_for_update(of=("self",)).select_related("opd", "version").get(pk=dpa.pk)
-
-
-@transaction.atomic
-def edit_cash_plan(*, actor, dpa, amounts, sub_kegiatan=None, account_group=CashPlan.Group.BELANJA):
-    """Change months of one anggaran kas row set (own OPD staff, before the DPA is issued).
-
-    `amounts` maps month (1-12) to Rupiah. The months need not sum to the pagu yet; issuing the DPA does.
-    Returns the row's pagu, planned total and difference.
-    """
-    dpa = _locked_dpa(dpa)
-    if not actor.has_perm("budgeting.edit_cash_plan", dpa):
-        if access.is_own_opd(actor, dpa):
-            raise TransitionNotAllowed(
-                "DPA sudah diterbitkan; anggaran kasnya tidak dapat diubah.", current={"state": dpa.state}, allowed=[]
-            )
-        raise PermissionDenied(NOT_ALLOWED)
-    errors = {}
-    if account_group == CashPlan.Group.BELANJA:
-        if sub_kegiatan is None or sub_kegiatan.rka_id != dpa.rka_id:
-            errors["sub_kegiatan"] = "Pilih sub-kegiatan dari DPA ini."
-    elif account_group not in CashPlan.Group.values or sub_kegiatan is not None:
-        errors["account_group"] = "Anggaran kas pendapatan dan pembiayaan tidak berada di bawah sub-kegiatan."
-    for month, amount in amounts.items():
-        key = f"month_{month}"
-        if month not in MONTHS:
-            errors[key] = "Bulan harus 1 sampai 12."
-        else:
-            check_money(amount, key, errors)
-    if errors:
-        raise ValidationError(errors)
-    rows = CashPlan.objects.filter(dpa=dpa, account_group=account_group, sub_kegiatan=sub_kegiatan)
-    before = dict(rows.values_list("month", "amount"))
-    if not before:
-        raise ValidationError({"sub_kegiatan": "Tidak ada anggaran kas untuk pilihan ini."})
-    changed = [row for row in rows if row.month in amounts and row.amount != amounts[row.month]]
-    for row in changed:
-        row.amount = amounts[row.month]
-    CashPlan.objects.bulk_update(changed, ["amount"])
-    audit.record(
-        actor=actor,
-        action="cash_plan.update",
-        obj=dpa,
-        opd=dpa.opd,
-        before={"account_group": account_group, "sub_kegiatan": getattr(sub_kegiatan, "pk", None), "months": before},
-        after={
-            "account_group": account_group,
-            "sub_kegiatan": getattr(sub_kegiatan, "pk", None),
-            "months": dict(rows.values_list("month", "amount")),
-        },
-    )
-    sub_id = getattr(sub_kegiatan, "pk", None)
-    return next(
-        row
-        for row in selectors.cash_plan_status(dpa)
-        if row["account_group"] == account_group and row["sub_kegiatan_id"] == sub_id
-    )
-
-
-@transaction.atomic
-def issue_dpa(*, actor, dpa, number):
-    """Issue a DPA; refused unless every anggaran kas sums exactly to its pagu."""
-    access.require(actor, "budgeting.issue_dpa")
-    dpa = _locked_dpa(dpa)
-    if dpa.state != Dpa.State.DRAFT:
-        raise TransitionNotAllowed(f"{dpa} sudah diterbitkan.", current={"state": dpa.state}, allowed=[])
-    if not number.strip():
-        raise ValidationError({"number": "Nomor DPA wajib diisi."})
-    codes = dict(RkaSubKegiatan.objects.filter(rka_id=dpa.rka_id).values_list("pk", "sub_kegiatan__code"))
-    problems = [
-        f"Anggaran kas {codes.get(row['sub_kegiatan_id']) or CashPlan.Group(row['account_group']).label} "
-        f"berjumlah {rupiah(row['planned'])}, pagu {rupiah(row['pagu'])} (selisih {rupiah(row['difference'])})."
-        for row in selectors.cash_plan_status(dpa)
-        if row["difference"]
-    ]
-    if problems:
-        raise ValidationError(problems)
-    dpa.state, dpa.number, dpa.issued_at = Dpa.State.ISSUED, number.strip(), timezone.now()
-    dpa.save()
-    record_transition(document=dpa, action="issue", from_state=Dpa.State.DRAFT, to_state=dpa.state, actor=actor)
-    audit.record(
-        actor=actor,
-        action="dpa.issue",
-        obj=dpa,
-        opd=dpa.opd,
-        before={"state": Dpa.State.DRAFT},
-        after={"state": dpa.state, "number": dpa.number},
-    )
-    return dpa
-
-
-# --- Amendments -------------------------------------------------------------------------------
 
 
 def _latest_adopted(fiscal_year):
@@ -611,7 +453,8 @@ def create_shift_version(*, actor, fiscal_year, note=""):
         for item in base_kua.account_lines.all()
     )
     Ceiling.objects.bulk_create(
-        Ceiling(kua_ppas=kua, opd_id=opd_id, amount=amount) for opd_id, amount in selectors.belanja_by_opd(base).items()
+        Ceiling(kua_ppas=kua, opd_id=opd_id, amount=amount)
+        for opd_id, amount in apbd_selectors.belanja_by_opd(base).items()
     )
     version = ApbdVersion.objects.create(
         fiscal_year=fiscal_year,

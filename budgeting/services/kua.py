@@ -1,4 +1,4 @@
-"""KUA-PPAS: versions, the policy lines (pendapatan, belanja, pembiayaan), ceilings (plafon) and the lifecycle.
+"""KUA-PPAS: versions, the policy lines (pendapatan, belanja, pembiayaan) and the lifecycle.
 
 A version is edited only while draft. Once agreed with DPRD (nota kesepakatan) a change is a new version that
 starts as a copy of the last agreed one; earlier versions are never touched again.
@@ -8,18 +8,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from budgeting.models import ApbdVersion, Ceiling, KuaAccountLine, KuaPpas
+from budgeting.selectors.kua import kua_policy_totals
+from budgeting.services.rka import record_transition
 from masterdata import access, audit
 from masterdata.errors import TransitionNotAllowed, refuse_move
-from masterdata.models import Account, FiscalYear, Nomenclature
+from masterdata.models import Account, FiscalYear
+from masterdata.money import check_money, money_sum, rupiah, total_of
 from planning.models import RenjaLine, Rkpd
-from planning.services import allowed_sub_kegiatan
-
-from .models import ApbdVersion, Ceiling, KuaAccountLine, KuaPpas
-from .selectors import money_sum, total_of
-from .services import CENT, check_money, record_transition, rupiah
 
 State = KuaPpas.State
+
 Level = Account.Level
+
 
 # Which account levels each akun may be planned at in the KUA-PPAS.
 POLICY_LEVELS = {
@@ -27,6 +28,7 @@ POLICY_LEVELS = {
     "5": (Level.KELOMPOK, Level.JENIS),  # spending policy by kelompok and jenis
     "6": (Level.KELOMPOK, Level.JENIS, Level.OBJEK),  # pembiayaan
 }
+
 LEVEL_LABELS = {Level.KELOMPOK: "kelompok", Level.JENIS: "jenis", Level.OBJEK: "objek"}
 
 KUA_MOVES = {
@@ -36,6 +38,7 @@ KUA_MOVES = {
     ("agree", State.SUBMITTED): State.AGREED,
     ("lock", State.AGREED): State.LOCKED,
 }
+
 KUA_ACTION_LABELS = {
     "submit": "ajukan ke DPRD",
     "revise": "kembalikan ke draf",
@@ -48,11 +51,11 @@ def _snapshot(kua):
     return audit.snapshot(kua, fields=["number", "kind", "state", "agreement_number", "agreement_date", "previous"])
 
 
-def _locked(kua):
+def locked_kua(kua):
     return KuaPpas.objects.select_for_update(of=("self",)).select_related("fiscal_year").get(pk=kua.pk)
 
 
-def _require_draft(kua):
+def require_draft(kua):
     if kua.state != State.DRAFT:
         raise TransitionNotAllowed(
             f"{kua} berstatus {kua.get_state_display().lower()}; isinya hanya dapat diubah saat draf. "
@@ -60,9 +63,6 @@ def _require_draft(kua):
             current={"state": kua.state},
             allowed=kua_moves(kua),
         )
-
-
-# --- Versions ---------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -138,9 +138,6 @@ def create_kua_ppas(*, actor, fiscal_year, kind=KuaPpas.Kind.MURNI, policy_notes
     return kua
 
 
-# --- Policy lines -----------------------------------------------------------------------------
-
-
 def _clean_policy_account(kua, account):
     version_id = kua.fiscal_year.reference_version_id
     if not isinstance(account, Account) or account.version_id != version_id:
@@ -173,8 +170,8 @@ def _clean_policy_account(kua, account):
 def set_kua_account_line(*, actor, kua, account, amount, note=""):
     """Set (create or change) the amount of one revenue, spending-policy or pembiayaan account."""
     access.require(actor, "budgeting.change_kua_ppas")
-    kua = _locked(kua)
-    _require_draft(kua)
+    kua = locked_kua(kua)
+    require_draft(kua)
     errors = {}
     check_money(amount, "amount", errors)
     if errors:
@@ -201,133 +198,11 @@ def set_kua_account_line(*, actor, kua, account, amount, note=""):
 @transaction.atomic
 def delete_kua_account_line(*, actor, line):
     access.require(actor, "budgeting.change_kua_ppas")
-    kua = _locked(line.kua_ppas)
-    _require_draft(kua)
+    kua = locked_kua(line.kua_ppas)
+    require_draft(kua)
     line = KuaAccountLine.objects.get(pk=line.pk)
     audit.record(actor=actor, action="kua_account_line.delete", obj=line, before=audit.snapshot(line))
     line.delete()
-
-
-def kua_policy_totals(kua):
-    """Planned pendapatan, belanja and pembiayaan of a version, summed in the database in one statement."""
-    prefixes = {
-        "pendapatan": "4",
-        "belanja": "5",
-        "penerimaan_pembiayaan": "6.1",
-        "pengeluaran_pembiayaan": "6.2",
-    }
-    sums = {key: money_sum(filter=Q(account__code__startswith=prefix)) for key, prefix in prefixes.items()}
-    totals = KuaAccountLine.objects.filter(kua_ppas=kua).aggregate(**sums)
-    return {key: amount.quantize(CENT) for key, amount in totals.items()}
-
-
-# --- Ceilings ---------------------------------------------------------------------------------
-
-
-def _clean_target(kua, opd, program, sub_kegiatan):
-    """The program or sub-kegiatan must be in the OPD's own nomenclature (its bidang and X.XX)."""
-    if program is not None and sub_kegiatan is not None:
-        raise ValidationError("Plafon ditetapkan untuk OPD, satu program, atau satu sub-kegiatan; bukan keduanya.")
-    version_id = kua.fiscal_year.reference_version_id
-    allowed = allowed_sub_kegiatan(opd, kua.fiscal_year)
-    if program is not None:
-        if program.version_id != version_id or program.level != Nomenclature.Level.PROGRAM:
-            raise ValidationError({"program": "Pilih program dari nomenklatur tahun anggaran ini."})
-        if not allowed.filter(code__startswith=program.code + ".").exists():
-            raise ValidationError({"program": f"Program {program.code} bukan kewenangan {opd.name}."})
-    if sub_kegiatan is not None:
-        if sub_kegiatan.version_id != version_id or sub_kegiatan.level != Nomenclature.Level.SUB_KEGIATAN:
-            raise ValidationError({"sub_kegiatan": "Pilih sub-kegiatan dari nomenklatur tahun anggaran ini."})
-        if not allowed.filter(pk=sub_kegiatan.pk).exists():
-            raise ValidationError({"sub_kegiatan": f"Sub-kegiatan {sub_kegiatan.code} bukan kewenangan {opd.name}."})
-
-
-def _check_fit(kua, opd, program, sub_kegiatan, amount, exclude_pk):
-    """Narrower ceilings fit inside wider ones: the sums, not just each one."""
-    ceilings = Ceiling.objects.filter(kua_ppas=kua, opd=opd).exclude(pk=exclude_pk)
-    programs = ceilings.filter(program__isnull=False)
-    subs = ceilings.filter(sub_kegiatan__isnull=False)
-    opd_ceiling = ceilings.filter(program__isnull=True, sub_kegiatan__isnull=True).first()
-    if program is None and sub_kegiatan is None:
-        for label, narrower in (("program", programs), ("sub-kegiatan", subs)):
-            inside = total_of(narrower)
-            if amount < inside:
-                raise ValidationError(
-                    {"amount": f"Plafon OPD tidak boleh di bawah jumlah plafon {label}-nya ({rupiah(inside)})."}
-                )
-        return
-    if opd_ceiling is None:
-        raise ValidationError({"opd": f"Tetapkan dulu plafon {opd.name} sebelum plafon program atau sub-kegiatan."})
-    if program is not None:
-        siblings, label = programs, "program"
-        inside = total_of(subs.filter(sub_kegiatan__parent__parent=program))
-        if amount < inside:
-            raise ValidationError(
-                {"amount": f"Plafon program tidak boleh di bawah jumlah plafon sub-kegiatannya ({rupiah(inside)})."}
-            )
-    else:
-        siblings, label = subs, "sub-kegiatan"
-        program_ceiling = programs.filter(program_id=sub_kegiatan.parent.parent_id).first()
-        if program_ceiling is not None:
-            used = total_of(subs.filter(sub_kegiatan__parent__parent_id=sub_kegiatan.parent.parent_id))
-            if used + amount > program_ceiling.amount:
-                raise ValidationError(
-                    {
-                        "amount": f"Melebihi plafon program {program_ceiling.program.code}: "
-                        f"sisa {rupiah(program_ceiling.amount - used)}."
-                    }
-                )
-    used = total_of(siblings)
-    if used + amount > opd_ceiling.amount:
-        raise ValidationError(
-            {
-                "amount": f"Jumlah plafon {label} melebihi plafon {opd.name}: "
-                f"sisa {rupiah(opd_ceiling.amount - used)}, diminta {rupiah(amount)}."
-            }
-        )
-
-
-@transaction.atomic
-def set_ceiling(*, actor, kua, opd, amount, program=None, sub_kegiatan=None):
-    """Set the plafon of an OPD, or of one of its programs or sub-kegiatan (inside the OPD's plafon)."""
-    access.require(actor, "budgeting.change_kua_ppas")
-    kua = _locked(kua)  # every ceiling write of a version queues here, so the fit checks see settled sums
-    _require_draft(kua)
-    errors = {}
-    check_money(amount, "amount", errors)
-    if not opd.is_active:
-        errors["opd"] = f"{opd.name} tidak aktif."
-    if errors:
-        raise ValidationError(errors)
-    _clean_target(kua, opd, program, sub_kegiatan)
-    ceiling = Ceiling.objects.filter(kua_ppas=kua, opd=opd, program=program, sub_kegiatan=sub_kegiatan).first()
-    _check_fit(kua, opd, program, sub_kegiatan, amount, exclude_pk=getattr(ceiling, "pk", None))
-    before = audit.snapshot(ceiling) if ceiling else None
-    if ceiling is None:
-        ceiling = Ceiling.objects.create(
-            kua_ppas=kua, opd=opd, program=program, sub_kegiatan=sub_kegiatan, amount=amount
-        )
-    else:
-        ceiling.amount = amount
-        ceiling.save(update_fields=["amount"])
-    audit.record(actor=actor, action="ceiling.set", obj=ceiling, opd=opd, before=before, after=audit.snapshot(ceiling))
-    return ceiling
-
-
-@transaction.atomic
-def delete_ceiling(*, actor, ceiling):
-    access.require(actor, "budgeting.change_kua_ppas")
-    kua = _locked(ceiling.kua_ppas)
-    _require_draft(kua)
-    ceiling = Ceiling.objects.select_related("opd").get(pk=ceiling.pk)
-    narrower = Ceiling.objects.filter(kua_ppas=kua, opd=ceiling.opd).exclude(pk=ceiling.pk)
-    if ceiling.program_id is None and ceiling.sub_kegiatan_id is None and narrower.exists():
-        raise ValidationError("Hapus dulu plafon program dan sub-kegiatan OPD ini.")
-    audit.record(actor=actor, action="ceiling.delete", obj=ceiling, opd=ceiling.opd, before=audit.snapshot(ceiling))
-    ceiling.delete()
-
-
-# --- Lifecycle --------------------------------------------------------------------------------
 
 
 def kua_moves(kua):
@@ -364,7 +239,7 @@ def ceilings_over_policy(kua, planned_belanja, ceiling_total):
 def transition_kua(*, actor, kua, action, agreement_number="", agreement_date=None, note=""):
     """Move a version: submit to DPRD, revise after deliberation, record the agreement, lock the ceilings."""
     access.require(actor, "budgeting.change_kua_ppas")
-    kua = _locked(kua)
+    kua = locked_kua(kua)
     before = _snapshot(kua)
     allowed = kua_moves(kua)
     if action not in allowed:

@@ -1,0 +1,337 @@
+"""APBD version reads: the RAPBD consolidation (ringkasan), the balance and the stored totals.
+
+Every sum runs in the database. Codes are fixed-width, so a prefix of a sub-rincian-objek code is its
+rincian objek, objek, jenis, kelompok and akun, and a prefix of a sub-kegiatan code is its kegiatan,
+program, bidang and urusan: each rollup is one GROUP BY over such a prefix.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    Count,
+    Q,
+)
+
+from budgeting.models import (
+    ApbdTotal,
+    ApbdVersion,
+    Rka,
+    RkaLine,
+    RkaSubKegiatan,
+)
+from masterdata import access
+from masterdata.models import Account, Nomenclature, Opd
+from masterdata.money import ZERO, read_money, sum_by
+
+ACCOUNT_PREFIX = {"akun": 1, "kelompok": 3, "jenis": 6, "objek": 9, "rincian_objek": 12}
+
+RINGKASAN_LEVELS = ("akun", "kelompok", "jenis", "objek")
+
+NOMENCLATURE_PREFIX = {"urusan": 1, "bidang": 4, "program": 7}
+
+Dimension = ApbdTotal.Dimension
+
+BALANCE_CODES = (("4", "akun"), ("5", "akun"), ("6.1", "kelompok"), ("6.2", "kelompok"))
+
+GROUP_DIMENSIONS = (Dimension.OPD, Dimension.URUSAN, Dimension.BIDANG, Dimension.PROGRAM)
+
+
+def apbd_versions_for(user, fiscal_year):
+    versions = ApbdVersion.objects.filter(fiscal_year=fiscal_year).select_related(
+        "fiscal_year", "base__fiscal_year", "kua_ppas__fiscal_year"
+    )  # each is named by its year, and so are its base and KUA-PPAS
+    return access.scope_apbd_versions(user, versions).order_by("number")
+
+
+def apbd_version_for(user, pk):
+    queryset = ApbdVersion.objects.select_related("fiscal_year", "kua_ppas", "base")
+    return access.get_visible_or_404(access.scope_apbd_versions(user, queryset), pk=pk)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One rollup figure: an account at some level, or an OPD/urusan/bidang/program for one akun or kelompok."""
+
+    code: str
+    name: str
+    level: str
+    amount: Decimal
+
+
+@dataclass
+class GroupTotal:
+    """An OPD, urusan, bidang or program with its amounts per kelompok (4.1 … 5.4, 6.1, 6.2)."""
+
+    code: str
+    name: str
+    parts: dict = field(default_factory=dict)
+
+    def akun(self, prefix):
+        return sum((amount for code, amount in self.parts.items() if code.startswith(prefix)), ZERO)
+
+    @property
+    def pendapatan(self):
+        return self.akun("4")
+
+    @property
+    def belanja(self):
+        return self.akun("5")
+
+    @property
+    def penerimaan_pembiayaan(self):
+        return self.akun("6.1")
+
+    @property
+    def pengeluaran_pembiayaan(self):
+        return self.akun("6.2")
+
+
+@dataclass(frozen=True)
+class Balance:
+    pendapatan: Decimal
+    belanja: Decimal
+    penerimaan_pembiayaan: Decimal
+    pengeluaran_pembiayaan: Decimal
+
+    @property
+    def surplus(self):
+        """Surplus (positive) or defisit (negative)."""
+        return self.pendapatan - self.belanja
+
+    @property
+    def pembiayaan_netto(self):
+        return self.penerimaan_pembiayaan - self.pengeluaran_pembiayaan
+
+    @property
+    def gap(self):
+        """What is left uncovered: zero when net pembiayaan exactly covers the surplus/defisit."""
+        return self.surplus + self.pembiayaan_netto
+
+    @property
+    def is_balanced(self):
+        return self.gap == 0
+
+
+def version_lines(version):
+    return RkaLine.objects.filter(rka__version=version)
+
+
+def _realised_sql(level):
+    """SQL for the urusan, bidang or program code a belanja line counts under. The X.XX supporting programs
+    count under the OPD's own (first) bidang, as SIPD and the Perda lampiran show them (X.XX.01 of Dinas
+    Kesehatan is 1.02.01)."""
+    length = NOMENCLATURE_PREFIX[level]
+    own = f"SUBSTR(o.code, 1, {min(length, 4)})"
+    if length > 4:
+        own = f"{own} || SUBSTR(n.code, 5, {length - 4})"
+    return f"CASE WHEN n.code LIKE 'X%%' THEN {own} ELSE SUBSTR(n.code, 1, {length}) END"
+
+
+def _rollup_sql(dimensions, account_levels):
+    """One statement for the requested rollups. The lines are scanned once, into per (OPD, sub-kegiatan,
+    account) sums; each rollup is then a GROUP BY over code prefixes of those few thousand sums."""
+    table = {model: connection.ops.quote_name(model._meta.db_table) for model in (RkaLine, Rka, Account, Opd)}
+    sub = connection.ops.quote_name(RkaSubKegiatan._meta.db_table)
+    node = connection.ops.quote_name(Nomenclature._meta.db_table)
+    # Only table names from the models and fixed code lengths are interpolated; the version id is a parameter.
+    lines = f"{table[RkaLine]} l JOIN {table[Rka]} r ON r.id = l.rka_id"
+    leaf = (
+        "SELECT l.account_id, r.opd_id, l.sub_kegiatan_id, SUM(l.amount) AS amount "  # noqa: S608
+        f"FROM {lines} WHERE r.version_id = %s GROUP BY l.account_id, r.opd_id, l.sub_kegiatan_id"
+    )
+    with_account = f"FROM leaf JOIN {table[Account]} a ON a.id = leaf.account_id"
+    with_opd = f"{with_account} JOIN {table[Opd]} o ON o.id = leaf.opd_id"
+    kelompok = "SUBSTR(a.code, 1, 3)"
+    selects = []
+    for dimension in dimensions:
+        if dimension == Dimension.ACCOUNT:
+            for level in account_levels:
+                prefix = f"SUBSTR(a.code, 1, {ACCOUNT_PREFIX[level]})"
+                selects.append(
+                    f"SELECT '{dimension}', {prefix}, '{level}', SUM(leaf.amount) {with_account} GROUP BY {prefix}"
+                )
+        elif dimension == Dimension.OPD:
+            selects.append(
+                f"SELECT '{dimension}', o.code, {kelompok}, SUM(leaf.amount) {with_opd} GROUP BY o.code, {kelompok}"
+            )
+        else:
+            unit = _realised_sql(dimension)
+            selects.append(
+                f"SELECT '{dimension}', {unit}, {kelompok}, SUM(leaf.amount) {with_opd} "
+                f"JOIN {sub} s ON s.id = leaf.sub_kegiatan_id JOIN {node} n ON n.id = s.sub_kegiatan_id "
+                f"WHERE a.code LIKE '5%%' GROUP BY {unit}, {kelompok}"
+            )
+    return f"WITH leaf AS ({leaf}) " + " UNION ALL ".join(selects)
+
+
+def _names(version, codes):
+    """Names of the rollup codes: accounts, OPDs, and urusan/bidang/program (X.XX for realised programs)."""
+    reference = version.fiscal_year.reference_version_id
+    wanted = set(codes[Dimension.ACCOUNT])
+    names = {
+        Dimension.ACCOUNT: dict(
+            Account.objects.filter(version_id=reference, code__in=wanted).values_list("code", "name")
+        )
+    }
+    names[Dimension.OPD] = dict(Opd.objects.filter(code__in=codes[Dimension.OPD]).values_list("code", "name"))
+    units = set().union(*(codes[d] for d in (Dimension.URUSAN, Dimension.BIDANG, Dimension.PROGRAM)))
+    names |= {dimension: {} for dimension in (Dimension.URUSAN, Dimension.BIDANG, Dimension.PROGRAM)}  # no belanja yet
+    if units:
+        wanted = units | {"X.XX" + code[4:] for code in units if len(code) > 4}
+        found = dict(Nomenclature.objects.filter(version_id=reference, code__in=wanted).values_list("code", "name"))
+        for dimension in (Dimension.URUSAN, Dimension.BIDANG, Dimension.PROGRAM):
+            names[dimension] = {code: found.get(code) or found.get("X.XX" + code[4:], "") for code in codes[dimension]}
+    return names
+
+
+def rollups(version, dimensions, account_levels=RINGKASAN_LEVELS):
+    """{dimension: {code: {level: amount}}} plus {dimension: {code: name}}, summed in the database."""
+    with connection.cursor() as cursor:
+        cursor.execute(_rollup_sql(dimensions, account_levels), [version.pk])
+        fetched = cursor.fetchall()
+    sums = {dimension: {} for dimension in Dimension.values}
+    for dimension, code, level, amount in fetched:
+        sums[dimension].setdefault(code, {})[level] = read_money(amount)
+    if Dimension.OPD in dimensions:  # every OPD with an RKA, also one without lines yet
+        for code in Rka.objects.filter(version=version).values_list("opd__code", flat=True):
+            sums[Dimension.OPD].setdefault(code, {})
+    return sums, _names(version, sums)
+
+
+def account_rows(sums, names):
+    return [
+        Row(code, names.get(code, ""), level, amount)
+        for code, levels in sorted(sums.items())
+        for level, amount in levels.items()
+    ]
+
+
+def group_rows(sums, names):
+    return [GroupTotal(code, names.get(code, ""), sums[code]) for code in sorted(sums)]
+
+
+def totals_by_account(version, levels=RINGKASAN_LEVELS):
+    """The ringkasan by akun, kelompok, jenis and objek (or the levels asked for)."""
+    sums, names = rollups(version, [Dimension.ACCOUNT], levels)
+    return account_rows(sums[Dimension.ACCOUNT], names[Dimension.ACCOUNT])
+
+
+def group_totals(version, dimension):
+    """Per OPD (amounts per kelompok of 4, 5 and 6), or belanja per urusan, bidang or program."""
+    sums, names = rollups(version, [dimension])
+    return group_rows(sums[dimension], names[dimension])
+
+
+def balance(version):
+    """Pendapatan − belanja = surplus/defisit; net pembiayaan = 6.1 − 6.2; from the same rollup as the ringkasan."""
+    sums, _ = rollups(version, [Dimension.ACCOUNT], ("akun", "kelompok"))
+    accounts = sums[Dimension.ACCOUNT]
+    return Balance(*(accounts.get(code, {}).get(level, ZERO) for code, level in BALANCE_CODES))
+
+
+def _flatten(group):
+    """A group's figures as rows: each kelompok, plus the akun totals of pendapatan and belanja."""
+    rows = [Row(group.code, group.name, kelompok, amount) for kelompok, amount in sorted(group.parts.items())]
+    for akun in ("4", "5"):
+        if any(code.startswith(akun) for code in group.parts):
+            rows.append(Row(group.code, group.name, akun, group.akun(akun)))
+    return sorted(rows, key=lambda row: (row.code, row.level))
+
+
+def rollup_rows(version):
+    """Every rollup of a version as rows per dimension, from one scan of its lines: what publication stores
+    and the diff compares."""
+    sums, names = rollups(version, Dimension.values)
+    rows = {Dimension.ACCOUNT: account_rows(sums[Dimension.ACCOUNT], names[Dimension.ACCOUNT])}
+    for dimension in GROUP_DIMENSIONS:
+        rows[dimension] = [row for group in group_rows(sums[dimension], names[dimension]) for row in _flatten(group)]
+    return rows
+
+
+def stored_rows(version, dimension):
+    """The rows stored at publication; public pages read these and never aggregate lines."""
+    stored = ApbdTotal.objects.filter(version=version, dimension=dimension).values_list(
+        "code", "name", "level", "amount"
+    )
+    # Sorted here, not by the database: a collation may order dotted codes differently.
+    return sorted((Row(*values) for values in stored), key=lambda row: (row.code, row.level))
+
+
+def stored_group_totals(version, dimension):
+    groups = {}
+    for row in stored_rows(version, dimension):
+        if "." in row.level:  # kelompok rows; the akun rows are their sums
+            groups.setdefault(row.code, GroupTotal(row.code, row.name)).parts[row.level] = row.amount
+    return list(groups.values())
+
+
+def stored_balance(version):
+    amounts = dict(
+        ApbdTotal.objects.filter(
+            version=version, dimension=Dimension.ACCOUNT, code__in=["4", "5", "6.1", "6.2"]
+        ).values_list("code", "amount")
+    )
+    return Balance(*(amounts.get(code, ZERO) for code in ("4", "5", "6.1", "6.2")))
+
+
+def belanja_by_opd(version):
+    """{opd_id: belanja} for every RKA of the version (zero when it has no belanja lines)."""
+    totals = dict.fromkeys(Rka.objects.filter(version=version).values_list("opd_id", flat=True), ZERO)
+    for row in sum_by(version_lines(version).filter(akun=RkaLine.Akun.BELANJA), "rka__opd_id"):
+        totals[row["rka__opd_id"]] = row["amount"]
+    return totals
+
+
+def apbd_warnings(version):
+    """Customary deadlines that were missed: worth a warning, never a refusal."""
+    year = version.fiscal_year.year
+    warnings = []
+    if version.kind == ApbdVersion.Kind.MURNI:
+        agree_by, adopt_by = datetime.date(year - 1, 11, 30), datetime.date(year - 1, 12, 31)
+        if version.dprd_agreement_date and version.dprd_agreement_date > agree_by:
+            warnings.append(f"Persetujuan bersama DPRD melewati batas lazim {agree_by:%d-%m-%Y}.")
+        if version.perda_date and version.perda_date > adopt_by:
+            warnings.append(f"Penetapan Perda APBD melewati batas {adopt_by:%d-%m-%Y}.")
+    elif version.kind == ApbdVersion.Kind.PERUBAHAN:
+        agree_by = datetime.date(year, 9, 30)  # three months before the year ends
+        if version.dprd_agreement_date and version.dprd_agreement_date > agree_by:
+            warnings.append(f"Persetujuan bersama Perubahan APBD melewati batas {agree_by:%d-%m-%Y}.")
+    return warnings
+
+
+def apbd_versions_with_counts(user, fiscal_year):
+    """The year's versions the user may read, each with its number of RKAs and of approved RKAs."""
+    return apbd_versions_for(user, fiscal_year).annotate(
+        rka_count=Count("rkas"), approved_count=Count("rkas", filter=Q(rkas__state=Rka.State.APPROVED))
+    )
+
+
+def visible_apbd_versions(user):
+    return access.scope_apbd_versions(user, ApbdVersion.objects.select_related("fiscal_year")).order_by(
+        "-fiscal_year__year", "-number"
+    )
+
+
+@dataclass(frozen=True)
+class Ringkasan:
+    """Every rollup of a version: accounts (akun to objek), groups per OPD/urusan/bidang/program, the balance."""
+
+    stored: bool
+    balance: Balance
+    accounts: list
+    groups: dict
+
+
+def ringkasan(version):
+    """The stored totals once published (what the public saw), else one scan of the lines for every rollup."""
+    if version.state == ApbdVersion.State.PUBLISHED and ApbdTotal.objects.filter(version=version).exists():
+        groups = {dimension: stored_group_totals(version, dimension) for dimension in GROUP_DIMENSIONS}
+        return Ringkasan(True, stored_balance(version), stored_rows(version, Dimension.ACCOUNT), groups)
+    sums, names = rollups(version, Dimension.values)
+    accounts = sums[Dimension.ACCOUNT]
+    totals = Balance(*(accounts.get(code, {}).get(level, ZERO) for code, level in BALANCE_CODES))
+    groups = {dimension: group_rows(sums[dimension], names[dimension]) for dimension in GROUP_DIMENSIONS}
+    return Ringkasan(False, totals, account_rows(accounts, names[Dimension.ACCOUNT]), groups)

@@ -1,0 +1,173 @@
+"""DPA-SKPD and its anggaran kas: prepared from an adopted version, the cash plan edited by the OPD,
+issued by BPKAD."""
+
+from decimal import ROUND_DOWN
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Case, CharField, Value, When
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from budgeting.models import ApbdVersion, CashPlan, Dpa, Rka, RkaLine, RkaSubKegiatan
+from budgeting.selectors import dpa as dpa_selectors
+from budgeting.services.apbd import FINAL_STATES
+from budgeting.services.rka import record_transition
+from masterdata import access, audit
+from masterdata.errors import NOT_ALLOWED, TransitionNotAllowed
+from masterdata.money import CENT, check_money, money_sum, rupiah
+
+MONTHS = range(1, 13)
+
+
+def split_evenly(pagu):
+    """Twelve monthly amounts to the sen that sum exactly to the pagu; the remainder falls in December."""
+    monthly = (pagu / 12).quantize(CENT, rounding=ROUND_DOWN)
+    return [monthly] * 11 + [pagu - monthly * 11]
+
+
+def _group_expression():
+    return Case(
+        When(akun=RkaLine.Akun.BELANJA, then=Value(CashPlan.Group.BELANJA.value)),
+        When(akun=RkaLine.Akun.PENDAPATAN, then=Value(CashPlan.Group.PENDAPATAN.value)),
+        default=Substr("account__code", 1, 3),
+        output_field=CharField(),
+    )
+
+
+@transaction.atomic
+def prepare_dpas(*, actor, version):
+    """Draft a DPA for every RKA of an adopted version, each with its default anggaran kas: belanja per
+    sub-kegiatan, pendapatan and pembiayaan per group, split evenly over the twelve months."""
+    access.require(actor, "budgeting.issue_dpa")
+    version = ApbdVersion.objects.select_for_update().get(pk=version.pk)
+    if version.state not in FINAL_STATES:
+        raise TransitionNotAllowed(
+            "DPA disusun dari APBD yang sudah ditetapkan.", current={"state": version.state}, allowed=[]
+        )
+    rkas = list(Rka.objects.filter(version=version, dpa__isnull=True).values_list("pk", "opd_id"))
+    Dpa.objects.bulk_create(Dpa(version=version, rka_id=rka_id, opd_id=opd_id) for rka_id, opd_id in rkas)
+    dpa_by_rka = dict(Dpa.objects.filter(rka_id__in=[rka_id for rka_id, _ in rkas]).values_list("rka_id", "pk"))
+    pagu = (
+        RkaLine.objects.filter(rka_id__in=dpa_by_rka)
+        .annotate(group=_group_expression())
+        .values("rka_id", "group", "sub_kegiatan_id")
+        .annotate(amount=money_sum())
+        .order_by()
+    )
+    CashPlan.objects.bulk_create(
+        (
+            CashPlan(
+                dpa_id=dpa_by_rka[row["rka_id"]],
+                account_group=row["group"],
+                sub_kegiatan_id=row["sub_kegiatan_id"] if row["group"] == CashPlan.Group.BELANJA else None,
+                month=month,
+                amount=amount,
+            )
+            for row in pagu.iterator()
+            for month, amount in zip(MONTHS, split_evenly(row["amount"]), strict=True)
+        ),
+        batch_size=2000,
+    )
+    audit.record(
+        actor=actor,
+        action="dpa.prepare",
+        obj=version,
+        after={
+            "dpas": sorted(dpa_by_rka.values()),
+            "cash_plan_rows": CashPlan.objects.filter(dpa_id__in=dpa_by_rka.values()).count(),
+        },
+    )
+    return list(Dpa.objects.filter(version=version).select_related("opd").order_by("opd__code"))
+
+
+def _locked_dpa(dpa):
+    return Dpa.objects.select_for_update(of=("self",)).select_related("opd", "version").get(pk=dpa.pk)
+
+
+@transaction.atomic
+def edit_cash_plan(*, actor, dpa, amounts, sub_kegiatan=None, account_group=CashPlan.Group.BELANJA):
+    """Change months of one anggaran kas row set (own OPD staff, before the DPA is issued).
+
+    `amounts` maps month (1-12) to Rupiah. The months need not sum to the pagu yet; issuing the DPA does.
+    Returns the row's pagu, planned total and difference.
+    """
+    dpa = _locked_dpa(dpa)
+    if not actor.has_perm("budgeting.edit_cash_plan", dpa):
+        if access.is_own_opd(actor, dpa):
+            raise TransitionNotAllowed(
+                "DPA sudah diterbitkan; anggaran kasnya tidak dapat diubah.", current={"state": dpa.state}, allowed=[]
+            )
+        raise PermissionDenied(NOT_ALLOWED)
+    errors = {}
+    if account_group == CashPlan.Group.BELANJA:
+        if sub_kegiatan is None or sub_kegiatan.rka_id != dpa.rka_id:
+            errors["sub_kegiatan"] = "Pilih sub-kegiatan dari DPA ini."
+    elif account_group not in CashPlan.Group.values or sub_kegiatan is not None:
+        errors["account_group"] = "Anggaran kas pendapatan dan pembiayaan tidak berada di bawah sub-kegiatan."
+    for month, amount in amounts.items():
+        key = f"month_{month}"
+        if month not in MONTHS:
+            errors[key] = "Bulan harus 1 sampai 12."
+        else:
+            check_money(amount, key, errors)
+    if errors:
+        raise ValidationError(errors)
+    rows = CashPlan.objects.filter(dpa=dpa, account_group=account_group, sub_kegiatan=sub_kegiatan)
+    before = dict(rows.values_list("month", "amount"))
+    if not before:
+        raise ValidationError({"sub_kegiatan": "Tidak ada anggaran kas untuk pilihan ini."})
+    changed = [row for row in rows if row.month in amounts and row.amount != amounts[row.month]]
+    for row in changed:
+        row.amount = amounts[row.month]
+    CashPlan.objects.bulk_update(changed, ["amount"])
+    audit.record(
+        actor=actor,
+        action="cash_plan.update",
+        obj=dpa,
+        opd=dpa.opd,
+        before={"account_group": account_group, "sub_kegiatan": getattr(sub_kegiatan, "pk", None), "months": before},
+        after={
+            "account_group": account_group,
+            "sub_kegiatan": getattr(sub_kegiatan, "pk", None),
+            "months": dict(rows.values_list("month", "amount")),
+        },
+    )
+    sub_id = getattr(sub_kegiatan, "pk", None)
+    return next(
+        row
+        for row in dpa_selectors.cash_plan_status(dpa)
+        if row["account_group"] == account_group and row["sub_kegiatan_id"] == sub_id
+    )
+
+
+@transaction.atomic
+def issue_dpa(*, actor, dpa, number):
+    """Issue a DPA; refused unless every anggaran kas sums exactly to its pagu."""
+    access.require(actor, "budgeting.issue_dpa")
+    dpa = _locked_dpa(dpa)
+    if dpa.state != Dpa.State.DRAFT:
+        raise TransitionNotAllowed(f"{dpa} sudah diterbitkan.", current={"state": dpa.state}, allowed=[])
+    if not number.strip():
+        raise ValidationError({"number": "Nomor DPA wajib diisi."})
+    codes = dict(RkaSubKegiatan.objects.filter(rka_id=dpa.rka_id).values_list("pk", "sub_kegiatan__code"))
+    problems = [
+        f"Anggaran kas {codes.get(row['sub_kegiatan_id']) or CashPlan.Group(row['account_group']).label} "
+        f"berjumlah {rupiah(row['planned'])}, pagu {rupiah(row['pagu'])} (selisih {rupiah(row['difference'])})."
+        for row in dpa_selectors.cash_plan_status(dpa)
+        if row["difference"]
+    ]
+    if problems:
+        raise ValidationError(problems)
+    dpa.state, dpa.number, dpa.issued_at = Dpa.State.ISSUED, number.strip(), timezone.now()
+    dpa.save()
+    record_transition(document=dpa, action="issue", from_state=Dpa.State.DRAFT, to_state=dpa.state, actor=actor)
+    audit.record(
+        actor=actor,
+        action="dpa.issue",
+        obj=dpa,
+        opd=dpa.opd,
+        before={"state": Dpa.State.DRAFT},
+        after={"state": dpa.state, "number": dpa.number},
+    )
+    return dpa
