@@ -4,7 +4,11 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
-from budgeting import api as budgeting_api
+from budgeting.api import apbd as apbd_api
+from budgeting.api import ceilings as ceiling_api
+from budgeting.api import dpa as dpa_api
+from budgeting.api import kua as kua_api
+from budgeting.api import rka as rka_api
 from masterdata import api as masterdata_api
 from planning import api as planning_api
 
@@ -27,13 +31,13 @@ documents.register("proposals", planning_api.ProposalViewSet, basename="api-prop
 documents.register("renja", planning_api.RenjaViewSet, basename="api-renja")
 documents.register("renja-lines", planning_api.RenjaLineViewSet, basename="api-renja-line")
 documents.register("rkpd", planning_api.RkpdViewSet, basename="api-rkpd")
-documents.register("kua-ppas", budgeting_api.KuaPpasViewSet, basename="api-kua-ppas")
-documents.register("kua-account-lines", budgeting_api.KuaAccountLineViewSet, basename="api-kua-account-line")
-documents.register("ceilings", budgeting_api.CeilingViewSet, basename="api-ceiling")
-documents.register("apbd-versions", budgeting_api.ApbdVersionViewSet, basename="api-apbd-version")
-documents.register("rka", budgeting_api.RkaViewSet, basename="api-rka")
-documents.register("rka-lines", budgeting_api.RkaLineViewSet, basename="api-rka-line")
-documents.register("dpa", budgeting_api.DpaViewSet, basename="api-dpa")
+documents.register("kua-ppas", kua_api.KuaPpasViewSet, basename="api-kua-ppas")
+documents.register("kua-account-lines", kua_api.KuaAccountLineViewSet, basename="api-kua-account-line")
+documents.register("ceilings", ceiling_api.CeilingViewSet, basename="api-ceiling")
+documents.register("apbd-versions", apbd_api.ApbdVersionViewSet, basename="api-apbd-version")
+documents.register("rka", rka_api.RkaViewSet, basename="api-rka")
+documents.register("rka-lines", rka_api.RkaLineViewSet, basename="api-rka-line")
+documents.register("dpa", dpa_api.DpaViewSet, basename="api-dpa")
 
 v1_patterns = [
     path("me/", masterdata_api.MeView.as_view(), name="api-me"),

@@ -17,6 +17,7 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from budgeting import ceiling_rules
+from budgeting.forms.dpa import MONTH_NAMES
 from budgeting.selectors import dpa as dpa_selectors
 from budgeting.selectors import rka as rka_selectors
 from budgeting.services import rka as rka_services
@@ -36,7 +37,6 @@ from masterdata.spreadsheets import (
 )
 from planning.excel import read_sheet
 
-from .forms import MONTH_NAMES
 from .models import CashPlan, RkaLine, RkaSubKegiatan
 
 # Service field -> column of the import table.

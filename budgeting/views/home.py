@@ -1,0 +1,26 @@
+"""The budgeting landing page."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from budgeting.selectors import apbd as apbd_selectors
+from budgeting.selectors import kua as kua_selectors
+from budgeting.selectors import rka as rka_selectors
+from masterdata import view_helpers
+from planning.forms import active_fiscal_years
+
+
+@login_required
+@require_GET
+def budgeting_home(request):
+    user = request.user
+    fiscal_year = view_helpers.requested_year(request)
+    context = {"fiscal_year": fiscal_year, "fiscal_years": active_fiscal_years()}
+    if fiscal_year is not None:
+        context.update(
+            kuas=list(kua_selectors.kua_versions_for(user, fiscal_year)),
+            versions=list(apbd_selectors.apbd_versions_with_counts(user, fiscal_year)),
+            own_rkas=list(rka_selectors.own_rkas(user, fiscal_year)),
+        )
+    return render(request, "budgeting/home.html", context)
