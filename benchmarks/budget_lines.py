@@ -47,8 +47,10 @@ def run():
         from django.db import connection, transaction
         from django.test import Client
 
-        from budgeting import apbd_services, selectors, services
         from budgeting.models import ApbdVersion, RkaLine
+        from budgeting.selectors import apbd as apbd_selectors
+        from budgeting.services import apbd as apbd_services
+        from budgeting.services import rka as rka_services
         from masterdata.models import FiscalYear, User
 
         started = time.perf_counter()
@@ -92,7 +94,7 @@ def run():
         def save_with_services():
             current = state["line"]
             with transaction.atomic():
-                saved = services.update_rka_line(
+                saved = rka_services.update_rka_line(
                     actor=staff, line=current, expected_version=current.version, unit_price=next_price()
                 )
             assert saved.standing.totals and saved.standing.ceilings
@@ -119,8 +121,8 @@ def run():
         ok = report(cases, limits={LINE_SAVE_SERVICE: SAVE_LIMIT, LINE_SAVE_API: SAVE_LIMIT})
 
         def consolidate():
-            selectors.rollup_rows(murni)  # ringkasan by account level, OPD, urusan, bidang and program
-            selectors.balance(murni)
+            apbd_selectors.rollup_rows(murni)  # ringkasan by account level, OPD, urusan, bidang and program
+            apbd_selectors.balance(murni)
 
         consolidation = measure("consolidation of the RAPBD", consolidate, repeat=10, warmup=2)
         within = consolidation.p95 < CONSOLIDATION_SECONDS

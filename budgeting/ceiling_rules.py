@@ -8,9 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from budgeting.models import Ceiling, RkaLine, RkaSubKegiatan
 from masterdata.models import Nomenclature
 from masterdata.money import CENT, read_money, rupiah
+
+from .models import Ceiling, RkaLine, RkaSubKegiatan
 
 
 def line_volume(values):

@@ -28,20 +28,20 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import F
 
-from budgeting import ceiling_rules
-from budgeting.selectors import apbd as apbd_selectors
-from budgeting.services import apbd as apbd_services
-from budgeting.services import ceilings as ceiling_services
-from budgeting.services import dpa as dpa_services
-from budgeting.services import kua as kua_services
-from budgeting.services import rka as rka_services
 from masterdata import demo as masterdata_demo
 from masterdata.models import Account, FiscalYear, FundingSource, Nomenclature, Opd, Region, StandardPriceItem, User
 from masterdata.money import total_of
 from planning import demo as planning_demo
 from planning.models import Renja, RenjaLine, Rkpd
 
+from . import ceiling_rules
 from .models import ApbdVersion, Ceiling, Dpa, KuaPpas, Rka, RkaLine, RkaSubKegiatan
+from .selectors import apbd as apbd_selectors
+from .services import apbd as apbd_services
+from .services import ceilings as ceiling_services
+from .services import dpa as dpa_services
+from .services import kua as kua_services
+from .services import rka as rka_services
 
 RINGKASAN = Path(__file__).resolve().parent.parent / "masterdata" / "data" / "apbd_bondowoso_ringkasan.csv"
 LINES_AT_SCALE_1 = 50_000

@@ -16,11 +16,6 @@ from operator import attrgetter
 from django.db import transaction
 from openpyxl import Workbook
 
-from budgeting import ceiling_rules
-from budgeting.forms.dpa import MONTH_NAMES
-from budgeting.selectors import dpa as dpa_selectors
-from budgeting.selectors import rka as rka_selectors
-from budgeting.services import rka as rka_services
 from masterdata.importers import InvalidFile, RowError, parse_decimal
 from masterdata.models import Account, FundingSource, StandardPriceItem
 from masterdata.money import ZERO
@@ -33,11 +28,16 @@ from masterdata.spreadsheets import (
     money_cell,
     number_cell,
     printed_at,
+    read_sheet,
     save,
 )
-from planning.excel import read_sheet
 
+from . import ceiling_rules
+from .forms.dpa import MONTH_NAMES
 from .models import CashPlan, RkaLine, RkaSubKegiatan
+from .selectors import dpa as dpa_selectors
+from .selectors import rka as rka_selectors
+from .services import rka as rka_services
 
 # Service field -> column of the import table.
 RKA_IMPORT_COLUMNS = {

@@ -7,8 +7,7 @@ filter on another OPD's code simply finds nothing.
 from django.db.models import Q
 from django_filters import rest_framework as filters
 
-from masterdata.filters import BlankIsAnErrorForm
-from planning.filters import code_filter, id_filter, year_filter
+from masterdata.filters import BlankIsAnErrorForm, code_filter, id_filter, year_filter
 
 from .models import ApbdVersion, Ceiling, Dpa, KuaPpas, Rka, RkaLine
 

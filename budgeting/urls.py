@@ -2,13 +2,13 @@
 
 from django.urls import path, re_path
 
-from budgeting.views import apbd as apbd_views
-from budgeting.views import ceilings as ceiling_views
-from budgeting.views import diff as diff_views
-from budgeting.views import dpa as dpa_views
-from budgeting.views import home as home_views
-from budgeting.views import kua as kua_views
-from budgeting.views import rka as rka_views
+from .views import apbd as apbd_views
+from .views import ceilings as ceiling_views
+from .views import diff as diff_views
+from .views import dpa as dpa_views
+from .views import home as home_views
+from .views import kua as kua_views
+from .views import rka as rka_views
 
 app_name = "budgeting"
 

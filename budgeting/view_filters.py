@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from planning.forms import PortalForm
+from masterdata.form_base import PortalForm
 
 from .models import Rka
 

@@ -146,3 +146,28 @@ class StandardPriceFilterSet(FiscalYearFilterSet):
     def filter_account(self, queryset, name, value):
         # Accounts of several versions may share a code; an item still appears once.
         return queryset.filter(accounts__code=value).distinct()
+
+
+# Filter makers, shared with the budgeting API; each carries its OpenAPI schema.
+def year_filter(field_name):
+    return extend_schema_field({"type": "integer", "minimum": 2000, "maximum": 2100, "description": "Tahun anggaran."})(
+        IntegerFilter(field_name=field_name, min_value=2000, max_value=2100)
+    )
+
+
+def id_filter(field_name, description):
+    return extend_schema_field({"type": "integer", "minimum": 1, "description": description})(
+        IntegerFilter(field_name=field_name, min_value=1)
+    )
+
+
+def text_filter(description, max_length):
+    return extend_schema_field(
+        {"type": "string", "maxLength": max_length, "pattern": TEXT_PATTERN, "description": description}
+    )
+
+
+def code_filter(field_name, description, lookup_expr="exact", max_length=32):
+    return text_filter(description, max_length)(
+        filters.CharFilter(field_name=field_name, lookup_expr=lookup_expr, max_length=max_length)
+    )

@@ -11,7 +11,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from masterdata.models import MONEY
+from .models import MONEY
 
 CENT = Decimal("0.01")
 

@@ -6,12 +6,17 @@ format, which Excel shows with the reader's own separators (1.234.567 in Indones
 """
 
 import io
+from contextlib import contextmanager
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from .errors import StaleObject
+from .importers import InvalidFile, RowError, parse_decimal, read_table
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT = "#,##0"
@@ -91,3 +96,86 @@ def save(workbook):
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+MAX_ROWS = 5000
+
+
+class SheetRow:
+    """One data row of an uploaded table and the problems found in it, by column."""
+
+    def __init__(self, line, cells):
+        self.line = line
+        self.cells = cells
+        self.code = ""
+        self.values = {}
+        self.errors = {}
+
+    def text(self, column, *, max_length=None):
+        value = self.cells.get(column)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a code such as 1 typed into Excel comes back as 1.0
+        text = " ".join(str(value).split()) if value is not None else ""
+        if max_length and len(text) > max_length:
+            self.fail(column, f"paling panjang {max_length} karakter")
+        return text
+
+    def decimal(self, column):
+        """The cell as a Decimal, None when empty; a bad number is recorded and its text returned."""
+        if not self.text(column):
+            return None
+        try:
+            return parse_decimal(self.cells[column])
+        except ValueError as exc:
+            self.fail(column, str(exc))
+            return self.text(column)
+
+    def fail(self, column, message):
+        self.errors.setdefault(column, []).append(message)
+
+    @contextmanager
+    def collect(self, columns):
+        """Record a service's refusal of this row under the file's column names.
+
+        `columns` maps the service's field names to columns; a column already found bad while reading
+        keeps its more precise message.
+        """
+        try:
+            yield
+        except ValidationError as exc:
+            by_field = exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+            for field, messages in by_field:
+                column = columns.get(field)
+                if column is not None and column in self.errors:
+                    continue
+                for message in messages:
+                    self.fail(column, message)
+        except StaleObject as exc:
+            self.fail(None, str(exc))
+
+    def row_errors(self):
+        return [
+            RowError(self.line, f"{column}: {message}" if column else message, self.code)
+            for column, messages in self.errors.items()
+            for message in messages
+        ]
+
+
+def read_sheet(source, *, filename=None, columns, optional=()):
+    """The data rows of a CSV or XLSX upload; a missing column or an empty file refuses the whole file."""
+    header, table = read_table(source, filename=filename)
+    missing = [column for column in columns if column not in header and column not in optional]
+    if missing:
+        raise InvalidFile([RowError(1, "kolom wajib tidak ada: " + ", ".join(missing))])
+    if not table:
+        raise InvalidFile([RowError(0, "berkas tidak memuat satu pun baris data")])
+    if len(table) > MAX_ROWS:
+        raise InvalidFile([RowError(0, f"berkas memuat {len(table)} baris; paling banyak {MAX_ROWS} per unggahan")])
+    return [SheetRow(line, cells) for line, cells in table]
+
+
+def raise_for_errors(rows):
+    """Refuse the file (the caller's transaction then rolls back) when any row has a problem."""
+    errors = [error for row in rows for error in row.row_errors()]
+    if errors:
+        raise InvalidFile(errors)

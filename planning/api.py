@@ -6,108 +6,38 @@ exception handler turns into 403 (not allowed), 400 (invalid) and 409 (a move th
 a save based on an old version). `PortalViewSet` and its mixins serve the budgeting API as well.
 """
 
-from django.http import HttpResponse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_view
-from rest_framework import status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema_view
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
-from rest_framework.response import Response
 
 from masterdata import access
 from masterdata.api_base import CONFLICT_STALE, CONFLICT_TRANSITION, IMPORT_NOTE, MISSING_REFERENCE, Operations
 from masterdata.errors import StaleObject
 from masterdata.models import FiscalYear
-from masterdata.spreadsheets import XLSX_CONTENT_TYPE
+from masterdata.serializer_base import ImportResultSerializer
+from masterdata.viewsets import (
+    DELETED,
+    IMPORT_REQUEST,
+    XLSX_RESPONSE,
+    DetailMixin,
+    ListMixin,
+    PortalViewSet,
+    RetrieveMixin,
+    xlsx,
+)
 
 from . import excel, selectors, services, target_services
 from . import filters as planning_filters
 from . import serializers as s
 
 RPJMD, RENSTRA, PROPOSAL, RENJA = Operations("RPJMD"), Operations("Renstra"), Operations("Usulan"), Operations("Renja")
+
+
 YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="Tahun anggaran, mis. 2024.")
+
+
 RKPD = Operations("RKPD", YEAR)
-XLSX_RESPONSE = {(200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="Berkas Excel (.xlsx).")}
-IMPORT_REQUEST = {"multipart/form-data": s.ImportInputSerializer}
-STILL_USED = OpenApiResponse(description="Masih dirujuk data lain, sehingga tidak dapat dihapus.")
-DELETED = {204: None, 400: STILL_USED}
-
-
-def xlsx(content, filename):
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-class PortalViewSet(viewsets.GenericViewSet):
-    # PUT is not offered: every change is a PATCH of the fields that change.
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-
-    def valid(self, serializer_class, *, partial=False, **context):
-        serializer = serializer_class(
-            data=self.request.data, partial=partial, context={**self.get_serializer_context(), **context}
-        )
-        serializer.is_valid(raise_exception=True)
-        return serializer.resolve()
-
-    def answer(self, instance, serializer_class=None, *, status_code=status.HTTP_200_OK):
-        serializer_class = serializer_class or self.get_serializer_class()
-        return Response(serializer_class(instance, context=self.get_serializer_context()).data, status=status_code)
-
-    def page(self, queryset, serializer_class):
-        rows = self.paginate_queryset(queryset)
-        return self.get_paginated_response(
-            serializer_class(rows, many=True, context=self.get_serializer_context()).data
-        )
-
-    def get_object(self):
-        return access.get_visible_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-
-    def deleted(self, service, **objects):
-        service(actor=self.request.user, **objects)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    def imported(self, service, **objects):
-        # The upload (ImportInputSerializer's `file`) goes to `service`; its bad rows answer 400 (see api_base).
-        upload = self.valid(s.ImportInputSerializer)["file"]
-        return service(actor=self.request.user, **objects, source=upload, filename=upload.name)
-
-    def stale(self, exc, current):
-        """The refusal of a save based on an old version, carrying the row as it is now."""
-        data = self.get_serializer_class()(current, context=self.get_serializer_context()).data
-        return StaleObject(str(exc), current=data)
-
-
-class ListMixin:
-    def list(self, request):
-        return self.page(self.filter_queryset(self.get_queryset()), self.get_serializer_class())
-
-
-class RetrieveMixin:
-    def retrieve(self, request, pk):
-        return self.answer(self.get_object())
-
-
-class DetailMixin:
-    # One object, and the answer to each change of its lifecycle, in `detail_serializer_class`.
-    detail_serializer_class = None
-
-    def get_detail(self, pk):
-        return access.get_visible_or_404(self.get_queryset(), pk=pk)
-
-    def answer_detail(self, pk, status_code=status.HTTP_200_OK):
-        return self.answer(self.get_detail(pk), self.detail_serializer_class, status_code=status_code)
-
-    def retrieve(self, request, pk):
-        return self.answer_detail(pk)
-
-    # A lifecycle action (or a decision) on `objects` with the input; answered with the detail.
-    def act(self, service, input_class, **objects):
-        service(actor=self.request.user, **objects, **self.valid(input_class))
-        return self.answer_detail(self.kwargs["pk"])
-
-
-# --- RPJMD ------------------------------------------------------------------------------------
 
 
 @extend_schema_view(
@@ -153,12 +83,12 @@ class RpjmdViewSet(ListMixin, RetrieveMixin, PortalViewSet):
         "Kolom: kode_tujuan, tujuan, kode_sasaran, sasaran, indikator, satuan, kondisi_awal, target_1 sampai "
         "target_5. Tujuan dan sasaran yang kodenya sudah ada diperbarui." + IMPORT_NOTE,
         request=IMPORT_REQUEST,
-        responses=s.ImportResultSerializer,
+        responses=ImportResultSerializer,
     )
     @action(detail=True, methods=["post"], url_path="import-targets", parser_classes=[MultiPartParser])
     def import_targets(self, request, pk):
         counts = self.imported(target_services.import_rpjmd_targets, rpjmd=self.get_object())
-        return self.answer(counts, s.ImportResultSerializer)
+        return self.answer(counts, ImportResultSerializer)
 
 
 @extend_schema_view(
@@ -219,9 +149,6 @@ class RpjmdTargetViewSet(RetrieveMixin, PortalViewSet):
         return self.deleted(target_services.delete_rpjmd_target, target=self.get_object())
 
 
-# --- Renstra ----------------------------------------------------------------------------------
-
-
 @extend_schema_view(
     list=RENSTRA.collection("Daftar Renstra OPD"),
     retrieve=RENSTRA.item("Satu Renstra"),
@@ -273,12 +200,12 @@ class RenstraViewSet(ListMixin, RetrieveMixin, PortalViewSet):
         "indikator, satuan, kondisi_awal, target_1 sampai target_5. Pasangan program dan sasaran yang sudah ada "
         "diperbarui." + IMPORT_NOTE,
         request=IMPORT_REQUEST,
-        responses=s.ImportResultSerializer,
+        responses=ImportResultSerializer,
     )
     @action(detail=True, methods=["post"], url_path="import-programs", parser_classes=[MultiPartParser])
     def import_programs(self, request, pk):
         counts = self.imported(target_services.import_renstra_programs, renstra=self.get_object())
-        return self.answer(counts, s.ImportResultSerializer)
+        return self.answer(counts, ImportResultSerializer)
 
 
 @extend_schema_view(
@@ -299,9 +226,6 @@ class RenstraProgramViewSet(RetrieveMixin, PortalViewSet):
 
     def destroy(self, request, pk):
         return self.deleted(target_services.delete_renstra_program, renstra_program=self.get_object())
-
-
-# --- Proposals --------------------------------------------------------------------------------
 
 
 @extend_schema_view(
@@ -376,9 +300,6 @@ class ProposalViewSet(ListMixin, DetailMixin, PortalViewSet):
     @action(detail=True, methods=["post"])
     def defer(self, request, pk):
         return self.act(services.defer_proposal, s.DeferInputSerializer, proposal=self.get_detail(pk))
-
-
-# --- Renja ------------------------------------------------------------------------------------
 
 
 @extend_schema_view(
@@ -466,12 +387,12 @@ class RenjaViewSet(ListMixin, DetailMixin, PortalViewSet):
         "pagu_indikatif_berikutnya, serta kode_sumber_dana dan kode_program_renstra (boleh kosong). "
         "Sub-kegiatan yang sudah ada di Renja diperbarui." + IMPORT_NOTE,
         request=IMPORT_REQUEST,
-        responses=s.ImportResultSerializer,
+        responses=ImportResultSerializer,
     )
     @action(detail=True, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
     def import_lines(self, request, pk):
         counts = self.imported(services.import_renja_lines, renja=self.get_object())
-        return self.answer(counts, s.ImportResultSerializer)
+        return self.answer(counts, ImportResultSerializer)
 
 
 def _full_line(line):
@@ -519,9 +440,6 @@ class RenjaLineViewSet(PortalViewSet):
 
     def destroy(self, request, pk):
         return self.deleted(services.delete_renja_line, line=self.get_object())
-
-
-# --- RKPD -------------------------------------------------------------------------------------
 
 
 def _rkpd_detail(rkpd):

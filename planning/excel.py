@@ -6,15 +6,10 @@ rules themselves stay in the services; see `planning.services.import_renja_lines
 `planning.target_services`.
 """
 
-from contextlib import contextmanager
-
-from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce
 from openpyxl import Workbook
 
-from masterdata.errors import StaleObject
-from masterdata.importers import InvalidFile, RowError, parse_decimal, read_table
 from masterdata.models import FundingSource, Nomenclature
 from masterdata.spreadsheets import (
     BOLD,
@@ -29,6 +24,7 @@ from masterdata.spreadsheets import (
     money_cell,
     number_cell,
     printed_at,
+    read_sheet,
     save,
     set_widths,
     title_block,
@@ -37,91 +33,6 @@ from masterdata.spreadsheets import (
 from . import selectors
 from .models import RenjaLine, RenstraProgram
 from .selectors import ZERO
-
-MAX_ROWS = 5000
-
-# --- Reading uploaded tables ------------------------------------------------------------------
-
-
-class SheetRow:
-    """One data row of an uploaded table and the problems found in it, by column."""
-
-    def __init__(self, line, cells):
-        self.line = line
-        self.cells = cells
-        self.code = ""
-        self.values = {}
-        self.errors = {}
-
-    def text(self, column, *, max_length=None):
-        value = self.cells.get(column)
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)  # a code such as 1 typed into Excel comes back as 1.0
-        text = " ".join(str(value).split()) if value is not None else ""
-        if max_length and len(text) > max_length:
-            self.fail(column, f"paling panjang {max_length} karakter")
-        return text
-
-    def decimal(self, column):
-        """The cell as a Decimal, None when empty; a bad number is recorded and its text returned."""
-        if not self.text(column):
-            return None
-        try:
-            return parse_decimal(self.cells[column])
-        except ValueError as exc:
-            self.fail(column, str(exc))
-            return self.text(column)
-
-    def fail(self, column, message):
-        self.errors.setdefault(column, []).append(message)
-
-    @contextmanager
-    def collect(self, columns):
-        """Record a service's refusal of this row under the file's column names.
-
-        `columns` maps the service's field names to columns; a column already found bad while reading
-        keeps its more precise message.
-        """
-        try:
-            yield
-        except ValidationError as exc:
-            by_field = exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
-            for field, messages in by_field:
-                column = columns.get(field)
-                if column is not None and column in self.errors:
-                    continue
-                for message in messages:
-                    self.fail(column, message)
-        except StaleObject as exc:
-            self.fail(None, str(exc))
-
-    def row_errors(self):
-        return [
-            RowError(self.line, f"{column}: {message}" if column else message, self.code)
-            for column, messages in self.errors.items()
-            for message in messages
-        ]
-
-
-def read_sheet(source, *, filename=None, columns, optional=()):
-    """The data rows of a CSV or XLSX upload; a missing column or an empty file refuses the whole file."""
-    header, table = read_table(source, filename=filename)
-    missing = [column for column in columns if column not in header and column not in optional]
-    if missing:
-        raise InvalidFile([RowError(1, "kolom wajib tidak ada: " + ", ".join(missing))])
-    if not table:
-        raise InvalidFile([RowError(0, "berkas tidak memuat satu pun baris data")])
-    if len(table) > MAX_ROWS:
-        raise InvalidFile([RowError(0, f"berkas memuat {len(table)} baris; paling banyak {MAX_ROWS} per unggahan")])
-    return [SheetRow(line, cells) for line, cells in table]
-
-
-def raise_for_errors(rows):
-    """Refuse the file (the caller's transaction then rolls back) when any row has a problem."""
-    errors = [error for row in rows for error in row.row_errors()]
-    if errors:
-        raise InvalidFile(errors)
-
 
 RENJA_IMPORT_COLUMNS = {
     "sub_kegiatan": "kode_sub_kegiatan",
@@ -134,6 +45,8 @@ RENJA_IMPORT_COLUMNS = {
     "funding_source": "kode_sumber_dana",
     "renstra_program": "kode_program_renstra",
 }
+
+
 RENJA_IMPORT_OPTIONAL = ("kode_sumber_dana", "kode_program_renstra")
 
 
@@ -219,9 +132,6 @@ def read_renja_lines(renja, source, *, filename=None):
             if message:
                 row.fail("kode_program_renstra", message)
     return rows
-
-
-# --- Writing workbooks ------------------------------------------------------------------------
 
 
 RENJA_COLUMNS = [

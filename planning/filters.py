@@ -6,37 +6,10 @@ filter on another OPD's code simply finds nothing.
 
 from django.db.models import Q
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema_field
 
-from masterdata.api_base import TEXT_PATTERN
-from masterdata.filters import BlankIsAnErrorForm, IntegerFilter
+from masterdata.filters import BlankIsAnErrorForm, code_filter, id_filter, text_filter, year_filter
 
 from .models import Proposal, Renja, Renstra
-
-
-# Filter makers, shared with the budgeting API; each carries its OpenAPI schema.
-def year_filter(field_name):
-    return extend_schema_field({"type": "integer", "minimum": 2000, "maximum": 2100, "description": "Tahun anggaran."})(
-        IntegerFilter(field_name=field_name, min_value=2000, max_value=2100)
-    )
-
-
-def id_filter(field_name, description):
-    return extend_schema_field({"type": "integer", "minimum": 1, "description": description})(
-        IntegerFilter(field_name=field_name, min_value=1)
-    )
-
-
-def _text(description, max_length):
-    return extend_schema_field(
-        {"type": "string", "maxLength": max_length, "pattern": TEXT_PATTERN, "description": description}
-    )
-
-
-def code_filter(field_name, description, lookup_expr="exact", max_length=32):
-    return _text(description, max_length)(
-        filters.CharFilter(field_name=field_name, lookup_expr=lookup_expr, max_length=max_length)
-    )
 
 
 class RenjaFilterSet(filters.FilterSet):
@@ -58,7 +31,7 @@ class ProposalFilterSet(filters.FilterSet):
     status = filters.ChoiceFilter(choices=Proposal.Status.choices, label="Status usulan.")
     kecamatan = code_filter("kecamatan__code", "Kode wilayah kecamatan, mis. `35.11.01`.")
     suggested_opd = code_filter("suggested_opd__code", "Kode SIPD OPD tujuan.")
-    q = _text("Cari di judul atau kode pelacakan.", 100)(filters.CharFilter(method="filter_q", max_length=100))
+    q = text_filter("Cari di judul atau kode pelacakan.", 100)(filters.CharFilter(method="filter_q", max_length=100))
 
     class Meta:
         form = BlankIsAnErrorForm

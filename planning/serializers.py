@@ -6,14 +6,25 @@ may see; one that names nothing answers 404 with `field` naming the input, like 
 Whether a value is allowed is decided by the services, whose field names the inputs share.
 """
 
-from django.core.validators import RegexValidator
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 
 from masterdata import access
-from masterdata.api_base import TEXT_PATTERN
-from masterdata.models import MONEY, FundingSource, Nomenclature, Opd, Region
+from masterdata.models import FundingSource, Nomenclature, Opd, Region
 from masterdata.selectors import find_fiscal_year
+from masterdata.serializer_base import (
+    AllowedActionsField,
+    CodedRefSerializer,
+    NumberField,
+    ResolvingInput,
+    RupiahField,
+    find_in,
+    find_in_list,
+    money,
+    optional_code,
+    text_field,
+    user_of,
+    versioned_patch,
+)
 
 from . import services, target_services
 from .models import (
@@ -31,149 +42,13 @@ from .models import (
     RpjmdTarget,
 )
 
-# Text that, once trimmed as every CharField trims it, is not empty; and text that may be empty.
-FILLED_TEXT_PATTERN = r"^[^\x00]*[^\x00\s][^\x00]*$"
-NO_NUL = RegexValidator(TEXT_PATTERN, "Karakter null tidak diizinkan.", code="null_characters_not_allowed")
-FILLED = RegexValidator(FILLED_TEXT_PATTERN, "Wajib diisi.", code="blank")
-
-
-def text_field(**kwargs):
-    """A text input whose schema states what the field accepts: no NUL, and not blank unless allowed."""
-    return serializers.CharField(validators=[NO_NUL if kwargs.get("allow_blank") else FILLED], **kwargs)
-
-
-def optional_code(help_text, max_length=32):
-    """A code input that may be left out, null or blank (naming nothing)."""
-    return text_field(max_length=max_length, required=False, allow_null=True, allow_blank=True, help_text=help_text)
-
-
-def money(**kwargs):
-    """An amount in an answer (two decimals)."""
-    return serializers.DecimalField(**MONEY, read_only=True, **kwargs)
-
-
-@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^-?\d{1,18}(?:\.\d{1,2})?$"})
-class NumberField(serializers.DecimalField):
-    """A number of up to 18 digits and 2 decimals, sent as text (`"1250000.50"`)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(max_digits=20, decimal_places=2, **kwargs)
-
-
-@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^\d{1,18}(?:\.\d{1,2})?$"})
-class RupiahField(NumberField):
-    """An amount of Rupiah, not negative, sent as text (`"150000000.00"`)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(min_value=0, **kwargs)
-
-
-def user_of(serializer):
-    """The requesting user; without one (the schema generator) nothing is visible."""
-    return getattr(serializer.context.get("request"), "user", None)
-
-
-class MissingReference(exceptions.ValidationError):
-    """Inputs naming objects that do not exist or are not the user's: 404, each error naming its input."""
-
-    status_code = 404
-    default_code = "not_found"
-
-
-# An input shape whose references are looked up after the shape is valid (see the module note).
-# (Comments, not docstrings, on input shapes: a docstring would become the schema's description.)
-class PlanningInput(serializers.Serializer):
-    def references(self, data):
-        """{field: (label, lookup)}: `lookup(value)` gives the object, or None when there is none to see."""
-        return {}
-
-    def resolve(self):
-        data = dict(self.validated_data)
-        missing = {}
-        for field, (label, lookup) in self.references(data).items():
-            if field not in data:
-                continue  # not sent (a partial change)
-            value = data[field]
-            if value in (None, "", []):
-                data[field] = None if value == "" else value
-                continue
-            data[field] = lookup(value)
-            if data[field] is None:
-                shown = ", ".join(value) if isinstance(value, list) else value
-                missing[field] = [serializers.ErrorDetail(f"{label} '{shown}' tidak ditemukan.", code="not_found")]
-        if missing:
-            raise MissingReference(missing)
-        return data
-
-
-def find_in_list(model, version_id):
-    """A lookup of a code in one version of a code list (nomenclature, accounts, funding sources)."""
-    return lambda code: model.objects.filter(version_id=version_id, code=code).first()
-
-
-def find_in(queryset, field):
-    """A lookup of a value of `field` among the rows of `queryset` (scoped to what the user may see)."""
-    return lambda value: queryset.filter(**{field: value}).first()
-
-
-@extend_schema_field({"type": "array", "items": {"type": "string"}})
-class AllowedActionsField(serializers.Field):
-    """The lifecycle actions that apply to the object now, as `moves(object)` lists them."""
-
-    def __init__(self, moves, **kwargs):
-        self.moves = moves
-        super().__init__(source="*", read_only=True, **kwargs)
-
-    def to_representation(self, instance):
-        return self.moves(instance)
-
-
-def versioned_patch(input_class, noun):
-    """A change of some of `input_class`'s fields, based on the `version` of the row (`noun`) read before.
-
-    Subclass it under the shape's own name: the schema names its components after the class.
-    """
-
-    class VersionedPatch(input_class):
-        version = serializers.IntegerField(
-            min_value=1, help_text=f"Versi {noun} yang diubah (dari GET); versi yang usang dijawab 409."
-        )
-
-        def validate(self, data):
-            # Required even in a partial update: without it a save could silently overwrite another's change.
-            if "version" not in data:
-                raise serializers.ValidationError(
-                    {"version": serializers.ErrorDetail(f"Sertakan versi {noun} yang Anda ubah.", code="required")}
-                )
-            return data
-
-    return VersionedPatch
-
-
-# --- Small shared shapes ----------------------------------------------------------------------
-
-
-class CodedRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    code = serializers.CharField(read_only=True)
-    name = serializers.CharField(read_only=True)
-
 
 class RegionRefSerializer(serializers.Serializer):
     code = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
 
 
-class ImportInputSerializer(PlanningInput):
-    file = serializers.FileField(help_text="Berkas .xlsx atau .csv (UTF-8); baris pertama memuat nama kolom.")
-
-
-class ImportResultSerializer(serializers.Serializer):
-    created = serializers.IntegerField(help_text="Baris baru yang dibuat.")
-    updated = serializers.IntegerField(help_text="Baris yang sudah ada dan diperbarui.")
-
-
-class TargetsInputMixin(PlanningInput):
+class TargetsInputMixin(ResolvingInput):
     indicator = text_field(max_length=500)
     unit = text_field(max_length=50)
     baseline = NumberField(required=False, allow_null=True, help_text="Kondisi awal.")
@@ -184,9 +59,6 @@ class TargetsInputMixin(PlanningInput):
     target_5 = NumberField(required=False, allow_null=True)
 
 
-# --- RPJMD ------------------------------------------------------------------------------------
-
-
 class RpjmdSerializer(serializers.ModelSerializer):
     last_year = serializers.IntegerField(read_only=True)
 
@@ -195,7 +67,7 @@ class RpjmdSerializer(serializers.ModelSerializer):
         fields = read_only_fields = ["id", "title", "first_year", "last_year", "regulation"]
 
 
-class RpjmdInputSerializer(PlanningInput):
+class RpjmdInputSerializer(ResolvingInput):
     title = text_field(max_length=255)
     first_year = serializers.IntegerField(min_value=2000, max_value=2096, help_text="Tahun pertama dari lima tahun.")
     regulation = text_field(max_length=255, required=False, allow_blank=True, help_text="Perda RPJMD.")
@@ -217,7 +89,7 @@ class RpjmdGoalSerializer(serializers.ModelSerializer):
         fields = read_only_fields = ["id", "rpjmd", "code", "statement", "targets"]
 
 
-class RpjmdGoalInputSerializer(PlanningInput):
+class RpjmdGoalInputSerializer(ResolvingInput):
     code = text_field(max_length=20)
     statement = text_field(help_text="Rumusan tujuan.")
 
@@ -225,9 +97,6 @@ class RpjmdGoalInputSerializer(PlanningInput):
 class RpjmdTargetInputSerializer(TargetsInputMixin):
     code = text_field(max_length=20)
     statement = text_field(help_text="Rumusan sasaran.")
-
-
-# --- Renstra ----------------------------------------------------------------------------------
 
 
 class RenstraSerializer(serializers.ModelSerializer):
@@ -239,7 +108,7 @@ class RenstraSerializer(serializers.ModelSerializer):
         fields = read_only_fields = ["id", "opd", "rpjmd"]
 
 
-class RenstraInputSerializer(PlanningInput):
+class RenstraInputSerializer(ResolvingInput):
     opd = text_field(max_length=32, help_text="Kode SIPD OPD (staf OPD: OPD-nya sendiri).")
     rpjmd = serializers.IntegerField(min_value=1, help_text="Id RPJMD.")
 
@@ -278,9 +147,6 @@ class RenstraProgramInputSerializer(TargetsInputMixin):
             "program": ("Program", lambda code: target_services.find_program(rpjmd, code)),
             "rpjmd_target": ("Sasaran RPJMD", find_in(targets, "pk")),
         }
-
-
-# --- Proposals --------------------------------------------------------------------------------
 
 
 class ProposalSerializer(serializers.ModelSerializer):
@@ -339,7 +205,7 @@ class ProposalDetailSerializer(ProposalSerializer):
         fields = read_only_fields = [*ProposalSerializer.Meta.fields, "history"]
 
 
-class ProposalInputSerializer(PlanningInput):
+class ProposalInputSerializer(ResolvingInput):
     source = serializers.ChoiceField(
         choices=Proposal.Source.choices,
         help_text="Staf OPD: forum_opd; Bappeda: desa, kecamatan; DPRD: pokir. Usulan warga lewat formulir publik.",
@@ -373,12 +239,12 @@ class ProposalInputSerializer(PlanningInput):
         return data
 
 
-class ModerateInputSerializer(PlanningInput):
+class ModerateInputSerializer(ResolvingInput):
     approve = serializers.BooleanField(help_text="true: lolos moderasi; false: ditolak (wajib dengan catatan).")
     note = text_field(required=False, allow_blank=True, default="")
 
 
-class NoteInputSerializer(PlanningInput):
+class NoteInputSerializer(ResolvingInput):
     note = text_field(required=False, allow_blank=True, default="")
 
 
@@ -390,15 +256,12 @@ class AcceptInputSerializer(NoteInputSerializer):
         return {"renja_line": ("Baris Renja", find_in(lines, "pk"))}
 
 
-class RejectInputSerializer(PlanningInput):
+class RejectInputSerializer(ResolvingInput):
     reason = text_field(help_text="Alasan penolakan; dibaca pengusul.")
 
 
 class DeferInputSerializer(NoteInputSerializer):
     to_year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="Tahun anggaran tujuan penundaan.")
-
-
-# --- Renja ------------------------------------------------------------------------------------
 
 
 class RenjaSerializer(serializers.ModelSerializer):
@@ -458,7 +321,7 @@ class RenjaDetailSerializer(RenjaSerializer):
         fields = read_only_fields = [*RenjaSerializer.Meta.fields, "transitions"]
 
 
-class RenjaCreateSerializer(PlanningInput):
+class RenjaCreateSerializer(ResolvingInput):
     opd = text_field(max_length=32, help_text="Kode SIPD OPD.")
     year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="Tahun anggaran.")
 
@@ -509,7 +372,7 @@ class RenjaLineSerializer(serializers.ModelSerializer):
 
 
 # `context["renja"]` is the Renja the line belongs to; its fiscal year picks the code lists.
-class RenjaLineInputSerializer(PlanningInput):
+class RenjaLineInputSerializer(ResolvingInput):
     sub_kegiatan = text_field(max_length=32, help_text="Kode sub-kegiatan, mis. `1.02.02.2.01.0001`.")
     location = text_field(max_length=255)
     regions = serializers.ListField(
@@ -551,7 +414,7 @@ class RenjaLinePatchSerializer(versioned_patch(RenjaLineInputSerializer, "baris"
     pass
 
 
-class TransitionInputSerializer(PlanningInput):
+class TransitionInputSerializer(ResolvingInput):
     action = serializers.ChoiceField(choices=list(services.RENJA_ACTION_LABELS.items()))
     note = text_field(required=False, allow_blank=True, default="", help_text="Wajib untuk `return`.")
 
@@ -575,7 +438,7 @@ class RenjaCommentSerializer(serializers.ModelSerializer):
         ]
 
 
-class CommentInputSerializer(PlanningInput):
+class CommentInputSerializer(ResolvingInput):
     text = text_field()
     line = serializers.IntegerField(min_value=1, required=False, allow_null=True, help_text="Id baris yang dicatat.")
     reply_to = serializers.IntegerField(
@@ -594,9 +457,6 @@ class CommentInputSerializer(PlanningInput):
                 find_in(access.scope_renja(user, RenjaComment.objects.all(), renja_field="renja"), "pk"),
             ),
         }
-
-
-# --- RKPD -------------------------------------------------------------------------------------
 
 
 class RkpdSerializer(serializers.ModelSerializer):
@@ -666,5 +526,5 @@ class RkpdDetailSerializer(RkpdSerializer):
         ]
 
 
-class FinalizeInputSerializer(PlanningInput):
+class FinalizeInputSerializer(ResolvingInput):
     regulation = text_field(max_length=255, required=False, allow_blank=True, default="")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from masterdata import access, audit
 from masterdata.errors import StaleObject, TransitionNotAllowed, refuse_move
 from masterdata.models import Account, Nomenclature, Opd, Region
+from masterdata.spreadsheets import raise_for_errors
 
 from .models import (
     Proposal,
@@ -633,7 +634,7 @@ def import_renja_lines(*, actor, renja, source, filename=None):
                 else:
                     update_renja_line(actor=actor, line=line, expected_version=line.version, **row.values)
                     counts["updated"] += 1
-        excel.raise_for_errors(rows)
+        raise_for_errors(rows)
         audit.record(
             actor=actor,
             action="renja.import_lines",

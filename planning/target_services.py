@@ -13,8 +13,8 @@ from django.db import transaction
 
 from masterdata import audit
 from masterdata.models import FiscalYear, Nomenclature
+from masterdata.spreadsheets import raise_for_errors, read_sheet
 
-from . import excel
 from .models import RenjaLine, Renstra, RenstraProgram, Rpjmd, RpjmdGoal, RpjmdTarget
 from .services import NOT_ALLOWED, merged_values, reject_unknown_fields
 
@@ -358,7 +358,7 @@ def _target_values(row):
 def import_rpjmd_targets(*, actor, rpjmd, source, filename=None):
     """Create or update the RPJMD's goals and targets from a table; returns counts of what was written."""
     _require_rpjmd_editor(actor)
-    rows = excel.read_sheet(source, filename=filename, columns=RPJMD_IMPORT_COLUMNS)
+    rows = read_sheet(source, filename=filename, columns=RPJMD_IMPORT_COLUMNS)
     counts = {"created": 0, "updated": 0}
     goals = {goal.code: goal for goal in rpjmd.goals.all()}
     targets = {(target.goal_id, target.code): target for target in RpjmdTarget.objects.filter(goal__rpjmd=rpjmd)}
@@ -394,7 +394,7 @@ def import_rpjmd_targets(*, actor, rpjmd, source, filename=None):
                 else:
                     update_rpjmd_target(actor=actor, target=target, **values)
                     counts["updated"] += 1
-        excel.raise_for_errors(rows)
+        raise_for_errors(rows)
         audit.record(
             actor=actor,
             action="rpjmd.import_targets",
@@ -426,7 +426,7 @@ def import_renstra_programs(*, actor, renstra, source, filename=None):
     """Create or update a Renstra's programs (program × RPJMD target) from a table."""
     renstra = Renstra.objects.select_related("opd", "rpjmd").get(pk=renstra.pk)
     _require_renstra_editor(actor, renstra)
-    rows = excel.read_sheet(source, filename=filename, columns=RENSTRA_IMPORT_COLUMNS)
+    rows = read_sheet(source, filename=filename, columns=RENSTRA_IMPORT_COLUMNS)
     counts = {"created": 0, "updated": 0}
     existing = {(row.program_id, row.rpjmd_target_id): row for row in renstra.programs.all()}
     first_line = {}
@@ -456,7 +456,7 @@ def import_renstra_programs(*, actor, renstra, source, filename=None):
                 else:
                     create_renstra_program(actor=actor, renstra=renstra, **values)
                     counts["created"] += 1
-        excel.raise_for_errors(rows)
+        raise_for_errors(rows)
         audit.record(
             actor=actor,
             action="renstra.import_programs",

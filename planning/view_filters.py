@@ -3,9 +3,9 @@
 import django_filters
 from django.db.models import Q
 
+from masterdata.form_base import PortalForm
 from masterdata.models import FiscalYear, Opd, Region
 
-from .forms import PortalForm
 from .models import Proposal
 
 

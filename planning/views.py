@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from masterdata import access, view_helpers
 from masterdata.errors import TransitionNotAllowed
+from masterdata.form_base import active_fiscal_years
 from masterdata.selectors import current_fiscal_year
 from masterdata.view_helpers import CONFLICT, PAGE_SIZE, PICKER_LIMIT, UNPROCESSABLE
 
@@ -76,7 +77,7 @@ def _render_renja_list(request, create_form=None, status=200):
                 request, selectors.renjas_for(user, fiscal_year=fiscal_year).order_by("-fiscal_year__year", "opd__code")
             ),
             "fiscal_year": fiscal_year,
-            "fiscal_years": forms.active_fiscal_years(),
+            "fiscal_years": active_fiscal_years(),
             "own_opd": own_opd,
             "create_form": create_form,
         },
@@ -450,7 +451,7 @@ def rkpd_detail(request):
         rkpd = None
     context = {
         "fiscal_year": fiscal_year,
-        "fiscal_years": forms.active_fiscal_years(),
+        "fiscal_years": active_fiscal_years(),
         "rkpd": rkpd,
         "can_change": can_change,
         "renja_counts": selectors.renja_progress(user, fiscal_year),

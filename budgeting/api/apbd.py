@@ -6,22 +6,23 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from budgeting import filters as budget_filters
-from budgeting.api.base import DocumentViewSet, query_of
-from budgeting.api.diff import DIFF_PARAMETERS, DiffLines
-from budgeting.api.dpa import DPA
-from budgeting.selectors import apbd as apbd_selectors
-from budgeting.selectors import diff as diff_selectors
-from budgeting.serializers import apbd as apbd_serializers
-from budgeting.serializers import diff as diff_serializers
-from budgeting.serializers import dpa as dpa_serializers
-from budgeting.services import apbd as apbd_services
-from budgeting.services import dpa as dpa_services
 from masterdata.api_base import (
     CONFLICT_TRANSITION,
     MISSING_REFERENCE,
     Operations,
 )
+
+from .. import filters as budget_filters
+from ..selectors import apbd as apbd_selectors
+from ..selectors import diff as diff_selectors
+from ..serializers import apbd as apbd_serializers
+from ..serializers import diff as diff_serializers
+from ..serializers import dpa as dpa_serializers
+from ..services import apbd as apbd_services
+from ..services import dpa as dpa_services
+from .base import DocumentViewSet, query_of
+from .diff import DIFF_PARAMETERS, DiffLines
+from .dpa import DPA
 
 APBD = Operations("APBD")
 

@@ -1,7 +1,8 @@
 """What every budgeting viewset shares: the document list/detail base and query-parameter reading."""
 
-from budgeting.selectors import rka as rka_selectors
-from planning.api import DetailMixin, ListMixin, PortalViewSet
+from masterdata.viewsets import DetailMixin, ListMixin, PortalViewSet
+
+from ..selectors import rka as rka_selectors
 
 
 def query_of(serializer_class, request):

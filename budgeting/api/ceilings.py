@@ -2,18 +2,19 @@
 
 from drf_spectacular.utils import extend_schema_view
 
-from budgeting import filters as budget_filters
-from budgeting.api.kua import DELETED
-from budgeting.selectors import ceilings as ceiling_selectors
-from budgeting.serializers import ceilings as ceiling_serializers
-from budgeting.services import ceilings as ceiling_services
 from masterdata import access
 from masterdata.api_base import (
     CONFLICT_TRANSITION,
     MISSING_REFERENCE,
     Operations,
 )
-from planning.api import ListMixin, PortalViewSet, RetrieveMixin
+from masterdata.viewsets import ListMixin, PortalViewSet, RetrieveMixin
+
+from .. import filters as budget_filters
+from ..selectors import ceilings as ceiling_selectors
+from ..serializers import ceilings as ceiling_serializers
+from ..services import ceilings as ceiling_services
+from .kua import DELETED
 
 CEILING = Operations("Plafon")
 

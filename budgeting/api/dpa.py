@@ -4,18 +4,19 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_view
 from rest_framework.decorators import action
 
-from budgeting import excel
-from budgeting import filters as budget_filters
-from budgeting.api.base import DocumentViewSet
-from budgeting.selectors import dpa as dpa_selectors
-from budgeting.serializers import dpa as dpa_serializers
-from budgeting.services import dpa as dpa_services
 from masterdata.api_base import (
     CONFLICT_TRANSITION,
     MISSING_REFERENCE,
     Operations,
 )
-from planning.api import XLSX_RESPONSE, xlsx
+from masterdata.viewsets import XLSX_RESPONSE, xlsx
+
+from .. import excel
+from .. import filters as budget_filters
+from ..selectors import dpa as dpa_selectors
+from ..serializers import dpa as dpa_serializers
+from ..services import dpa as dpa_services
+from .base import DocumentViewSet
 
 DPA = Operations("DPA")
 

@@ -4,19 +4,20 @@ from drf_spectacular.utils import extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 
-from budgeting import filters as budget_filters
-from budgeting.api.base import DocumentViewSet
-from budgeting.models import KuaAccountLine
-from budgeting.selectors import kua as kua_selectors
-from budgeting.serializers import kua as kua_serializers
-from budgeting.services import kua as kua_services
 from masterdata import access
 from masterdata.api_base import (
     CONFLICT_TRANSITION,
     MISSING_REFERENCE,
     Operations,
 )
-from planning.api import PortalViewSet, RetrieveMixin
+from masterdata.viewsets import PortalViewSet, RetrieveMixin
+
+from .. import filters as budget_filters
+from ..models import KuaAccountLine
+from ..selectors import kua as kua_selectors
+from ..serializers import kua as kua_serializers
+from ..services import kua as kua_services
+from .base import DocumentViewSet
 
 KUA = Operations("KUA-PPAS")
 

@@ -7,13 +7,6 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 
-from budgeting import ceiling_rules, excel
-from budgeting import filters as budget_filters
-from budgeting.api.base import DocumentViewSet, query_of
-from budgeting.selectors import ceilings as ceiling_selectors
-from budgeting.selectors import rka as rka_selectors
-from budgeting.serializers import rka as rka_serializers
-from budgeting.services import rka as rka_services
 from masterdata.api_base import (
     CONFLICT_STALE,
     CONFLICT_TRANSITION,
@@ -23,7 +16,15 @@ from masterdata.api_base import (
     Operations,
 )
 from masterdata.errors import StaleObject
-from planning.api import IMPORT_REQUEST, XLSX_RESPONSE, PortalViewSet, RetrieveMixin, xlsx
+from masterdata.viewsets import IMPORT_REQUEST, XLSX_RESPONSE, PortalViewSet, RetrieveMixin, xlsx
+
+from .. import ceiling_rules, excel
+from .. import filters as budget_filters
+from ..selectors import ceilings as ceiling_selectors
+from ..selectors import rka as rka_selectors
+from ..serializers import rka as rka_serializers
+from ..services import rka as rka_services
+from .base import DocumentViewSet, query_of
 
 RKA = Operations("RKA")
 

@@ -2,13 +2,11 @@
 
 from django import forms
 
-from budgeting.forms.common import DateField
-from budgeting.models import KuaPpas
-from budgeting.services import apbd as apbd_services
-from planning.forms import (
-    TEXT_AREA,
-    PortalForm,
-)
+from masterdata.form_base import TEXT_AREA, PortalForm
+
+from ..models import KuaPpas
+from ..services import apbd as apbd_services
+from .common import DateField
 
 
 class ApbdCreateForm(PortalForm):

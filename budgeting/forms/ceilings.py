@@ -2,11 +2,10 @@
 
 from django import forms
 
-from budgeting.forms.common import money_field
+from masterdata.form_base import PortalForm
 from masterdata.models import Opd
-from planning.forms import (
-    PortalForm,
-)
+
+from .common import money_field
 
 
 class CeilingAmountForm(PortalForm):

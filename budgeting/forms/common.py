@@ -3,11 +3,8 @@
 from django import forms
 from django.utils.functional import cached_property
 
+from masterdata.form_base import IndonesianNumberField, PortalForm
 from masterdata.models import Account, StandardPriceItem
-from planning.forms import (
-    IndonesianNumberField,
-    PortalForm,
-)
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
 

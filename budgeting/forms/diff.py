@@ -2,10 +2,9 @@
 
 from django import forms
 
-from budgeting.models import ApbdVersion
-from planning.forms import (
-    PortalForm,
-)
+from masterdata.form_base import PortalForm
+
+from ..models import ApbdVersion
 
 
 class DiffForm(PortalForm):

@@ -2,10 +2,9 @@
 
 from django import forms
 
-from budgeting.forms.common import money_field
-from planning.forms import (
-    PortalForm,
-)
+from masterdata.form_base import PortalForm
+
+from .common import money_field
 
 MONTH_NAMES = [
     "Januari",

@@ -2,14 +2,12 @@
 
 from django import forms
 
-from budgeting.forms.common import DateField, PickerForm, account_field, money_field
-from budgeting.models import KuaPpas
-from budgeting.services import kua as kua_services
+from masterdata.form_base import TEXT_AREA, PortalForm
 from masterdata.models import Account
-from planning.forms import (
-    TEXT_AREA,
-    PortalForm,
-)
+
+from ..models import KuaPpas
+from ..services import kua as kua_services
+from .common import DateField, PickerForm, account_field, money_field
 
 
 class KuaCreateForm(PortalForm):

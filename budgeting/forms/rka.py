@@ -2,15 +2,11 @@
 
 from django import forms
 
-from budgeting.forms.common import PickerForm, account_field, money_field
-from budgeting.services import rka as rka_services
+from masterdata.form_base import TEXT_AREA, CodedChoiceField, IndonesianNumberField, PortalForm
 from masterdata.models import Account, FundingSource, StandardPriceItem
-from planning.forms import (
-    TEXT_AREA,
-    CodedChoiceField,
-    IndonesianNumberField,
-    PortalForm,
-)
+
+from ..services import rka as rka_services
+from .common import PickerForm, account_field, money_field
 
 
 class RkaSubKegiatanForm(PortalForm):

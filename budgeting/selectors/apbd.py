@@ -15,16 +15,17 @@ from django.db.models import (
     Q,
 )
 
-from budgeting.models import (
+from masterdata import access
+from masterdata.models import Account, Nomenclature, Opd
+from masterdata.money import ZERO, read_money, sum_by
+
+from ..models import (
     ApbdTotal,
     ApbdVersion,
     Rka,
     RkaLine,
     RkaSubKegiatan,
 )
-from masterdata import access
-from masterdata.models import Account, Nomenclature, Opd
-from masterdata.money import ZERO, read_money, sum_by
 
 ACCOUNT_PREFIX = {"akun": 1, "kelompok": 3, "jenis": 6, "objek": 9, "rincian_objek": 12}
 

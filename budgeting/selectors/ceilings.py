@@ -10,14 +10,15 @@ from django.db.models import (
     prefetch_related_objects,
 )
 
-from budgeting import ceiling_rules
-from budgeting.models import Ceiling, RkaLine
-from budgeting.selectors.apbd import version_lines
 from masterdata import access
 from masterdata.models import Nomenclature, Opd
 from masterdata.money import CENT, MONEY_FIELD, ZERO, money_subquery, money_sum, rupiah, sum_by
 from masterdata.selectors import count_subquery, search_words
 from planning.models import RenjaLine
+
+from .. import ceiling_rules
+from ..models import Ceiling, RkaLine
+from .apbd import version_lines
 
 
 def ceilings_for(user, kua):

@@ -15,11 +15,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from budgeting.models import ApbdTotal, ApbdVersion, RkaLine
-from budgeting.selectors.apbd import Dimension, rollup_rows, stored_rows, version_lines
 from masterdata import access
 from masterdata.models import MONEY
 from masterdata.money import ZERO, total_of
+
+from ..models import ApbdTotal, ApbdVersion, RkaLine
+from .apbd import Dimension, rollup_rows, stored_rows, version_lines
 
 SUB_CODE = "sub_kegiatan__sub_kegiatan__code"
 

@@ -9,9 +9,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Substr
 
-from budgeting.models import CashPlan, Dpa, Rka, RkaLine, RkaSubKegiatan
 from masterdata import access
 from masterdata.money import ZERO, money_subquery, sum_by
+
+from ..models import CashPlan, Dpa, Rka, RkaLine, RkaSubKegiatan
 
 
 def dpas_for(user, version):

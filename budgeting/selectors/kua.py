@@ -5,11 +5,12 @@ from django.db.models import (
     Q,
 )
 
-from budgeting.models import Ceiling, KuaAccountLine, KuaPpas
 from masterdata import access
 from masterdata.models import Account
 from masterdata.money import CENT, money_subquery, money_sum
 from masterdata.selectors import search_words
+
+from ..models import Ceiling, KuaAccountLine, KuaPpas
 
 
 def kua_versions_for(user, fiscal_year):

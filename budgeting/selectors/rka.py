@@ -18,12 +18,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Substr
 
-from budgeting.models import Ceiling, Rka, RkaComment, RkaLine, RkaSubKegiatan, Transition
 from masterdata import access
 from masterdata.models import Account, StandardPriceItem
 from masterdata.money import CENT, MONEY_FIELD, money_subquery, money_sum, sum_by
 from masterdata.selectors import count_subquery, search_words
 from planning.models import RenjaLine
+
+from ..models import Ceiling, Rka, RkaComment, RkaLine, RkaSubKegiatan, Transition
 
 
 def rkas_for(user, version):

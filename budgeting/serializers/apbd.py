@@ -2,18 +2,12 @@
 
 from rest_framework import serializers
 
-from budgeting.models import ApbdVersion, KuaPpas
-from budgeting.serializers.common import TransitionSerializer, fiscal_year_of
-from budgeting.services import apbd as apbd_services
 from masterdata import access
-from planning.serializers import (
-    AllowedActionsField,
-    PlanningInput,
-    find_in,
-    money,
-    text_field,
-    user_of,
-)
+from masterdata.serializer_base import AllowedActionsField, ResolvingInput, find_in, money, text_field, user_of
+
+from ..models import ApbdVersion, KuaPpas
+from ..services import apbd as apbd_services
+from .common import TransitionSerializer, fiscal_year_of
 
 
 class ApbdVersionSerializer(serializers.ModelSerializer):
@@ -64,7 +58,7 @@ class ApbdVersionDetailSerializer(ApbdVersionSerializer):
         fields = read_only_fields = [*ApbdVersionSerializer.Meta.fields, "transitions"]
 
 
-class ApbdVersionCreateSerializer(PlanningInput):
+class ApbdVersionCreateSerializer(ResolvingInput):
     kua_ppas = serializers.IntegerField(
         min_value=1,
         help_text="Id KUA-PPAS murni yang plafonnya dikunci (APBD murni) atau KUPA-PPAS-P (APBD Perubahan).",
@@ -75,7 +69,7 @@ class ApbdVersionCreateSerializer(PlanningInput):
         return {"kua_ppas": ("KUA-PPAS", find_in(kuas, "pk"))}
 
 
-class ShiftCreateSerializer(PlanningInput):
+class ShiftCreateSerializer(ResolvingInput):
     year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="Tahun anggaran.")
     note = text_field(required=False, allow_blank=True, default="", help_text="Alasan pergeseran.")
 
@@ -83,7 +77,7 @@ class ShiftCreateSerializer(PlanningInput):
         return {"year": ("Tahun anggaran", fiscal_year_of)}
 
 
-class ApbdTransitionInputSerializer(PlanningInput):
+class ApbdTransitionInputSerializer(ResolvingInput):
     action = serializers.ChoiceField(choices=list(apbd_services.ACTION_LABELS.items()))
     note = text_field(required=False, allow_blank=True, default="")
     dprd_agreement_date = serializers.DateField(required=False, help_text="`agree`: tanggal persetujuan bersama.")

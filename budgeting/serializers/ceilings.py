@@ -2,12 +2,11 @@
 
 from rest_framework import serializers
 
-from budgeting.models import Ceiling, KuaPpas
 from masterdata import access
 from masterdata.models import Nomenclature, Opd
-from planning.serializers import (
+from masterdata.serializer_base import (
     CodedRefSerializer,
-    PlanningInput,
+    ResolvingInput,
     RupiahField,
     find_in,
     find_in_list,
@@ -15,6 +14,8 @@ from planning.serializers import (
     text_field,
     user_of,
 )
+
+from ..models import Ceiling, KuaPpas
 
 
 class CeilingSerializer(serializers.ModelSerializer):
@@ -32,7 +33,7 @@ class CeilingSerializer(serializers.ModelSerializer):
         return ceiling.level
 
 
-class CeilingInputSerializer(PlanningInput):
+class CeilingInputSerializer(ResolvingInput):
     kua_ppas = serializers.IntegerField(min_value=1, help_text="Id KUA-PPAS (draf).")
     opd = text_field(max_length=32, help_text="Kode SIPD OPD.")
     program = optional_code("Kode program (plafon program).")
@@ -56,5 +57,5 @@ class CeilingInputSerializer(PlanningInput):
         return data
 
 
-class CeilingPatchSerializer(PlanningInput):
+class CeilingPatchSerializer(ResolvingInput):
     amount = RupiahField()

@@ -2,12 +2,10 @@
 
 from rest_framework import serializers
 
-from budgeting.models import ApbdVersion, Transition
 from masterdata.models import FiscalYear
-from planning.serializers import (
-    CodedRefSerializer,
-    money,
-)
+from masterdata.serializer_base import CodedRefSerializer, money
+
+from ..models import ApbdVersion, Transition
 
 
 def fiscal_year_of(year):

@@ -2,11 +2,9 @@
 
 from rest_framework import serializers
 
-from budgeting.serializers.common import VersionRefSerializer
-from planning.serializers import (
-    CodedRefSerializer,
-    money,
-)
+from masterdata.serializer_base import CodedRefSerializer, money
+
+from .common import VersionRefSerializer
 
 
 class DiffQuerySerializer(serializers.Serializer):

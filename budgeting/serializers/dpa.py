@@ -2,17 +2,18 @@
 
 from rest_framework import serializers
 
-from budgeting.models import CashPlan, Dpa, RkaSubKegiatan
-from budgeting.serializers.common import TransitionSerializer, VersionRefSerializer
-from planning.serializers import (
+from masterdata.serializer_base import (
     CodedRefSerializer,
-    PlanningInput,
+    ResolvingInput,
     RupiahField,
     find_in,
     money,
     optional_code,
     text_field,
 )
+
+from ..models import CashPlan, Dpa, RkaSubKegiatan
+from .common import TransitionSerializer, VersionRefSerializer
 
 
 class DpaSerializer(serializers.ModelSerializer):
@@ -72,7 +73,7 @@ class CashPlanRowSerializer(serializers.Serializer):
 
 
 # `context["dpa"]` is the DPA whose anggaran kas changes.
-class CashPlanInputSerializer(PlanningInput):
+class CashPlanInputSerializer(ResolvingInput):
     account_group = serializers.ChoiceField(choices=CashPlan.Group.choices, default=CashPlan.Group.BELANJA)
     sub_kegiatan = optional_code("Kode sub-kegiatan DPA ini (untuk belanja); kosong untuk pendapatan dan pembiayaan.")
     month_1 = RupiahField(required=False, help_text="Januari; bulan yang tidak dikirim tetap.")
@@ -98,5 +99,5 @@ class CashPlanInputSerializer(PlanningInput):
         return data
 
 
-class DpaIssueInputSerializer(PlanningInput):
+class DpaIssueInputSerializer(ResolvingInput):
     number = text_field(max_length=100, help_text="Nomor DPA.")

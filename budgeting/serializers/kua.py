@@ -2,18 +2,12 @@
 
 from rest_framework import serializers
 
-from budgeting.models import KuaAccountLine, KuaPpas
-from budgeting.serializers.common import AccountRefSerializer, TransitionSerializer, fiscal_year_of
-from budgeting.services import kua as kua_services
 from masterdata.models import Account
-from planning.serializers import (
-    AllowedActionsField,
-    PlanningInput,
-    RupiahField,
-    find_in_list,
-    money,
-    text_field,
-)
+from masterdata.serializer_base import AllowedActionsField, ResolvingInput, RupiahField, find_in_list, money, text_field
+
+from ..models import KuaAccountLine, KuaPpas
+from ..services import kua as kua_services
+from .common import AccountRefSerializer, TransitionSerializer, fiscal_year_of
 
 
 class KuaPpasSerializer(serializers.ModelSerializer):
@@ -61,7 +55,7 @@ class KuaPpasDetailSerializer(KuaPpasSerializer):
         fields = read_only_fields = [*KuaPpasSerializer.Meta.fields, "policy_totals", "transitions"]
 
 
-class KuaPpasCreateSerializer(PlanningInput):
+class KuaPpasCreateSerializer(ResolvingInput):
     year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="Tahun anggaran.")
     kind = serializers.ChoiceField(
         choices=[KuaPpas.Kind.MURNI, KuaPpas.Kind.PERUBAHAN],
@@ -79,7 +73,7 @@ class KuaPpasCreateSerializer(PlanningInput):
         return data
 
 
-class KuaTransitionInputSerializer(PlanningInput):
+class KuaTransitionInputSerializer(ResolvingInput):
     action = serializers.ChoiceField(choices=list(kua_services.KUA_ACTION_LABELS.items()))
     agreement_number = text_field(
         max_length=100, required=False, allow_blank=True, default="", help_text="Wajib untuk `agree`."
@@ -99,7 +93,7 @@ class KuaAccountLineSerializer(serializers.ModelSerializer):
 
 
 # `context["kua"]` is the version the line belongs to; its year picks the chart of accounts.
-class KuaAccountLineInputSerializer(PlanningInput):
+class KuaAccountLineInputSerializer(ResolvingInput):
     account = text_field(
         max_length=32,
         help_text="Kode rekening: akun 4 dan 6 sampai objek, akun 5 pada kelompok atau jenis (mis. `5.1.02`).",
@@ -113,6 +107,6 @@ class KuaAccountLineInputSerializer(PlanningInput):
         }
 
 
-class KuaAccountLinePatchSerializer(PlanningInput):
+class KuaAccountLinePatchSerializer(ResolvingInput):
     amount = RupiahField()
     note = text_field(required=False, allow_blank=True, help_text="Kebijakan; tanpa bidang ini tetap.")

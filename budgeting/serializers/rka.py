@@ -3,29 +3,13 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from budgeting.models import (
-    Rka,
-    RkaComment,
-    RkaLine,
-    RkaSubKegiatan,
-)
-from budgeting.serializers.common import (
-    AccountRefSerializer,
-    CeilingStatusSerializer,
-    RkaTotalsSerializer,
-    StandardPriceRefSerializer,
-    TransitionSerializer,
-    VersionRefSerializer,
-)
-from budgeting.services import rka as rka_services
 from masterdata import access
 from masterdata.models import Account, FundingSource, Nomenclature, StandardPriceItem
-from planning.models import RenjaLine
-from planning.serializers import (
+from masterdata.serializer_base import (
     AllowedActionsField,
     CodedRefSerializer,
     NumberField,
-    PlanningInput,
+    ResolvingInput,
     RupiahField,
     find_in,
     find_in_list,
@@ -34,6 +18,23 @@ from planning.serializers import (
     text_field,
     user_of,
     versioned_patch,
+)
+from planning.models import RenjaLine
+
+from ..models import (
+    Rka,
+    RkaComment,
+    RkaLine,
+    RkaSubKegiatan,
+)
+from ..services import rka as rka_services
+from .common import (
+    AccountRefSerializer,
+    CeilingStatusSerializer,
+    RkaTotalsSerializer,
+    StandardPriceRefSerializer,
+    TransitionSerializer,
+    VersionRefSerializer,
 )
 
 
@@ -121,7 +122,7 @@ class RkaSubKegiatanSerializer(serializers.ModelSerializer):
 
 
 # `context["rka"]` is the RKA the sub-kegiatan joins; its year picks the nomenclature.
-class RkaSubKegiatanInputSerializer(PlanningInput):
+class RkaSubKegiatanInputSerializer(ResolvingInput):
     sub_kegiatan = text_field(max_length=32, help_text="Kode sub-kegiatan, mis. `1.02.02.2.01.0001`.")
     location = text_field(max_length=255)
     output_indicator = text_field(max_length=500)
@@ -185,7 +186,7 @@ def _text(field, **kwargs):
 
 
 # `context["rka"]` is the RKA of the line: its sub-kegiatan, and its year's lists and catalogue.
-class RkaLineInputSerializer(PlanningInput):
+class RkaLineInputSerializer(ResolvingInput):
     sub_kegiatan = optional_code("Kode sub-kegiatan RKA ini; kosong untuk rincian pendapatan dan pembiayaan.")
     account = text_field(max_length=32, help_text="Kode rekening sub rincian objek, mis. `5.1.02.01.01.0024`.")
     standard_price = optional_code(
@@ -242,7 +243,7 @@ class RkaImportResultSerializer(serializers.Serializer):
     ceilings = CeilingStatusSerializer(many=True, read_only=True)
 
 
-class RkaTransitionInputSerializer(PlanningInput):
+class RkaTransitionInputSerializer(ResolvingInput):
     action = serializers.ChoiceField(choices=list(rka_services.RKA_ACTION_LABELS.items()))
     note = text_field(required=False, allow_blank=True, default="", help_text="Wajib untuk `return` dan `reopen`.")
 
@@ -257,7 +258,7 @@ class RkaCommentSerializer(serializers.ModelSerializer):
 
 
 # `context["rka"]` is the RKA commented on.
-class RkaCommentInputSerializer(PlanningInput):
+class RkaCommentInputSerializer(ResolvingInput):
     text = text_field()
     line = serializers.IntegerField(min_value=1, required=False, allow_null=True, help_text="Id rincian yang dicatat.")
 

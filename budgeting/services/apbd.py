@@ -9,7 +9,13 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from budgeting.models import (
+from masterdata import access, audit
+from masterdata.errors import refuse_move
+from masterdata.models import FiscalYear, Opd
+from masterdata.money import ZERO, rupiah
+from planning.models import Renja, RenjaLine
+
+from ..models import (
     ApbdTotal,
     ApbdVersion,
     Ceiling,
@@ -20,15 +26,10 @@ from budgeting.models import (
     RkaSubKegiatan,
     Transition,
 )
-from budgeting.selectors import apbd as apbd_selectors
-from budgeting.selectors import ceilings as ceiling_selectors
-from budgeting.selectors import diff as diff_selectors
-from budgeting.services.rka import PPKD_OPD_CODE, record_transition
-from masterdata import access, audit
-from masterdata.errors import refuse_move
-from masterdata.models import FiscalYear, Opd
-from masterdata.money import ZERO, rupiah
-from planning.models import Renja, RenjaLine
+from ..selectors import apbd as apbd_selectors
+from ..selectors import ceilings as ceiling_selectors
+from ..selectors import diff as diff_selectors
+from .rka import PPKD_OPD_CODE, record_transition
 
 VState = ApbdVersion.State
 

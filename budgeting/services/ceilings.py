@@ -3,12 +3,13 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from budgeting.models import Ceiling
-from budgeting.services.kua import locked_kua, require_draft
 from masterdata import access, audit
 from masterdata.models import Nomenclature
 from masterdata.money import check_money, rupiah, total_of
 from planning.services import allowed_sub_kegiatan
+
+from ..models import Ceiling
+from .kua import locked_kua, require_draft
 
 
 def _clean_target(kua, opd, program, sub_kegiatan):

@@ -9,13 +9,14 @@ from django.db.models import Case, CharField, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from budgeting.models import ApbdVersion, CashPlan, Dpa, Rka, RkaLine, RkaSubKegiatan
-from budgeting.selectors import dpa as dpa_selectors
-from budgeting.services.apbd import FINAL_STATES
-from budgeting.services.rka import record_transition
 from masterdata import access, audit
 from masterdata.errors import NOT_ALLOWED, TransitionNotAllowed
 from masterdata.money import CENT, check_money, money_sum, rupiah
+
+from ..models import ApbdVersion, CashPlan, Dpa, Rka, RkaLine, RkaSubKegiatan
+from ..selectors import dpa as dpa_selectors
+from .apbd import FINAL_STATES
+from .rka import record_transition
 
 MONTHS = range(1, 13)
 

@@ -8,14 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from budgeting.models import ApbdVersion, Ceiling, KuaAccountLine, KuaPpas
-from budgeting.selectors.kua import kua_policy_totals
-from budgeting.services.rka import record_transition
 from masterdata import access, audit
 from masterdata.errors import TransitionNotAllowed, refuse_move
 from masterdata.models import Account, FiscalYear
 from masterdata.money import check_money, money_sum, rupiah, total_of
 from planning.models import RenjaLine, Rkpd
+
+from ..models import ApbdVersion, Ceiling, KuaAccountLine, KuaPpas
+from ..selectors.kua import kua_policy_totals
+from .rka import record_transition
 
 State = KuaPpas.State
 

@@ -11,7 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from budgeting.ceiling_rules import (
+from masterdata import access, audit, importers
+from masterdata.errors import NOT_ALLOWED, StaleObject, TransitionNotAllowed, refuse_move
+from masterdata.models import Account, StandardPriceItem
+from masterdata.money import CENT, ZERO, rupiah
+
+from ..ceiling_rules import (
     covers,
     line_amount,
     opd_ceilings,
@@ -20,11 +25,7 @@ from budgeting.ceiling_rules import (
     standing_before_write,
     standing_of,
 )
-from budgeting.models import ApbdVersion, Rka, RkaComment, RkaLine, RkaSubKegiatan, Transition
-from masterdata import access, audit, importers
-from masterdata.errors import NOT_ALLOWED, StaleObject, TransitionNotAllowed, refuse_move
-from masterdata.models import Account, StandardPriceItem
-from masterdata.money import CENT, ZERO, rupiah
+from ..models import ApbdVersion, Rka, RkaComment, RkaLine, RkaSubKegiatan, Transition
 
 PPKD_OPD_CODE = "5.02.0.00.0.00.01.00"  # BPKAD acts as PPKD: only it budgets pembiayaan (akun 6)
 

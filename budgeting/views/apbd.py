@@ -7,16 +7,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from budgeting.forms import apbd as apbd_forms
-from budgeting.models import ApbdTotal, ApbdVersion, KuaPpas, Rka
-from budgeting.selectors import apbd as apbd_selectors
-from budgeting.selectors import kua as kua_selectors
-from budgeting.selectors import rka as rka_selectors
-from budgeting.services import apbd as apbd_services
 from masterdata import access, view_helpers
 from masterdata.errors import TransitionNotAllowed
+from masterdata.form_base import active_fiscal_years
 from masterdata.view_helpers import CONFLICT, UNPROCESSABLE
-from planning.forms import active_fiscal_years
+
+from ..forms import apbd as apbd_forms
+from ..models import ApbdTotal, ApbdVersion, KuaPpas, Rka
+from ..selectors import apbd as apbd_selectors
+from ..selectors import kua as kua_selectors
+from ..selectors import rka as rka_selectors
+from ..services import apbd as apbd_services
 
 Dimension = ApbdTotal.Dimension
 

@@ -8,16 +8,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_POST
 
-from budgeting.forms import ceilings as ceiling_forms
-from budgeting.selectors import ceilings as ceiling_selectors
-from budgeting.selectors import kua as kua_selectors
-from budgeting.services import ceilings as ceiling_services
-from budgeting.views.kua import kua_figures
 from masterdata import access, view_helpers
 from masterdata.errors import TransitionNotAllowed
 from masterdata.models import Opd
 from masterdata.templatetags.rupiah import rupiah
 from masterdata.view_helpers import UNPROCESSABLE
+
+from ..forms import ceilings as ceiling_forms
+from ..selectors import ceilings as ceiling_selectors
+from ..selectors import kua as kua_selectors
+from ..services import ceilings as ceiling_services
+from .kua import kua_figures
 
 
 def _ceiling_table_context(request, kua, **extra):

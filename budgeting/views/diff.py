@@ -5,11 +5,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from budgeting.forms import diff as diff_forms
-from budgeting.selectors import apbd as apbd_selectors
-from budgeting.selectors import diff as diff_selectors
-from budgeting.views.apbd import Dimension
 from masterdata import view_helpers
+
+from ..forms import diff as diff_forms
+from ..selectors import apbd as apbd_selectors
+from ..selectors import diff as diff_selectors
+from .apbd import Dimension
 
 LINE_KINDS = [("changed", "Berubah"), ("added", "Baru"), ("removed", "Dihapus")]
 

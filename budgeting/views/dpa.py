@@ -8,16 +8,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from budgeting.forms import dpa as dpa_forms
-from budgeting.models import Dpa, RkaSubKegiatan
-from budgeting.selectors import apbd as apbd_selectors
-from budgeting.selectors import dpa as dpa_selectors
-from budgeting.selectors import rka as rka_selectors
-from budgeting.services import dpa as dpa_services
 from masterdata import access, view_helpers
 from masterdata.errors import TransitionNotAllowed
 from masterdata.importers import parse_decimal
 from masterdata.view_helpers import CONFLICT, UNPROCESSABLE
+
+from ..forms import dpa as dpa_forms
+from ..models import Dpa, RkaSubKegiatan
+from ..selectors import apbd as apbd_selectors
+from ..selectors import dpa as dpa_selectors
+from ..selectors import rka as rka_selectors
+from ..services import dpa as dpa_services
 
 
 @login_required

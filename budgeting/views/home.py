@@ -4,11 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from budgeting.selectors import apbd as apbd_selectors
-from budgeting.selectors import kua as kua_selectors
-from budgeting.selectors import rka as rka_selectors
 from masterdata import view_helpers
-from planning.forms import active_fiscal_years
+from masterdata.form_base import active_fiscal_years
+
+from ..selectors import apbd as apbd_selectors
+from ..selectors import kua as kua_selectors
+from ..selectors import rka as rka_selectors
 
 
 @login_required

@@ -7,18 +7,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from budgeting.forms import kua as kua_forms
-from budgeting.models import KuaAccountLine, KuaPpas
-from budgeting.selectors import apbd as apbd_selectors
-from budgeting.selectors import ceilings as ceiling_selectors
-from budgeting.selectors import kua as kua_selectors
-from budgeting.selectors import rka as rka_selectors
-from budgeting.services import kua as kua_services
 from masterdata import access, view_helpers
 from masterdata.errors import TransitionNotAllowed
+from masterdata.form_base import active_fiscal_years
 from masterdata.templatetags.rupiah import rupiah
 from masterdata.view_helpers import CONFLICT, PICKER_LIMIT, UNPROCESSABLE
-from planning.forms import active_fiscal_years
+
+from ..forms import kua as kua_forms
+from ..models import KuaAccountLine, KuaPpas
+from ..selectors import apbd as apbd_selectors
+from ..selectors import ceilings as ceiling_selectors
+from ..selectors import kua as kua_selectors
+from ..selectors import rka as rka_selectors
+from ..services import kua as kua_services
 
 
 def _kua_url(kua, anchor=""):

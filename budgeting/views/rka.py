@@ -11,20 +11,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from budgeting import ceiling_rules
-from budgeting.forms import rka as rka_forms
-from budgeting.models import Rka, RkaLine, RkaSubKegiatan
-from budgeting.selectors import apbd as apbd_selectors
-from budgeting.selectors import ceilings as ceiling_selectors
-from budgeting.selectors import rka as rka_selectors
-from budgeting.services import rka as rka_services
-from budgeting.view_filters import RkaFilterSet
 from masterdata import access, view_helpers
 from masterdata.errors import StaleObject, TransitionNotAllowed
 from masterdata.importers import parse_decimal
 from masterdata.selectors import current_fiscal_year
 from masterdata.templatetags.rupiah import rupiah
 from masterdata.view_helpers import CONFLICT, PICKER_LIMIT, UNPROCESSABLE
+
+from .. import ceiling_rules
+from ..forms import rka as rka_forms
+from ..models import Rka, RkaLine, RkaSubKegiatan
+from ..selectors import apbd as apbd_selectors
+from ..selectors import ceilings as ceiling_selectors
+from ..selectors import rka as rka_selectors
+from ..services import rka as rka_services
+from ..view_filters import RkaFilterSet
 
 SECTIONS = {"pendapatan": ("4", "Pendapatan"), "pembiayaan": ("6", "Pembiayaan")}
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from masterdata import importers
+from .. import importers
 
 
 class FileImportCommand(BaseCommand):

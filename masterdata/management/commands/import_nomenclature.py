@@ -1,7 +1,7 @@
 import datetime
 
-from masterdata import services
-from masterdata.management.base import FileImportCommand
+from ... import services
+from ..base import FileImportCommand
 
 
 class Command(FileImportCommand):

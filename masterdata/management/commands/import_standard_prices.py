@@ -1,5 +1,5 @@
-from masterdata import standard_prices
-from masterdata.management.base import FileImportCommand
+from ... import standard_prices
+from ..base import FileImportCommand
 
 
 class Command(FileImportCommand):

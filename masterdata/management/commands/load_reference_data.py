@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from masterdata import importers, services
+from ... import importers, services
 
 
 class Command(BaseCommand):

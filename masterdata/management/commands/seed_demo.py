@@ -3,9 +3,9 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
-from masterdata import demo, importers, services
-from masterdata.models import FiscalYear, StandardPriceItem, User
-from masterdata.templatetags.rupiah import rupiah
+from ... import demo, importers, services
+from ...models import FiscalYear, StandardPriceItem, User
+from ...templatetags.rupiah import rupiah
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from masterdata.audit import verify_chain
+from ...audit import verify_chain
 
 
 class Command(BaseCommand):
