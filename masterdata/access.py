@@ -1,4 +1,4 @@
-"""The one place that decides who may read or change what (DESIGN.md section 7).
+"""The one place that decides who may read or change what (ARCHITECTURE.md, "Who may do what").
 
 Reads are decided by scoping querysets: a view or API asks `scope_*` for the rows the user may
 see, then fetches through `get_visible_or_404`, so an object that is not yours answers exactly

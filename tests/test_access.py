@@ -1,4 +1,4 @@
-"""Every branch of the access module (masterdata/access.py) against the oracle in DESIGN.md section 7."""
+"""Every branch of the access module (masterdata/access.py) against the oracle in ARCHITECTURE.md, "Who may do what"."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser

@@ -1,4 +1,4 @@
-"""Who may read and change planning data (DESIGN.md section 7), through masterdata.access and the
+"""Who may read and change planning data (ARCHITECTURE.md, "Who may do what"), through masterdata.access and the
 planning selectors: staff see only their own OPD's Renja, DPRD only final ones, unmoderated proposals
 stay with Bappeda, and a Renja that is not yours answers exactly like a missing one."""
 

@@ -40,7 +40,7 @@ Role, Stage, State = User.Role, Renja.Stage, Renja.State
 PStatus, Source = Proposal.Status, Proposal.Source
 DINSOS_CODE = "1.06.0.00.0.00.01.0000"
 
-# The oracle of the Renja lifecycle (DESIGN.md section 8), written out rather than read from the services.
+# The oracle of the Renja lifecycle (ARCHITECTURE.md, "Lifecycles"), written out rather than read from the services.
 PLANNING_STAGES = [Stage.RANWAL, Stage.RANCANGAN, Stage.RANCANGAN_AKHIR]
 POSITIONS = [(stage, state) for stage in PLANNING_STAGES for state in State] + [(Stage.FINAL, State.VERIFIED)]
 ACTIONS = ["submit", "return", "verify", "advance", "finalise", "publish"]
