@@ -18,9 +18,10 @@ LINE_SAVE_SERVICE = "save one RKA line: update + totals + ceilings"
 
 
 def _seed():
-    from budgeting import demo as budget_demo
-    from masterdata import demo, services
-    from planning import demo as planning_demo
+    from demo import budgeting as budget_demo
+    from demo import planning as planning_demo
+    from demo import reference as demo
+    from masterdata import services
 
     services.load_reference_data()
     demo.seed_users()

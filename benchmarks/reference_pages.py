@@ -7,7 +7,8 @@ def run():
     with ThrowawayDatabase():
         from django.test import Client
 
-        from masterdata import demo, services
+        from demo import reference as demo
+        from masterdata import services
         from masterdata.models import User
 
         services.load_reference_data()

@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from masterdata import demo, services
+from demo import reference as demo
+from masterdata import services
 from masterdata.models import Account, AuditEvent, Opd, StandardPriceItem, User
 from tests.factories import DEFAULT_PASSWORD, OpdFactory, UserFactory
 

@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from masterdata import demo
+from demo import reference as demo
 from masterdata.models import AuditEvent, StandardPriceItem, User
 
 pytestmark = pytest.mark.django_db

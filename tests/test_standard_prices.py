@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from masterdata import demo, importers, standard_prices
+from demo import reference as demo
+from masterdata import importers, standard_prices
 from masterdata.models import Account, AuditEvent, StandardPriceItem, User
 from tests.factories import user_with_role
 

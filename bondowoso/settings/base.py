@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "budgeting",
     "reporting",
     "transparency",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
-from masterdata import demo
+from demo import reference as demo
 from tests.conftest import CHROMIUM, IN_CI
 
 LAUNCH_ARGS = [

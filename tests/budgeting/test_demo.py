@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from budgeting import ceiling_rules, demo
+from budgeting import ceiling_rules
 from budgeting.models import (
     ApbdTotal,
     ApbdVersion,
@@ -29,12 +29,13 @@ from budgeting.selectors import ceilings as ceiling_selectors
 from budgeting.selectors import diff as diff_selectors
 from budgeting.selectors import dpa as dpa_selectors
 from budgeting.services import rka as rka_services
+from demo import budgeting as demo
+from demo import planning as planning_demo
+from demo import reference as masterdata_demo
 from masterdata import audit
-from masterdata import demo as masterdata_demo
 from masterdata.models import Account, AuditEvent, StandardPriceItem, User
 from masterdata.money import total_of
 from masterdata.templatetags.rupiah import rupiah
-from planning import demo as planning_demo
 
 pytestmark = pytest.mark.django_db
 SCALE = 0.02  # the line count follows the scale; the totals never do

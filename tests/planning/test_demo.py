@@ -8,9 +8,10 @@ import pytest
 from django.db import transaction
 from django.db.models import Sum
 
+from demo import planning as demo
 from masterdata import audit
 from masterdata.models import Account, AuditEvent, Opd, Region, User
-from planning import demo, selectors
+from planning import selectors
 from planning.models import Proposal, Renja, RenjaLine, Renstra, RenstraProgram, Rkpd, RpjmdTarget
 
 pytestmark = pytest.mark.django_db

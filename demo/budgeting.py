@@ -1,7 +1,7 @@
 """The Bondowoso budget demo: KUA-PPAS, RKA-SKPD lines, the adopted and published APBD, DPA with the
 anggaran kas, and one pergeseran.
 
-The figures are Bondowoso's own: for every account code that masterdata/data/apbd_bondowoso_ringkasan.csv
+The figures are Bondowoso's own: for every account code that demo/data/apbd_bondowoso_ringkasan.csv
 gives for the year (DJPK, Rp billions to two decimals), the adopted murni total rounds to that figure, and
 the year balances to the rupiah (pendapatan − belanja + pembiayaan netto = 0). The published figures are
 rounded, and their rounding does not always add up (2024: the jenis of belanja sum to 2.169,73 while
@@ -28,22 +28,22 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import F
 
-from masterdata import demo as masterdata_demo
+from budgeting import ceiling_rules
+from budgeting.models import ApbdVersion, Ceiling, Dpa, KuaPpas, Rka, RkaLine, RkaSubKegiatan
+from budgeting.selectors import apbd as apbd_selectors
+from budgeting.services import apbd as apbd_services
+from budgeting.services import ceilings as ceiling_services
+from budgeting.services import dpa as dpa_services
+from budgeting.services import kua as kua_services
+from budgeting.services import rka as rka_services
 from masterdata.models import Account, FiscalYear, FundingSource, Nomenclature, Opd, Region, StandardPriceItem, User
 from masterdata.money import total_of
-from planning import demo as planning_demo
 from planning.models import Renja, RenjaLine, Rkpd
 
-from . import ceiling_rules
-from .models import ApbdVersion, Ceiling, Dpa, KuaPpas, Rka, RkaLine, RkaSubKegiatan
-from .selectors import apbd as apbd_selectors
-from .services import apbd as apbd_services
-from .services import ceilings as ceiling_services
-from .services import dpa as dpa_services
-from .services import kua as kua_services
-from .services import rka as rka_services
+from . import planning as planning_demo
+from . import reference
 
-RINGKASAN = Path(__file__).resolve().parent.parent / "masterdata" / "data" / "apbd_bondowoso_ringkasan.csv"
+RINGKASAN = Path(__file__).resolve().parent / "data" / "apbd_bondowoso_ringkasan.csv"
 LINES_AT_SCALE_1 = 50_000
 UNIT = 1_000  # every planned amount is whole thousands of rupiah
 TEN_MILLION = 10_000_000  # Rp 0,01 miliar, the precision of the published figures
@@ -1172,7 +1172,7 @@ def seed_budget(rng, *, year, scale=1.0, stdout=None):
     """Build the budget year from its final RKPD; a year that already has a KUA-PPAS or an APBD version is
     left as it is."""
     fiscal_year = FiscalYear.objects.select_related("reference_version").get(year=year)
-    masterdata_demo.seed_users()
+    reference.seed_users()
     if (
         KuaPpas.objects.filter(fiscal_year=fiscal_year).exists()
         or ApbdVersion.objects.filter(fiscal_year=fiscal_year).exists()

@@ -21,12 +21,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils.text import slugify
 
-from masterdata import demo as masterdata_demo
 from masterdata import services as masterdata_services
 from masterdata.models import Account, FiscalYear, FundingSource, Nomenclature, Opd, Region, User
+from planning import selectors, services, target_services
+from planning.models import Proposal, Renja, RenjaLine, Renstra, Rkpd, Rpjmd, RpjmdTarget
 
-from . import selectors, services, target_services
-from .models import Proposal, Renja, RenjaLine, Renstra, Rkpd, Rpjmd, RpjmdTarget
+from . import reference
 
 LINES_AT_SCALE_1 = 2500
 PROPOSALS_AT_SCALE_1 = 2000
@@ -1266,7 +1266,7 @@ def opd_operators(opds, *, admin, rng):
 def seed_planning(*, year, rng, scale=1.0):
     """Build the planning year; a year that already has proposals, a Renja or an RKPD is left as it is."""
     fiscal_year = FiscalYear.objects.select_related("reference_version").get(year=year)
-    masterdata_demo.seed_users()
+    reference.seed_users()
     already = (
         Renja.objects.filter(fiscal_year=fiscal_year).exists()
         or Proposal.objects.filter(fiscal_year=fiscal_year).exists()

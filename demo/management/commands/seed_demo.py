@@ -3,9 +3,12 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
-from ... import demo, importers, services
-from ...models import FiscalYear, StandardPriceItem, User
-from ...templatetags.rupiah import rupiah
+from demo import reference
+from demo.budgeting import seed_budget
+from demo.planning import seed_planning
+from masterdata import importers, services
+from masterdata.models import FiscalYear, StandardPriceItem, User
+from masterdata.templatetags.rupiah import rupiah
 
 
 class Command(BaseCommand):
@@ -22,19 +25,14 @@ class Command(BaseCommand):
         if scale <= 0:
             raise CommandError("--scale harus lebih dari 0.")
         rng = random.Random(seed)
-        results = demo.seed_users()
+        results = reference.seed_users()
         services.set_current_fiscal_year(actor=None, fiscal_year=FiscalYear.objects.get(year=year))
         try:
-            prices = demo.seed_standard_prices(year=year, rng=rng, scale=scale)
+            prices = reference.seed_standard_prices(year=year, rng=rng, scale=scale)
         except importers.InvalidFile as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
             raise CommandError(f"Katalog standar harga demo tidak valid: {exc}") from exc
-        # Imported here, not at module level: masterdata depends on no other app; only this command,
-        # which builds the whole demo, reaches into the planning and budgeting stages.
-        from budgeting.demo import seed_budget
-        from planning.demo import seed_planning
-
         planning = seed_planning(year=year, rng=random.Random(seed), scale=scale)
         try:
             budget = seed_budget(random.Random(seed), year=year, scale=scale, stdout=self.stdout)
@@ -48,7 +46,7 @@ class Command(BaseCommand):
             opd = f"  [{user.opd_code}]" if user.opd_code else ""
             note = "" if created else "  (sudah ada)"
             self.stdout.write(f"  {user.username:<14} {user.role:<10}{opd}{note}")
-        self.stdout.write(f"  kata sandi: {demo.demo_password()}")
+        self.stdout.write(f"  kata sandi: {reference.demo_password()}")
 
         self.stdout.write("")
         self.stdout.write("Yang ada sekarang:")

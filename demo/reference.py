@@ -9,8 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import transaction
 
-from . import services, standard_prices
-from .models import Opd, User
+from masterdata import services, standard_prices
+from masterdata.models import Opd, User
 
 DINKES_CODE = "1.02.0.00.0.00.01.00"
 PUPR_CODE = "1.03.0.00.0.00.01.00"
