@@ -27,6 +27,9 @@ from planning import selectors, services, target_services
 from planning.models import Proposal, Renja, RenjaLine, Renstra, Rkpd, Rpjmd, RpjmdTarget
 
 from . import reference
+from .tables import load
+
+_TABLES = load("planning")
 
 LINES_AT_SCALE_1 = 2500
 PROPOSALS_AT_SCALE_1 = 2000
@@ -43,357 +46,25 @@ RPJMD_TITLE = "RPJMD Kabupaten Bondowoso Tahun 2021-2026"
 RPJMD_REGULATION = "Peraturan Daerah Kabupaten Bondowoso tentang RPJMD Tahun 2021-2026"
 
 # goal code, statement, [(target code, statement, indicator, unit, baseline, five yearly targets)]
-RPJMD_GOALS = [
-    (
-        "1",
-        "Meningkatkan kualitas sumber daya manusia yang sehat, cerdas dan berdaya saing",
-        [
-            (
-                "1.1",
-                "Meningkatnya derajat kesehatan masyarakat",
-                "Angka harapan hidup",
-                "tahun",
-                "66.88",
-                ["67.05", "67.22", "67.40", "67.58", "67.76"],
-            ),
-            (
-                "1.2",
-                "Menurunnya prevalensi stunting pada balita",
-                "Prevalensi stunting balita",
-                "%",
-                "37.00",
-                ["32.00", "27.50", "23.00", "18.50", "14.00"],
-            ),
-            (
-                "1.3",
-                "Meningkatnya kualitas dan pemerataan layanan pendidikan",
-                "Rata-rata lama sekolah",
-                "tahun",
-                "6.06",
-                ["6.15", "6.25", "6.36", "6.47", "6.58"],
-            ),
-            (
-                "1.4",
-                "Meningkatnya kualitas pembangunan manusia",
-                "Indeks Pembangunan Manusia (IPM)",
-                "indeks",
-                "66.84",
-                ["67.40", "67.95", "68.50", "69.05", "69.60"],
-            ),
-        ],
-    ),
-    (
-        "2",
-        "Meningkatkan pertumbuhan ekonomi yang inklusif berbasis agrobisnis, UMKM dan pariwisata",
-        [
-            (
-                "2.1",
-                "Meningkatnya pertumbuhan ekonomi daerah",
-                "Laju pertumbuhan PDRB atas dasar harga konstan",
-                "%",
-                "3.52",
-                ["4.60", "4.85", "5.05", "5.20", "5.35"],
-            ),
-            (
-                "2.2",
-                "Meningkatnya produktivitas pertanian dan ketahanan pangan",
-                "Nilai Tukar Petani (NTP)",
-                "indeks",
-                "101.20",
-                ["102.00", "102.80", "103.50", "104.20", "105.00"],
-            ),
-            (
-                "2.3",
-                "Meningkatnya daya saing UMKM, industri kecil dan pariwisata",
-                "Jumlah kunjungan wisatawan",
-                "orang",
-                "410000",
-                ["450000", "500000", "550000", "600000", "650000"],
-            ),
-            (
-                "2.4",
-                "Menurunnya pengangguran",
-                "Tingkat pengangguran terbuka (TPT)",
-                "%",
-                "3.52",
-                ["3.40", "3.28", "3.15", "3.02", "2.90"],
-            ),
-        ],
-    ),
-    (
-        "3",
-        "Menurunkan kemiskinan dan kesenjangan antarwilayah",
-        [
-            (
-                "3.1",
-                "Menurunnya angka kemiskinan",
-                "Persentase penduduk miskin",
-                "%",
-                "15.71",
-                ["14.90", "14.30", "13.70", "13.10", "12.50"],
-            ),
-            (
-                "3.2",
-                "Meningkatnya kemandirian desa",
-                "Rata-rata Indeks Desa Membangun (IDM)",
-                "indeks",
-                "0.66",
-                ["0.68", "0.69", "0.71", "0.72", "0.74"],
-            ),
-        ],
-    ),
-    (
-        "4",
-        "Meningkatkan kualitas infrastruktur wilayah dan lingkungan hidup yang berkelanjutan",
-        [
-            (
-                "4.1",
-                "Meningkatnya kemantapan jalan kabupaten",
-                "Persentase jalan kabupaten dalam kondisi mantap",
-                "%",
-                "71.50",
-                ["74.00", "76.50", "79.00", "81.50", "84.00"],
-            ),
-            (
-                "4.2",
-                "Meningkatnya layanan air minum, sanitasi dan permukiman layak",
-                "Persentase rumah tangga dengan akses sanitasi layak",
-                "%",
-                "76.20",
-                ["79.00", "82.00", "85.00", "88.00", "91.00"],
-            ),
-            (
-                "4.3",
-                "Meningkatnya kualitas lingkungan hidup dan ketangguhan terhadap bencana",
-                "Indeks Kualitas Lingkungan Hidup (IKLH)",
-                "indeks",
-                "63.10",
-                ["63.60", "64.10", "64.60", "65.10", "65.60"],
-            ),
-        ],
-    ),
-    (
-        "5",
-        "Mewujudkan tata kelola pemerintahan yang baik, bersih dan melayani",
-        [
-            (
-                "5.1",
-                "Meningkatnya akuntabilitas keuangan daerah",
-                "Opini BPK atas LKPD (4 = WTP, 3 = WDP)",
-                "skala",
-                "4",
-                ["4", "4", "4", "4", "4"],
-            ),
-            (
-                "5.2",
-                "Meningkatnya kualitas pelayanan publik",
-                "Indeks Kepuasan Masyarakat (IKM)",
-                "nilai",
-                "80.50",
-                ["81.25", "82.00", "82.75", "83.50", "84.25"],
-            ),
-            (
-                "5.3",
-                "Meningkatnya akuntabilitas kinerja dan reformasi birokrasi",
-                "Nilai SAKIP Pemerintah Kabupaten",
-                "nilai",
-                "62.45",
-                ["64.00", "66.00", "68.00", "70.00", "72.00"],
-            ),
-            (
-                "5.4",
-                "Terwujudnya ketenteraman, ketertiban umum dan kondusivitas wilayah",
-                "Persentase penegakan Perda dan Perkada",
-                "%",
-                "80.00",
-                ["83.00", "86.00", "89.00", "92.00", "95.00"],
-            ),
-        ],
-    ),
-]
+RPJMD_GOALS = _TABLES["rpjmd_goals"]
 
 # Which RPJMD target a program serves: the longest matching code prefix wins.
-TARGET_OF_PROGRAM = {
-    "X.XX": "5.3",
-    "1.01": "1.3",
-    "1.02": "1.1",
-    "1.02.05": "1.2",
-    "1.03": "4.2",
-    "1.03.02": "2.2",
-    "1.03.10": "4.1",
-    "1.04": "4.2",
-    "1.05": "5.4",
-    "1.05.03": "4.3",
-    "1.06": "3.1",
-    "2.07": "2.4",
-    "2.08": "1.4",
-    "2.09": "2.2",
-    "2.10": "4.2",
-    "2.11": "4.3",
-    "2.12": "5.2",
-    "2.13": "3.2",
-    "2.14": "1.2",
-    "2.15": "4.1",
-    "2.16": "5.2",
-    "2.17": "2.3",
-    "2.18": "2.1",
-    "2.19": "1.4",
-    "2.20": "5.3",
-    "2.21": "5.3",
-    "2.22": "2.3",
-    "2.23": "1.3",
-    "2.24": "5.3",
-    "3.25": "2.2",
-    "3.26": "2.3",
-    "3.27": "2.2",
-    "3.30": "2.1",
-    "3.31": "2.3",
-    "4.01": "5.3",
-    "4.02": "5.3",
-    "5.01": "5.3",
-    "5.02": "5.1",
-    "5.03": "5.3",
-    "5.04": "5.3",
-    "5.05": "5.3",
-    "6.01": "5.1",
-    "7.01": "5.2",
-    "8.01": "5.4",
-}
+TARGET_OF_PROGRAM = _TABLES["target_of_program"]
 
 # Renstra outcome indicators of well-known programs: indicator, unit, baseline, yearly step.
-PROGRAM_OUTCOMES = {
-    "X.XX.01": ("Nilai SAKIP perangkat daerah", "nilai", "62.00", "1.50"),
-    "1.01.02": ("Angka partisipasi murni SMP/MTs", "%", "78.40", "1.20"),
-    "1.01.04": ("Persentase guru bersertifikat pendidik", "%", "68.00", "3.00"),
-    "1.02.02": ("Persentase fasilitas pelayanan kesehatan terakreditasi", "%", "72.00", "5.00"),
-    "1.02.03": ("Persentase puskesmas dengan sembilan jenis tenaga kesehatan sesuai standar", "%", "60.00", "6.00"),
-    "1.02.05": ("Persentase desa yang melaksanakan STBM", "%", "55.00", "8.00"),
-    "1.03.02": ("Persentase jaringan irigasi kewenangan kabupaten dalam kondisi baik", "%", "64.00", "3.00"),
-    "1.03.03": ("Persentase rumah tangga dengan akses air minum layak", "%", "88.00", "1.80"),
-    "1.03.05": ("Persentase rumah tangga dengan akses sanitasi layak", "%", "76.00", "3.00"),
-    "1.03.06": ("Luas genangan di kawasan perkotaan", "ha", "35.00", "-5.00"),
-    "1.03.10": ("Persentase jalan kabupaten dalam kondisi mantap", "%", "71.50", "2.50"),
-    "1.04.03": ("Persentase rumah layak huni", "%", "84.00", "2.00"),
-    "1.04.04": ("Persentase luas kawasan kumuh yang tertangani", "%", "35.00", "10.00"),
-    "1.05.02": ("Persentase penegakan Perda dan Perkada", "%", "80.00", "3.00"),
-    "1.05.03": ("Persentase desa tangguh bencana", "%", "12.00", "4.00"),
-    "1.05.04": ("Persentase kejadian kebakaran tertangani dalam waktu tanggap 15 menit", "%", "75.00", "4.00"),
-    "1.06.04": ("Persentase PPKS yang mendapat rehabilitasi sosial dasar", "%", "45.00", "5.00"),
-    "1.06.05": ("Persentase keluarga miskin penerima perlindungan sosial", "%", "60.00", "5.00"),
-    "2.07.03": ("Persentase pencari kerja yang mendapat pelatihan", "%", "20.00", "3.00"),
-    "2.09.03": ("Skor Pola Pangan Harapan (PPH)", "skor", "86.50", "1.50"),
-    "2.11.11": ("Persentase sampah yang tertangani", "%", "38.00", "6.00"),
-    "2.12.02": ("Persentase penduduk wajib KTP yang memiliki KTP-el", "%", "97.20", "0.50"),
-    "2.13.02": ("Jumlah desa berstatus mandiri", "desa", "4", "3"),
-    "2.14.03": ("Angka prevalensi kontrasepsi modern (mCPR)", "%", "63.00", "0.80"),
-    "2.16.03": ("Indeks SPBE", "indeks", "2.35", "0.20"),
-    "2.17.07": ("Persentase usaha mikro yang naik kelas", "%", "4.00", "1.00"),
-    "2.18.04": ("Nilai realisasi investasi", "Rp miliar", "850", "90"),
-    "3.26.02": ("Jumlah kunjungan wisatawan", "orang", "410000", "50000"),
-    "3.27.02": ("Produktivitas padi", "kw/ha", "58.40", "0.60"),
-    "3.27.03": ("Luas lahan pertanian yang terlayani prasarana pertanian", "ha", "1250", "150"),
-    "5.01.03": ("Persentase konsistensi program RPJMD dengan RKPD", "%", "85.00", "3.00"),
-    "5.02.02": ("Persentase ketepatan waktu penyampaian laporan keuangan", "%", "90.00", "2.00"),
-    "5.02.04": ("Persentase realisasi PAD terhadap target", "%", "95.00", "1.00"),
-    "6.01.02": ("Persentase rekomendasi hasil pemeriksaan yang ditindaklanjuti", "%", "78.00", "4.00"),
-    "7.01.02": ("Indeks kepuasan masyarakat terhadap layanan kecamatan", "nilai", "80.50", "0.80"),
-    "7.01.06": ("Persentase desa yang menetapkan APBDes tepat waktu", "%", "85.00", "3.00"),
-}
+PROGRAM_OUTCOMES = _TABLES["program_outcomes"]
 
 # --- OPDs ---------------------------------------------------------------------------------------
 
-PUPR, DINKES, RSUD, DIKBUD = (
-    "1.03.0.00.0.00.01.00",
-    "1.02.0.00.0.00.01.00",
-    "1.02.0.00.0.00.02.00",
-    ("1.01.2.22.0.00.01.0000"),
-)
-PERKIM, SATPOL, BPBD, DINSOS = (
-    "1.04.2.10.0.00.01.00",
-    "1.05.0.00.0.00.01.0000",
-    "1.05.0.00.0.00.02.0000",
-    "1.06.0.00.0.00.01.0000",
-)
-DPPKB, DKPP, DLHP, DISPENDUK, DPMD = (
-    "2.08.2.14.0.00.01.0000",
-    "2.09.3.25.0.00.01.00",
-    "2.11.2.15.0.00.01.0000",
-    "2.12.0.00.0.00.01.00",
-    "2.13.0.00.0.00.01.0000",
-)
-KOMINFO, KOPERINDAG, DPMPTSP, DISPUSIP, DISPARPORA, DISTAN = (
-    "2.16.2.20.2.21.01.0000",
-    "2.17.3.31.3.30.01.00",
-    "2.18.2.07.3.32.01.00",
-    "2.23.2.24.0.00.01.00",
-    "3.26.2.19.0.00.01.00",
-    "3.27.0.00.0.00.01.00",
-)
-SETDA, SETWAN, BAPPEDA, BPKAD, BAPENDA = (
-    "4.01.0.00.0.00.01.0000",
-    "4.02.0.00.0.00.01.00",
-    "5.01.5.05.0.00.02.00",
-    "5.02.0.00.0.00.01.00",
-    "5.02.0.00.0.00.02.0000",
-)
+PUPR, DINKES, RSUD = "1.03.0.00.0.00.01.00", "1.02.0.00.0.00.01.00", "1.02.0.00.0.00.02.00"
+SATPOL, BPBD = "1.05.0.00.0.00.01.0000", "1.05.0.00.0.00.02.0000"
+SETDA, SETWAN = "4.01.0.00.0.00.01.0000", "4.02.0.00.0.00.01.00"
+BPKAD, BAPENDA = "5.02.0.00.0.00.01.00", "5.02.0.00.0.00.02.0000"
 KECAMATAN = "kecamatan"  # a theme for the proposal's own kecamatan
 
-OPD_SLUGS = {
-    DIKBUD: "dikbud",
-    DINKES: "dinkes",
-    RSUD: "rsud",
-    PUPR: "pupr",
-    PERKIM: "perkim",
-    SATPOL: "satpolpp",
-    BPBD: "bpbd",
-    DINSOS: "dinsos",
-    DPPKB: "dppkb",
-    DKPP: "dkpp",
-    DLHP: "dlhp",
-    DISPENDUK: "dispendukcapil",
-    DPMD: "dpmd",
-    KOMINFO: "diskominfo",
-    KOPERINDAG: "diskoperindag",
-    DPMPTSP: "dpmptsp",
-    DISPUSIP: "dispusip",
-    DISPARPORA: "disparpora",
-    DISTAN: "distan",
-    SETDA: "setda",
-    SETWAN: "setwan",
-    BAPPEDA: "bappeda",
-    BPKAD: "bpkad",
-    BAPENDA: "bapenda",
-    "5.03.5.04.0.00.01.0000": "bkd",
-    "6.01.0.00.0.00.01.00": "inspektorat",
-    "8.01.0.00.0.00.01.0000": "bakesbangpol",
-}
+OPD_SLUGS = _TABLES["opd_slugs"]
 # Relative size of each OPD's Renja (number of sub-kegiatan); kecamatan share one weight.
-OPD_WEIGHTS = {
-    DIKBUD: 110,
-    DINKES: 95,
-    RSUD: 30,
-    PUPR: 105,
-    PERKIM: 55,
-    SATPOL: 40,
-    BPBD: 35,
-    DINSOS: 45,
-    DPPKB: 55,
-    DKPP: 50,
-    DLHP: 70,
-    DISPENDUK: 40,
-    DPMD: 35,
-    KOMINFO: 45,
-    KOPERINDAG: 55,
-    DPMPTSP: 50,
-    DISPUSIP: 35,
-    DISPARPORA: 55,
-    DISTAN: 65,
-    SETDA: 90,
-    SETWAN: 40,
-    BAPPEDA: 50,
-    BPKAD: 45,
-    BAPENDA: 40,
-}
+OPD_WEIGHTS = _TABLES["opd_weights"]
 KIND_WEIGHTS = {Opd.Kind.KECAMATAN: 26, Opd.Kind.DINAS: 50, Opd.Kind.BADAN: 40}
 DEFAULT_WEIGHT = 30
 # Share of an OPD's lines that are X.XX supporting sub-kegiatan.
@@ -426,66 +97,11 @@ NOT_IN_BONDOWOSO = re.compile(
 # X.XX supporting sub-kegiatan. Pegawai-heavy ones (gaji, DPRD allowances) stay out of pagu indikatif.
 PEGAWAI_HEAVY = {"X.XX.01.2.02.0001", "X.XX.01.2.11.0001", "X.XX.01.2.15.0001"}
 SUPPORT_KEGIATAN = ("01", "02", "03", "05", "06", "07", "08", "09")
-SUPPORT_EXTRA = {
-    SETDA: ("11", "12", "13", "14"),
-    SETWAN: ("15", "16"),
-    RSUD: ("10",),
-    DINKES: ("10",),
-    # Retribusi administration for the OPDs that collect one.
-    PUPR: ("04",),
-    DLHP: ("04",),
-    DISPARPORA: ("04",),
-    KOPERINDAG: ("04",),
-    DISTAN: ("04",),
-    DKPP: ("04",),
-}
-SUPPORT_CORE = [
-    "X.XX.01.2.01.0001",
-    "X.XX.01.2.01.0006",
-    "X.XX.01.2.02.0003",
-    "X.XX.01.2.08.0002",
-    "X.XX.01.2.06.0001",
-    "X.XX.01.2.06.0002",
-    "X.XX.01.2.09.0002",
-    "X.XX.01.2.02.0007",
-    "X.XX.01.2.06.0005",
-    "X.XX.01.2.06.0009",
-    "X.XX.01.2.09.0009",
-    "X.XX.01.2.08.0004",
-    "X.XX.01.2.01.0007",
-    "X.XX.01.2.05.0003",
-]
-SUPPORT_CORE_EXTRA = {
-    RSUD: ["X.XX.01.2.10.0001"],
-    DINKES: ["X.XX.01.2.10.0001"],
-    SETDA: ["X.XX.01.2.11.0004", "X.XX.01.2.12.0003", "X.XX.01.2.13.0003", "X.XX.01.2.14.0001"],
-    SETWAN: ["X.XX.01.2.16.0001", "X.XX.01.2.16.0003", "X.XX.01.2.15.0002", "X.XX.01.2.16.0004"],
-}
+SUPPORT_EXTRA = _TABLES["support_extra"]
+SUPPORT_CORE = _TABLES["support_core"]
+SUPPORT_CORE_EXTRA = _TABLES["support_core_extra"]
 # Sub-kegiatan an OPD always plans first (name patterns, searched in its own bidang).
-BIDANG_ANCHORS = {
-    DIKBUD: [r"^Pengelolaan Dana BOS Sekolah Dasar$", r"^Pengelolaan Dana BOS Sekolah Menengah Pertama$"],
-    DINKES: [
-        r"^Operasional Pelayanan Puskesmas$",
-        r"^Pengelolaan Jaminan Kesehatan Masyarakat$",
-        r"^Pengelolaan Pelayanan Kesehatan Gizi Masyarakat$",
-    ],
-    RSUD: [r"^Operasional Pelayanan Rumah Sakit$", r"^Pengembangan Rumah Sakit$"],
-    PUPR: [
-        r"^Rehabilitasi Jalan$",
-        r"^Rekonstruksi Jalan$",
-        r"^Pemeliharaan Berkala Jalan$",
-        r"^Rehabilitasi Jaringan Irigasi Permukaan$",
-        r"^Pembangunan Jalan$",
-    ],
-    DINSOS: [r"^Penyediaan Permakanan$"],
-    DLHP: [r"^Penanganan Sampah dengan Melakukan"],
-    DISTAN: [r"Jalan Usaha Tani$"],
-    KECAMATAN: [
-        r"^Koordinasi Pendampingan Desa",
-        r"^Fasilitasi Penyusunan Perencanaan Pembangunan Partisipatif",
-        r"^Pelaksanaan Tugas Forum Koordinasi Pimpinan di Kecamatan",
-    ],
-}
+BIDANG_ANCHORS = _TABLES["bidang_anchors"]
 
 # --- Proposal themes ----------------------------------------------------------------------------
 
@@ -506,481 +122,30 @@ class Theme:
     kelurahan_only: bool = False
 
 
-THEMES = [
-    Theme(
-        PUPR,
-        r"^Rehabilitasi Jalan$",
-        (
-            "Perbaikan jalan kabupaten ruas {desa}–{desa2}",
-            "Pengaspalan ulang jalan poros {wil}",
-            "Rehabilitasi jalan rusak di {dusun}, {wil}",
-        ),
-        "badan jalan berlubang dan aspal mengelupas sehingga angkutan hasil panen terhambat",
-        (300, 2500),
-        14,
-    ),
-    Theme(
-        PUPR,
-        r"^Rekonstruksi Jalan$",
-        ("Peningkatan jalan makadam menjadi aspal di {dusun}, {wil}", "Rekonstruksi jalan ruas {desa}–{desa2}"),
-        "jalan masih makadam dan rusak berat pada musim hujan",
-        (400, 1800),
-        6,
-    ),
-    Theme(
-        PUPR,
-        r"^Pemeliharaan Berkala Jalan$",
-        ("Pemeliharaan jalan berlubang ruas {desa}–{desa2}", "Penambalan dan pelapisan ulang jalan {wil}"),
-        "permukaan jalan mulai retak dan berlubang",
-        (150, 800),
-        4,
-    ),
-    Theme(
-        PUPR,
-        r"^Pembangunan Jembatan$",
-        ("Pembangunan jembatan penghubung {dusun}–{dusun2}, {wil}", "Pembangunan jembatan di {wil}"),
-        "warga menyeberangi sungai tanpa jembatan yang layak, berbahaya saat banjir",
-        (250, 1500),
-        3,
-    ),
-    Theme(
-        PUPR,
-        r"^Rehabilitasi Jembatan$",
-        ("Rehabilitasi jembatan {dusun}, {wil}", "Perbaikan oprit dan lantai jembatan di {wil}"),
-        "lantai dan sandaran jembatan rusak",
-        (150, 900),
-        2,
-    ),
-    Theme(
-        PUPR,
-        r"^Rehabilitasi Jaringan Irigasi Permukaan$",
-        (
-            "Rehabilitasi saluran irigasi {dusun}, {wil}",
-            "Perbaikan pintu air dan saluran irigasi sekunder {wil}",
-            "Normalisasi saluran irigasi persawahan {wil}",
-        ),
-        "saluran bocor dan dangkal sehingga sawah di hilir kekurangan air",
-        (100, 600),
-        10,
-        komisi="B",
-    ),
-    Theme(
-        PUPR,
-        r"^Pembangunan Bangunan Perkuatan Tebing$",
-        ("Pembangunan talud penahan tanah (plengsengan) di {dusun}, {wil}",),
-        "tebing sungai longsor dan mengancam rumah warga serta jalan",
-        (75, 350),
-        5,
-    ),
-    Theme(
-        PUPR,
-        r"^Pembangunan Sistem Drainase Lingkungan$",
-        ("Pembangunan saluran drainase lingkungan {dusun}, {wil}",),
-        "air hujan menggenangi jalan dan permukiman",
-        (75, 350),
-        5,
-    ),
-    Theme(
-        PUPR,
-        r"^Pembangunan SPAM di Kawasan Perdesaan$",
-        ("Penyediaan sarana air bersih (HIPPAM) di {dusun}, {wil}", "Perluasan jaringan air bersih {wil}"),
-        "warga mengambil air dari sumber yang jauh pada musim kemarau",
-        (100, 500),
-        5,
-    ),
-    Theme(
-        PUPR,
-        r"^Pembangunan Sistem Pengelolaan Air Limbah Domestik$",
-        ("Pembangunan MCK komunal {dusun}, {wil}", "Pembangunan IPAL komunal {wil}"),
-        "masih ada warga yang buang air besar sembarangan",
-        (80, 300),
-        3,
-    ),
-    Theme(
-        DINKES,
-        r"^Pembangunan Fasilitas Kesehatan Lainnya$",
-        ("Pembangunan gedung posyandu {dusun}, {wil}", "Pembangunan Ponkesdes {wil}"),
-        "kegiatan posyandu menumpang di rumah warga",
-        (80, 250),
-        6,
-        komisi="D",
-    ),
-    Theme(
-        DINKES,
-        r"^Rehabilitasi dan Pemeliharaan Fasilitas Kesehatan Lainnya$",
-        ("Rehabilitasi Puskesmas Pembantu {wil}", "Perbaikan gedung Polindes {wil}"),
-        "atap bocor dan ruang periksa tidak memadai",
-        (100, 350),
-        3,
-        komisi="D",
-    ),
-    Theme(
-        DINKES,
-        r"^Pengelolaan Pelayanan Kesehatan Gizi Masyarakat$",
-        ("Pemberian makanan tambahan bagi balita stunting di {wil}", "Pendampingan gizi ibu hamil KEK di {wil}"),
-        "angka balita stunting di desa masih tinggi",
-        (25, 120),
-        4,
-        komisi="D",
-    ),
-    Theme(
-        DINKES,
-        r"^Pengadaan Alat Kesehatan/Alat Penunjang Medik",
-        ("Pengadaan alat kesehatan Puskesmas {kec}", "Penambahan ambulans desa untuk Puskesmas {kec}"),
-        "peralatan puskesmas tidak lengkap dan sebagian rusak",
-        (150, 750),
-        2,
-        sources="kfp",
-        komisi="D",
-    ),
-    Theme(
-        DIKBUD,
-        r"^Rehabilitasi Sedang/Berat Ruang Kelas$",
-        ("Rehabilitasi ruang kelas SDN {desa} {n}", "Perbaikan atap ruang kelas SDN {desa} {n}"),
-        "atap ruang kelas rusak dan membahayakan siswa",
-        (150, 450),
-        6,
-        komisi="D",
-    ),
-    Theme(
-        DIKBUD,
-        r"^Penambahan Ruang Kelas Baru$",
-        ("Pembangunan ruang kelas baru SMPN {n} {kec}",),
-        "jumlah rombongan belajar melebihi ruang kelas yang ada",
-        (250, 600),
-        3,
-        sources="kfpc",
-        komisi="D",
-    ),
-    Theme(
-        DIKBUD,
-        r"^Rehabilitasi Sedang/Berat Gedung/Ruang Kelas/Ruang Guru PAUD$",
-        ("Rehabilitasi gedung PAUD {wil}",),
-        "gedung PAUD rusak ringan hingga sedang",
-        (80, 250),
-        2,
-        komisi="D",
-    ),
-    Theme(
-        PERKIM,
-        r"^Perbaikan Rumah Tidak Layak Huni untuk Pencegahan .*diluar",
-        ("Bedah rumah tidak layak huni (RTLH) {units} unit di {wil}", "Rehabilitasi {units} unit RTLH di {wil}"),
-        "banyak rumah berdinding bambu dan berlantai tanah",
-        (17, 22),
-        8,
-        units=(5, 20),
-    ),
-    Theme(
-        DLHP,
-        r"^Penyediaan Perlengkapan Jalan di Jalan Kabupaten",
-        ("Pemasangan lampu penerangan jalan umum (PJU) ruas {desa}–{desa2}", "Pemasangan rambu dan PJU di {wil}"),
-        "jalan gelap pada malam hari dan rawan kecelakaan",
-        (40, 200),
-        5,
-    ),
-    Theme(
-        DLHP,
-        r"^Penyediaan Sarana dan Prasarana Pengelolaan Persampahan",
-        ("Pembangunan TPS3R {wil}", "Pengadaan kontainer sampah untuk {wil}"),
-        "sampah dibuang ke sungai karena belum ada tempat pembuangan",
-        (150, 700),
-        3,
-    ),
-    Theme(
-        DISTAN,
-        r"Jalan Usaha Tani$",
-        ("Pembangunan jalan usaha tani Kelompok Tani {poktan}, {wil}", "Rabat beton jalan usaha tani {dusun}, {wil}"),
-        "petani kesulitan mengangkut pupuk dan hasil panen",
-        (100, 350),
-        6,
-        komisi="B",
-    ),
-    Theme(
-        DISTAN,
-        r"Jaringan Irigasi Usaha Tani$",
-        ("Rehabilitasi jaringan irigasi tersier Kelompok Tani {poktan}, {wil}",),
-        "saluran tersier rusak sehingga air tidak sampai ke petak sawah",
-        (75, 250),
-        4,
-        komisi="B",
-    ),
-    Theme(
-        KOPERINDAG,
-        r"^Pemberdayaan Kelembagaan Potensi dan Pengembangan Usaha Mikro$",
-        ("Pelatihan UMKM pengolahan {produk} di {wil}", "Pelatihan pemasaran digital bagi UMKM {kec}"),
-        "pelaku usaha mikro belum memiliki keterampilan pengemasan dan pemasaran",
-        (25, 150),
-        7,
-        komisi="B",
-    ),
-    Theme(
-        KOPERINDAG,
-        r"^Fasilitasi Usaha mikro Menjadi Usaha kecil",
-        ("Pendampingan sertifikasi halal dan PIRT bagi UMKM {produk} {kec}",),
-        "produk UMKM belum bersertifikat sehingga sulit masuk toko modern",
-        (30, 120),
-        3,
-        komisi="B",
-    ),
-    Theme(
-        DPMD,
-        r"^Peningkatan Kapasitas Kelembagaan Lembaga Kemasyarakatan",
-        ("Pelatihan kader PKK dan posyandu {wil}", "Peningkatan kapasitas LPM dan karang taruna {wil}"),
-        "lembaga kemasyarakatan desa belum aktif",
-        (20, 80),
-        4,
-        komisi="A",
-    ),
-    Theme(
-        DISPARPORA,
-        r"^Pengembangan Daya Tarik Wisata Kabupaten/Kota$",
-        ("Pengembangan desa wisata {desa}", "Penataan kawasan wisata alam di {wil}"),
-        "potensi wisata desa belum tertata dan belum dikenal",
-        (100, 800),
-        3,
-        komisi="B",
-    ),
-    Theme(
-        DISPARPORA,
-        r"Sarana dan Prasarana Olahraga Rekreasi$",
-        ("Pembangunan lapangan olahraga {wil}", "Rehabilitasi lapangan voli dan sepak bola {wil}"),
-        "pemuda desa tidak memiliki lapangan olahraga yang layak",
-        (75, 300),
-        3,
-        komisi="D",
-    ),
-    Theme(
-        DINSOS,
-        r"^Penyediaan Permakanan$",
-        ("Permakanan bagi lansia terlantar di {wil}",),
-        "lansia sebatang kara tidak mampu memenuhi makan harian",
-        (20, 90),
-        3,
-        komisi="D",
-    ),
-    Theme(
-        DINSOS,
-        r"^Penyediaan Alat Bantu$",
-        ("Bantuan kursi roda dan alat bantu dengar bagi penyandang disabilitas {kec}",),
-        "penyandang disabilitas belum memiliki alat bantu",
-        (15, 60),
-        2,
-        komisi="D",
-    ),
-    Theme(
-        DPMPTSP,
-        r"^Proses Pelaksanaan Pendidikan dan Pelatihan Keterampilan bagi Pencari Kerja",
-        ("Pelatihan kerja {keterampilan} bagi pemuda {wil}",),
-        "banyak pemuda desa menganggur setelah lulus sekolah",
-        (40, 160),
-        3,
-        komisi="D",
-    ),
-    Theme(
-        DISPENDUK,
-        r"^Pelayanan secara Aktif Pendaftaran Peristiwa Kependudukan",
-        ("Pelayanan jemput bola perekaman KTP-el di Kecamatan {kec}",),
-        "warga lansia dan difabel sulit datang ke kantor Dispendukcapil",
-        (15, 50),
-        2,
-        sources="dkfc",
-        komisi="A",
-    ),
-    Theme(
-        DKPP,
-        r"^Penyediaan Infrastruktur Lantai Jemur$",
-        ("Pembangunan lantai jemur gabah dan kopi {wil}",),
-        "petani menjemur hasil panen di tepi jalan",
-        (50, 200),
-        3,
-        komisi="B",
-    ),
-    Theme(
-        BPBD,
-        r"^Penyediaan Peralatan Perlindungan dan Kesiapsiagaan terhadap Bencana$",
-        ("Pembentukan Desa Tangguh Bencana {desa}", "Penyediaan peralatan siaga longsor di {wil}"),
-        "desa rawan longsor dan banjir bandang pada musim hujan",
-        (30, 120),
-        2,
-        komisi="A",
-    ),
-    Theme(
-        KECAMATAN,
-        r"^Peningkatan Efektifitas Kegiatan Pemberdayaan Masyarakat di Wilayah Kecamatan$",
-        ("Peningkatan kapasitas lembaga kemasyarakatan se-Kecamatan {kec}",),
-        "koordinasi lembaga kemasyarakatan antardesa belum berjalan",
-        (25, 100),
-        2,
-        sources="kf",
-        komisi="A",
-    ),
-    Theme(
-        KECAMATAN,
-        r"^Pembangunan Sarana dan Prasarana Kelurahan$",
-        ("Paving jalan lingkungan {dusun}, {wil}", "Pembangunan saluran lingkungan {wil}"),
-        "jalan lingkungan kelurahan masih tanah dan becek",
-        (50, 250),
-        4,
-        sources="dkfc",
-        kelurahan_only=True,
-    ),
-]
+THEMES = [Theme(**theme) for theme in _TABLES["themes"]]
 
 # The DPRD commission that carries an OPD's pokir (its first theme's).
 KOMISI_OF_OPD = {theme.opd: theme.komisi for theme in reversed(THEMES)}
 
 # Proposals the kabupaten cannot take up, rejected with the reason that goes with them.
-OUT_OF_SCOPE = [
-    (
-        "Perbaikan jalan provinsi ruas Bondowoso–Situbondo di {wil}",
-        PUPR,
-        "Ruas tersebut jalan provinsi; usulan diteruskan ke Pemerintah Provinsi Jawa Timur.",
-    ),
-    (
-        "Pengaspalan jalan dusun {dusun}, {wil}",
-        PUPR,
-        "Jalan dusun menjadi kewenangan desa dan dapat dibiayai Dana Desa melalui musyawarah desa.",
-    ),
-    (
-        "Pembangunan gedung madrasah swasta di {wil}",
-        DIKBUD,
-        "Madrasah menjadi kewenangan Kementerian Agama; dapat diajukan sebagai hibah sesuai ketentuan.",
-    ),
-    (
-        "Bantuan modal usaha perorangan untuk warga {wil}",
-        KOPERINDAG,
-        "Bantuan modal perorangan tidak dapat dianggarkan sebagai kegiatan OPD.",
-    ),
-]
+OUT_OF_SCOPE = _TABLES["out_of_scope"]
 # Reasons by kind of decision; the physical ones only for works (roads, buildings, channels).
-REJECT_REASONS = [
-    "Bukan prioritas tahun ini; pagu sub-kegiatan sudah terisi usulan dengan prioritas lebih tinggi.",
-    "Usulan ganda dengan usulan lain yang sudah diakomodasi.",
-    "Tidak sesuai dengan prioritas pembangunan RKPD tahun ini.",
-]
-PHYSICAL_REJECT_REASONS = [
-    "Lokasi berada di lahan yang belum berstatus aset pemerintah daerah.",
-    "Hasil survei teknis: kondisi masih baik, belum perlu penanganan.",
-]
+REJECT_REASONS = _TABLES["reject_reasons"]
+PHYSICAL_REJECT_REASONS = _TABLES["physical_reject_reasons"]
 NO_PAGU = "Pagu indikatif sub-kegiatan tidak mencukupi; dijadwalkan pada tahun berikutnya."
 NO_LINE = "Belum ada sub-kegiatan yang sesuai dalam Renja OPD tahun ini; dijadwalkan pada tahun berikutnya."
-DEFER_REASONS = ["Menunggu pendataan dan verifikasi calon penerima manfaat."]
-PHYSICAL_DEFER_REASONS = [
-    "Menunggu penyusunan DED dan kajian teknis.",
-    "Menunggu kepastian status lahan dari pemerintah desa.",
-]
-MODERATION_REJECTS = [
-    "Usulan bersifat permintaan pribadi, bukan usulan pembangunan.",
-    "Usulan tidak mencantumkan lokasi dan uraian yang dapat diverifikasi.",
-    "Usulan ganda dari pengusul yang sama.",
-]
-RETURN_NOTES = [
-    ("Indikator keluaran belum terukur; gunakan satuan yang sesuai standar.", "output"),
-    ("Pagu indikatif melebihi pagu indikatif OPD hasil rapat TAPD; mohon disesuaikan.", "pagu"),
-    ("Lokasi kegiatan belum dirinci sampai kecamatan/desa.", "location"),
-    ("Target keluaran belum selaras dengan target Renstra tahun berjalan.", "output"),
-]
-REPLIES = [
-    "Sudah kami perbaiki sesuai catatan.",
-    "Terima kasih, sudah disesuaikan.",
-    "Sudah direvisi; mohon diperiksa kembali.",
-]
+DEFER_REASONS = _TABLES["defer_reasons"]
+PHYSICAL_DEFER_REASONS = _TABLES["physical_defer_reasons"]
+MODERATION_REJECTS = _TABLES["moderation_rejects"]
+RETURN_NOTES = _TABLES["return_notes"]
+REPLIES = _TABLES["replies"]
 
-DUSUN = [
-    "Krajan",
-    "Krajan Barat",
-    "Krajan Timur",
-    "Tengah",
-    "Sumberan",
-    "Gunungan",
-    "Karangan",
-    "Sawahan",
-    "Pancoran",
-    "Tegal",
-    "Kebun",
-    "Talang",
-    "Sumber Tengah",
-    "Leces",
-    "Poreh",
-    "Ampelan",
-    "Jeruk",
-    "Tanah Merah",
-]
-POKTAN = [
-    "Sumber Rejeki",
-    "Tani Makmur",
-    "Sri Rejeki",
-    "Subur Jaya",
-    "Harapan Tani",
-    "Maju Bersama",
-    "Mekar Sari",
-    "Sido Makmur",
-    "Karya Tani",
-    "Rukun Tani",
-]
-PRODUCTS = [
-    "tape singkong",
-    "kopi arabika Ijen-Raung",
-    "keripik tempe",
-    "olahan jagung",
-    "batik khas Bondowoso",
-    "anyaman bambu",
-    "madu hutan",
-    "susu kambing etawa",
-    "gula aren",
-    "kerajinan kayu",
-]
-SKILLS = [
-    "menjahit",
-    "barista kopi",
-    "las listrik",
-    "servis sepeda motor",
-    "tata rias",
-    "operator komputer",
-    "pengolahan hasil pertanian",
-]
-FIRST_NAMES = [
-    "Abdul",
-    "Ahmad",
-    "Moh.",
-    "Hasan",
-    "Sutrisno",
-    "Sunardi",
-    "Saiful",
-    "Imam",
-    "Fathorrahman",
-    "Misnawi",
-    "Siti",
-    "Nur",
-    "Rosyidah",
-    "Maimunah",
-    "Holilah",
-    "Yuliani",
-    "Sri",
-    "Lailatul",
-    "Hosnan",
-    "Mukhlis",
-]
-LAST_NAMES = [
-    "Hasanah",
-    "Rahman",
-    "Hidayat",
-    "Wahyudi",
-    "Fauzan",
-    "Kurniawan",
-    "Safitri",
-    "Zainal",
-    "Arifin",
-    "Hamid",
-    "Syaifullah",
-    "Anwar",
-    "Mahmud",
-    "Sholeh",
-    "Rohmah",
-    "Yulianto",
-    "Haryono",
-    "Fitriani",
-]
+DUSUN = _TABLES["dusun"]
+POKTAN = _TABLES["poktan"]
+PRODUCTS = _TABLES["products"]
+SKILLS = _TABLES["skills"]
+FIRST_NAMES = _TABLES["first_names"]
+LAST_NAMES = _TABLES["last_names"]
 SOURCE_WEIGHTS = {Source.DESA: 52, Source.KECAMATAN: 20, Source.FORUM_OPD: 10, Source.POKIR: 12, Source.CITIZEN: 6}
 SOURCE_INTRO = {
     Source.DESA: "Hasil musrenbang desa/kelurahan",
@@ -993,186 +158,18 @@ SOURCE_LETTER = {Source.DESA: "d", Source.KECAMATAN: "k", Source.FORUM_OPD: "f",
 
 # --- Renja lines: outputs, pagu and funding ------------------------------------------------------
 
-PARTICIPLES = {
-    "Pembangunan": "Dibangun",
-    "Penambahan": "Dibangun",
-    "Rehabilitasi": "Direhabilitasi",
-    "Peningkatan": "Ditingkatkan",
-    "Pemeliharaan": "Dipelihara",
-    "Rekonstruksi": "Direkonstruksi",
-    "Pelebaran": "Dilebarkan",
-    "Penggantian": "Diganti",
-    "Perbaikan": "Diperbaiki",
-    "Perluasan": "Diperluas",
-    "Pengadaan": "Disediakan",
-    "Pengadaaan": "Disediakan",
-    "Penyediaan": "Disediakan",
-    "Pengembangan": "Dikembangkan",
-    "Operasi": "Dioperasikan dan Dipelihara",
-}
+PARTICIPLES = _TABLES["participles"]
 MODIFIERS = {"dan", "Sedang/Berat", "Rutin", "Berkala", "Rutin/Berkala", "Baru", "Total"}
 
 # (name pattern, indicator, unit, (lowest, highest) target, decimal places, physical work?)
-OUTPUT_RULES = [
-    (r"Jalan Usaha Tani", "Panjang Jalan Usaha Tani yang {part}", "meter", (500, 5000), 0, True),
-    (r"^\S+ (Berkala |Rutin )?Jalan$|Jalan (Menuju|Menambah)", "Panjang Jalan yang {part}", "km", (3, 25), 2, True),
-    (r"^\S+ (Rutin |Berkala )?Jembatan$", "Panjang Jembatan yang {part}", "meter", (12, 120), 0, True),
-    (
-        r"^(Pembangunan|Peningkatan|Rehabilitasi|Operasi)\b.*Jaringan Irigasi",
-        "Panjang Jaringan Irigasi yang {part}",
-        "km",
-        (1.5, 12),
-        2,
-        True,
-    ),
-    (
-        r"^(Pembangunan|Peningkatan|Rehabilitasi|Operasi)\b.*Drainase",
-        "Panjang Saluran Drainase yang {part}",
-        "meter",
-        (300, 3000),
-        0,
-        True,
-    ),
-    (r"Rumah Tidak Layak Huni", "Jumlah Rumah Tidak Layak Huni yang Diperbaiki", "unit", (40, 300), 0, True),
-    (
-        r"^(Pembangunan|Peningkatan|Perbaikan|Perluasan|Operasi)\b.*SPAM",
-        "Jumlah Sambungan Rumah yang Terlayani SPAM",
-        "SR",
-        (100, 1500),
-        0,
-        True,
-    ),
-    (
-        r"^Pengelolaan Dana BOS Sekolah Dasar",
-        "Jumlah Sekolah Dasar Penerima Dana BOS yang Dikelola",
-        "unit",
-        (560, 600),
-        0,
-        False,
-    ),
-    (
-        r"^Pengelolaan Dana BOS Sekolah Menengah Pertama",
-        "Jumlah SMP Penerima Dana BOS yang Dikelola",
-        "unit",
-        (110, 130),
-        0,
-        False,
-    ),
-    (
-        r"^Operasional Pelayanan Puskesmas",
-        "Jumlah Puskesmas yang Menyelenggarakan Pelayanan",
-        "unit",
-        (25, 25),
-        0,
-        False,
-    ),
-    (
-        r"^Operasional Pelayanan Rumah Sakit",
-        "Jumlah Rumah Sakit yang Menyelenggarakan Pelayanan",
-        "unit",
-        (1, 1),
-        0,
-        False,
-    ),
-    (r"BLUD$", "Jumlah BLUD yang Menyediakan Pelayanan dan Penunjang Pelayanan", "unit", (1, 1), 0, False),
-    (
-        r"^Pengelolaan Pelayanan Kesehatan (.+)$",
-        "Jumlah {m1} yang Mendapatkan Pelayanan Kesehatan sesuai Standar",
-        "orang",
-        (1000, 30000),
-        0,
-        False,
-    ),
-    (r"^Penyediaan Permakanan", "Jumlah Penerima Layanan Permakanan", "orang", (150, 900), 0, False),
-    (r"^Penyediaan Jasa|^Penyediaan Gaji|^Penyediaan Dana", "Jumlah Laporan {name}", "laporan", (12, 12), 0, False),
-    (
-        r"^(Pelatihan|Pendidikan dan Pelatihan|Proses Pelaksanaan Pendidikan|Bimbingan Teknis|Sosialisasi|"
-        r"Penyuluhan|Peningkatan Kapasitas|Pembinaan Disiplin)",
-        "Jumlah Peserta {name}",
-        "orang",
-        (25, 400),
-        0,
-        False,
-    ),
-    (
-        r"^(Pembangunan|Penambahan|Rehabilitasi|Rekonstruksi|Penggantian|Perbaikan|Perluasan)\b",
-        "Jumlah {obj} yang {part}",
-        "unit",
-        (1, 12),
-        0,
-        True,
-    ),
-    (r"^(Pengadaan|Pengadaaan)", "Jumlah {obj} yang {part}", "unit", (1, 20), 0, False),
-    (r"^Pemeliharaan", "Jumlah {obj} yang {part}", "unit", (2, 40), 0, False),
-    (
-        r"^(Koordinasi dan )?(Penyusunan|Perencanaan|Perumusan|Analisis|Kajian|Penelitian|Pendataan)",
-        "{doc}",
-        "dokumen",
-        (1, 6),
-        0,
-        False,
-    ),
-    (r"^Penyediaan", "Jumlah Paket {obj} yang {part}", "paket", (1, 12), 0, False),
-    (r"", "Jumlah Laporan {name}", "laporan", (1, 12), 0, False),
-]
-OUTPUT_RULES = [(re.compile(pattern), *rest) for pattern, *rest in OUTPUT_RULES]
+OUTPUT_RULES = [(re.compile(pattern), *rest) for pattern, *rest in _TABLES["output_rules"]]
 
 # (code prefix, name pattern, OPD or None, (lowest, highest) pagu in Rp juta); the first match wins.
-PAGU_RULES = [
-    ("X.XX.01.2.10.0001", "", RSUD, (140_000, 175_000)),
-    ("X.XX.01.2.10.0001", "", None, (30_000, 45_000)),
-    ("", r"^Pengelolaan Dana BOS Sekolah Dasar$", None, (45_000, 60_000)),
-    ("", r"^Pengelolaan Dana BOS Sekolah Menengah Pertama$", None, (20_000, 28_000)),
-    ("", r"^Pengelolaan Jaminan Kesehatan Masyarakat$", None, (35_000, 55_000)),
-    ("", r"^Operasional Pelayanan Rumah Sakit$", None, (15_000, 25_000)),
-    ("", r"^Operasional Pelayanan Puskesmas$", None, (8_000, 15_000)),
-    ("", r"^(Pembangunan|Rekonstruksi|Rehabilitasi|Pemeliharaan Berkala) Jalan$", None, (12_000, 40_000)),
-    ("", r"^Pemeliharaan Rutin Jalan$|Jalan (Menuju|Menambah)", None, (2_000, 6_000)),
-    ("", r"Jembatan$", None, (1_000, 6_000)),
-    ("", r"^(Pembangunan|Rehabilitasi|Peningkatan) (Jaringan )?Irigasi|^Rehabilitasi Bendung", None, (2_000, 12_000)),
-    ("", r"Rumah Tidak Layak Huni", None, (2_000, 8_000)),
-    ("", r"^Penyediaan Permakanan$", None, (1_500, 4_000)),
-    ("", r"Sarana dan Prasarana Kelurahan$", None, (300, 900)),
-    ("X.XX.01.2.11.0004", "", None, (1_500, 2_500)),
-    ("X.XX.01.2.08.0004", "", None, (300, 3_000)),
-    ("X.XX.01.2.08.0002", "", None, (150, 1_500)),
-    ("X.XX.01.2.08.0001", "", None, (10, 60)),
-    ("X.XX.01.2.09.000", "", None, (100, 900)),
-    ("X.XX.01.2.09.001", "", None, (150, 1_800)),
-    ("X.XX.01.2.07.", "", None, (150, 2_000)),
-    ("X.XX.", "", None, (20, 400)),
-    ("7.01.", "", None, (15, 250)),
-    ("1.02.02.2.02.", "", None, (150, 2_500)),
-    ("", r"^(Pembangunan|Rehabilitasi|Peningkatan|Penambahan|Rekonstruksi)\b", None, (500, 5_000)),
-    ("", r"^(Pengadaan|Pengadaaan)\b", None, (150, 2_500)),
-    ("", r"", None, (50, 1_000)),
-]
-PAGU_RULES = [(prefix, re.compile(pattern), opd, bounds) for prefix, pattern, opd, bounds in PAGU_RULES]
+PAGU_RULES = [(prefix, re.compile(pattern), opd, bounds) for prefix, pattern, opd, bounds in _TABLES["pagu_rules"]]
 
 DAU, DBH = "1.2.01.01.02.0001", "1.2.01.01.01.0001"
 # (code prefix, name pattern, [(funding source code, weight)]); the first match wins, then DAU/DBH.
-FUNDING_RULES = [
-    ("X.XX.01.2.10.0001", r"", [("1.1.04.16.01.0001", 1)]),
-    ("", r"^Pengelolaan Dana BOS", [("2.2.01.01.04.0001", 1)]),
-    ("", r"^Operasional Pelayanan Puskesmas$", [("1.1.04.18.01.0001", 3), (DAU, 1)]),
-    ("", r"^Pengelolaan Jaminan Kesehatan Masyarakat$", [("2.1.01.02.02.0001", 2), ("2.2.01.01.01.0001", 1)]),
-    ("1.02.02.2.02.", r"", [("2.2.01.01.04.0011", 2), ("2.1.01.02.01.0001", 1), (DAU, 2)]),
-    ("1.02.02.2.01.", r"", [("2.2.01.01.03.0012", 1), (DAU, 2)]),
-    ("", r"Jalan$", [("2.2.01.01.03.0011", 1), (DAU, 3), ("2.2.02.02.01.0001", 1)]),
-    ("", r"Irigasi", [("2.2.01.01.03.0030", 1), (DAU, 2)]),
-    ("", r"SPAM", [("2.2.01.01.03.0008", 1), (DAU, 2)]),
-    ("", r"Air Limbah|Drainase", [("2.2.01.01.03.0009", 1), (DAU, 2)]),
-    ("", r"Rumah Tidak Layak Huni", [("2.2.01.01.03.0010", 1), (DAU, 2)]),
-    ("", r"Ruang Kelas", [("2.2.01.01.03.0002", 1), (DAU, 1)]),
-    ("", r"Sarana dan Prasarana Kelurahan$", [("2.2.01.01.02.0001", 1)]),
-    ("2.12.", r"", [("2.2.01.01.04.0017", 1), (DAU, 2)]),
-    ("2.14.", r"", [("2.2.01.01.04.0015", 1), (DAU, 2)]),
-    ("3.26.", r"", [("2.2.01.01.04.0018", 1), (DAU, 3)]),
-    ("3.27.", r"", [("2.2.01.01.01.0001", 1), ("2.2.01.01.03.0016", 1), (DAU, 3)]),
-    ("1.05.02.", r"", [("2.2.01.01.01.0001", 1), (DAU, 2)]),
-    ("3.31.", r"", [("2.2.01.01.01.0001", 1), (DAU, 2)]),
-]
-FUNDING_RULES = [(prefix, re.compile(pattern), choices) for prefix, pattern, choices in FUNDING_RULES]
+FUNDING_RULES = [(prefix, re.compile(pattern), choices) for prefix, pattern, choices in _TABLES["funding_rules"]]
 DEFAULT_FUNDING = [(DAU, 5), (DBH, 1), ("2.2.01.02.01.0001", 0.2)]
 
 
@@ -1542,13 +539,13 @@ class _Builder:
             n_bidang = min(len(bidang), count - n_support)
             n_support = min(len(support), count - n_bidang)
             core = {sub.code: sub for sub in support}
-            support_order = [core[code] for code in SUPPORT_CORE_EXTRA.get(opd.code, []) + SUPPORT_CORE if code in core]
+            support_order = [core[code] for code in SUPPORT_CORE_EXTRA.get(opd.code, ()) + SUPPORT_CORE if code in core]
             support_rest = [sub for sub in support if sub not in support_order]
             self.rng.shuffle(support_rest)
             chosen = (support_order + support_rest)[:n_support]
             key = KECAMATAN if opd.kind == Opd.Kind.KECAMATAN else opd.code
             theme_patterns = [theme.sub_kegiatan for theme in THEMES if theme.opd == key]
-            chosen += self._ordered(bidang, BIDANG_ANCHORS.get(key, []) + theme_patterns)[:n_bidang]
+            chosen += self._ordered(bidang, [*BIDANG_ANCHORS.get(key, ()), *theme_patterns])[:n_bidang]
             plans[opd.pk] = [
                 LinePlan(opd, sub, *self._pagu(opd, sub), physical=self._output(sub)[5])
                 for sub in sorted(chosen, key=lambda s: s.code)
@@ -1757,7 +754,7 @@ class _Builder:
                 plan.outcome, plan.note = "defer", NO_PAGU
             else:
                 plan.outcome = "reject"
-                plan.note = self.rng.choice(REJECT_REASONS + (PHYSICAL_REJECT_REASONS if physical else []))
+                plan.note = self.rng.choice(REJECT_REASONS + (PHYSICAL_REJECT_REASONS if physical else ()))
 
     def _submitter(self, plan):
         if plan.source in (Source.DESA, Source.KECAMATAN):
