@@ -36,12 +36,13 @@ from budgeting.services import ceilings as ceiling_services
 from budgeting.services import dpa as dpa_services
 from budgeting.services import kua as kua_services
 from budgeting.services import rka as rka_services
-from masterdata.models import Account, FiscalYear, FundingSource, Nomenclature, Opd, Region, StandardPriceItem, User
+from masterdata.models import Account, FiscalYear, Nomenclature, Opd, Region, StandardPriceItem, User
 from masterdata.money import total_of
 from planning.models import Renja, RenjaLine, Rkpd
 
 from . import planning as planning_demo
 from . import reference
+from .builder import YearBuilder
 from .tables import load
 
 _TABLES = load("budgeting")
@@ -392,10 +393,6 @@ def summarize(fiscal_year, *, created, figures_year=None, operators_created=0):
     return summary
 
 
-def _log_uniform(rng, low, high):
-    return math.exp(rng.uniform(math.log(low), math.log(high)))
-
-
 def _price_step(value):
     """The step a price list rounds to at that magnitude."""
     steps = ((1_000, 50), (10_000, 100), (100_000, 500), (10_000_000, 1_000))
@@ -405,10 +402,6 @@ def _price_step(value):
 def _round_price(value):
     step = _price_step(value)
     return max(step, int(value // step) * step)
-
-
-def _product(factors):
-    return math.prod(value for _, value in factors)
 
 
 def _exact_factors(amount, factors, *, spread=60, fallback=None):
@@ -426,27 +419,18 @@ def _exact_factors(amount, factors, *, spread=60, fallback=None):
     return [(fallback or first_unit, 1)], Decimal(amount)
 
 
-class _Builder:
+class _Builder(YearBuilder):
     """One budget year, planned in memory (targets, cells, line counts), then written through the services
     in the order the cycle runs."""
 
     def __init__(self, fiscal_year, rkpd, rng, scale, stdout):
-        self.fy = fiscal_year
-        self.year = fiscal_year.year
+        super().__init__(fiscal_year, rng, scale)
         self.rkpd = rkpd
-        self.rng = rng
-        self.scale = scale
         self.stdout = stdout
         self.finance = User.objects.get(username="bpkad")
         self.admin = User.objects.filter(username="admin").first()
         version_id = fiscal_year.reference_version_id
         self.accounts = {a.code: a for a in Account.objects.filter(version_id=version_id)}
-        self.funding = {
-            f.code: f
-            for f in FundingSource.objects.filter(
-                version_id=version_id, level=Account.Level.SUB_RINCIAN_OBJEK, is_active=True
-            )
-        }
         items = {item.pk: item for item in StandardPriceItem.objects.filter(fiscal_year=fiscal_year, is_active=True)}
         self.items_by_account = defaultdict(list)
         links = StandardPriceItem.accounts.through.objects.filter(standardpriceitem__fiscal_year=fiscal_year)
@@ -715,7 +699,7 @@ class _Builder:
     def _plan_line_counts(self):
         """Recipients and pay components are counted as they are (scaled); the rest of the line budget goes
         to barang/jasa and modal by the square root of their amounts."""
-        budget = max(1, round(LINES_AT_SCALE_1 * self.scale))
+        budget = self.scaled(LINES_AT_SCALE_1)
         generic = []
         fixed = 0
         for cell in self.cells:
@@ -854,7 +838,7 @@ class _Builder:
                 (usable[index % len(usable)][0], self.rng.choice(usable[index % len(usable)][1]))
                 for index in range(cell.count - 1)
             ]
-            typical = [_log_uniform(self.rng, *template[2]) * 1_000_000 for _, template in picks]
+            typical = [self.log_uniform(*template[2]) * 1_000_000 for _, template in picks]
             ratio = cell.amount * (1 - self.rng.uniform(0.02, 0.08)) / sum(typical)
             for (title, template), wanted in zip(picks, typical, strict=True):
                 made = self._template_line(plan, title, template, wanted * ratio, remaining - UNIT, location)
@@ -891,7 +875,7 @@ class _Builder:
             factors = ITEM_FACTORS.get(item.unit, ((item.unit, ANY, 0),))
             specification = f"{item.name}; {item.specification}" if item.specification else item.name
         elif prices is not None:
-            price = _round_price(_log_uniform(self.rng, *prices))
+            price = _round_price(self.log_uniform(*prices))
         else:
             price = None
         chosen = [(unit, None if low is ANY else self.rng.randint(low, high)) for unit, low, high in factors]
@@ -1019,7 +1003,7 @@ class _Builder:
                 (
                     f"Pondok Pesantren {rng.choice(PESANTREN_NAMES)}, Desa {desa}, Kecamatan {name}",
                     "Hibah sarana prasarana pondok pesantren",
-                    _log_uniform(rng, 1, 8),
+                    self.log_uniform(1, 8),
                     (("paket", 1, 1),),
                     None,
                 )

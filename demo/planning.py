@@ -11,7 +11,6 @@ The figures are plausible for Bondowoso (the 2024 APBD spends Rp 2,17 triliun, o
 Rp 1,25 triliun is not belanja pegawai), not official: the RPJMD indicators are demo values.
 """
 
-import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,11 +21,12 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from masterdata import services as masterdata_services
-from masterdata.models import Account, FiscalYear, FundingSource, Nomenclature, Opd, Region, User
+from masterdata.models import FiscalYear, Nomenclature, Opd, Region, User
 from planning import selectors, services, target_services
 from planning.models import Proposal, Renja, RenjaLine, Renstra, Rkpd, Rpjmd, RpjmdTarget
 
 from . import reference
+from .builder import YearBuilder
 from .tables import load
 
 _TABLES = load("planning")
@@ -295,10 +295,6 @@ def summarize(fiscal_year, *, created, operators_created=0):
     )
 
 
-def _log_uniform(rng, low, high):
-    return math.exp(rng.uniform(math.log(low), math.log(high)))
-
-
 def _rupiah(amount_in_juta, step=1000):
     """Rp juta as whole Rupiah, rounded to `step` Rupiah."""
     return Decimal(int(round(amount_in_juta * MILLION / step)) * step)
@@ -329,15 +325,12 @@ def _target_code(program_code):
     return TARGET_OF_PROGRAM.get(program_code) or TARGET_OF_PROGRAM.get(program_code[:4], "5.3")
 
 
-class _Builder:
+class _Builder(YearBuilder):
     """One planning year, planned in memory first (so proposals can be matched to lines) and then
     written through the services in the order the real cycle runs."""
 
     def __init__(self, fiscal_year, rng, scale):
-        self.fy = fiscal_year
-        self.year = fiscal_year.year
-        self.rng = rng
-        self.scale = scale
+        super().__init__(fiscal_year, rng, scale)
         self.users = {user.username: user for user in User.objects.filter(username__in=["bappeda", "dprd", "admin"])}
         self.bappeda = self.users["bappeda"]
         self.dprd = self.users["dprd"]
@@ -347,14 +340,6 @@ class _Builder:
         self.villages = defaultdict(list)
         for village in Region.objects.exclude(level=Region.Level.KECAMATAN).order_by("code"):
             self.villages[village.parent_id].append(village)
-        self.funding = {
-            source.code: source
-            for source in FundingSource.objects.filter(
-                version_id=fiscal_year.reference_version_id,
-                level=Account.Level.SUB_RINCIAN_OBJEK,
-                is_active=True,
-            )
-        }
 
     # -- reference lookups ------------------------------------------------------------------------
 
@@ -508,7 +493,7 @@ class _Builder:
         return renstra
 
     def _line_counts(self, pools):
-        total = max(2 * len(self.opds), round(LINES_AT_SCALE_1 * self.scale))
+        total = self.scaled(LINES_AT_SCALE_1, minimum=2 * len(self.opds))
         weights = [OPD_WEIGHTS.get(opd.code) or KIND_WEIGHTS.get(opd.kind, DEFAULT_WEIGHT) for opd in self.opds]
         counts = {}
         for opd, weight in zip(self.opds, weights, strict=True):
@@ -556,7 +541,7 @@ class _Builder:
         """(pagu, top of its range in Rp juta) drawn from the first pagu rule that fits."""
         for prefix, pattern, only_opd, (low, high) in PAGU_RULES:
             if sub.code.startswith(prefix) and pattern.search(sub.name) and only_opd in (None, opd.code):
-                return _rupiah(_log_uniform(self.rng, low, high)), high
+                return _rupiah(self.log_uniform(low, high)), high
         raise AssertionError("the last pagu rule matches every sub-kegiatan")
 
     def _fit_pagu_to_demand(self):
@@ -614,7 +599,7 @@ class _Builder:
     # -- proposals --------------------------------------------------------------------------------
 
     def _plan_proposals(self):
-        count = max(1, round(PROPOSALS_AT_SCALE_1 * self.scale))
+        count = self.scaled(PROPOSALS_AT_SCALE_1)
         kecamatan_opd = {region.pk: opd_id for opd_id, region in self.kecamatan_regions.items()}
         opd_by_code = {opd.code: opd for opd in self.opds}
         opd_by_id = {opd.pk: opd for opd in self.opds}
@@ -653,7 +638,7 @@ class _Builder:
             units = self.rng.randint(*theme.units) if theme and theme.units else 0
             title = self._fill(title_template, kecamatan, village, units)
             cost_low, cost_high = theme.cost if theme else (150, 900)
-            cost = _log_uniform(self.rng, cost_low, cost_high) * (units or 1)
+            cost = self.log_uniform(cost_low, cost_high) * (units or 1)
             line = self._answering_line(opd, theme)
             plan = ProposalPlan(
                 source=source,
