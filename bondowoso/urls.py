@@ -6,6 +6,8 @@ admin.site.site_header = "Administrasi SIPANDU Bondowoso"
 admin.site.site_title = "SIPANDU Bondowoso"
 admin.site.index_title = "Data referensi, OPD, standar harga dan pengguna"
 
+handler400 = "masterdata.views.bad_request"
+
 urlpatterns = [
     path("", include("masterdata.urls")),
     path("bahasa/", set_language, name="set_language"),

@@ -5,9 +5,11 @@ Every error, whatever raised it, answers `{"errors": [{"code", "message", "field
 dotted path of the offending input (`lines.2.volume`) or null, `message` is Indonesian.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -19,6 +21,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import StaleObject, TransitionNotAllowed
 from .importers import InvalidFile
+from .parsers import UnreadableBody
 
 # Text input may hold anything but NUL, which Django refuses (and PostgreSQL cannot store); documented so.
 TEXT_PATTERN = r"^[^\x00]*$"
@@ -77,6 +80,11 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "request_too_large"
+
+
 def exception_handler(exc, context):
     """DRF's handler (status, headers, rollback), then the body rewritten into the one error format."""
     extra = {}
@@ -94,6 +102,10 @@ def exception_handler(exc, context):
     elif isinstance(exc, StaleObject):
         extra = {"current": exc.current}
         exc = Conflict(str(exc), code="stale")
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge(body_too_large_message())
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = exceptions.ValidationError(*_too_many_parts(exc))
     elif isinstance(exc, InvalidFile):
         # An upload's bad rows: one error per problem, under `file.<line>` (line 0: the whole file).
         by_line = {}
@@ -109,6 +121,24 @@ def exception_handler(exc, context):
         errors = [{**_api_error(exc, context.get("request")), **extra}]
     response.data = {"errors": errors}
     return response
+
+
+def body_too_large_message():
+    megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+    return _("Isi permintaan terlalu besar (paling banyak %(size)s MB di luar berkas unggahan).") % {
+        "size": f"{megabytes:.1f}".replace(".", ",")
+    }
+
+
+def _too_many_parts(exc):
+    if isinstance(exc, TooManyFilesSent):
+        return _("Terlalu banyak berkas dalam satu permintaan."), "too_many_files"
+    return _("Terlalu banyak bidang dalam satu permintaan."), "too_many_fields"
+
+
+def error_response(status, code, message, headers=None):
+    """An answer in the error format for requests that fail before (or outside) a DRF view."""
+    return JsonResponse({"errors": [{"code": code, "message": message, "field": None}]}, status=status, headers=headers)
 
 
 def _flatten(detail, path):
@@ -145,7 +175,7 @@ def _message(exc, code, request):
         return _("Jenis media %(media_type)s tidak didukung.") % {"media_type": request.content_type or "-"}
     if code == "not_acceptable":
         return _("Format jawaban yang diminta header Accept tidak tersedia.")
-    if code == "parse_error":
+    if code == "parse_error" and not isinstance(exc, UnreadableBody):
         return _("Isi permintaan tidak dapat dibaca (format rusak).")
     if code == "throttled":
         if exc.wait is None:

@@ -1,10 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import access, selectors
+from .api_base import body_too_large_message, error_response
 from .forms import LoginForm
+
+API_PREFIX = "/api/"
+MALFORMED = "Permintaan tidak dapat diproses karena formatnya rusak."
 
 ROLE_HOME_TEMPLATES = {
     access.Role.OPD_STAFF: "home/opd_staff.html",
@@ -33,3 +38,14 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+def bad_request(request, exception):
+    """handler400: a body over the upload limit (read by the CSRF check before any view) and other
+    malformed requests, as an Indonesian page, or in the API's error format under /api/."""
+    too_large = isinstance(exception, RequestDataTooBig)
+    status = 413 if too_large else 400
+    if request.path.startswith(API_PREFIX):
+        code, message = ("request_too_large", body_too_large_message()) if too_large else ("bad_request", MALFORMED)
+        return error_response(status, code, message)
+    return render(request, "400.html", {"too_large": too_large}, status=status)
