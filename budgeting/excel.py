@@ -10,6 +10,7 @@ its program, kegiatan, location and output, then its lines grouped by account (a
 subtotals summed in the database.
 """
 
+from contextlib import closing
 from itertools import groupby
 from operator import attrgetter
 
@@ -281,14 +282,16 @@ def _write_budget(sheet, rka):
 
     sheet.append(_total_row(sheet, SECTION_LABELS["5"], style=HEADING))
     subs = RkaSubKegiatan.objects.filter(rka=rka).select_related("sub_kegiatan__parent__parent")
-    # Lines come in the sub-kegiatan's code order, like the sub-kegiatan: one pass over both.
-    by_sub = groupby(_lines(rka, sub_kegiatan__isnull=False).iterator(chunk_size=2000), attrgetter("sub_kegiatan_id"))
-    pending = next(by_sub, None)
-    for sub in subs.order_by("sub_kegiatan__code"):
-        _sub_kegiatan_block(sheet, sub, sums.sub_kegiatan.get(sub.pk, zero))
-        if pending is not None and pending[0] == sub.pk:
-            _write_lines(sheet, pending[1], sums, sub.pk)
-            pending = next(by_sub, None)
+    # Lines come in the sub-kegiatan's code order, like the sub-kegiatan: one pass over both. Closed on
+    # failure too: an open cursor would otherwise live on with the traceback that holds it.
+    with closing(_lines(rka, sub_kegiatan__isnull=False).iterator(chunk_size=2000)) as lines:
+        by_sub = groupby(lines, attrgetter("sub_kegiatan_id"))
+        pending = next(by_sub, None)
+        for sub in subs.order_by("sub_kegiatan__code"):
+            _sub_kegiatan_block(sheet, sub, sums.sub_kegiatan.get(sub.pk, zero))
+            if pending is not None and pending[0] == sub.pk:
+                _write_lines(sheet, pending[1], sums, sub.pk)
+                pending = next(by_sub, None)
     sheet.append(_total_row(sheet, TOTAL_LABELS["5"], sums.groups.get("5", zero)))
 
     financing = list(others.filter(akun=RkaLine.Akun.PEMBIAYAAN))

@@ -1,8 +1,19 @@
-"""Carries the request id and client address to the audit trail without threading them through services."""
+"""Request-wide concerns: the request id and client address for the audit trail (without threading them
+through services), and a clear 503 when the embedded database is busy."""
 
 import contextvars
 import re
+import sys
 import uuid
+
+from django.core.signals import got_request_exception
+from django.db import OperationalError
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from .api_base import error_response
 
 _request_context = contextvars.ContextVar("request_context", default=None)
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -28,3 +39,40 @@ class RequestContextMiddleware:
             _request_context.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+# Seconds a client is told to wait when the database is busy: a few of SQLite's queued writers.
+BUSY_RETRY_AFTER = 5
+
+
+def is_database_busy(error):
+    """SQLite's "database is locked" (or "database table is locked") after its busy timeout ran out."""
+    return isinstance(error, OperationalError) and "is locked" in str(error)
+
+
+@receiver(got_request_exception)
+def _note_busy_database(sender, request=None, **kwargs):
+    # Sent while Django handles any uncaught exception, from a view or a middleware, in DEBUG too.
+    if request is not None and is_database_busy(sys.exc_info()[1]):
+        request.database_busy = True
+
+
+class DatabaseBusyMiddleware:
+    """Turns the 500 of a request that found the database busy into a 503 that says so.
+
+    The failed request's transaction was rolled back, so nothing was written. The page is a plain template
+    (no base layout) because rendering the layout would read the busy database again.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not getattr(request, "database_busy", False):
+            return response
+        message = _("Basis data sedang sibuk melayani pengguna lain; tidak ada yang disimpan. Coba lagi sebentar lagi.")
+        headers = {"Retry-After": str(BUSY_RETRY_AFTER)}
+        if request.path.startswith("/api/"):
+            return error_response(503, "database_busy", message, headers=headers)
+        return HttpResponse(render_to_string("503.html", {"message": message}), status=503, headers=headers)

@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "masterdata.middleware.RequestContextMiddleware",
+    "masterdata.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -81,6 +82,15 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", 0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database of `make run`, shared by the threads of runserver. WAL lets readers (an export's
+    # open cursor included) never block a writer; IMMEDIATE takes the write lock when a transaction begins,
+    # so concurrent writers queue for up to the busy timeout instead of failing at once on a lock upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        transaction_mode="IMMEDIATE",
+        timeout=env.int("SQLITE_BUSY_TIMEOUT", default=10),
+    )
 
 AUTH_USER_MODEL = "masterdata.User"
 AUTHENTICATION_BACKENDS = [
