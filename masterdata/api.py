@@ -1,5 +1,7 @@
 """Read API of reference data, the signed-in user, and API tokens (mounted at /api/v1/)."""
 
+import math
+
 from axes.helpers import get_cool_off
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
@@ -30,14 +32,17 @@ class InvalidCredentials(exceptions.AuthenticationFailed):
 class LockedOut(exceptions.Throttled):
     default_code = "locked_out"
 
-    def __init__(self, cool_off):
+    def __init__(self, cool_off, *, per_address=False):
         if cool_off is None:
             super().__init__(detail=_("Terlalu banyak percobaan masuk yang gagal; akun dikunci."))
             return
-        minutes = max(1, round(cool_off.total_seconds() / 60))
-        message = _("Terlalu banyak percobaan masuk yang gagal; akun dikunci %(minutes)d menit.")
+        minutes = max(1, math.ceil(cool_off.total_seconds() / 60))
+        if per_address:
+            message = _("Terlalu banyak percobaan masuk gagal dari alamat Anda; coba lagi dalam %(minutes)d menit.")
+        else:
+            message = _("Terlalu banyak percobaan masuk yang gagal; akun dikunci %(minutes)d menit.")
         super().__init__(detail=message % {"minutes": minutes})
-        self.wait = round(cool_off.total_seconds())  # becomes the Retry-After header
+        self.wait = math.ceil(cool_off.total_seconds())  # becomes the Retry-After header
 
 
 class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
@@ -156,6 +161,9 @@ class TokenView(APIView):
     def post(self, request):
         credentials = serializers.TokenObtainSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
+        wait = selectors.address_lockout(request)
+        if wait is not None:
+            raise LockedOut(wait, per_address=True)
         # The request is passed so django-axes sees (and counts) the attempt.
         user = authenticate(request=request, **credentials.validated_data)
         if user is None:

@@ -1,13 +1,19 @@
 """Reads of reference data, already scoped to the user through the access module."""
 
+from axes.helpers import get_client_ip_address, get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.db.models import (
     Count,
     IntegerField,
+    Max,
     Prefetch,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from . import access
 from .models import Account, FiscalYear, Nomenclature, Opd, ReferenceVersion, StandardPriceItem
@@ -26,6 +32,21 @@ def current_fiscal_year():
 def find_fiscal_year(year):
     """The fiscal year `year` with its reference version, or None when it is not registered."""
     return FiscalYear.objects.filter(year=year).select_related("reference_version").first()
+
+
+def address_lockout(request):
+    """How long the client's address must still wait after too many failed logins across user names, or None.
+
+    django-axes counts failures per user name and address; this sums its records of the address over the
+    cool-off, so a client spraying one password over many names meets the limit too.
+    """
+    cool_off = get_cool_off(request)
+    now = timezone.now()
+    recent = AccessAttempt.objects.filter(ip_address=get_client_ip_address(request), attempt_time__gte=now - cool_off)
+    failures = recent.aggregate(count=Sum("failures_since_start"), last=Max("attempt_time"))
+    if (failures["count"] or 0) < settings.LOGIN_FAILURES_PER_ADDRESS:
+        return None
+    return failures["last"] + cool_off - now
 
 
 def public_home_context():

@@ -108,11 +108,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "public-home"
 
-# Failed logins: five tries per user name and address, then a 15-minute cool-off.
+# Failed logins: five tries per user name and address, then a 15-minute cool-off; and, since one address
+# may spray many user names, twenty per address across names (an office behind one address shares them).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "masterdata.views.locked_out"
+LOGIN_FAILURES_PER_ADDRESS = 20
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
