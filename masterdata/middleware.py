@@ -1,15 +1,17 @@
 """Request-wide concerns: the request id and client address for the audit trail (without threading them
-through services), and a clear 503 when the embedded database is busy."""
+through services), a clear 503 when the embedded database is busy, and the portal's 404 page in DEBUG."""
 
 import contextvars
 import re
 import sys
 import uuid
 
+from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import OperationalError
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -41,6 +43,7 @@ class RequestContextMiddleware:
         return response
 
 
+API_PREFIX = "/api/"
 # Seconds a client is told to wait when the database is busy: a few of SQLite's queued writers.
 BUSY_RETRY_AFTER = 5
 
@@ -73,6 +76,37 @@ class DatabaseBusyMiddleware:
             return response
         message = _("Basis data sedang sibuk melayani pengguna lain; tidak ada yang disimpan. Coba lagi sebentar lagi.")
         headers = {"Retry-After": str(BUSY_RETRY_AFTER)}
-        if request.path.startswith("/api/"):
+        if request.path.startswith(API_PREFIX):
             return error_response(503, "database_busy", message, headers=headers)
         return HttpResponse(render_to_string("503.html", {"message": message}), status=503, headers=headers)
+
+
+class NotFoundPageMiddleware:
+    """Portal pages answer their Indonesian 404 page in DEBUG too, where Django would show its technical one
+    (which also lists every URL pattern). Without DEBUG, Django's handler404 renders the same template.
+
+    A view's Http404 arrives at `process_exception`; an address no pattern matches leaves the request
+    without a `resolver_match`. The API answers its own JSON 404 either way.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 404 and request.resolver_match is None and self._applies(request):
+            return _not_found(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404) and self._applies(request):
+            return _not_found(request)
+        return None
+
+    @staticmethod
+    def _applies(request):
+        return settings.DEBUG and not request.path.startswith(API_PREFIX)
+
+
+def _not_found(request):
+    return render(request, "404.html", status=404)

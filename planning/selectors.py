@@ -235,6 +235,15 @@ def acceptable_renja_lines(user, proposal):
     return lines.order_by("renja__opd__code", "sub_kegiatan__code")
 
 
+def held_proposal(tracking_code):
+    """A citizen's proposal not (or not yet) published by moderation, with only what its receipt shows."""
+    return (
+        Proposal.objects.filter(is_moderated=False, tracking_code=tracking_code.strip().upper())
+        .only("tracking_code", "status", "created_at")
+        .first()
+    )
+
+
 def public_proposal(tracking_code):
     """What a citizen sees at /usulan/<code>/: moderated proposals only, with history and the Renja line."""
     return access.get_visible_or_404(

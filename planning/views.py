@@ -725,6 +725,10 @@ def public_proposal_sent(request):
 
 @require_GET
 def public_proposal_track(request, code):
+    # The code is the citizen's receipt: before moderation it confirms receipt and reveals nothing else.
+    held = selectors.held_proposal(code)
+    if held is not None:
+        return render(request, "public/usulan_menunggu.html", {"proposal": held})
     proposal = selectors.public_proposal(code)
     return render(request, "public/usulan_lacak.html", {"proposal": proposal, "history": proposal.history.all()})
 

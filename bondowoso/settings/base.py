@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "masterdata.middleware.NotFoundPageMiddleware",
     # Last, as django-axes requires, so it sees every failed login.
     "axes.middleware.AxesMiddleware",
 ]
