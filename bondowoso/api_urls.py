@@ -1,7 +1,7 @@
 """The API: version 1 under v1/, its OpenAPI schema and the interactive docs (assets served locally)."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from budgeting.api import apbd as apbd_api
@@ -49,7 +49,12 @@ v1_patterns = [
 urlpatterns = [
     path("v1/", include(v1_patterns)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file, and the template its styles: no inline code.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
     # Last: any other address under /api/ (ending in "/", so APPEND_SLASH still redirects) is a JSON 404.
     re_path(r"^.*/$", masterdata_api.NotFoundView.as_view()),
 ]

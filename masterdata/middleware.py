@@ -1,5 +1,6 @@
 """Request-wide concerns: the request id and client address for the audit trail (without threading them
-through services), a clear 503 when the embedded database is busy, and the portal's 404 page in DEBUG."""
+through services), security headers, a clear 503 when the embedded database is busy, and the portal's 404
+page in DEBUG."""
 
 import contextvars
 import re
@@ -13,6 +14,7 @@ from django.dispatch import receiver
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from .api_base import error_response
@@ -44,6 +46,23 @@ class RequestContextMiddleware:
 
 
 API_PREFIX = "/api/"
+
+
+class SecurityHeadersMiddleware:
+    """A Content-Security-Policy on every answer (settings.CONTENT_SECURITY_POLICY), and no storing of what
+    only a signed-in user may see or of any API answer (it may hold a draft or a token)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        user = getattr(request, "user", None)
+        if request.path.startswith(API_PREFIX) or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
+        return response
+
 # Seconds a client is told to wait when the database is busy: a few of SQLite's queued writers.
 BUSY_RETRY_AFTER = 5
 

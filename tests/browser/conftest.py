@@ -45,8 +45,12 @@ def page(browser, live_server):
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    # Every journey also proves that its pages run under the Content-Security-Policy.
+    refused = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
     yield page
     context.close()
+    assert refused == []
 
 
 @pytest.fixture

@@ -175,8 +175,11 @@ def test_citizen_proposal_is_followed_by_its_code_after_moderation(page, axe, de
     expect(page.get_by_role("heading", level=1)).to_have_text("Terima kasih, usulan Anda terkirim")
     code = page.locator("#tracking-code").inner_text().strip()
     assert re.fullmatch(r"U\d{2}-[2-9A-Z]{6}", code)
-    # Not visible before moderation: answers like an unknown code.
-    assert page.goto(f"/usulan/{code}/").status == 404
+    # Before moderation the code confirms receipt, and shows nothing of the proposal.
+    assert page.goto(f"/usulan/{code}/").status == 200
+    expect(page.locator("main")).to_contain_text("menunggu moderasi Bappeda")
+    expect(page.locator("main")).not_to_contain_text("Lampu penerangan jalan")
+    assert_no_axe_violations(axe, page)
 
     log_in(page, "bappeda", password)
     open_planning(page, "Usulan")
