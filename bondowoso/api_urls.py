@@ -38,6 +38,7 @@ documents.register("apbd-versions", apbd_api.ApbdVersionViewSet, basename="api-a
 documents.register("rka", rka_api.RkaViewSet, basename="api-rka")
 documents.register("rka-lines", rka_api.RkaLineViewSet, basename="api-rka-line")
 documents.register("dpa", dpa_api.DpaViewSet, basename="api-dpa")
+documents.register("auth/tokens", masterdata_api.ApiTokenViewSet, basename="api-api-token")
 
 v1_patterns = [
     path("me/", masterdata_api.MeView.as_view(), name="api-me"),

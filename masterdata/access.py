@@ -65,6 +65,32 @@ for verb in ("view", "add", "change"):
 rules.add_perm("masterdata.view_auditevent", is_auditor | is_administrator)
 
 
+# API tokens: the owner reads and revokes their own; the administrator reads all and issues and revokes the
+# integration tokens of OPD applications.
+@rules.predicate
+def is_token_owner(user, token):
+    return token is not None and token.user_id == user.pk
+
+
+@rules.predicate
+def is_integration_token(user, token):
+    return token is not None and token.kind == "integration"
+
+
+rules.add_perm("masterdata.view_apitoken", is_administrator)
+rules.add_perm("masterdata.add_apitoken", is_administrator)
+rules.add_perm(
+    "masterdata.revoke_apitoken",
+    (is_token_owner & ~is_integration_token) | (is_administrator & is_integration_token),
+)
+
+
+def scope_api_tokens(user, queryset):
+    if is_administrator(user):
+        return queryset
+    return queryset.filter(user_id=user.pk) if is_signed_in(user) else queryset.none()
+
+
 def can_enter_admin(user):
     """Who gets Django admin at all: those who maintain reference data, prices or users."""
     return bool(is_administrator(user) or is_finance(user))

@@ -7,16 +7,21 @@ every save and delete goes through masterdata.services, so each lands in the aud
 import copy
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from . import access, audit, services, standard_prices
 from .models import (
     Account,
+    ApiToken,
     AuditEvent,
     FiscalYear,
     FundingSource,
@@ -274,3 +279,72 @@ class AuditEventAdmin(PortalAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class IntegrationTokenForm(forms.Form):
+    user = forms.ModelChoiceField(
+        User.objects.filter(is_active=True).order_by("username"),
+        label=_("Bertindak sebagai pengguna"),
+        help_text=_("Akun yang hak aksesnya dipakai aplikasi, biasanya akun khusus aplikasi di OPD-nya."),
+    )
+    name = forms.CharField(max_length=100, label=_("Nama aplikasi"), help_text=_("Mis. SIMPEG Dinas Kesehatan."))
+    days = forms.IntegerField(
+        min_value=1,
+        max_value=730,
+        initial=settings.API_INTEGRATION_TOKEN_DAYS,
+        label=_("Berlaku (hari)"),
+    )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(PortalAdminMixin, admin.ModelAdmin):
+    """Tokens to read; integration tokens issued (the key shown once) and revoked through the services."""
+
+    list_display = ("prefix", "name", "kind", "user", "created_at", "expires_at", "revoked_at")
+    list_filter = ("kind", ("revoked_at", admin.EmptyFieldListFilter))
+    list_select_related = ("user",)
+    search_fields = ("prefix", "name", "user__username")
+    actions = ["revoke"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked, never deleted: the audit trail names them
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = IntegrationTokenForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            token = services.issue_integration_token(actor=request.user, **form.cleaned_data)
+            self.message_user(
+                request,
+                _("Token %(name)s: %(key)s — salin sekarang; token ini tidak dapat ditampilkan lagi.")
+                % {"name": token.name, "key": token.key},
+                level=messages.WARNING,
+            )
+            return redirect("admin:masterdata_apitoken_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Terbitkan token integrasi aplikasi OPD"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/masterdata/apitoken/issue.html", context)
+
+    @admin.action(description=_("Cabut token integrasi terpilih"))
+    def revoke(self, request, queryset):
+        refused = []
+        for token in queryset:
+            try:
+                services.revoke_api_token(actor=request.user, token=token)
+            except PermissionDenied:
+                refused.append(token.prefix)
+        if refused:
+            self.message_user(
+                request,
+                _("Token pribadi hanya dicabut pemiliknya; tidak dicabut: %(tokens)s.")
+                % {"tokens": ", ".join(refused)},
+                level=messages.ERROR,
+            )

@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -149,7 +150,10 @@ class TokenView(APIView):
 
     @extend_schema(
         summary="Ambil token API",
-        description="Tukar nama pengguna dan kata sandi dengan token. Dibatasi 10 permintaan per menit.",
+        description=(
+            "Tukar nama pengguna dan kata sandi dengan token baru yang berlaku beberapa jam (lihat `expires_at`); "
+            "setiap permintaan menerbitkan token baru. Dibatasi 10 permintaan per menit."
+        ),
         request=serializers.TokenObtainSerializer,
         responses={
             200: serializers.TokenSerializer,
@@ -171,7 +175,42 @@ class TokenView(APIView):
                 raise LockedOut(get_cool_off(request))
             raise InvalidCredentials()
         token = services.issue_api_token(user=user)
-        return Response(serializers.TokenSerializer({"token": token.key}).data, status=status.HTTP_200_OK)
+        return Response(serializers.TokenSerializer(token).data, status=status.HTTP_200_OK)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Daftar token API",
+        description="Token milik Anda (administrator: semua token), juga yang sudah kedaluwarsa atau dicabut.",
+        tags=[TAG_ACCOUNT],
+    ),
+    retrieve=extend_schema(summary="Satu token API menurut id", parameters=[ID], tags=[TAG_ACCOUNT]),
+)
+class ApiTokenViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.ApiTokenSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.api_tokens(self.request.user)
+
+    def get_object(self):
+        return access.get_visible_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    @extend_schema(
+        summary="Cabut token API",
+        description=(
+            "Token berhenti berlaku seketika. Token pribadi dicabut pemiliknya; token integrasi aplikasi OPD "
+            "hanya oleh administrator (403 bagi pemiliknya)."
+        ),
+        request=None,
+        parameters=[ID],
+        responses=serializers.ApiTokenSerializer,
+        tags=[TAG_ACCOUNT],
+    )
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk):
+        token = services.revoke_api_token(actor=request.user, token=self.get_object())
+        return Response(self.get_serializer(token).data)
 
 
 @extend_schema(exclude=True)

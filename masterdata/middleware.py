@@ -63,6 +63,7 @@ class SecurityHeadersMiddleware:
             add_never_cache_headers(response)
         return response
 
+
 # Seconds a client is told to wait when the database is busy: a few of SQLite's queued writers.
 BUSY_RETRY_AFTER = 5
 

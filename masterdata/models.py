@@ -288,3 +288,41 @@ class Region(models.Model):
 
     def __str__(self):
         return self.name if self.level == self.Level.KECAMATAN else f"{self.get_level_display()} {self.name}"
+
+
+class ApiToken(models.Model):
+    """A key for `Authorization: Token <key>`: a user's own for a few hours, or an OPD application's.
+
+    Only the SHA-256 digest of the key is stored (the key is shown once, when issued), with its first
+    characters to tell tokens apart. A token ends when it expires or is revoked; neither deletes it.
+    """
+
+    class Kind(models.TextChoices):
+        PERSONAL = "personal", _("Pribadi")
+        INTEGRATION = "integration", _("Integrasi aplikasi OPD")
+
+    key_hash = models.CharField(_("sidik kunci (SHA-256)"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("awalan kunci"), max_length=8, editable=False)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("bertindak sebagai pengguna")
+    )
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices, default=Kind.PERSONAL)
+    name = models.CharField(_("nama aplikasi"), max_length=100, blank=True)
+    issued_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("diterbitkan oleh")
+    )
+    created_at = models.DateTimeField(_("diterbitkan"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(kind="integration") | ~Q(name=""), name="integration_token_named"),
+        ]
+
+    def __str__(self):
+        label = self.name or self.get_kind_display()
+        return f"{label} {self.prefix}… ({self.user})"

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import access
-from .models import Account, FiscalYear, Nomenclature, Opd, ReferenceVersion, StandardPriceItem
+from .models import Account, ApiToken, FiscalYear, Nomenclature, Opd, ReferenceVersion, StandardPriceItem
 
 
 def current_fiscal_year():
@@ -47,6 +47,11 @@ def address_lockout(request):
     if (failures["count"] or 0) < settings.LOGIN_FAILURES_PER_ADDRESS:
         return None
     return failures["last"] + cool_off - now
+
+
+def api_tokens(user):
+    """The user's own API tokens; the administrator's: everyone's."""
+    return access.scope_api_tokens(user, ApiToken.objects.select_related("user"))
 
 
 def public_home_context():

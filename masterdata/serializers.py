@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .api_base import TEXT_PATTERN
-from .models import Account, FundingSource, Nomenclature, Opd, StandardPriceItem, User
+from .models import Account, ApiToken, FundingSource, Nomenclature, Opd, StandardPriceItem, User
 
 NO_NUL = RegexValidator(TEXT_PATTERN, _("Karakter null tidak diizinkan."), code="null_characters_not_allowed")
 CODED_FIELDS = ["id", "version", "code", "name", "level", "parent", "parent_code", "is_active"]
@@ -107,4 +107,26 @@ class TokenObtainSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text=_("Kirim sebagai header `Authorization: Token <token>`."))
+    id = serializers.IntegerField(help_text=_("Id token, untuk mencabutnya."))
+    token = serializers.CharField(
+        source="key", help_text=_("Kirim sebagai header `Authorization: Token <token>`. Hanya ditampilkan sekali ini.")
+    )
+    expires_at = serializers.DateTimeField(help_text=_("Sesudah saat ini token ditolak (401 `token_expired`)."))
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True, help_text=_("Bertindak sebagai."))
+    prefix = serializers.CharField(read_only=True, help_text=_("Delapan karakter pertama token."))
+
+    class Meta:
+        model = ApiToken
+        fields = read_only_fields = [
+            "id",
+            "kind",
+            "name",
+            "prefix",
+            "username",
+            "created_at",
+            "expires_at",
+            "revoked_at",
+        ]

@@ -1,17 +1,29 @@
 """Every write to reference data, users and fiscal years: one transaction, one audit event each."""
 
 import datetime
+import hashlib
+import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from . import access, audit, importers
-from .models import Account, FiscalYear, FundingSource, Nomenclature, Opd, ReferenceVersion, Region, User
+from .models import (
+    Account,
+    ApiToken,
+    FiscalYear,
+    FundingSource,
+    Nomenclature,
+    Opd,
+    ReferenceVersion,
+    Region,
+    User,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SHIPPED_VERSION = {
@@ -371,12 +383,75 @@ def save_reference_object(*, actor, instance, before=None):
     return instance
 
 
+def hash_token_key(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _new_token(*, user, kind, lifetime, name="", issued_by=None):
+    """A stored token and, on it as `key`, the key itself: the only moment it is known."""
+    key = secrets.token_hex(20)
+    token = ApiToken.objects.create(
+        key_hash=hash_token_key(key),
+        prefix=key[:8],
+        user=user,
+        kind=kind,
+        name=name,
+        issued_by=issued_by,
+        expires_at=timezone.now() + lifetime,
+    )
+    token.key = key
+    return token
+
+
+def _token_facts(token):
+    return {
+        "kind": token.kind,
+        "name": token.name,
+        "user": token.user.get_username(),
+        "prefix": token.prefix,
+        "expires_at": token.expires_at,
+    }
+
+
 @transaction.atomic
 def issue_api_token(*, user):
-    """The user's API token; creating one is audited (the key itself never is)."""
-    token, created = Token.objects.get_or_create(user=user)
-    if created:
-        audit.record(actor=user, action="api_token.issue", obj=user, opd=user.opd)
+    """A new personal token for a user who has just proved their password; audited (the key never is)."""
+    token = _new_token(user=user, kind=ApiToken.Kind.PERSONAL, lifetime=settings.API_TOKEN_LIFETIME)
+    audit.record(actor=user, action="api_token.issue", obj=token, opd=user.opd, after=_token_facts(token))
+    return token
+
+
+@transaction.atomic
+def issue_integration_token(*, actor, user, name, days):
+    """An OPD application's token, acting as `user`, for `days` days; issued by the administrator."""
+    access.require(actor, "masterdata.add_apitoken")
+    token = _new_token(
+        user=user,
+        kind=ApiToken.Kind.INTEGRATION,
+        lifetime=datetime.timedelta(days=days),
+        name=name,
+        issued_by=actor,
+    )
+    audit.record(actor=actor, action="api_token.issue_integration", obj=token, opd=user.opd, after=_token_facts(token))
+    return token
+
+
+@transaction.atomic
+def revoke_api_token(*, actor, token):
+    """End a token now: its owner's own, or the administrator an integration token. Revoking twice is a no-op."""
+    token = ApiToken.objects.select_for_update(of=("self",)).select_related("user__opd").get(pk=token.pk)
+    access.require(actor, "masterdata.revoke_apitoken", token)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(
+            actor=actor,
+            action="api_token.revoke",
+            obj=token,
+            opd=token.user.opd,
+            before={"revoked_at": None},
+            after={**_token_facts(token), "revoked_at": token.revoked_at},
+        )
     return token
 
 

@@ -14,11 +14,11 @@ from django.core import signals
 from django.core.cache import cache
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import ScopedRateThrottle
 
 from bondowoso.wsgi import application
-from masterdata.models import Account, FiscalYear, FundingSource, Nomenclature, Opd, StandardPriceItem, User
+from masterdata import services
+from masterdata.models import Account, ApiToken, FiscalYear, FundingSource, Nomenclature, Opd, StandardPriceItem, User
 from tests.factories import DEFAULT_PASSWORD, user_with_role
 from tests.test_api import make_prices
 
@@ -57,7 +57,7 @@ def user(reference_data, _requests_share_the_test_transaction, _token_endpoint_n
 
 @pytest.fixture
 def token(user):
-    return Token.objects.create(user=user).key
+    return services.issue_api_token(user=user).key
 
 
 @schema.parametrize()
@@ -97,4 +97,4 @@ def test_token_success_conforms_to_the_schema(user):
     )
     response = case.call_and_validate()
     assert response.status_code == 200
-    assert response.json()["token"] == Token.objects.get(user=user).key
+    assert ApiToken.objects.get(user=user).prefix == response.json()["token"][:8]

@@ -5,10 +5,9 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from masterdata.models import User
+from masterdata.models import ApiToken, User
 from tests.factories import DEFAULT_PASSWORD, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +68,7 @@ def test_the_token_endpoint_shares_the_address_limit(client, reference_data):
     [error] = response.json()["errors"]
     assert error["code"] == "locked_out" and "alamat" in error["message"]
     assert 0 < int(response["Retry-After"]) <= COOL_OFF_SECONDS
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
 
 
 def test_the_per_user_lockout_page_says_when_to_try_again(client, reference_data):

@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -28,7 +29,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -174,7 +174,7 @@ CELERY_TASK_TRACK_STARTED = True
 REST_FRAMEWORK = {
     # Token first: an anonymous request then answers 401 with `WWW-Authenticate: Token`, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "masterdata.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -232,6 +232,11 @@ SPECTACULAR_SETTINGS = {
         "DpaStateEnum": "budgeting.models.Dpa.State",
     },
 }
+
+# API tokens: a user's own lasts API_TOKEN_LIFETIME_HOURS; an OPD application's integration token lasts the
+# days the administrator gives it when issuing it, API_INTEGRATION_TOKEN_DAYS unless changed.
+API_TOKEN_LIFETIME = datetime.timedelta(hours=env.int("API_TOKEN_LIFETIME_HOURS", default=12))
+API_INTEGRATION_TOKEN_DAYS = env.int("API_INTEGRATION_TOKEN_DAYS", default=180)
 
 DEMO_PASSWORD = env("DEMO_PASSWORD")
 

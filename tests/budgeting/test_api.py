@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from budgeting.models import ApbdVersion, CashPlan, Ceiling, Dpa, KuaPpas, Rka, RkaComment, RkaLine, RkaSubKegiatan
@@ -16,6 +15,7 @@ from budgeting.services import dpa as dpa_services
 from budgeting.services import kua as kua_services
 from budgeting.services import rka as rka_services
 from masterdata.models import Account, AuditEvent, FiscalYear, Opd, User
+from masterdata.services import issue_api_token
 from tests.budgeting.factories import (
     ADOPTION_DETAILS,
     ATK_ACCOUNT,
@@ -850,7 +850,7 @@ def test_real_answers_conform_to_the_schema(shifted, _requests_share_the_test_tr
     dpa = Dpa.objects.get(version=shifted.version, opd__code=DINKES)
     kua = shifted.kua
     ceiling = Ceiling.objects.filter(kua_ppas=kua).first()
-    token = Token.objects.create(user=shifted.finance).key
+    token = issue_api_token(user=shifted.finance).key
     diff = {"from": shifted.version.pk, "to": shifted.shift.pk}
     reads = [
         ("/api/v1/kua-ppas/", {}, {}),
@@ -876,7 +876,7 @@ def test_real_answers_conform_to_the_schema(shifted, _requests_share_the_test_tr
         case = schema[path]["GET"].Case(path_parameters=path_parameters, query=query)
         response = case.call_and_validate(headers={"Authorization": f"Token {token}"})
         assert response.status_code == 200, (path, response.content)
-    staff_token = Token.objects.create(user=shifted.staff[DINKES]).key
+    staff_token = issue_api_token(user=shifted.staff[DINKES]).key
     case = schema["/api/v1/rka-lines/{id}/"]["PATCH"].Case(
         path_parameters={"id": line.pk},
         body={"version": line.version, "description": "Diperbarui"},
