@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET
 from . import access, selectors
 from .api_base import body_too_large_message, error_response
 from .forms import LoginForm
+from .middleware import API_PREFIX
 
-API_PREFIX = "/api/"
 MALFORMED = "Permintaan tidak dapat diproses karena formatnya rusak."
 
 ROLE_HOME_TEMPLATES = {
