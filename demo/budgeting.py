@@ -43,6 +43,7 @@ from planning.models import Renja, RenjaLine, Rkpd
 from . import planning as planning_demo
 from . import reference
 from .builder import YearBuilder
+from .clock import running
 from .tables import load
 
 _TABLES = load("budgeting")
@@ -332,22 +333,23 @@ class BudgetSummary:
         return ApbdVersion.State(self.shift_state).label if self.shift_state else ""
 
 
-def seed_budget(rng, *, year, scale=1.0, stdout=None):
-    """Build the budget year from its final RKPD; a year that already has a KUA-PPAS or an APBD version is
-    left as it is."""
+def seed_budget(rng, *, year, scale=1.0, stdout=None, clock=None):
+    """Build the budget year from its final RKPD on the demo's clock (its own when none is given); a year
+    that already has a KUA-PPAS or an APBD version is left as it is."""
     fiscal_year = FiscalYear.objects.select_related("reference_version").get(year=year)
-    reference.seed_users()
-    if (
-        KuaPpas.objects.filter(fiscal_year=fiscal_year).exists()
-        or ApbdVersion.objects.filter(fiscal_year=fiscal_year).exists()
-    ):
-        return summarize(fiscal_year, created=False)
-    rkpd = Rkpd.objects.filter(fiscal_year=fiscal_year, state=Rkpd.State.FINAL).first()
-    if rkpd is None:
-        raise ValueError(f"RKPD {year} belum final: anggaran disusun dari RKPD yang sudah final.")
-    with transaction.atomic():
-        builder = _Builder(fiscal_year, rkpd, rng, scale, stdout)
-        builder.build()
+    with running(clock, year) as clock:
+        reference.seed_users()
+        if (
+            KuaPpas.objects.filter(fiscal_year=fiscal_year).exists()
+            or ApbdVersion.objects.filter(fiscal_year=fiscal_year).exists()
+        ):
+            return summarize(fiscal_year, created=False)
+        rkpd = Rkpd.objects.filter(fiscal_year=fiscal_year, state=Rkpd.State.FINAL).first()
+        if rkpd is None:
+            raise ValueError(f"RKPD {year} belum final: anggaran disusun dari RKPD yang sudah final.")
+        with transaction.atomic():
+            builder = _Builder(fiscal_year, rkpd, rng, scale, stdout, clock)
+            builder.build()
     return summarize(
         fiscal_year, created=True, figures_year=builder.figures_year, operators_created=builder.operators_created
     )
@@ -423,8 +425,8 @@ class _Builder(YearBuilder):
     """One budget year, planned in memory (targets, cells, line counts), then written through the services
     in the order the cycle runs."""
 
-    def __init__(self, fiscal_year, rkpd, rng, scale, stdout):
-        super().__init__(fiscal_year, rng, scale)
+    def __init__(self, fiscal_year, rkpd, rng, scale, stdout, clock):
+        super().__init__(fiscal_year, rng, scale, clock)
         self.rkpd = rkpd
         self.stdout = stdout
         self.finance = User.objects.get(username="bpkad")
@@ -444,6 +446,18 @@ class _Builder(YearBuilder):
         self.desa = [(village.name, village.parent.name) for village in villages]
         self.kecamatan = sorted({kecamatan for _, kecamatan in self.desa})
         self._nodes = {}
+
+    def on(self, year, month, day, hour=8):
+        """`hour` o'clock on that day, or on the first working day after it."""
+        return self.clock.on(datetime.date(year, month, day), datetime.time(hour))
+
+    def days(self, year, first, last):
+        """(first day, last day) of a window in `year`, each given as (month, day)."""
+        return datetime.date(year, *first), datetime.date(year, *last)
+
+    def on_the_date(self, day, hour=10):
+        """A step dated by a document stays on its date, working day or not."""
+        self.clock.at(self.clock.at_office(day, datetime.time(hour)))
 
     def say(self, message):
         if self.stdout is not None:
@@ -494,7 +508,9 @@ class _Builder(YearBuilder):
         self._plan_line_counts()
         self.rows = self._lines()
         self.say(f"{sum(len(rows) for rows in self.rows.values())} rincian direncanakan")
-        # The planning demo's OPD operators enter the RKAs (a new one where an OPD has none).
+        # TAPD starts on the KUA-PPAS once the RKPD is set; the planning demo's OPD operators enter the RKAs
+        # (a new one where an OPD has none).
+        self.clock.at(self.on(self.year - 1, 7, 3))
         self.operators, self.operators_created = planning_demo.opd_operators(self.opds, admin=self.admin, rng=self.rng)
         kua = self._kua()
         version = self._rka(kua)
@@ -1126,6 +1142,7 @@ class _Builder(YearBuilder):
             "6": "Menutup defisit anggaran.",
         }
         for code, amount in sorted(self._policy_totals().items()):
+            self.clock.later(minutes=3)
             kua_services.set_kua_account_line(
                 actor=self.finance, kua=kua, account=self.accounts[code], amount=Decimal(amount), note=notes[code[0]]
             )
@@ -1135,16 +1152,20 @@ class _Builder(YearBuilder):
                 (ceiling_rules.line_amount(v) for v in rows if v["account"].code[0] == "5"), Decimal(0)
             )
         # Ceilings start from the RKPD's pagu indikatif; Banggar and TAPD settle them at each OPD's budget.
+        self.clock.at(self.on(year - 1, 7, 5))
         for opd in self.opds:
+            self.clock.later(minutes=5)
             ceiling_services.set_ceiling(actor=self.finance, kua=kua, opd=opd, amount=Decimal(belanja[opd.pk]))
+        # Submitted to DPRD in the second week of July, agreed in the second week of August.
+        self.clock.at(self.on(year - 1, 7, 10, hour=10))
         kua_services.transition_kua(actor=self.finance, kua=kua, action="submit")
+        number = f"050/{self.rng.randint(1200, 2400)}/430.10/{year - 1}"
+        agreed = datetime.date(year - 1, 8, self.rng.randint(7, 14))
+        self.on_the_date(agreed)
         kua_services.transition_kua(
-            actor=self.finance,
-            kua=kua,
-            action="agree",
-            agreement_number=f"050/{self.rng.randint(1200, 2400)}/430.10/{year - 1}",
-            agreement_date=datetime.date(year - 1, 8, self.rng.randint(7, 14)),
+            actor=self.finance, kua=kua, action="agree", agreement_number=number, agreement_date=agreed
         )
+        self.clock.later(hours=3)
         kua = kua_services.transition_kua(actor=self.finance, kua=kua, action="lock")
         self.say(f"KUA-PPAS disepakati, {len(self.opds)} plafon OPD dikunci")
         return kua
@@ -1152,6 +1173,8 @@ class _Builder(YearBuilder):
     # -- writing: RKA ---------------------------------------------------------------------------------
 
     def _rka(self, kua):
+        year = self.year
+        self.clock.at(self.clock.working_days_after(self.clock.now(), 1))
         version = apbd_services.create_murni_version(actor=self.finance, kua=kua)
         rkas = {
             rka.opd_id: rka for rka in Rka.objects.filter(version=version).select_related("opd", "version__fiscal_year")
@@ -1162,7 +1185,11 @@ class _Builder(YearBuilder):
                 "rka", "sub_kegiatan__parent"
             )
         }
-        for opd in self.opds:
+        # The OPDs enter their RKA in September, TAPD holds the asistensi OPD by OPD in October and November.
+        for opd, moment in zip(
+            self.opds, self.clock.spread(*self.days(year - 1, (9, 4), (9, 29)), len(self.opds)), strict=True
+        ):
+            self.clock.at(moment)
             staff, rka = self.operators[opd.pk], rkas[opd.pk]
             used = {id(values["sub_kegiatan"]): values["sub_kegiatan"] for values in self.rows[opd.pk]}
             for plan in sorted((p for p in used.values() if p is not None), key=lambda p: p.node.code):
@@ -1192,7 +1219,10 @@ class _Builder(YearBuilder):
             rka_services.import_rka_lines(actor=staff, rka=rka, rows=rows)
         self.say(f"{sum(len(rows) for rows in self.rows.values())} rincian RKA diunggah oleh {len(rkas)} OPD")
         self.rka_subs = rka_subs
-        for opd in self.opds:
+        for opd, moment in zip(
+            self.opds, self.clock.spread(*self.days(year - 1, (10, 2), (11, 10)), len(self.opds)), strict=True
+        ):
+            self.clock.at(moment)
             self._asistensi(rkas[opd.pk], self.operators[opd.pk])
         return version
 
@@ -1201,16 +1231,20 @@ class _Builder(YearBuilder):
         rka_services.transition_rka(actor=staff, rka=rka, action="submit")
         if self.rng.random() < 0.15:
             line = rka.lines.order_by("pk")[self.rng.randrange(rka.lines.count())]
+            self.clock.later(minutes=40)
             rka_services.transition_rka(
                 actor=self.finance,
                 rka=rka,
                 action="return",
                 note=f"Mohon lengkapi spesifikasi dan dasar perhitungan rincian {line.description}.",
             )
+            self.clock.later(minutes=60)
             rka_services.comment_rka(
                 actor=staff, rka=rka, text="Sudah kami lengkapi sesuai catatan asistensi TAPD.", line=line
             )
+            self.clock.later(minutes=10)
             rka_services.transition_rka(actor=staff, rka=rka, action="submit")
+        self.clock.later(minutes=45)
         rka_services.transition_rka(actor=self.finance, rka=rka, action="approve")
 
     # -- writing: adoption, DPA and pergeseran -------------------------------------------------------
@@ -1240,7 +1274,14 @@ class _Builder(YearBuilder):
             ),
             ("publish", {}),
         ]
+        undated = {"submit": self.on(year - 1, 11, 13, hour=9), "publish": self.on(year - 1, 12, 29, hour=10)}
         for action, details in steps:
+            # A step with a date of its own happens on it; the adoption on the Perbup's, signed after the Perda.
+            dated = details.get("perbup_date") or details.get("evaluation_date") or details.get("dprd_agreement_date")
+            if dated:
+                self.on_the_date(dated)
+            else:
+                self.clock.at(undated[action])
             version = apbd_services.transition_apbd(actor=self.finance, version=version, action=action, **details)
         self.say(f"APBD murni {year} ditetapkan dan diterbitkan")
         return version
@@ -1258,7 +1299,12 @@ class _Builder(YearBuilder):
                 if values["account"].code[0] == "5":
                     pagu[(opd_id, values["sub_kegiatan"].node.pk)] += ceiling_rules.line_amount(values)
         season = [0, 1, 2, 4, 6, 8, 10, 10, 8, 6, 3, 2]
-        for number, dpa in enumerate(dpa_services.prepare_dpas(actor=self.finance, version=version), start=1):
+        # Prepared on the first working day of the budget year, issued OPD by OPD in January.
+        self.clock.at(self.on(self.year, 1, 2, hour=9))
+        dpas = dpa_services.prepare_dpas(actor=self.finance, version=version)
+        moments = self.clock.spread(*self.days(self.year, (1, 3), (1, 19)), len(dpas))
+        for number, (dpa, moment) in enumerate(zip(dpas, moments, strict=True), start=1):
+            self.clock.at(moment)
             heavy = sorted((key for key in modal if key[0] == dpa.opd_id), key=lambda key: -modal[key])[:2]
             for key in heavy:
                 amounts = apportion(int(pagu[key]), season)
@@ -1268,6 +1314,7 @@ class _Builder(YearBuilder):
                     sub_kegiatan=self.rka_subs[key],
                     amounts={month: Decimal(amount) for month, amount in enumerate(amounts, start=1)},
                 )
+            self.clock.later(minutes=45)
             dpa_services.issue_dpa(
                 actor=self.finance, dpa=dpa, number=f"DPA/A.1/{dpa.opd.code}/{number:03d}/{self.year}"
             )
@@ -1277,6 +1324,8 @@ class _Builder(YearBuilder):
         """Pergeseran 1: in two OPDs, barang/jasa lines give up part of their amount to another sub-kegiatan;
         each OPD's total stays as adopted."""
         year = self.year
+        # Opened in May; the OPDs shift their lines the week after, TAPD approves, the Perbup follows in June.
+        self.clock.at(self.on(year, 5, 6, hour=9))
         version = apbd_services.create_shift_version(
             actor=self.finance, fiscal_year=self.fy, note="Pergeseran antar rincian objek dalam OPD."
         )
@@ -1294,6 +1343,7 @@ class _Builder(YearBuilder):
         chosen = [code for code in (DINKES, PUPR) if spread.get(code, 0) > 1]
         chosen += [code for code in sorted(by_opd) if code not in chosen and spread[code] > 1]
         shifted = []
+        self.clock.at(self.on(year, 5, 13, hour=9))
         for code in chosen[:2]:
             staff = self.operators[self.opd_by_code[code].pk]
             candidates = by_opd[code]
@@ -1302,6 +1352,7 @@ class _Builder(YearBuilder):
                 if not targets:
                     continue
                 cut = _round_price(donor.unit_price * Decimal(self.rng.uniform(0.1, 0.3)))
+                self.clock.later(hours=1)
                 updated = rka_services.update_rka_line(
                     actor=staff, line=donor, expected_version=donor.version, unit_price=donor.unit_price - cut
                 )
@@ -1321,19 +1372,19 @@ class _Builder(YearBuilder):
                     location=receiver.location,
                 )
                 shifted.append(donor.rka)
+        self.clock.at(self.on(year, 5, 20, hour=9))
         for rka in {rka.pk: rka for rka in shifted}.values():
             rka_services.transition_rka(actor=self.operators[rka.opd_id], rka=rka, action="submit")
+            self.clock.later(hours=2)
             rka_services.transition_rka(actor=self.finance, rka=rka, action="approve")
-        for action, details in (
-            ("approve", {}),
-            (
-                "adopt",
-                {
-                    "perbup_number": f"{self.rng.randint(15, 30)} Tahun {year}",
-                    "perbup_date": datetime.date(year, 4, self.rng.randint(2, 26)),
-                },
-            ),
-            ("publish", {}),
-        ):
-            version = apbd_services.transition_apbd(actor=self.finance, version=version, action=action, **details)
+        self.clock.at(self.on(year, 5, 27, hour=10))
+        version = apbd_services.transition_apbd(actor=self.finance, version=version, action="approve")
+        adopted = {
+            "perbup_number": f"{self.rng.randint(15, 30)} Tahun {year}",
+            "perbup_date": datetime.date(year, 6, self.rng.randint(2, 26)),
+        }
+        self.on_the_date(adopted["perbup_date"])
+        version = apbd_services.transition_apbd(actor=self.finance, version=version, action="adopt", **adopted)
+        self.clock.at(self.clock.working_days_after(self.clock.now(), 1))
+        version = apbd_services.transition_apbd(actor=self.finance, version=version, action="publish")
         self.say("pergeseran 1 disetujui, ditetapkan dan diterbitkan")

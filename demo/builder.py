@@ -1,6 +1,7 @@
 """What every stage's builder stands on: one fiscal year, the random source every choice is drawn from, the
-scale, and the year's funding sources. A stage plans its year in memory first, then writes it through the
-domain services in the order the cycle runs, as the people who would do it."""
+scale, the clock the year is written on (`clock.py`), and the year's funding sources. A stage plans its year
+in memory first, then writes it through the domain services in the order the cycle runs, as the people who
+would do it, each step at its moment."""
 
 import math
 
@@ -8,11 +9,12 @@ from masterdata.models import Account, FundingSource
 
 
 class YearBuilder:
-    def __init__(self, fiscal_year, rng, scale):
+    def __init__(self, fiscal_year, rng, scale, clock):
         self.fy = fiscal_year
         self.year = fiscal_year.year
         self.rng = rng
         self.scale = scale
+        self.clock = clock
         # Lines are charged to a sub rincian objek source of the year's own reference version.
         self.funding = {
             source.code: source

@@ -11,6 +11,7 @@ The figures are plausible for Bondowoso (the 2024 APBD spends Rp 2,17 triliun, o
 Rp 1,25 triliun is not belanja pegawai), not official: the RPJMD indicators are demo values.
 """
 
+import datetime
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from planning.models import Proposal, Renja, RenjaLine, Renstra, Rkpd, Rpjmd, Rp
 
 from . import reference
 from .builder import YearBuilder
+from .clock import Agenda, running
 from .tables import load
 
 _TABLES = load("planning")
@@ -208,6 +210,31 @@ class ProposalPlan:
 
 
 @dataclass
+class RenjaReturn:
+    """Bappeda returns a Renja with a comment on one line; the OPD fixes it and replies."""
+
+    index: int
+    text: str
+    changes: dict
+    reply: str
+
+
+@dataclass
+class RenjaScript:
+    """One OPD's Renja, drawn before it is written: its lines (plan, values), a return or None per stage,
+    the pagu fitted in the rancangan stage; then the Renja and its lines as written."""
+
+    opd: Opd
+    staff: User
+    lines: list = field(default_factory=list)
+    returns: list = field(default_factory=list)
+    aligned: list = field(default_factory=list)
+    renja: Renja | None = None
+    written: list = field(default_factory=list)
+    comment: object = None
+
+
+@dataclass
 class PlanningSummary:
     year: int
     created: bool
@@ -260,20 +287,22 @@ def opd_operators(opds, *, admin, rng):
     return operators, created
 
 
-def seed_planning(*, year, rng, scale=1.0):
-    """Build the planning year; a year that already has proposals, a Renja or an RKPD is left as it is."""
+def seed_planning(*, year, rng, scale=1.0, clock=None):
+    """Build the planning year on the demo's clock (its own when none is given); a year that already has
+    proposals, a Renja or an RKPD is left as it is."""
     fiscal_year = FiscalYear.objects.select_related("reference_version").get(year=year)
-    reference.seed_users()
-    already = (
-        Renja.objects.filter(fiscal_year=fiscal_year).exists()
-        or Proposal.objects.filter(fiscal_year=fiscal_year).exists()
-        or Rkpd.objects.filter(fiscal_year=fiscal_year).exists()
-    )
-    if already:
-        return summarize(fiscal_year, created=False)
-    with transaction.atomic():
-        builder = _Builder(fiscal_year, rng, scale)
-        builder.build()
+    with running(clock, year) as clock:
+        reference.seed_users()
+        already = (
+            Renja.objects.filter(fiscal_year=fiscal_year).exists()
+            or Proposal.objects.filter(fiscal_year=fiscal_year).exists()
+            or Rkpd.objects.filter(fiscal_year=fiscal_year).exists()
+        )
+        if already:
+            return summarize(fiscal_year, created=False)
+        with transaction.atomic():
+            builder = _Builder(fiscal_year, rng, scale, clock)
+            builder.build()
     return summarize(fiscal_year, created=True, operators_created=builder.operators_created)
 
 
@@ -329,8 +358,8 @@ class _Builder(YearBuilder):
     """One planning year, planned in memory first (so proposals can be matched to lines) and then
     written through the services in the order the real cycle runs."""
 
-    def __init__(self, fiscal_year, rng, scale):
-        super().__init__(fiscal_year, rng, scale)
+    def __init__(self, fiscal_year, rng, scale, clock):
+        super().__init__(fiscal_year, rng, scale, clock)
         self.users = {user.username: user for user in User.objects.filter(username__in=["bappeda", "dprd", "admin"])}
         self.bappeda = self.users["bappeda"]
         self.dprd = self.users["dprd"]
@@ -404,16 +433,25 @@ class _Builder(YearBuilder):
         self.proposal_plans = self._plan_proposals()
         self._fit_pagu_to_demand()
         self._decide_outcomes()
-        self._write_proposals()
-        for opd in self.opds:
-            self._write_renja(opd)
-        self._write_undecided_by_bappeda()
+        # Everything is drawn before anything is written, in the order the OPDs would write it, so that
+        # the writes can follow the calendar across OPDs.
+        scripts = [self._script_renja(opd) for opd in self.opds]
+        agenda = Agenda(self.clock)
+        self._schedule_proposals(agenda)
+        self._schedule_renja(agenda, scripts)
+        agenda.run()
+        self.clock.at(self.clock.on(self._day(6, 5), datetime.time(9)))
         rkpd = services.consolidate_rkpd(actor=self.bappeda, fiscal_year=self.fy)
+        self.clock.at(self.clock.on(self._day(6, 23), datetime.time(10)))
         services.finalize_rkpd(
             actor=self.bappeda,
             rkpd=rkpd,
             regulation=f"Peraturan Bupati Bondowoso tentang Rencana Kerja Pemerintah Daerah Tahun {self.year}",
         )
+
+    def _day(self, month, day):
+        """A day of the planning year (the year before the budget year)."""
+        return datetime.date(self.year - 1, month, day)
 
     def _rpjmd(self):
         """code -> RpjmdTarget of the RPJMD covering the year (the demo's own when none does)."""
@@ -421,6 +459,8 @@ class _Builder(YearBuilder):
         if rpjmd is None:
             if not RPJMD_FIRST_YEAR <= self.year <= RPJMD_FIRST_YEAR + 4:
                 return {}
+            # Bappeda enters the adopted RPJMD when the portal opens the planning year.
+            self.clock.at(self.clock.on(self._day(1, 3), datetime.time(9)))
             rpjmd = target_services.create_rpjmd(
                 actor=self.bappeda, title=RPJMD_TITLE, first_year=RPJMD_FIRST_YEAR, regulation=RPJMD_REGULATION
             )
@@ -450,9 +490,11 @@ class _Builder(YearBuilder):
         if not self.rpjmd_targets:
             return {}
         rows = {}
-        for opd in self.opds:
+        moments = self.clock.spread(self._day(1, 4), self._day(1, 13), len(self.opds))
+        for opd, moment in zip(self.opds, moments, strict=True):
             renstra = Renstra.objects.filter(opd=opd, rpjmd=self.rpjmd).first()
             if renstra is None:
+                self.clock.at(moment)
                 renstra = self._write_renstra(opd, pools[opd.pk])
             for row in renstra.programs.select_related("program"):
                 rows.setdefault((opd.pk, row.program.code), row)
@@ -750,58 +792,89 @@ class _Builder(YearBuilder):
             return self.dprd
         return AnonymousUser()
 
-    def _write_proposals(self):
-        """Submit every proposal, moderate the citizens' ones and carry them up the musrenbang ladder.
-
-        Fills `self.in_review`: (plan, proposal) of those waiting for a decision, by answering line.
-        """
-        self.in_review = defaultdict(list)
+    def _schedule_proposals(self, agenda):
+        """Musrenbang as it runs: desa results and citizens' proposals in January, pokir beside them, each
+        kecamatan's musrenbang in February (its own results come in, and what it agrees goes up to the forum
+        perangkat daerah), the OPDs' forum proposals just before the forum; late citizens' ones after it."""
+        day = self._day
+        kecamatans = sorted({plan.kecamatan.pk: plan.kecamatan for plan in self.proposal_plans}.values(), key=str)
+        musrenbang = dict(
+            zip((k.pk for k in kecamatans), self.clock.spread(day(2, 6), day(2, 24), len(kecamatans)), strict=True)
+        )
+        windows = {
+            Source.DESA: (day(1, 9), day(2, 3)),
+            Source.CITIZEN: (day(1, 9), day(1, 27)),
+            Source.POKIR: (day(1, 16), day(2, 24)),
+            Source.FORUM_OPD: (day(2, 20), day(2, 24)),
+            "late": (day(3, 13), day(3, 31)),
+        }
+        by_window = defaultdict(list)
         for plan in self.proposal_plans:
-            proposal = services.submit_proposal(
-                actor=self._submitter(plan),
-                source=plan.source,
-                fiscal_year=self.fy,
-                title=plan.title,
-                description=plan.description,
-                kecamatan=plan.kecamatan,
-                village=plan.village,
-                proposer_name=plan.proposer,
-                estimated_cost=plan.cost,
-                suggested_opd=plan.opd,
-                suggested_sub_kegiatan=plan.sub_kegiatan,
-                priority=plan.priority,
-            )
-            if plan.outcome == "pending":
-                continue
-            if plan.source == Source.CITIZEN:
-                approve = plan.outcome != "moderation_reject"
-                proposal = services.moderate_proposal(
-                    actor=self.bappeda,
-                    proposal=proposal,
-                    approve=approve,
-                    note="Lolos moderasi." if approve else plan.note,
-                )
-                if not approve:
+            by_window["late" if plan.outcome == "pending" else plan.source].append(plan)
+        self.proposals = {}
+        for key, plans in by_window.items():
+            if key == Source.KECAMATAN:
+                moments = [musrenbang[plan.kecamatan.pk] for plan in plans]
+            else:
+                moments = self.clock.spread(*windows[key], len(plans))
+            for plan, submitted in zip(plans, moments, strict=True):
+                agenda.add(submitted, self._submit, plan)
+                if plan.outcome == "pending":
                     continue
-            # Accepted and deferred ones reach the forum OPD, rejected ones drop out at the kecamatan;
-            # pokir enter at the kabupaten stage and forum OPD proposals at their own.
-            target_stage = {
-                "accept": Proposal.Stage.FORUM_OPD,
-                "defer": Proposal.Stage.FORUM_OPD,
-                "reject": Proposal.Stage.KECAMATAN,
-            }[plan.outcome]
-            while services.STAGE_ORDER.index(proposal.stage) < services.STAGE_ORDER.index(target_stage):
-                proposal = services.advance_proposal_stage(
-                    actor=self.bappeda, proposal=proposal, note="Disepakati dalam musrenbang."
-                )
-            self.in_review[id(plan.line)].append((plan, proposal))
+                if plan.source == Source.CITIZEN:
+                    agenda.add(self.clock.working_days_after(submitted, 1), self._moderate, plan)
+                    if plan.outcome == "moderation_reject":
+                        continue
+                if plan.source in (Source.DESA, Source.CITIZEN, Source.KECAMATAN):
+                    agenda.add(musrenbang[plan.kecamatan.pk] + datetime.timedelta(minutes=10), self._advance, plan)
+
+    def _submit(self, plan):
+        self.proposals[id(plan)] = services.submit_proposal(
+            actor=self._submitter(plan),
+            source=plan.source,
+            fiscal_year=self.fy,
+            title=plan.title,
+            description=plan.description,
+            kecamatan=plan.kecamatan,
+            village=plan.village,
+            proposer_name=plan.proposer,
+            estimated_cost=plan.cost,
+            suggested_opd=plan.opd,
+            suggested_sub_kegiatan=plan.sub_kegiatan,
+            priority=plan.priority,
+        )
+
+    def _moderate(self, plan):
+        approve = plan.outcome != "moderation_reject"
+        self.proposals[id(plan)] = services.moderate_proposal(
+            actor=self.bappeda,
+            proposal=self.proposals[id(plan)],
+            approve=approve,
+            note="Lolos moderasi." if approve else plan.note,
+        )
+
+    def _advance(self, plan):
+        """Accepted and deferred ones reach the forum OPD, rejected ones drop out at the kecamatan (pokir
+        enter at the kabupaten stage and forum OPD proposals at their own)."""
+        target_stage = {
+            "accept": Proposal.Stage.FORUM_OPD,
+            "defer": Proposal.Stage.FORUM_OPD,
+            "reject": Proposal.Stage.KECAMATAN,
+        }[plan.outcome]
+        proposal = self.proposals[id(plan)]
+        while services.STAGE_ORDER.index(proposal.stage) < services.STAGE_ORDER.index(target_stage):
+            proposal = services.advance_proposal_stage(
+                actor=self.bappeda, proposal=proposal, note="Disepakati dalam musrenbang."
+            )
+        self.proposals[id(plan)] = proposal
 
     def _decider(self, plan, proposal):
         if plan.opd is not None and proposal.stage == Proposal.Stage.FORUM_OPD:
             return self.operators[plan.opd.pk]
         return self.bappeda
 
-    def _decide(self, plan, proposal, line=None):
+    def _decide(self, plan, line=None):
+        proposal = self.proposals[id(plan)]
         actor = self._decider(plan, proposal)
         if plan.outcome == "accept":
             forum = "forum perangkat daerah" if proposal.stage == Proposal.Stage.FORUM_OPD else "musrenbang kabupaten"
@@ -812,10 +885,13 @@ class _Builder(YearBuilder):
         else:
             services.reject_proposal(actor=actor, proposal=proposal, reason=plan.note)
 
-    def _write_undecided_by_bappeda(self):
-        """Proposals no Renja line answers are deferred or rejected in the kabupaten musrenbang."""
-        for plan, proposal in self.in_review[id(None)]:
-            self._decide(plan, proposal)
+    def _awaiting_decision(self):
+        """Proposal plans that reach a forum, in the order they came in, by the line that answers them."""
+        waiting = defaultdict(list)
+        for plan in self.proposal_plans:
+            if plan.outcome not in ("pending", "moderation_reject"):
+                waiting[id(plan.line)].append(plan)
+        return waiting
 
     # -- Renja ------------------------------------------------------------------------------------
 
@@ -844,80 +920,142 @@ class _Builder(YearBuilder):
             return "Kec. " + ", ".join(region.name for region in chosen), chosen
         return "Kabupaten Bondowoso", []
 
-    def _write_renja(self, opd):
-        staff = self.operators[opd.pk]
-        renja = services.create_renja(actor=staff, opd=opd, fiscal_year=self.fy)
-        lines = []
+    def _script_renja(self, opd):
+        """What an OPD's Renja goes through, drawn in the order the OPD writes it: its lines; in each stage
+        whether Bappeda returns it (which line, the note, the fix and the reply); in the rancangan stage the
+        pagu it fits to the announced ceilings. The fixes follow what the line holds by then."""
+        script = RenjaScript(opd=opd, staff=self.operators[opd.pk])
         for plan in self.line_plans[opd.pk]:
             location, regions = self._line_location(plan)
             pagu = plan.pagu
             program = self.renstra_programs.get((opd.pk, plan.sub_kegiatan.parent.parent.code))
-            line = services.add_renja_line(
-                actor=staff,
-                renja=renja,
-                regions=regions,
-                sub_kegiatan=plan.sub_kegiatan,
-                location=location,
-                pagu_indikatif=pagu,
-                pagu_indikatif_next=_rupiah(float(pagu) / MILLION * self.rng.uniform(0.95, 1.15)),
-                funding_source=self._funding(plan.sub_kegiatan),
-                renstra_program=program,
+            values = {
+                "regions": regions,
+                "sub_kegiatan": plan.sub_kegiatan,
+                "location": location,
+                "pagu_indikatif": pagu,
+                "pagu_indikatif_next": _rupiah(float(pagu) / MILLION * self.rng.uniform(0.95, 1.15)),
+                "funding_source": self._funding(plan.sub_kegiatan),
+                "renstra_program": program,
                 **self._output_values(plan),
-            )
-            lines.append((plan, line))
-        # Forum perangkat daerah: the proposals its lines answer are accepted into them, or deferred.
-        for plan, line in lines:
-            for proposal_plan, proposal in self.in_review[id(plan)]:
-                self._decide(proposal_plan, proposal, line)
-        self._walk_stage(renja, staff, lines, return_chance=0.35)
+            }
+            script.lines.append((plan, values))
+        held = [dict(values) for _, values in script.lines]
+        script.returns.append(self._script_return(script, held, return_chance=0.35))
         if self.rng.random() < 0.5:
-            self._align_pagu(staff, lines)
-        self._walk_stage(renja, staff, lines, return_chance=0.1)
-        self._walk_stage(renja, staff, lines, return_chance=0.15, last=True)
+            script.aligned = self._script_alignment(script, held)
+        script.returns.append(self._script_return(script, held, return_chance=0.1))
+        script.returns.append(self._script_return(script, held, return_chance=0.15))
+        return script
 
-    def _walk_stage(self, renja, staff, lines, *, return_chance, last=False):
-        """Submit, (perhaps return with a comment on a line, fix and resubmit,) verify, move on."""
-        services.transition_renja(actor=staff, renja=renja, action="submit")
-        if self.rng.random() < return_chance:
-            plan, line = self.rng.choice(lines)
-            text, fix = self.rng.choice(RETURN_NOTES)
-            comment = services.comment_renja(actor=self.bappeda, renja=renja, line=line, text=text)
-            services.transition_renja(
-                actor=self.bappeda, renja=renja, action="return", note=f"Mohon perbaiki catatan pada {line}."
-            )
-            line = self._fix_line(staff, plan, line, fix)
-            lines[[p for p, _ in lines].index(plan)] = (plan, line)
-            services.comment_renja(actor=staff, renja=renja, reply_to=comment, text=self.rng.choice(REPLIES))
-            services.transition_renja(actor=staff, renja=renja, action="submit")
-        services.transition_renja(actor=self.bappeda, renja=renja, action="verify")
-        services.transition_renja(actor=self.bappeda, renja=renja, action="finalise" if last else "advance")
-
-    def _fix_line(self, staff, plan, line, fix):
-        line.refresh_from_db()
+    def _script_return(self, script, held, *, return_chance):
+        if self.rng.random() >= return_chance:
+            return None
+        index = self.rng.choice(range(len(script.lines)))
+        text, fix = self.rng.choice(RETURN_NOTES)
+        plan, values = script.lines[index][0], held[index]
         if fix == "pagu":
-            changes = {"pagu_indikatif": max(_rupiah(float(line.pagu_indikatif) / MILLION * 0.92), plan.accepted_cost)}
+            pagu = _rupiah(float(values["pagu_indikatif"]) / MILLION * 0.92)
+            changes = {"pagu_indikatif": max(pagu, plan.accepted_cost)}
         elif fix == "location":
             location, regions = self._line_location(plan)
-            if location == line.location:
+            if location == values["location"]:
                 location = f"{location} (rincian lokasi terlampir)"[:255]
-            return services.update_renja_line(
-                actor=staff, line=line, expected_version=line.version, location=location, regions=regions
-            )
+            changes = {"location": location, "regions": regions}
         else:
-            changes = {"output_target": max(Decimal(1), (line.output_target * Decimal("1.1")).quantize(Decimal("1")))}
-        return services.update_renja_line(actor=staff, line=line, expected_version=line.version, **changes)
+            target = (values["output_target"] * Decimal("1.1")).quantize(Decimal("1"))
+            changes = {"output_target": max(Decimal(1), target)}
+        values.update(changes)
+        return RenjaReturn(index=index, text=text, changes=changes, reply=self.rng.choice(REPLIES))
 
-    def _align_pagu(self, staff, lines):
-        """In the rancangan stage an OPD fits some pagu to the indicative ceiling Bappeda announced."""
-        for index, (plan, line) in enumerate(lines):
+    def _script_alignment(self, script, held):
+        """(line index, pagu) of some lines fitted to the indicative ceiling Bappeda announced."""
+        aligned = []
+        for index, (plan, _) in enumerate(script.lines):
             if self.rng.random() < 0.12:
-                line.refresh_from_db()
-                pagu = max(
-                    _rupiah(float(line.pagu_indikatif) / MILLION * self.rng.uniform(0.93, 1.05)), plan.accepted_cost
+                values = held[index]
+                factor = self.rng.uniform(0.93, 1.05)
+                values["pagu_indikatif"] = max(
+                    _rupiah(float(values["pagu_indikatif"]) / MILLION * factor), plan.accepted_cost
                 )
-                lines[index] = (
-                    plan,
-                    services.update_renja_line(
-                        actor=staff, line=line, expected_version=line.version, pagu_indikatif=pagu
-                    ),
-                )
+                aligned.append((index, values["pagu_indikatif"]))
+        return aligned
+
+    def _schedule_renja(self, agenda, scripts):
+        """Every OPD drafts its rancangan awal in January; its forum perangkat daerah takes up the proposals
+        its lines answer; then each stage is submitted and verified in turn, finalised in May."""
+        day, count = self._day, len(scripts)
+        waiting = self._awaiting_decision()
+        stages = zip(
+            scripts,
+            self.clock.spread(day(1, 16), day(2, 3), count),
+            self.clock.spread(day(2, 27), day(3, 10), count),
+            self.clock.spread(day(3, 13), day(3, 17), count),
+            self.clock.spread(day(4, 3), day(4, 6), count),
+            self.clock.spread(day(4, 10), day(4, 14), count),
+            self.clock.spread(day(5, 8), day(5, 12), count),
+            strict=True,
+        )
+        for script, drafted, forum, ranwal, aligned, rancangan, akhir in stages:
+            agenda.add(drafted, self._write_renja, script)
+            for index, (plan, _) in enumerate(script.lines):
+                for proposal_plan in waiting[id(plan)]:
+                    agenda.add(forum, self._decide_in_forum, script, proposal_plan, index)
+            self._schedule_stage(agenda, script, 0, ranwal)
+            if script.aligned:
+                agenda.add(aligned, self._align_pagu, script)
+            self._schedule_stage(agenda, script, 1, rancangan)
+            self._schedule_stage(agenda, script, 2, akhir)
+        # The kabupaten musrenbang defers or rejects what no Renja line answers.
+        kabupaten = self.clock.on(day(3, 29), datetime.time(9))
+        for plan in waiting[id(None)]:
+            agenda.add(kabupaten, self._decide, plan)
+
+    def _schedule_stage(self, agenda, script, stage, submitted):
+        """Submit; perhaps returned the next day with a comment on a line, fixed and resubmitted the day after;
+        verified and moved on."""
+        agenda.add(submitted, self._move, script, "submit")
+        returned = script.returns[stage]
+        verified = self.clock.working_days_after(submitted, 2)
+        if returned is not None:
+            agenda.add(self.clock.working_days_after(submitted, 1), self._return, script, returned)
+            agenda.add(verified, self._fix_and_resubmit, script, returned)
+            verified = self.clock.working_days_after(submitted, 3)
+        agenda.add(verified, self._move, script, "verify", actor=self.bappeda)
+        agenda.add(verified, self._move, script, "finalise" if stage == 2 else "advance", actor=self.bappeda)
+
+    def _write_renja(self, script):
+        staff = script.staff
+        script.renja = services.create_renja(actor=staff, opd=script.opd, fiscal_year=self.fy)
+        for _, values in script.lines:
+            self.clock.later(minutes=2)
+            script.written.append(services.add_renja_line(actor=staff, renja=script.renja, **values))
+
+    def _decide_in_forum(self, script, plan, index):
+        self._decide(plan, script.written[index])
+
+    def _move(self, script, action, actor=None):
+        services.transition_renja(actor=actor or script.staff, renja=script.renja, action=action)
+
+    def _return(self, script, returned):
+        line = script.written[returned.index]
+        script.comment = services.comment_renja(actor=self.bappeda, renja=script.renja, line=line, text=returned.text)
+        services.transition_renja(
+            actor=self.bappeda, renja=script.renja, action="return", note=f"Mohon perbaiki catatan pada {line}."
+        )
+
+    def _fix_and_resubmit(self, script, returned):
+        self._update_line(script, returned.index, returned.changes)
+        services.comment_renja(actor=script.staff, renja=script.renja, reply_to=script.comment, text=returned.reply)
+        services.transition_renja(actor=script.staff, renja=script.renja, action="submit")
+
+    def _align_pagu(self, script):
+        """In the rancangan stage an OPD fits some pagu to the indicative ceiling Bappeda announced."""
+        for index, pagu in script.aligned:
+            self._update_line(script, index, {"pagu_indikatif": pagu})
+
+    def _update_line(self, script, index, changes):
+        line = script.written[index]
+        script.written[index] = services.update_renja_line(
+            actor=script.staff, line=line, expected_version=line.version, **changes
+        )

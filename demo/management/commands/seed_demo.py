@@ -1,3 +1,4 @@
+import datetime
 import random
 
 from django.core.management.base import BaseCommand, CommandError
@@ -5,6 +6,7 @@ from django.db.models import Count
 
 from demo import reference
 from demo.budgeting import seed_budget
+from demo.clock import DemoClock
 from demo.planning import seed_planning
 from masterdata import importers, services
 from masterdata.models import FiscalYear, StandardPriceItem, User
@@ -25,19 +27,22 @@ class Command(BaseCommand):
         if scale <= 0:
             raise CommandError("--scale harus lebih dari 0.")
         rng = random.Random(seed)
-        results = reference.seed_users()
-        services.set_current_fiscal_year(actor=None, fiscal_year=FiscalYear.objects.get(year=year))
-        try:
-            prices = reference.seed_standard_prices(year=year, rng=rng, scale=scale)
-        except importers.InvalidFile as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"Katalog standar harga demo tidak valid: {exc}") from exc
-        planning = seed_planning(year=year, rng=random.Random(seed), scale=scale)
-        try:
-            budget = seed_budget(random.Random(seed), year=year, scale=scale, stdout=self.stdout)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from exc
+        with DemoClock(year) as clock:
+            results = reference.seed_users()
+            services.set_current_fiscal_year(actor=None, fiscal_year=FiscalYear.objects.get(year=year))
+            planning = seed_planning(year=year, rng=random.Random(seed), scale=scale, clock=clock)
+            # The year's standard prices are set after the RKPD, before the KUA-PPAS and the RKA use them.
+            clock.at(clock.on(datetime.date(year - 1, 6, 28), datetime.time(10)))
+            try:
+                prices = reference.seed_standard_prices(year=year, rng=rng, scale=scale)
+            except importers.InvalidFile as exc:
+                for error in exc.errors:
+                    self.stderr.write(str(error))
+                raise CommandError(f"Katalog standar harga demo tidak valid: {exc}") from exc
+            try:
+                budget = seed_budget(random.Random(seed), year=year, scale=scale, stdout=self.stdout, clock=clock)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
 
         self.stdout.write(self.style.SUCCESS(f"Data demo tahun {year} siap (tahun anggaran berjalan: {year})."))
         self.stdout.write("")
