@@ -1187,7 +1187,7 @@ class _Builder(YearBuilder):
         }
         # The OPDs enter their RKA in September, TAPD holds the asistensi OPD by OPD in October and November.
         for opd, moment in zip(
-            self.opds, self.clock.spread(*self.days(year - 1, (9, 4), (9, 29)), len(self.opds)), strict=True
+            self.opds, self.clock.spread(*self.days(year - 1, (9, 4), (9, 27)), len(self.opds)), strict=True
         ):
             self.clock.at(moment)
             staff, rka = self.operators[opd.pk], rkas[opd.pk]

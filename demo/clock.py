@@ -27,7 +27,6 @@ class DemoClock:
     """Time for one budget year's demo, starting on the first working day of the planning year."""
 
     def __init__(self, year):
-        self.year = year
         self.zone = ZoneInfo(settings.TIME_ZONE)
         # Its own random source: drawing moments must not change what the builders draw.
         self.rng = random.Random(year)

@@ -990,9 +990,9 @@ class _Builder(YearBuilder):
             scripts,
             self.clock.spread(day(1, 16), day(2, 3), count),
             self.clock.spread(day(2, 27), day(3, 10), count),
-            self.clock.spread(day(3, 13), day(3, 17), count),
-            self.clock.spread(day(4, 3), day(4, 6), count),
-            self.clock.spread(day(4, 10), day(4, 14), count),
+            self.clock.spread(day(3, 13), day(3, 15), count),
+            self.clock.spread(day(4, 3), day(4, 4), count),
+            self.clock.spread(day(4, 5), day(4, 12), count),
             self.clock.spread(day(5, 8), day(5, 12), count),
             strict=True,
         )

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             services.set_current_fiscal_year(actor=None, fiscal_year=FiscalYear.objects.get(year=year))
             planning = seed_planning(year=year, rng=random.Random(seed), scale=scale, clock=clock)
             # The year's standard prices are set after the RKPD, before the KUA-PPAS and the RKA use them.
-            clock.at(clock.on(datetime.date(year - 1, 6, 28), datetime.time(10)))
+            clock.at(clock.on(datetime.date(year - 1, 6, 26), datetime.time(10)))
             try:
                 prices = reference.seed_standard_prices(year=year, rng=rng, scale=scale)
             except importers.InvalidFile as exc:
