@@ -283,5 +283,14 @@ def scope_apbd_versions(user, queryset, version_field=""):
     return queryset.filter(**{f"{prefix}state": "published"})
 
 
+def apbd_figures_opd(user, *versions):
+    """Whose figures of readable APBD versions (ringkasan, balance, rollups, diff) the user may see: None
+    for every OPD's, else the id of the one OPD. OPD staff see only their own OPD until every version
+    compared is published; every other reader of a version sees it whole."""
+    if role_of(user) == Role.OPD_STAFF and any(version.state != "published" for version in versions):
+        return user.opd_id
+    return None
+
+
 def scope_dpa(user, queryset):
     return scope_by_own_opd(user, queryset, readers_of_all={Role.FINANCE, Role.AUDITOR})

@@ -29,11 +29,12 @@ APBD = Operations("APBD")
 VERSION_MISSING = OpenApiResponse(description="Versi `from` atau `to` tidak ada atau tidak boleh Anda baca.")
 
 
-def _ringkasan(version):
-    summary = apbd_selectors.ringkasan(version)
+def _ringkasan(user, version):
+    summary = apbd_selectors.ringkasan(user, version)
     return {
         "version": version,
         "stored": summary.stored,
+        "opd_only": summary.opd_id is not None,
         "balance": summary.balance,
         "accounts": summary.accounts,
         **summary.groups,
@@ -104,12 +105,12 @@ class ApbdVersionViewSet(DocumentViewSet):
         "Ringkasan APBD: per akun, kelompok, jenis dan objek, per OPD, urusan, bidang dan program, dengan keseimbangan",
         "Versi yang diterbitkan memakai angka yang disimpan saat penerbitan; versi lain dijumlah dari "
         "rinciannya sekarang. Urusan, bidang dan program memuat belanja; program pendukung X.XX dihitung pada "
-        "bidang OPD pelaksananya.",
+        "bidang OPD pelaksananya. Staf OPD melihat rincian OPD-nya saja sampai versi diterbitkan.",
         responses=apbd_serializers.RingkasanSerializer,
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def ringkasan(self, request, pk):
-        return Response(apbd_serializers.RingkasanSerializer(_ringkasan(self.get_object())).data)
+        return Response(apbd_serializers.RingkasanSerializer(_ringkasan(request.user, self.get_object())).data)
 
     def _versions(self, request, serializer_class):
         query = query_of(serializer_class, request)
@@ -121,7 +122,8 @@ class ApbdVersionViewSet(DocumentViewSet):
         "Perbedaan dua versi APBD per rollup",
         "Jumlah versi lama dan baru serta selisihnya per kode rekening, OPD, urusan, bidang dan program, "
         "dengan jumlah rincian yang bertambah, dihapus dan berubah. Kedua versi harus satu garis perubahan "
-        "(murni → pergeseran → perubahan …). Rinciannya: `diff/lines/`.",
+        "(murni → pergeseran → perubahan …). Staf OPD melihat OPD-nya saja sampai kedua versi diterbitkan. "
+        "Rinciannya: `diff/lines/`.",
         parameters=[
             *DIFF_PARAMETERS,
             OpenApiParameter(
@@ -140,7 +142,7 @@ class ApbdVersionViewSet(DocumentViewSet):
             # SQLite sums in floats, so a net of zero may come back as -0.00; adding zero makes it 0.00.
             "totals": {kind: amount + 0 for kind, amount in lines.totals().items()},
             "counts": {change: getattr(lines, change).count() for change in ("added", "removed", "changed")},
-            "rollups": diff_selectors.diff_rollups(old, new, changed_only=query["changed_only"]),
+            "rollups": diff_selectors.visible_diff_rollups(request.user, old, new, changed_only=query["changed_only"]),
         }
         return Response(diff_serializers.DiffSerializer(result).data)
 

@@ -131,9 +131,10 @@ def _realised_sql(level):
     return f"CASE WHEN n.code LIKE 'X%%' THEN {own} ELSE SUBSTR(n.code, 1, {length}) END"
 
 
-def _rollup_sql(dimensions, account_levels):
+def _rollup_sql(dimensions, account_levels, one_opd):
     """One statement for the requested rollups. The lines are scanned once, into per (OPD, sub-kegiatan,
-    account) sums; each rollup is then a GROUP BY over code prefixes of those few thousand sums."""
+    account) sums; each rollup is then a GROUP BY over code prefixes of those few thousand sums. With
+    `one_opd`, only the lines of the OPD given as the second parameter."""
     table = {model: connection.ops.quote_name(model._meta.db_table) for model in (RkaLine, Rka, Account, Opd)}
     sub = connection.ops.quote_name(RkaSubKegiatan._meta.db_table)
     node = connection.ops.quote_name(Nomenclature._meta.db_table)
@@ -141,7 +142,8 @@ def _rollup_sql(dimensions, account_levels):
     lines = f"{table[RkaLine]} l JOIN {table[Rka]} r ON r.id = l.rka_id"
     leaf = (
         "SELECT l.account_id, r.opd_id, l.sub_kegiatan_id, SUM(l.amount) AS amount "  # noqa: S608
-        f"FROM {lines} WHERE r.version_id = %s GROUP BY l.account_id, r.opd_id, l.sub_kegiatan_id"
+        f"FROM {lines} WHERE r.version_id = %s {'AND r.opd_id = %s' if one_opd else ''} "
+        "GROUP BY l.account_id, r.opd_id, l.sub_kegiatan_id"
     )
     with_account = f"FROM leaf JOIN {table[Account]} a ON a.id = leaf.account_id"
     with_opd = f"{with_account} JOIN {table[Opd]} o ON o.id = leaf.opd_id"
@@ -188,16 +190,19 @@ def _names(version, codes):
     return names
 
 
-def rollups(version, dimensions, account_levels=RINGKASAN_LEVELS):
-    """{dimension: {code: {level: amount}}} plus {dimension: {code: name}}, summed in the database."""
+def rollups(version, dimensions, account_levels=RINGKASAN_LEVELS, opd_id=None):
+    """{dimension: {code: {level: amount}}} plus {dimension: {code: name}}, summed in the database; of one
+    OPD's lines when `opd_id` is given."""
+    one_opd = opd_id is not None
     with connection.cursor() as cursor:
-        cursor.execute(_rollup_sql(dimensions, account_levels), [version.pk])
+        cursor.execute(_rollup_sql(dimensions, account_levels, one_opd), [version.pk, *([opd_id] if one_opd else [])])
         fetched = cursor.fetchall()
     sums = {dimension: {} for dimension in Dimension.values}
     for dimension, code, level, amount in fetched:
         sums[dimension].setdefault(code, {})[level] = read_money(amount)
     if Dimension.OPD in dimensions:  # every OPD with an RKA, also one without lines yet
-        for code in Rka.objects.filter(version=version).values_list("opd__code", flat=True):
+        rkas = Rka.objects.filter(version=version, **({"opd_id": opd_id} if one_opd else {}))
+        for code in rkas.values_list("opd__code", flat=True):
             sums[Dimension.OPD].setdefault(code, {})
     return sums, _names(version, sums)
 
@@ -242,10 +247,10 @@ def _flatten(group):
     return sorted(rows, key=lambda row: (row.code, row.level))
 
 
-def rollup_rows(version):
-    """Every rollup of a version as rows per dimension, from one scan of its lines: what publication stores
-    and the diff compares."""
-    sums, names = rollups(version, Dimension.values)
+def rollup_rows(version, opd_id=None):
+    """Every rollup of a version (or of one OPD's part of it) as rows per dimension, from one scan of its
+    lines: what publication stores and the diff compares."""
+    sums, names = rollups(version, Dimension.values, opd_id=opd_id)
     rows = {Dimension.ACCOUNT: account_rows(sums[Dimension.ACCOUNT], names[Dimension.ACCOUNT])}
     for dimension in GROUP_DIMENSIONS:
         rows[dimension] = [row for group in group_rows(sums[dimension], names[dimension]) for row in _flatten(group)]
@@ -304,9 +309,12 @@ def apbd_warnings(version):
 
 
 def apbd_versions_with_counts(user, fiscal_year):
-    """The year's versions the user may read, each with its number of RKAs and of approved RKAs."""
+    """The year's versions the user may read, each with its number of RKAs and of approved RKAs among those
+    the user may read."""
+    readable = Q(rkas__in=access.scope_rka(user, Rka.objects.all()))
     return apbd_versions_for(user, fiscal_year).annotate(
-        rka_count=Count("rkas"), approved_count=Count("rkas", filter=Q(rkas__state=Rka.State.APPROVED))
+        rka_count=Count("rkas", filter=readable),
+        approved_count=Count("rkas", filter=readable & Q(rkas__state=Rka.State.APPROVED)),
     )
 
 
@@ -324,15 +332,23 @@ class Ringkasan:
     balance: Balance
     accounts: list
     groups: dict
+    opd_id: int | None = None  # the one OPD whose lines these are, when the reader may not see the whole
 
 
-def ringkasan(version):
-    """The stored totals once published (what the public saw), else one scan of the lines for every rollup."""
-    if version.state == ApbdVersion.State.PUBLISHED and ApbdTotal.objects.filter(version=version).exists():
+def is_stored(version):
+    """A published version whose totals were stored at publication: readers get those, not a new sum."""
+    return version.state == ApbdVersion.State.PUBLISHED and ApbdTotal.objects.filter(version=version).exists()
+
+
+def ringkasan(user, version):
+    """The figures of a version the user may read: the stored totals once published (what the public saw),
+    else one scan of the lines (of the user's own OPD only, when the access rules say so) for every rollup."""
+    opd_id = access.apbd_figures_opd(user, version)
+    if opd_id is None and is_stored(version):
         groups = {dimension: stored_group_totals(version, dimension) for dimension in GROUP_DIMENSIONS}
         return Ringkasan(True, stored_balance(version), stored_rows(version, Dimension.ACCOUNT), groups)
-    sums, names = rollups(version, Dimension.values)
+    sums, names = rollups(version, Dimension.values, opd_id=opd_id)
     accounts = sums[Dimension.ACCOUNT]
     totals = Balance(*(accounts.get(code, {}).get(level, ZERO) for code, level in BALANCE_CODES))
     groups = {dimension: group_rows(sums[dimension], names[dimension]) for dimension in GROUP_DIMENSIONS}
-    return Ringkasan(False, totals, account_rows(accounts, names[Dimension.ACCOUNT]), groups)
+    return Ringkasan(False, totals, account_rows(accounts, names[Dimension.ACCOUNT]), groups, opd_id)

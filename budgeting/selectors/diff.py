@@ -19,8 +19,8 @@ from masterdata import access
 from masterdata.models import MONEY
 from masterdata.money import ZERO, total_of
 
-from ..models import ApbdTotal, ApbdVersion, RkaLine
-from .apbd import Dimension, rollup_rows, stored_rows, version_lines
+from ..models import ApbdVersion, RkaLine
+from .apbd import Dimension, is_stored, rollup_rows, stored_rows, version_lines
 
 SUB_CODE = "sub_kegiatan__sub_kegiatan__code"
 
@@ -121,16 +121,17 @@ class DiffRow:
         return self.new - self.old
 
 
-def _rows_of(version):
+def _rows_of(version, opd_id):
     """Stored rows for a published version (they are what the public saw), live rows otherwise."""
-    if version.state == ApbdVersion.State.PUBLISHED and ApbdTotal.objects.filter(version=version).exists():
+    if opd_id is None and is_stored(version):
         return {dimension: stored_rows(version, dimension) for dimension in Dimension.values}
-    return rollup_rows(version)
+    return rollup_rows(version, opd_id)
 
 
-def diff_rollups(old, new, changed_only=False):
-    """Every rollup (account levels, OPD, urusan, bidang, program) of two versions side by side with deltas."""
-    old_rows, new_rows = _rows_of(old), _rows_of(new)
+def diff_rollups(old, new, changed_only=False, opd_id=None):
+    """Every rollup (account levels, OPD, urusan, bidang, program) of two versions (or of one OPD's part of
+    them) side by side with deltas."""
+    old_rows, new_rows = _rows_of(old, opd_id), _rows_of(new, opd_id)
     result = {}
     for dimension in Dimension.values:
         before = {(r.code, r.level): r for r in old_rows[dimension]}
@@ -149,6 +150,12 @@ def diff_rollups(old, new, changed_only=False):
                 rows.append(row)
         result[dimension] = rows
     return result
+
+
+def visible_diff_rollups(user, old, new, changed_only=False):
+    """The rollup diff as far as the user may read the figures of both versions (OPD staff: their own OPD
+    until both are published)."""
+    return diff_rollups(old, new, changed_only, opd_id=access.apbd_figures_opd(user, old, new))
 
 
 def visible_diff(user, old, new):

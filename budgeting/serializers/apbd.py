@@ -125,6 +125,9 @@ class RingkasanSerializer(serializers.Serializer):
     stored = serializers.BooleanField(
         read_only=True, help_text="true: angka yang disimpan saat diterbitkan; false: dijumlah dari rincian sekarang."
     )
+    opd_only = serializers.BooleanField(
+        read_only=True, help_text="true: hanya rincian OPD Anda (staf OPD, sampai versi diterbitkan)."
+    )
     balance = BalanceSerializer(read_only=True)
     accounts = AccountTotalSerializer(many=True, read_only=True, help_text="Per akun, kelompok, jenis dan objek.")
     opd = GroupTotalSerializer(many=True, read_only=True)

@@ -89,7 +89,7 @@ def _apbd_context(request, version, **extra):
     if dimension not in Dimension.values:
         dimension = Dimension.ACCOUNT
     with_objek = request.GET.get("objek") == "1"
-    figures = apbd_selectors.ringkasan(version)
+    figures = apbd_selectors.ringkasan(user, version)
     if dimension == Dimension.ACCOUNT:
         levels = ("akun", "kelompok", "jenis", "objek") if with_objek else ("akun", "kelompok", "jenis")
         rows = [row for row in figures.accounts if row.level in levels]

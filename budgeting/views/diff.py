@@ -50,6 +50,6 @@ def version_diff(request):
             else:
                 dimension = request.GET.get("dimensi", Dimension.ACCOUNT)
                 dimension = dimension if dimension in Dimension.values else Dimension.ACCOUNT
-                rollups = diff_selectors.diff_rollups(old, new, changed_only=True)
+                rollups = diff_selectors.visible_diff_rollups(user, old, new, changed_only=True)
                 context.update(dimension=dimension, page=view_helpers.page_of(request, rollups[dimension]))
     return render(request, "budgeting/version_diff.html", context)

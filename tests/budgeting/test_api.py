@@ -457,7 +457,7 @@ def test_the_diff_of_two_versions_equals_the_hand_computed_example(shifted):
     assert [row["description"] for row in added["results"]] == ["Honor"]
     back = finance.get(f"{API}/apbd-versions/diff/?from={shift.pk}&to={base.pk}").json()
     assert back["totals"] == {"added": "20000000.00", "removed": "20000000.00", "changed": "0.00", "net": "0.00"}
-    # OPD staff see the rollups of the year but only their own OPD's lines.
+    # OPD staff see only their own OPD's lines.
     dinkes = client_for(shifted.staff[DINKES]).get(f"{API}/apbd-versions/diff/lines/?from={base.pk}&to={shift.pk}")
     assert [row["change"] for row in dinkes.json()["results"]] == ["changed", "changed"]
 
