@@ -198,6 +198,11 @@ class ApbdVersion(models.Model):
     def is_frozen(self):
         return self.state in (self.State.ADOPTED, self.State.PUBLISHED)
 
+    @property
+    def dpa_label(self):
+        """An amendment's DPA is a DPPA (dokumen pelaksanaan perubahan anggaran)."""
+        return "DPPA" if self.base_id else "DPA"
+
 
 class ApbdTotal(models.Model):
     """A rollup of a published version, computed once at publication so public pages never aggregate lines.
@@ -390,7 +395,7 @@ class Dpa(models.Model):
         constraints = [models.UniqueConstraint(fields=["version", "opd"], name="dpa_per_version_and_opd")]
 
     def __str__(self):
-        return f"DPA {self.opd.name} ({self.version})"
+        return f"{self.version.dpa_label} {self.opd.name} ({self.version})"
 
 
 class CashPlan(models.Model):

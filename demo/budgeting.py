@@ -311,6 +311,7 @@ class BudgetSummary:
     pengeluaran_pembiayaan: Decimal = Decimal(0)
     dpas: int = 0
     dpas_issued: int = 0
+    shift_dppas: int = 0
     shift_state: str = ""
     shift_lines: int = 0
     shift_opds: int = 0
@@ -392,6 +393,7 @@ def summarize(fiscal_year, *, created, figures_year=None, operators_created=0):
         )
         summary.shift_lines = changed.count()
         summary.shift_opds = changed.values("rka__opd_id").distinct().count()
+        summary.shift_dppas = Dpa.objects.filter(version=shift, state=Dpa.State.ISSUED).count()
     return summary
 
 
@@ -1388,3 +1390,6 @@ class _Builder(YearBuilder):
         self.clock.at(self.clock.working_days_after(self.clock.now(), 1))
         version = apbd_services.transition_apbd(actor=self.finance, version=version, action="publish")
         self.say("pergeseran 1 disetujui, ditetapkan dan diterbitkan")
+        for number, dppa in enumerate(dpa_services.prepare_dpas(actor=self.finance, version=version), start=1):
+            dpa_services.issue_dpa(actor=self.finance, dpa=dppa, number=f"DPPA/A.1/{dppa.opd.code}/{number:03d}/{year}")
+        self.say("DPPA pergeseran 1 diterbitkan")

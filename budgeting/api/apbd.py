@@ -168,8 +168,10 @@ class ApbdVersionViewSet(DocumentViewSet):
         return self.page(DiffLines(parts), diff_serializers.DiffLineSerializer)
 
     @DPA.item(
-        "Susun DPA setiap RKA dari versi yang ditetapkan (pejabat keuangan)",
-        "Anggaran kas awal dibagi rata dua belas bulan; sisanya jatuh pada Desember.",
+        "Susun DPA (atau DPPA) dari versi yang ditetapkan (pejabat keuangan)",
+        "Versi murni: DPA setiap RKA. Pergeseran dan perubahan: DPPA setiap OPD yang rinciannya berubah dari "
+        "versi dasarnya; anggaran kas DPA sebelumnya dipakai lagi bila pagunya tetap. Anggaran kas lainnya dibagi "
+        "rata dua belas bulan; sisanya jatuh pada Desember.",
         request=None,
         responses={200: dpa_serializers.DpaRefSerializer(many=True), 409: CONFLICT_TRANSITION},
     )

@@ -22,7 +22,10 @@ DPA = Operations("DPA")
 
 
 @extend_schema_view(
-    list=DPA.collection("Daftar DPA-SKPD", "Staf OPD: DPA OPD-nya; keuangan dan auditor: semua."),
+    list=DPA.collection(
+        "Daftar DPA-SKPD dan DPPA-SKPD",
+        "Staf OPD: DPA OPD-nya; keuangan dan auditor: semua. DPPA adalah DPA versi pergeseran atau perubahan.",
+    ),
     retrieve=DPA.item(
         "Satu DPA dengan pagu, anggaran kas dan riwayatnya", responses=dpa_serializers.DpaDetailSerializer
     ),
@@ -36,9 +39,14 @@ class DpaViewSet(DocumentViewSet):
     def get_queryset(self):
         return dpa_selectors.visible_dpas(self.request.user)
 
+    def list(self, request):
+        rows = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(
+            self.get_serializer(dpa_selectors.with_cash_plan_check(rows), many=True).data
+        )
+
     def get_detail(self, pk):
-        dpa = super().get_detail(pk)
-        dpa.cash_plan_balanced = not any(row["difference"] for row in dpa_selectors.cash_plan_status(dpa))
+        (dpa,) = dpa_selectors.with_cash_plan_check([super().get_detail(pk)])
         return dpa
 
     @DPA.item(

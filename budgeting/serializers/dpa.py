@@ -21,8 +21,14 @@ class DpaSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="version.fiscal_year.year", read_only=True)
     opd = CodedRefSerializer(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
+    document = serializers.CharField(
+        source="version.dpa_label", read_only=True, help_text="DPA, atau DPPA untuk versi pergeseran/perubahan."
+    )
     pagu = money(help_text="Pagu belanja.")
     planned = money(help_text="Belanja pada anggaran kas (jumlah dua belas bulan).")
+    cash_plan_balanced = serializers.BooleanField(
+        read_only=True, help_text="Sesuai: setiap anggaran kas berjumlah tepat pagunya (syarat penerbitan)."
+    )
 
     class Meta:
         model = Dpa
@@ -30,6 +36,7 @@ class DpaSerializer(serializers.ModelSerializer):
             "id",
             "version",
             "year",
+            "document",
             "opd",
             "rka",
             "number",
@@ -38,17 +45,15 @@ class DpaSerializer(serializers.ModelSerializer):
             "issued_at",
             "pagu",
             "planned",
+            "cash_plan_balanced",
         ]
 
 
 class DpaDetailSerializer(DpaSerializer):
-    cash_plan_balanced = serializers.BooleanField(
-        read_only=True, help_text="Setiap anggaran kas berjumlah tepat pagunya (syarat penerbitan)."
-    )
     transitions = TransitionSerializer(many=True, read_only=True)
 
     class Meta(DpaSerializer.Meta):
-        fields = read_only_fields = [*DpaSerializer.Meta.fields, "cash_plan_balanced", "transitions"]
+        fields = read_only_fields = [*DpaSerializer.Meta.fields, "transitions"]
 
 
 class DpaRefSerializer(serializers.ModelSerializer):

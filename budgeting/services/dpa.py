@@ -5,15 +5,13 @@ from decimal import ROUND_DOWN
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, CharField, Value, When
-from django.db.models.functions import Substr
 from django.utils import timezone
 
 from masterdata import access, audit
 from masterdata.errors import NOT_ALLOWED, TransitionNotAllowed
 from masterdata.money import CENT, check_money, money_sum, rupiah
 
-from ..models import ApbdVersion, CashPlan, Dpa, Rka, RkaLine, RkaSubKegiatan
+from ..models import ApbdVersion, CashPlan, Dpa, RkaLine, RkaSubKegiatan
 from ..selectors import dpa as dpa_selectors
 from .apbd import FINAL_STATES
 from .rka import record_transition
@@ -27,35 +25,39 @@ def split_evenly(pagu):
     return [monthly] * 11 + [pagu - monthly * 11]
 
 
-def _group_expression():
-    return Case(
-        When(akun=RkaLine.Akun.BELANJA, then=Value(CashPlan.Group.BELANJA.value)),
-        When(akun=RkaLine.Akun.PENDAPATAN, then=Value(CashPlan.Group.PENDAPATAN.value)),
-        default=Substr("account__code", 1, 3),
-        output_field=CharField(),
-    )
-
-
 @transaction.atomic
 def prepare_dpas(*, actor, version):
-    """Draft a DPA for every RKA of an adopted version, each with its default anggaran kas: belanja per
-    sub-kegiatan, pendapatan and pembiayaan per group, split evenly over the twelve months."""
+    """Draft the DPA of every RKA of an adopted version that needs one (in an amendment: the DPPA of each OPD
+    whose lines changed), each with its initial anggaran kas: belanja per sub-kegiatan, pendapatan and
+    pembiayaan per group. A DPPA keeps the months of the OPD's previous DPA where that pagu is unchanged;
+    every other row is split evenly over the twelve months."""
     access.require(actor, "budgeting.issue_dpa")
     version = ApbdVersion.objects.select_for_update().get(pk=version.pk)
     if version.state not in FINAL_STATES:
         raise TransitionNotAllowed(
-            "DPA disusun dari APBD yang sudah ditetapkan.", current={"state": version.state}, allowed=[]
+            f"{version.dpa_label} disusun dari APBD yang sudah ditetapkan.",
+            current={"state": version.state},
+            allowed=[],
         )
-    rkas = list(Rka.objects.filter(version=version, dpa__isnull=True).values_list("pk", "opd_id"))
+    rkas = list(dpa_selectors.rkas_needing_dpa(version).values_list("pk", "opd_id"))
     Dpa.objects.bulk_create(Dpa(version=version, rka_id=rka_id, opd_id=opd_id) for rka_id, opd_id in rkas)
     dpa_by_rka = dict(Dpa.objects.filter(rka_id__in=[rka_id for rka_id, _ in rkas]).values_list("rka_id", "pk"))
+    opd_of_rka = dict(rkas)
+    earlier = dpa_selectors.earlier_cash_plans(version, opd_of_rka.values()) if version.base_id else {}
     pagu = (
         RkaLine.objects.filter(rka_id__in=dpa_by_rka)
-        .annotate(group=_group_expression())
-        .values("rka_id", "group", "sub_kegiatan_id")
+        .annotate(group=dpa_selectors.cash_group())
+        .values("rka_id", "group", "sub_kegiatan_id", "sub_kegiatan__sub_kegiatan_id")
         .annotate(amount=money_sum())
         .order_by()
     )
+    plans = []  # (pagu row, its twelve months, whether they are the previous DPA's)
+    for row in pagu.iterator():
+        belanja = row["group"] == CashPlan.Group.BELANJA
+        node = row["sub_kegiatan__sub_kegiatan_id"] if belanja else None
+        before = earlier.get((opd_of_rka[row["rka_id"]], row["group"], node))
+        kept = before is not None and sum(before) == row["amount"]
+        plans.append((row, before if kept else split_evenly(row["amount"]), kept))
     CashPlan.objects.bulk_create(
         (
             CashPlan(
@@ -65,8 +67,8 @@ def prepare_dpas(*, actor, version):
                 month=month,
                 amount=amount,
             )
-            for row in pagu.iterator()
-            for month, amount in zip(MONTHS, split_evenly(row["amount"]), strict=True)
+            for row, months, _ in plans
+            for month, amount in zip(MONTHS, months, strict=True)
         ),
         batch_size=2000,
     )
@@ -77,9 +79,10 @@ def prepare_dpas(*, actor, version):
         after={
             "dpas": sorted(dpa_by_rka.values()),
             "cash_plan_rows": CashPlan.objects.filter(dpa_id__in=dpa_by_rka.values()).count(),
+            "carried_over": sum(1 for *_, kept in plans if kept),
         },
     )
-    return list(Dpa.objects.filter(version=version).select_related("opd").order_by("opd__code"))
+    return list(Dpa.objects.filter(version=version).select_related("opd", "version__fiscal_year").order_by("opd__code"))
 
 
 def _locked_dpa(dpa):

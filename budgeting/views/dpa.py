@@ -30,11 +30,9 @@ def dpa_list(request, pk):
     can_prepare = (
         user.has_perm("budgeting.issue_dpa") and version.is_frozen and dpa_selectors.version_lacks_dpa(version)
     )
-    return render(
-        request,
-        "budgeting/dpa_list.html",
-        {"version": version, "page": view_helpers.page_of(request, dpas), "can_prepare": can_prepare},
-    )
+    page = view_helpers.page_of(request, dpas)
+    page.object_list = dpa_selectors.with_cash_plan_check(page.object_list)
+    return render(request, "budgeting/dpa_list.html", {"version": version, "page": page, "can_prepare": can_prepare})
 
 
 @login_required
@@ -47,7 +45,7 @@ def dpa_prepare(request, pk):
     except TransitionNotAllowed as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{len(dpas)} DPA disiapkan dengan anggaran kas dibagi rata per bulan.")
+        messages.success(request, f"{len(dpas)} {version.dpa_label} disiapkan dengan anggaran kas awalnya.")
     return redirect("budgeting:dpa-list", pk=version.pk)
 
 
@@ -63,13 +61,21 @@ def _cash_form(row, key):
     )
 
 
+def _shown_row(row, key, form=None):
+    """A row ready for its template: its key, its form, and the sen of its months shown when any month has
+    them, so that the months read on the page add up to the pagu."""
+    row["key"], row["form"] = key, form or _cash_form(row, key)
+    row["places"] = 2 if any(amount != amount.to_integral_value() for amount in row["months"]) else 0
+    return row
+
+
 def _dpa_context(request, dpa, **extra):
     user = request.user
     rows = dpa_selectors.cash_plan_rows(dpa)
     bound = extra.pop("bound", {})
     for row in rows:
-        row["key"] = _cash_row_key(row)
-        row["form"] = bound.get(row["key"]) or _cash_form(row, row["key"])
+        key = _cash_row_key(row)
+        _shown_row(row, key, bound.get(key))
     return {
         "dpa": dpa,
         "page": view_helpers.page_of(request, rows, size=20),
@@ -139,7 +145,7 @@ def cash_plan_edit(request, pk, key):
             request, "budgeting/dpa_detail.html", _dpa_context(request, dpa, bound={key: form}), status=status
         )
     row = next(row for row in dpa_selectors.cash_plan_rows(dpa) if _cash_row_key(row) == key)
-    row["key"], row["form"] = key, form or _cash_form(row, key)
+    _shown_row(row, key, form)
     context = {
         "dpa": dpa,
         "row": row,
@@ -185,7 +191,7 @@ def dpa_issue(request, pk):
         with view_helpers.refusals_on(form) as outcome:
             dpa = dpa_services.issue_dpa(actor=user, dpa=dpa, number=form.cleaned_data["number"])
         if outcome.ok:
-            messages.success(request, f"DPA {dpa.opd.name} nomor {dpa.number} diterbitkan.")
+            messages.success(request, f"{dpa.version.dpa_label} {dpa.opd.name} nomor {dpa.number} diterbitkan.")
             return redirect("budgeting:dpa-detail", pk=dpa.pk)
     return render(
         request,

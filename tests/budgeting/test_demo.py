@@ -265,6 +265,10 @@ def check_one_pergeseran_within_each_opd(summary):
     )
     assert len(changed_opds) == summary.shift_opds == 2
     assert diff.totals()["net"] == 0 and diff.added.exists() and diff.changed.exists()
+    # The changed OPDs execute the pergeseran through their DPPA, issued with a cash plan that sums exactly.
+    dppas = dpa_selectors.with_cash_plan_check(Dpa.objects.filter(version=shift).select_related("version"))
+    assert {dppa.opd_id for dppa in dppas} == changed_opds and summary.shift_dppas == 2
+    assert all(dppa.state == Dpa.State.ISSUED and dppa.cash_plan_balanced for dppa in dppas)
 
 
 def test_same_seed_same_budget(reference_data):

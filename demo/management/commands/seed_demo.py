@@ -112,7 +112,8 @@ class Command(BaseCommand):
         if budget.shift_state:
             state = budget.shift_state_label.lower()
             self.stdout.write(
-                f"  pergeseran 1 {year} ({state}): {budget.shift_lines} rincian berubah di {budget.shift_opds} OPD"
+                f"  pergeseran 1 {year} ({state}): {budget.shift_lines} rincian berubah di {budget.shift_opds} OPD, "
+                f"{budget.shift_dppas} DPPA diterbitkan"
             )
         if budget.created:
             self.stdout.write("  (anggaran dibangun)")
