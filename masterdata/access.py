@@ -171,6 +171,8 @@ rules.add_perm("planning.comment_renja", (is_bappeda | is_own_opd) & ~is_final_r
 rules.add_perm("planning.moderate_proposal", is_bappeda)
 rules.add_perm("planning.decide_proposal", is_bappeda | is_suggested_opd_staff)
 rules.add_perm("planning.change_rkpd", is_bappeda)
+rules.add_perm("planning.add_renstra", is_opd_staff)
+rules.add_perm("planning.add_renja", is_opd_staff)
 
 
 def scope_rpjmd(user, queryset):
@@ -199,6 +201,14 @@ def scope_renja(user, queryset, renja_field=""):
 def scope_proposals(user, queryset):
     """Moderated proposals are public; unmoderated ones are seen by Bappeda only."""
     return queryset if role_of(user) == Role.BAPPEDA else queryset.filter(is_moderated=True)
+
+
+@rules.predicate
+def may_submit_proposals(user):
+    return bool(proposal_sources_for(user))
+
+
+rules.add_perm("planning.submit_proposal", may_submit_proposals)
 
 
 def proposal_sources_for(user):
@@ -244,6 +254,14 @@ rules.add_perm("budgeting.change_apbd", is_finance)
 rules.add_perm("budgeting.issue_dpa", is_finance)
 rules.add_perm("budgeting.edit_cash_plan", is_own_opd & is_draft_dpa)
 rules.add_perm("budgeting.approve_shift", is_finance)
+
+# Who may act on a document at all, whatever its state: pages refuse anyone else (403) before reading what
+# was sent; the services then say what the state allows (409).
+rules.add_perm("planning.work_on_renja", is_own_opd)
+rules.add_perm("planning.move_renja", is_own_opd | is_bappeda)
+rules.add_perm("budgeting.work_on_rka", is_own_opd)
+rules.add_perm("budgeting.move_rka", is_own_opd | is_finance)
+rules.add_perm("budgeting.plan_cash", is_own_opd)
 
 
 def scope_kua_ppas(user, queryset, kua_field=""):

@@ -9,11 +9,11 @@ on an old version).
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import status, viewsets
+from rest_framework import permissions, status, viewsets
 from rest_framework.response import Response
 
 from . import access
-from .errors import StaleObject
+from .errors import NOT_ALLOWED, StaleObject
 from .serializer_base import ImportInputSerializer
 from .spreadsheets import XLSX_CONTENT_TYPE
 
@@ -35,9 +35,44 @@ def xlsx(content, filename):
     return response
 
 
+class ActionPermission(permissions.IsAuthenticated):
+    """Who may take a viewset's action at all: its `writers` name, per action, the permission (of the
+    masterdata.access rules) that a change needs, checked on the document the object belongs to. Anyone else
+    is refused 403 before the body is read (an object they may not read still answers 404 first); the services
+    then say what the document's state allows."""
+
+    message = NOT_ALLOWED
+
+    def _needed(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return None
+        return getattr(view, "writers", {}).get(view.action)
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        needed = self._needed(request, view)
+        return needed is None or view.detail or request.user.has_perm(needed)
+
+    def has_object_permission(self, request, view, obj):
+        needed = self._needed(request, view)
+        return needed is None or request.user.has_perm(needed, view.document_of(obj))
+
+
 class PortalViewSet(viewsets.GenericViewSet):
     # PUT is not offered: every change is a PATCH of the fields that change.
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    permission_classes = [ActionPermission]
+    writers = {}  # action -> the permission it needs (ActionPermission)
+
+    def document_of(self, obj):
+        """The document whose permission an action on `obj` needs (a line's RKA or Renja)."""
+        return obj
+
+    def checked(self, obj):
+        """A visible object, once the caller may take this action on it."""
+        self.check_object_permissions(self.request, obj)
+        return obj
 
     def valid(self, serializer_class, *, partial=False, **context):
         serializer = serializer_class(
@@ -57,7 +92,7 @@ class PortalViewSet(viewsets.GenericViewSet):
         )
 
     def get_object(self):
-        return access.get_visible_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        return self.checked(access.get_visible_or_404(self.get_queryset(), pk=self.kwargs["pk"]))
 
     def deleted(self, service, **objects):
         service(actor=self.request.user, **objects)
@@ -99,5 +134,7 @@ class DetailMixin:
 
     # A lifecycle action (or a decision) on `objects` with the input; answered with the detail.
     def act(self, service, input_class, **objects):
+        for document in objects.values():
+            self.checked(document)
         service(actor=self.request.user, **objects, **self.valid(input_class))
         return self.answer_detail(self.kwargs["pk"])

@@ -48,6 +48,7 @@ RKPD = Operations("RKPD", YEAR)
 )
 class RpjmdViewSet(ListMixin, RetrieveMixin, PortalViewSet):
     serializer_class = s.RpjmdSerializer
+    writers = dict.fromkeys(("create", "partial_update", "goals", "import_targets"), "planning.change_rpjmd")
 
     def get_queryset(self):
         return selectors.rpjmds_for(self.request.user)
@@ -98,6 +99,7 @@ class RpjmdViewSet(ListMixin, RetrieveMixin, PortalViewSet):
 )
 class RpjmdGoalViewSet(RetrieveMixin, PortalViewSet):
     serializer_class = s.RpjmdGoalSerializer
+    writers = dict.fromkeys(("partial_update", "destroy", "targets"), "planning.change_rpjmd")
 
     def get_queryset(self):
         return selectors.rpjmd_goals_for(self.request.user)
@@ -136,6 +138,7 @@ class RpjmdGoalViewSet(RetrieveMixin, PortalViewSet):
 )
 class RpjmdTargetViewSet(RetrieveMixin, PortalViewSet):
     serializer_class = s.RpjmdTargetSerializer
+    writers = dict.fromkeys(("partial_update", "destroy"), "planning.change_rpjmd")
 
     def get_queryset(self):
         return selectors.rpjmd_targets_for(self.request.user)
@@ -161,6 +164,10 @@ class RpjmdTargetViewSet(RetrieveMixin, PortalViewSet):
 )
 class RenstraViewSet(ListMixin, RetrieveMixin, PortalViewSet):
     serializer_class = s.RenstraSerializer
+    writers = {
+        "create": "planning.add_renstra",
+        **dict.fromkeys(("destroy", "programs", "import_programs"), "planning.change_renstra"),
+    }
     filterset_class = planning_filters.RenstraFilterSet
 
     def get_queryset(self):
@@ -215,6 +222,10 @@ class RenstraViewSet(ListMixin, RetrieveMixin, PortalViewSet):
 )
 class RenstraProgramViewSet(RetrieveMixin, PortalViewSet):
     serializer_class = s.RenstraProgramSerializer
+    writers = dict.fromkeys(("partial_update", "destroy"), "planning.change_renstra")
+
+    def document_of(self, program):
+        return program.renstra
 
     def get_queryset(self):
         return selectors.renstra_programs_for(self.request.user)
@@ -243,6 +254,11 @@ class RenstraProgramViewSet(RetrieveMixin, PortalViewSet):
     ),
 )
 class ProposalViewSet(ListMixin, DetailMixin, PortalViewSet):
+    writers = {
+        "create": "planning.submit_proposal",
+        **dict.fromkeys(("moderate", "advance"), "planning.moderate_proposal"),
+        **dict.fromkeys(("accept", "reject", "defer"), "planning.decide_proposal"),
+    }
     serializer_class = s.ProposalSerializer
     detail_serializer_class = s.ProposalDetailSerializer
     filterset_class = planning_filters.ProposalFilterSet
@@ -314,6 +330,12 @@ class ProposalViewSet(ListMixin, DetailMixin, PortalViewSet):
     ),
 )
 class RenjaViewSet(ListMixin, DetailMixin, PortalViewSet):
+    writers = {
+        "create": "planning.add_renja",
+        **dict.fromkeys(("lines", "import_lines"), "planning.work_on_renja"),
+        "comments": "planning.comment_renja",
+        "transitions": "planning.move_renja",
+    }
     serializer_class = s.RenjaSerializer
     detail_serializer_class = s.RenjaDetailSerializer
     filterset_class = planning_filters.RenjaFilterSet
@@ -322,7 +344,7 @@ class RenjaViewSet(ListMixin, DetailMixin, PortalViewSet):
         return selectors.renjas_for(self.request.user).order_by("opd__code", "-fiscal_year__year", "pk")
 
     def get_object(self):
-        return selectors.renja_for(self.request.user, self.kwargs["pk"])
+        return self.checked(selectors.renja_for(self.request.user, self.kwargs["pk"]))
 
     def get_detail(self, pk):
         return selectors.renja_with_transitions(self.request.user, pk)
@@ -416,9 +438,13 @@ def _full_line(line):
 )
 class RenjaLineViewSet(PortalViewSet):
     serializer_class = s.RenjaLineSerializer
+    writers = dict.fromkeys(("partial_update", "destroy"), "planning.work_on_renja")
+
+    def document_of(self, line):
+        return line.renja
 
     def get_object(self):
-        return selectors.renja_line_for(self.request.user, self.kwargs["pk"])
+        return self.checked(selectors.renja_line_for(self.request.user, self.kwargs["pk"]))
 
     def retrieve(self, request, pk):
         return self.answer(_full_line(self.get_object()))
@@ -466,6 +492,7 @@ def _rkpd_detail(rkpd):
     ),
 )
 class RkpdViewSet(ListMixin, PortalViewSet):
+    writers = dict.fromkeys(("consolidate", "finalize"), "planning.change_rkpd")
     serializer_class = s.RkpdSerializer
     lookup_field = "year"
     http_method_names = ["get", "post", "head", "options"]
@@ -477,7 +504,7 @@ class RkpdViewSet(ListMixin, PortalViewSet):
         return access.get_visible_or_404(FiscalYear.objects.all(), year=self.kwargs["year"])
 
     def get_object(self):
-        return selectors.rkpd_for(self.request.user, self._fiscal_year())
+        return self.checked(selectors.rkpd_for(self.request.user, self._fiscal_year()))
 
     def _detail(self):
         return self.answer(_rkpd_detail(self.get_object()), s.RkpdDetailSerializer)

@@ -209,6 +209,7 @@ def _picker_selected(form, renja, line=None):
 @require_POST
 def line_add(request, pk):
     renja = selectors.renja_for(request.user, pk)
+    access.require(request.user, "planning.work_on_renja", renja)
     form = forms.RenjaLineForm(request.POST, renja=renja, prefix="add")
     status = UNPROCESSABLE
     if form.is_valid():
@@ -270,6 +271,7 @@ def _render_edit(request, renja, line, form, *, status=200, focus="first", confl
 def line_edit(request, pk, line_pk):
     renja = selectors.renja_for(request.user, pk)
     line = selectors.renja_line_of(renja, line_pk)
+    access.require(request.user, "planning.work_on_renja", renja)
     if request.method == "GET":
         access.require(request.user, "planning.edit_renja", renja)
         form = forms.RenjaLineForm(initial=forms.line_initial(line), renja=renja, prefix=f"line{line.pk}")
@@ -303,6 +305,7 @@ def line_edit(request, pk, line_pk):
 def line_delete(request, pk, line_pk):
     renja = selectors.renja_for(request.user, pk)
     line = selectors.renja_line_of(renja, line_pk)
+    access.require(request.user, "planning.work_on_renja", renja)
     if request.method == "GET":
         access.require(request.user, "planning.edit_renja", renja)
         return render(request, "planning/line_confirm_delete.html", {"renja": renja, "line": line})
@@ -337,6 +340,7 @@ def line_delete(request, pk, line_pk):
 def renja_comment(request, pk):
     """A verifier's note on the Renja or on one line, or a reply to one; answers with that thread."""
     renja = selectors.renja_for(request.user, pk)
+    access.require(request.user, "planning.comment_renja", renja)
     form = forms.CommentForm(request.POST)
     valid = form.is_valid()
     line_pk, reply_pk = form.cleaned_data.get("line"), form.cleaned_data.get("reply_to")
@@ -383,6 +387,7 @@ def renja_comment(request, pk):
 @require_POST
 def renja_transition(request, pk):
     renja = selectors.renja_for(request.user, pk)
+    access.require(request.user, "planning.move_renja", renja)
     form = forms.TransitionForm(request.POST)
     moved, refused = view_helpers.run_move(
         form,
@@ -480,6 +485,7 @@ def rkpd_detail(request):
 @require_POST
 def rkpd_action(request):
     user = request.user
+    access.require(user, "planning.change_rkpd")
     fiscal_year = view_helpers.posted_year(request)
     form = forms.RkpdActionForm(request.POST)
     back = f"{reverse('planning:rkpd')}?tahun={fiscal_year.year}"
@@ -604,6 +610,7 @@ def proposal_detail(request, pk):
 def proposal_decide(request, pk):
     user = request.user
     proposal = selectors.proposal_for(user, pk)
+    access.require(user, "planning.decide_proposal", proposal)
     action = request.POST.get("action", "")
     builders = {
         "moderate": lambda: forms.ModerateForm(request.POST, prefix="moderate"),

@@ -56,6 +56,7 @@ def _ringkasan(user, version):
     ),
 )
 class ApbdVersionViewSet(DocumentViewSet):
+    writers = dict.fromkeys(("create", "shift", "transitions", "prepare_dpa"), "budgeting.change_apbd")
     serializer_class = apbd_serializers.ApbdVersionSerializer
     detail_serializer_class = apbd_serializers.ApbdVersionDetailSerializer
     filterset_class = budget_filters.ApbdVersionFilterSet

@@ -41,6 +41,7 @@ CEILING = Operations("Plafon")
     destroy=CEILING.item("Hapus plafon (pejabat keuangan, saat draf)", responses=DELETED),
 )
 class CeilingViewSet(ListMixin, RetrieveMixin, PortalViewSet):
+    writers = dict.fromkeys(("create", "partial_update", "destroy"), "budgeting.change_kua_ppas")
     serializer_class = ceiling_serializers.CeilingSerializer
     filterset_class = budget_filters.CeilingFilterSet
 

@@ -31,6 +31,7 @@ DPA = Operations("DPA")
     ),
 )
 class DpaViewSet(DocumentViewSet):
+    writers = {"cash_plan": "budgeting.plan_cash", "issue": "budgeting.issue_dpa"}
     serializer_class = dpa_serializers.DpaSerializer
     detail_serializer_class = dpa_serializers.DpaDetailSerializer
     filterset_class = budget_filters.DpaFilterSet

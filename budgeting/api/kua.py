@@ -42,6 +42,7 @@ DELETED = {204: None, 409: CONFLICT_TRANSITION}
     ),
 )
 class KuaPpasViewSet(DocumentViewSet):
+    writers = dict.fromkeys(("create", "transitions", "account_lines"), "budgeting.change_kua_ppas")
     serializer_class = kua_serializers.KuaPpasSerializer
     detail_serializer_class = kua_serializers.KuaPpasDetailSerializer
     filterset_class = budget_filters.KuaPpasFilterSet
@@ -114,6 +115,7 @@ def _account_line(line):
     destroy=KUA.item("Hapus baris kebijakan KUA-PPAS (pejabat keuangan, saat draf)", responses=DELETED),
 )
 class KuaAccountLineViewSet(RetrieveMixin, PortalViewSet):
+    writers = dict.fromkeys(("partial_update", "destroy"), "budgeting.change_kua_ppas")
     serializer_class = kua_serializers.KuaAccountLineSerializer
 
     def get_queryset(self):

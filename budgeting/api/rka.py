@@ -95,6 +95,11 @@ def _full_line(line):
     ),
 )
 class RkaViewSet(DocumentViewSet):
+    writers = {
+        **dict.fromkeys(("lines", "sub_kegiatan", "import_lines"), "budgeting.work_on_rka"),
+        "comments": "budgeting.comment_rka",
+        "transitions": "budgeting.move_rka",
+    }
     serializer_class = rka_serializers.RkaSerializer
     detail_serializer_class = rka_serializers.RkaDetailSerializer
     filterset_class = budget_filters.RkaFilterSet
@@ -245,13 +250,18 @@ class RkaViewSet(DocumentViewSet):
     ),
 )
 class RkaLineViewSet(RetrieveMixin, PortalViewSet):
+    writers = dict.fromkeys(("partial_update", "destroy"), "budgeting.work_on_rka")
+
+    def document_of(self, line):
+        return line.rka
+
     serializer_class = rka_serializers.RkaLineSerializer
 
     def get_queryset(self):
         return rka_selectors.visible_rka_lines(self.request.user)
 
     def partial_update(self, request, pk):
-        line = rka_selectors.rka_line_to_save(request.user, pk)
+        line = self.checked(rka_selectors.rka_line_to_save(request.user, pk))
         changes = self.valid(rka_serializers.RkaLinePatchSerializer, partial=True, rka=line.rka)
         try:
             saved = rka_services.update_rka_line(

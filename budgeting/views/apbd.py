@@ -138,6 +138,7 @@ def apbd_detail(request, pk):
 def apbd_transition(request, pk):
     user = request.user
     version = apbd_selectors.apbd_version_for(user, pk)
+    access.require(user, "budgeting.change_apbd")
     form = apbd_forms.ApbdTransitionForm(request.POST)
     if form.is_valid() and form.cleaned_data["action"] == "publish":
         # Publication has its own confirmation page.

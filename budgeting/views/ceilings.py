@@ -52,6 +52,7 @@ def ceiling_table(request, pk):
 def ceiling_add(request, pk):
     """A ceiling for an OPD that has none yet (the RKPD gives every OPD with a final Renja one)."""
     kua = kua_selectors.kua_ppas_for(request.user, pk)
+    access.require(request.user, "budgeting.change_kua_ppas")
     form = ceiling_forms.OpdCeilingForm(request.POST, opds=ceiling_selectors.opds_without_ceiling(kua), prefix="opd")
     if form.is_valid():
         with view_helpers.refusals_on(form) as outcome:
@@ -92,6 +93,7 @@ def ceiling_edit(request, pk, ceiling_pk):
     """Inline change of one ceiling's amount; answers its row and, out of band, the new totals."""
     user = request.user
     kua = kua_selectors.kua_ppas_for(user, pk)
+    access.require(user, "budgeting.change_kua_ppas")
     ceiling = _ceiling_of(user, kua, ceiling_pk)
     form = ceiling_forms.CeilingAmountForm(request.POST, prefix=f"c{ceiling.pk}")
     status, message = UNPROCESSABLE, ""
@@ -188,6 +190,7 @@ def ceiling_opd(request, pk, opd_pk):
 def ceiling_opd_add(request, pk, opd_pk):
     user = request.user
     kua = kua_selectors.kua_ppas_for(user, pk)
+    access.require(user, "budgeting.change_kua_ppas")
     opd = get_object_or_404(Opd, pk=opd_pk)
     programs, subs = ceiling_selectors.ceiling_targets(kua, opd)
     form = ceiling_forms.NarrowerCeilingForm(request.POST, programs=programs, subs=subs, prefix="target")

@@ -123,6 +123,7 @@ def cash_plan_edit(request, pk, key):
     """Save one anggaran kas row (or split its pagu evenly); answers the row with its new selisih."""
     user = request.user
     dpa = dpa_selectors.dpa_for(user, pk)
+    access.require(user, "budgeting.plan_cash", dpa)
     group, sub = _cash_row_target(dpa, key)
     form = dpa_forms.CashPlanForm(request.POST, prefix=key)
     status, message = UNPROCESSABLE, ""
@@ -186,6 +187,7 @@ def cash_plan_preview(request, pk, key):
 def dpa_issue(request, pk):
     user = request.user
     dpa = dpa_selectors.dpa_for(user, pk)
+    access.require(user, "budgeting.issue_dpa")
     form = dpa_forms.IssueDpaForm(request.POST)
     if form.is_valid():
         with view_helpers.refusals_on(form) as outcome:

@@ -157,6 +157,7 @@ def _policy_changed(request, kua, message, **extra):
 @require_POST
 def kua_line_add(request, pk):
     kua = kua_selectors.kua_ppas_for(request.user, pk)
+    access.require(request.user, "budgeting.change_kua_ppas")
     form = kua_forms.KuaAccountLineForm(request.POST, kua=kua, prefix="add")
     if form.is_valid():
         with view_helpers.refusals_on(form) as outcome:
@@ -171,6 +172,7 @@ def kua_line_add(request, pk):
 @require_POST
 def kua_line_edit(request, pk, line_pk):
     kua = kua_selectors.kua_ppas_for(request.user, pk)
+    access.require(request.user, "budgeting.change_kua_ppas")
     line = get_object_or_404(KuaAccountLine.objects.select_related("account"), kua_ppas=kua, pk=line_pk)
     if "delete" in request.POST:
         try:
@@ -217,6 +219,7 @@ def kua_account_search(request, pk):
 def kua_transition(request, pk):
     user = request.user
     kua = kua_selectors.kua_ppas_for(user, pk)
+    access.require(user, "budgeting.change_kua_ppas")
     form = kua_forms.KuaTransitionForm(request.POST)
     moved, refused = view_helpers.run_move(
         form,

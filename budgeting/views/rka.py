@@ -144,6 +144,7 @@ def rka_detail(request, pk):
 def rka_sub_kegiatan_add(request, pk):
     user = request.user
     rka = rka_selectors.rka_for(user, pk)
+    access.require(user, "budgeting.work_on_rka", rka)
     form = rka_forms.RkaSubKegiatanForm(request.POST, renja_lines=list(rka_selectors.renja_lines_for_rka(rka)))
     if form.is_valid():
         with view_helpers.refusals_on(form) as outcome:
@@ -159,6 +160,7 @@ def rka_sub_kegiatan_add(request, pk):
 def rka_transition(request, pk):
     user = request.user
     rka = rka_selectors.rka_for(user, pk)
+    access.require(user, "budgeting.move_rka", rka)
     form = rka_forms.RkaTransitionForm(request.POST)
     moved, refused = view_helpers.run_move(
         form,
@@ -190,6 +192,7 @@ def rka_comment(request, pk):
     """A TAPD note on the RKA or one line, or the OPD's answer; answers with that line or the general notes."""
     user = request.user
     rka = rka_selectors.rka_for(user, pk)
+    access.require(user, "budgeting.comment_rka", rka)
     form = rka_forms.RkaCommentForm(request.POST)
     line_pk = request.POST.get("line", "")  # also when the text is missing: the answer goes back to that line
     line = _line_of(rka, int(line_pk)) if line_pk.isdigit() else None
@@ -365,6 +368,7 @@ def rka_section(request, pk, section):
 @require_POST
 def line_add(request, pk, section):
     rka = rka_selectors.rka_for(request.user, pk)
+    access.require(request.user, "budgeting.work_on_rka", rka)
     section = _section(rka, section)
     form = rka_forms.RkaLineForm(request.POST, rka=rka, akun=section.akun, prefix="add")
     status = UNPROCESSABLE
@@ -429,6 +433,7 @@ def _render_edit(request, rka, section, line, form, *, status=200, focus="first"
 def line_edit(request, pk, line_pk):
     user = request.user
     rka, line, section = _line_target(user, pk, line_pk)
+    access.require(user, "budgeting.work_on_rka", rka)
     prefix = f"line{line.pk}"
     if request.method == "GET":
         access.require(user, "budgeting.edit_rka", rka)
