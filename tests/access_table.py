@@ -195,7 +195,7 @@ OPERATIONS = {
     "v1_kua_account_lines_partial_update": act(KUA_DRAFT, {FINANCE}),
     "v1_kua_account_lines_destroy": act(KUA_DRAFT, {FINANCE}),
     "v1_ceilings_list": read(SIGNED_IN),
-    "v1_ceilings_create": act(SIGNED_IN, {FINANCE}),
+    "v1_ceilings_create": act(KUA_DRAFT, {FINANCE}),  # of the KUA-PPAS named in the body
     "v1_ceilings_retrieve": read(KUA_DRAFT),
     "v1_ceilings_partial_update": act(KUA_DRAFT, {FINANCE}),
     "v1_ceilings_destroy": act(KUA_DRAFT, {FINANCE}),

@@ -142,6 +142,9 @@ PAGE_OBJECTS = [
     ("budgeting:", {"pk": "rka", "section": "section", "line_pk": "rka-line"}),
 ]
 
+# Operations whose object is named in the body: (the field, the object, the rest of a valid body).
+BODY_OBJECTS = {"v1_ceilings_create": ("kua_ppas", "kua", {"opd": DINKES, "amount": "1"})}
+
 # Which object fills the path of each API operation, by the path's first segment.
 API_OBJECTS = {
     "accounts": "account",
@@ -224,7 +227,7 @@ def expected(rule, caller, *, has_object, missing, api):
     return {"ok", "invalid"} if caller in rule.writers else {"forbidden"}
 
 
-def _ask(client, method, url, *, action, api):
+def _ask(client, method, url, *, action, api, body=None):
     if not action:
         return client.generic(method, url)
     with transaction.atomic():
@@ -232,7 +235,7 @@ def _ask(client, method, url, *, action, api):
         if not api:
             response = send(url, {"tahun": YEAR, "action": "reject"})  # a move some pages name in the body
         else:  # an import is an upload
-            response = send(url, {}, format="multipart" if "/import" in url else "json")
+            response = send(url, body or {}, format="multipart" if "/import" in url else "json")
         transaction.set_rollback(True)
     return response
 
@@ -272,8 +275,12 @@ def test_every_api_operation_answers_each_caller_as_the_table_says(reference_dat
         rule = table.OPERATIONS[operation]
         segment = path.removeprefix("/api/v1/").split("/")[0]
         compares = segment == "apbd-versions" and "/diff/" in path  # the versions are in the query
-        has_object = "{" in path or compares
+        has_object = "{" in path or compares or operation in BODY_OBJECTS
         for missing in (False, True) if has_object else (False,):
+            body = {}
+            if operation in BODY_OBJECTS:
+                field, source, rest = BODY_OBJECTS[operation]
+                body = {field: MISSING if missing else objects[source], **rest}
             url = path
             if "{" in path:
                 url = re.sub(r"\{(id|year)\}", str(MISSING if missing else objects[API_OBJECTS[segment]]), path)
@@ -281,7 +288,7 @@ def test_every_api_operation_answers_each_caller_as_the_table_says(reference_dat
                 url += f"?from={objects['murni']}&to={MISSING if missing else objects['shift']}"
             if method == "DELETE" and segment in ("rka-lines", "renja-lines"):
                 url += "?version=1"
-            got = answer_of(_ask(client, method, url, action=rule.action, api=True), api=True)
+            got = answer_of(_ask(client, method, url, action=rule.action, api=True, body=body), api=True)
             want = expected(rule, caller, has_object=has_object, missing=missing, api=True)
             if got not in want:
                 wrong.append(f"{method} {url} ({operation}): {got}, expected {' or '.join(sorted(want))}")

@@ -41,7 +41,9 @@ CEILING = Operations("Plafon")
     destroy=CEILING.item("Hapus plafon (pejabat keuangan, saat draf)", responses=DELETED),
 )
 class CeilingViewSet(ListMixin, RetrieveMixin, PortalViewSet):
-    writers = dict.fromkeys(("create", "partial_update", "destroy"), "budgeting.change_kua_ppas")
+    # A new ceiling names its KUA-PPAS in the body: one the caller may not read answers 404 (on that field)
+    # before the service refuses the change.
+    writers = dict.fromkeys(("partial_update", "destroy"), "budgeting.change_kua_ppas")
     serializer_class = ceiling_serializers.CeilingSerializer
     filterset_class = budget_filters.CeilingFilterSet
 
