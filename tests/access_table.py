@@ -123,6 +123,10 @@ REFERENCE = read(SIGNED_IN)
 OPERATIONS = {
     "v1_me_retrieve": read(SIGNED_IN),
     "v1_auth_token_create": act(EVERYONE, EVERYONE),
+    # A personal token of Dinas Kesehatan's staff member: "own" is here its owner.
+    "v1_auth_tokens_list": read(SIGNED_IN),
+    "v1_auth_tokens_retrieve": read({OWN, ADMIN}),
+    "v1_auth_tokens_revoke_create": act({OWN, ADMIN}, {OWN}),  # the administrator revokes integration tokens
     **{
         f"v1_{name}_{verb}": REFERENCE
         for name in ("accounts", "funding_sources", "nomenclature", "opds", "standard_prices")

@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 from budgeting.models import ApbdVersion, Ceiling, Dpa, KuaAccountLine, KuaPpas, Rka
 from budgeting.services import apbd as apbd_services
 from budgeting.services import dpa as dpa_services
+from masterdata import services as masterdata_services
 from masterdata.models import Account, AuditEvent, FiscalYear, FundingSource, Nomenclature, Opd, User
 from planning.models import Proposal, Renja, RenjaLine
 from tests import access_table as table
@@ -121,6 +122,7 @@ def _year(reference_data):
         "funding-source": FundingSource.objects.filter(version_id=reference_data.reference_version_id).first().pk,
         "nomenclature": sub.sub_kegiatan_id,
         "opds": dinkes.pk,
+        "token": masterdata_services.issue_api_token(user=small.staff[DINKES]).pk,
         "standard-price": price_item(reference_data, code="1.1.1", price="50000", accounts=[account]).pk,
     }
     return users, objects
@@ -147,6 +149,7 @@ BODY_OBJECTS = {"v1_ceilings_create": ("kua_ppas", "kua", {"opd": DINKES, "amoun
 
 # Which object fills the path of each API operation, by the path's first segment.
 API_OBJECTS = {
+    "auth": "token",
     "accounts": "account",
     "funding-sources": "funding-source",
     "nomenclature": "nomenclature",
