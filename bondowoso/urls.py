@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
+
+from budgeting.views import home as home_views
 
 admin.site.site_header = "Administrasi SIPANDU Bondowoso"
 admin.site.site_title = "SIPANDU Bondowoso"
@@ -10,7 +11,7 @@ handler400 = "masterdata.views.bad_request"
 
 urlpatterns = [
     path("", include("masterdata.urls")),
-    path("bahasa/", set_language, name="set_language"),
+    path("beranda/", home_views.role_home, name="home"),  # each role's tasks, across planning and budgeting
     path("audit/", include("masterdata.audit_urls")),
     path("", include("planning.urls")),  # /perencanaan/… for staff, /usulan/… for citizens
     path("anggaran/", include("budgeting.urls")),

@@ -203,6 +203,13 @@ class ApbdVersion(models.Model):
         """An amendment's DPA is a DPPA (dokumen pelaksanaan perubahan anggaran)."""
         return "DPPA" if self.base_id else "DPA"
 
+    @property
+    def state_label(self):
+        """The state as people read it: a pergeseran's draft is no RAPBD (it never goes to DPRD)."""
+        if self.kind == self.Kind.PERGESERAN and self.state == self.State.DRAFT:
+            return _("Draf")
+        return self.get_state_display()
+
 
 class ApbdTotal(models.Model):
     """A rollup of a published version, computed once at publication so public pages never aggregate lines.

@@ -85,14 +85,6 @@ def reference_summary(user):
     }
 
 
-def role_home_context(user):
-    return {
-        "fiscal_year": current_fiscal_year(),
-        "reference": reference_summary(user),
-        "opd": user.opd if access.role_of(user) == access.Role.OPD_STAFF else None,
-    }
-
-
 # ---------------------------------------------------------------------------------------------
 # API reads (masterdata.api): querysets already scoped, with what their serializers touch joined.
 # ---------------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from . import views
 
 urlpatterns = [
     path("", views.public_home, name="public-home"),
-    path("beranda/", views.home, name="home"),
     path("masuk/", views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
 ]

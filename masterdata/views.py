@@ -2,39 +2,21 @@ import math
 
 from axes.helpers import get_cool_off
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import access, selectors
+from . import selectors
 from .api_base import body_too_large_message, error_response
 from .forms import LoginForm
 from .middleware import API_PREFIX
 
 MALFORMED = "Permintaan tidak dapat diproses karena formatnya rusak."
 
-ROLE_HOME_TEMPLATES = {
-    access.Role.OPD_STAFF: "home/opd_staff.html",
-    access.Role.BAPPEDA: "home/bappeda.html",
-    access.Role.FINANCE: "home/finance.html",
-    access.Role.DPRD: "home/dprd.html",
-    access.Role.AUDITOR: "home/auditor.html",
-    access.Role.ADMIN: "home/admin.html",
-}
-
 
 @require_GET
 def public_home(request):
     return render(request, "public/home.html", selectors.public_home_context())
-
-
-@login_required
-@require_GET
-def home(request):
-    """Each role lands on its own page."""
-    template = ROLE_HOME_TEMPLATES.get(access.role_of(request.user), "home/admin.html")
-    return render(request, template, selectors.role_home_context(request.user))
 
 
 class LoginView(auth_views.LoginView):

@@ -138,6 +138,13 @@ class RkpdActionForm(PortalForm):
     regulation = forms.CharField(label="Nomor Perbup RKPD", max_length=255, required=False)
 
 
+class OpdChoiceField(forms.ModelChoiceField):
+    """OPDs by name: their SIPD codes mean nothing to a citizen (and come in two lengths)."""
+
+    def label_from_instance(self, opd):
+        return opd.name
+
+
 class VillageChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, region):
         return str(region)
@@ -181,7 +188,7 @@ class ProposalForm(PortalForm):
         help_text="Boleh ditulis 25.000.000 atau 25000000.",
         error_messages={"required": "Perkiraan biaya wajib diisi."},
     )
-    suggested_opd = forms.ModelChoiceField(
+    suggested_opd = OpdChoiceField(
         label="Perangkat daerah yang diusulkan menangani",
         queryset=Opd.objects.none(),
         required=False,

@@ -2,12 +2,13 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from masterdata import access
-from masterdata.models import Nomenclature
+from masterdata.models import Nomenclature, User
+from masterdata.selectors import count_subquery
 
 from .models import (
     Proposal,
@@ -104,6 +105,35 @@ def renja_progress(user, fiscal_year):
     return _renjas_of_year(user, fiscal_year).aggregate(
         total=Count("pk"), final=Count("pk", filter=Q(stage=Renja.Stage.FINAL))
     )
+
+
+def renja_waiting_by_year(user):
+    """[(year, number of Renja waiting for verification)] for every year with one waiting, newest first."""
+    return list(
+        access.scope_renja(user, Renja.objects.filter(state=Renja.State.SUBMITTED))
+        .values_list("fiscal_year__year")
+        .annotate(waiting=Count("pk"))
+        .order_by("-fiscal_year__year")
+    )
+
+
+def unanswered_renja_comments():
+    """Verifiers' notes that nobody has replied to yet."""
+    return RenjaComment.objects.filter(reply_to__isnull=True, replies__isnull=True).exclude(
+        author__role=User.Role.OPD_STAFF
+    )
+
+
+def own_renjas(user, fiscal_year):
+    """The user's own OPD's Renja of the year with its pagu and its unanswered notes (none for other roles)."""
+    if not access.is_own_opd(user, user.opd):
+        return Renja.objects.none()
+    unanswered = unanswered_renja_comments().filter(renja_id=OuterRef("pk"))
+    return renjas_for(user, fiscal_year=fiscal_year).annotate(unanswered=count_subquery(unanswered))
+
+
+def proposals_awaiting_moderation(user):
+    return access.scope_proposals(user, Proposal.objects.filter(is_moderated=False)).count()
 
 
 def renja_for(user, pk):

@@ -438,6 +438,11 @@ def verification_inbox(request):
             "page": view_helpers.page_of(
                 request, selectors.verification_queue(user, fiscal_year=fiscal_year, state=state)
             ),
+            "waiting_elsewhere": [
+                (year, waiting)
+                for year, waiting in selectors.renja_waiting_by_year(user)
+                if fiscal_year is None or year != fiscal_year.year
+            ],
         },
     )
 

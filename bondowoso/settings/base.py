@@ -51,7 +51,6 @@ MIDDLEWARE = [
     "masterdata.middleware.RequestContextMiddleware",
     "masterdata.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -138,8 +137,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "id"
-LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The portal is in Indonesian only: every page, message and Django's own texts (admin, validation).
+LANGUAGES = [("id", _("Bahasa Indonesia"))]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True

@@ -7,6 +7,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -19,12 +20,12 @@ from django.db.models import (
 from django.db.models.functions import Substr
 
 from masterdata import access
-from masterdata.models import Account, StandardPriceItem
+from masterdata.models import Account, StandardPriceItem, User
 from masterdata.money import CENT, MONEY_FIELD, money_subquery, money_sum, sum_by
 from masterdata.selectors import count_subquery, search_words
 from planning.models import RenjaLine
 
-from ..models import Ceiling, Rka, RkaComment, RkaLine, RkaSubKegiatan, Transition
+from ..models import ApbdVersion, Ceiling, Rka, RkaComment, RkaLine, RkaSubKegiatan, Transition
 
 
 def rkas_for(user, version):
@@ -212,14 +213,41 @@ def transitions_of(document):
     )
 
 
+def unanswered_rka_comments():
+    """TAPD's notes with no later answer from the OPD on the same line (or on the RKA as a whole)."""
+    answers = RkaComment.objects.filter(
+        rka_id=OuterRef("rka_id"), created_at__gt=OuterRef("created_at"), author__role=User.Role.OPD_STAFF
+    )
+    return (
+        RkaComment.objects.exclude(author__role=User.Role.OPD_STAFF)
+        .alias(
+            answered=Exists(answers.filter(line_id=OuterRef("line_id"))),
+            answered_general=Exists(answers.filter(line__isnull=True)),
+        )
+        .filter(Q(line__isnull=False, answered=False) | Q(line__isnull=True, answered_general=False))
+    )
+
+
 def own_rkas(user, fiscal_year):
-    """The RKAs of the user's own OPD in the year's versions (none for readers of every OPD)."""
+    """The RKAs of the user's own OPD in the year's versions with their figures (see visible_rkas) and TAPD's
+    unanswered notes, the newest version first (none for readers of every OPD): one query."""
     if not access.is_own_opd(user, user.opd):
         return Rka.objects.none()
+    unanswered = unanswered_rka_comments().filter(rka_id=OuterRef("pk"))
     return (
-        access.scope_rka(user, Rka.objects.filter(version__fiscal_year=fiscal_year, opd=user.opd))
-        .select_related("version__fiscal_year", "opd")
+        visible_rkas(user)
+        .filter(version__fiscal_year=fiscal_year, opd=user.opd)
+        .annotate(unanswered=count_subquery(unanswered))
         .order_by("-version__number")
+    )
+
+
+def rka_waiting_by_version(user):
+    """The APBD versions with RKAs waiting for TAPD's verification, with how many, the newest first."""
+    waiting = access.scope_rka(user, Rka.objects.filter(version_id=OuterRef("pk"), state=Rka.State.SUBMITTED))
+    versions = ApbdVersion.objects.select_related("fiscal_year").annotate(waiting=count_subquery(waiting))
+    return list(
+        access.scope_apbd_versions(user, versions).filter(waiting__gt=0).order_by("-fiscal_year__year", "-number")
     )
 
 

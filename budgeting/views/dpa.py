@@ -62,10 +62,11 @@ def _cash_form(row, key):
 
 
 def _shown_row(row, key, form=None):
-    """A row ready for its template: its key, its form, and the sen of its months shown when any month has
-    them, so that the months read on the page add up to the pagu."""
+    """A row ready for its template: its key, its form, its named months for readers, and the sen of its months
+    shown when any month has them, so that the months read on the page add up to the pagu."""
     row["key"], row["form"] = key, form or _cash_form(row, key)
     row["places"] = 2 if any(amount != amount.to_integral_value() for amount in row["months"]) else 0
+    row["named_months"] = list(zip(dpa_forms.MONTH_NAMES, row["months"], strict=True))
     return row
 
 
@@ -83,7 +84,6 @@ def _dpa_context(request, dpa, **extra):
         "can_edit": user.has_perm("budgeting.edit_cash_plan", dpa),
         "can_issue": user.has_perm("budgeting.issue_dpa") and dpa.state == Dpa.State.DRAFT,
         "issue_form": extra.pop("issue_form", None) or dpa_forms.IssueDpaForm(),
-        "month_names": dpa_forms.MONTH_NAMES,
         "transitions": rka_selectors.transitions_of(dpa),
         **extra,
     }
@@ -151,7 +151,6 @@ def cash_plan_edit(request, pk, key):
         "dpa": dpa,
         "row": row,
         "can_edit": user.has_perm("budgeting.edit_cash_plan", dpa),
-        "month_names": dpa_forms.MONTH_NAMES,
         "status_message": message,
         "row_error": " ".join(form.non_field_errors()) if status == CONFLICT else "",
         "focus": "errors" if status != 200 else "",

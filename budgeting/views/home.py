@@ -1,15 +1,59 @@
-"""The budgeting landing page."""
+"""Each role's home (its task list) and the budgeting landing page."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from masterdata import view_helpers
+from masterdata import access, view_helpers
 from masterdata.form_base import active_fiscal_years
+from masterdata.selectors import current_fiscal_year, reference_summary
+from planning import selectors as planning_selectors
 
 from ..selectors import apbd as apbd_selectors
 from ..selectors import kua as kua_selectors
 from ..selectors import rka as rka_selectors
+
+ROLE_HOME_TEMPLATES = {
+    access.Role.OPD_STAFF: "home/opd_staff.html",
+    access.Role.BAPPEDA: "home/bappeda.html",
+    access.Role.FINANCE: "home/finance.html",
+    access.Role.DPRD: "home/dprd.html",
+    access.Role.AUDITOR: "home/auditor.html",
+    access.Role.ADMIN: "home/admin.html",
+}
+
+
+def _tasks(user, role, fiscal_year):
+    """What waits for the role: OPD staff their own Renja and RKA of the current year; Bappeda and TAPD their
+    inboxes in every year with something waiting."""
+    if role == access.Role.OPD_STAFF and fiscal_year is not None:
+        renjas = list(planning_selectors.own_renjas(user, fiscal_year))
+        rkas = list(rka_selectors.own_rkas(user, fiscal_year))
+        waiting = [doc for doc in (*renjas, *rkas) if doc.is_editable or doc.unanswered]
+        return {"renjas": renjas, "rkas": rkas, "has_tasks": bool(waiting) or not renjas}
+    if role == access.Role.BAPPEDA:
+        return {
+            "renja_waiting": planning_selectors.renja_waiting_by_year(user),
+            "awaiting_moderation": planning_selectors.proposals_awaiting_moderation(user),
+        }
+    if role == access.Role.FINANCE:
+        return {"rka_waiting": rka_selectors.rka_waiting_by_version(user)}
+    return {}
+
+
+@login_required
+@require_GET
+def role_home(request):
+    user = request.user
+    role = access.role_of(user)
+    fiscal_year = current_fiscal_year()
+    context = {
+        "fiscal_year": fiscal_year,
+        "reference": reference_summary(user),
+        "opd": user.opd if role == access.Role.OPD_STAFF else None,
+        **_tasks(user, role, fiscal_year),
+    }
+    return render(request, ROLE_HOME_TEMPLATES.get(role, "home/admin.html"), context)
 
 
 @login_required

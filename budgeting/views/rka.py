@@ -62,6 +62,10 @@ def _render_rka_list(request, *, inbox):
             rows = rows.order_by("updated_at", "opd__code")
         state = filterset.form.cleaned_data.get("status", "") if filterset.is_valid() else ""
         counts = rka_selectors.rka_state_counts(user, version)
+        if inbox:
+            context["waiting_elsewhere"] = [
+                other for other in rka_selectors.rka_waiting_by_version(user) if other.pk != version.pk
+            ]
         context.update(
             filterset=filterset,
             state=state,

@@ -810,9 +810,11 @@ def test_every_reading_role_reaches_the_budgeting_pages_from_the_menu(client, se
         assert reverse("budgeting:rka-inbox") in budgeting_home
 
 
-def test_administrators_have_no_budgeting_menu(client, reference_data):
+def test_administrators_reach_budgeting_from_the_menu_as_they_reach_planning(client, reference_data):
     admin = UserFactory(role=User.Role.ADMIN)
-    assert ">Penganggaran<" not in client_for(client, admin).get(reverse("home")).content.decode()
+    home = client_for(client, admin).get(reverse("home")).content.decode()
+    assert ">Perencanaan<" in home and ">Penganggaran<" in home
+    assert client.get(reverse("budgeting:home")).status_code == 200
 
 
 def test_the_version_and_kua_lists_read_no_more_for_more_versions(client, reference_data):
