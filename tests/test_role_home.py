@@ -14,7 +14,7 @@ from masterdata.models import FiscalYear, User
 from planning import services as planning_services
 from tests.budgeting.factories import budget_setup, documents_for_year
 from tests.factories import UserFactory
-from tests.planning.factories import move_renja, renja_with_lines, staff_of
+from tests.planning.factories import FINAL_MOVES, move_renja, renja_with_lines, staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +65,23 @@ def test_an_answered_note_no_longer_waits(client, year):
     html, _ = home_of(client, setup.staff)
 
     assert "catatan asistensi" not in html
+
+
+def test_notes_on_a_final_renja_or_an_approved_rka_are_not_asked_for(client, year):
+    setup = budget_setup(year)
+    rka_services.add_rka_line(actor=setup.staff, rka=setup.rka, **setup.line_values())
+    RkaComment.objects.create(rka=setup.rka, author=setup.finance, text="Rincikan belanja ATK.")
+    rka_services.transition_rka(actor=setup.staff, rka=setup.rka, action="submit")
+    rka_services.transition_rka(actor=setup.finance, rka=setup.rka, action="approve")
+    bappeda = UserFactory(role=User.Role.BAPPEDA)
+    renja = renja_with_lines(opd_=setup.opd, fiscal_year=year, count=1, actor=setup.staff)
+    planning_services.comment_renja(actor=bappeda, renja=renja, text="Lengkapi lokasi.")
+    move_renja(renja, *FINAL_MOVES, staff=setup.staff, bappeda=bappeda)
+
+    html, _ = home_of(client, setup.staff)
+
+    assert "belum dijawab." not in html and "masih draf" not in html
+    assert "Tidak ada yang menunggu Anda saat ini." in html
 
 
 def test_opd_staff_without_a_renja_are_told_to_make_one_and_nothing_else_waits(client, year):

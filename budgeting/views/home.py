@@ -23,13 +23,23 @@ ROLE_HOME_TEMPLATES = {
 }
 
 
+def _with_waiting(user, documents, app, kind):
+    """Documents marked with what the user can still do to them: edit and submit, answer the notes (a final Renja
+    or an approved RKA takes neither, so the home does not ask for it)."""
+    documents = list(documents)
+    for document in documents:
+        document.can_edit = user.has_perm(f"{app}.edit_{kind}", document)
+        document.notes_waiting = document.unanswered if user.has_perm(f"{app}.comment_{kind}", document) else 0
+    return documents
+
+
 def _tasks(user, role, fiscal_year):
     """What waits for the role: OPD staff their own Renja and RKA of the current year; Bappeda and TAPD their
     inboxes in every year with something waiting."""
     if role == access.Role.OPD_STAFF and fiscal_year is not None:
-        renjas = list(planning_selectors.own_renjas(user, fiscal_year))
-        rkas = list(rka_selectors.own_rkas(user, fiscal_year))
-        waiting = [doc for doc in (*renjas, *rkas) if doc.is_editable or doc.unanswered]
+        renjas = _with_waiting(user, planning_selectors.own_renjas(user, fiscal_year), "planning", "renja")
+        rkas = _with_waiting(user, rka_selectors.own_rkas(user, fiscal_year), "budgeting", "rka")
+        waiting = [doc for doc in (*renjas, *rkas) if doc.can_edit or doc.notes_waiting]
         return {"renjas": renjas, "rkas": rkas, "has_tasks": bool(waiting) or not renjas}
     if role == access.Role.BAPPEDA:
         return {
@@ -66,6 +76,6 @@ def budgeting_home(request):
         context.update(
             kuas=list(kua_selectors.kua_versions_for(user, fiscal_year)),
             versions=list(apbd_selectors.apbd_versions_with_counts(user, fiscal_year)),
-            own_rkas=list(rka_selectors.own_rkas(user, fiscal_year)),
+            own_rkas=_with_waiting(user, rka_selectors.own_rkas(user, fiscal_year), "budgeting", "rka"),
         )
     return render(request, "budgeting/home.html", context)
