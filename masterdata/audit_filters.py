@@ -54,11 +54,12 @@ class AuditEventFilterSet(django_filters.FilterSet):
         form = AuditFilterForm
 
     def __init__(self, data=None, queryset=None, *, actors, object_types, actions, **kwargs):
-        """`actors`, `object_types` and `actions` are the options, drawn by the caller from the visible log."""
+        """`actors`, `object_types` and `actions` ((code, label) pairs) are the options, drawn by the caller from the
+        visible log."""
         super().__init__(data, queryset, **kwargs)
         self.filters["actor"].queryset = actors
         self.filters["object_type"].extra["choices"] = object_types
-        self.filters["action"].extra["choices"] = [(action, action) for action in actions]
+        self.filters["action"].extra["choices"] = actions
 
     def filter_date_from(self, queryset, name, value):
         return queryset.filter(occurred_at__gte=start_of_day(value))

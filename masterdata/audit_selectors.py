@@ -3,12 +3,11 @@
 import json
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.core.paginator import Page, Paginator
-from django.utils.text import capfirst
 
 from . import access, audit
 from .audit_filters import AuditEventFilterSet
+from .audit_labels import action_label, field_label, object_label
 from .models import AuditEvent, User
 
 PAGE_SIZE = 50
@@ -21,24 +20,16 @@ def visible_audit_events(user):
     return access.scope_audit_events(user, events)
 
 
-def object_type_label(object_type):
-    """'masterdata.user' -> 'Pengguna'; a type that is no model (any more) is shown as stored."""
-    try:
-        model = apps.get_model(object_type)
-    except (LookupError, ValueError):
-        return object_type
-    return capfirst(model._meta.verbose_name)
-
-
 def filter_options(events):
     """Choices of the filter form, drawn from the visible log so every option can match something."""
     unordered = events.order_by()
     object_types = unordered.values_list("object_type", flat=True).distinct()
+    actions = unordered.values_list("action", flat=True).distinct()
     actors = User.objects.filter(pk__in=unordered.values("actor_id")).only("username", "first_name", "last_name")
     return {
         "actors": actors.order_by("username"),
-        "object_types": [(code, f"{object_type_label(code)} ({code})") for code in sorted(object_types)],
-        "actions": sorted(unordered.values_list("action", flat=True).distinct()),
+        "object_types": [(code, f"{object_label(code)} ({code})") for code in sorted(object_types)],
+        "actions": [(code, f"{action_label(code)} ({code})") for code in sorted(actions)],
     }
 
 
@@ -60,13 +51,15 @@ def audit_event_listing(user, params, page_number=None):
     rows = events.none() if invalid else filterset.qs.defer("before", "after")
     page = Paginator(rows, PAGE_SIZE).get_page(page_number)
     for event in page.object_list:
-        event.object_type_label = object_type_label(event.object_type)
+        event.object_type_label = object_label(event.object_type)
+        event.action_label = action_label(event.action)
     return AuditListing(filterset=filterset, page=page)
 
 
 @dataclass
 class ChangeRow:
     key: str
+    label: str
     before: str
     after: str
     status: str  # "", "diubah", "ditambah" or "dihapus"
@@ -97,6 +90,7 @@ def event_changes(event):
         rows.append(
             ChangeRow(
                 key=key,
+                label=field_label(event.object_type, key),
                 before=_as_json(before[key]) if key in before else "",
                 after=_as_json(after[key]) if key in after else "",
                 status=status,
@@ -118,6 +112,10 @@ class AuditEventDetail:
     def changed_keys(self):
         return [row.key for row in self.changes if row.changed]
 
+    @property
+    def changed_labels(self):
+        return [row.label for row in self.changes if row.changed]
+
 
 def audit_event_detail(user, sequence):
     """One event by its sequence (404 when missing or not readable), with its own integrity checks."""
@@ -127,6 +125,8 @@ def audit_event_detail(user, sequence):
         events.filter(sequence__in=[event.sequence - 1, event.sequence + 1]).values_list("sequence", "hash")
     )
     expected_previous = neighbours.get(event.sequence - 1, audit.GENESIS_HASH if event.sequence == 1 else None)
+    event.object_type_label = object_label(event.object_type)
+    event.action_label = action_label(event.action)
     return AuditEventDetail(
         event=event,
         changes=event_changes(event),
