@@ -66,3 +66,10 @@ class FiscalYearChoiceField(forms.ModelChoiceField):
 class CodedChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, node):
         return f"{node.code} {node.name}"
+
+
+class NamedChoiceField(forms.ModelChoiceField):
+    """A coded row named first, for lists people pick from by name (funding sources)."""
+
+    def label_from_instance(self, node):
+        return f"{node.name} ({node.code})"

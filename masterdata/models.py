@@ -116,6 +116,11 @@ class Account(CodedNode):
         indexes = [models.Index(fields=["version", "level", "code"])]
 
 
+# Provincial taxes (UU 1/2022 Pasal 4): PKB, BBNKB, PBBKB, Pajak Air Permukaan and Pajak Rokok. A kabupaten
+# receives its share of them as a transfer, so its OPDs never budget them as a funding source.
+PROVINCIAL_FUNDING_PREFIXES = ("1.1.01.01.", "1.1.01.02.", "1.1.01.03.", "1.1.01.04.", "1.1.01.05.", "2.1.01.01.")
+
+
 class FundingSource(CodedNode):
     """Sumber dana, on the same six levels as kode rekening."""
 
@@ -126,6 +131,10 @@ class FundingSource(CodedNode):
         verbose_name_plural = _("sumber dana")
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="funding_source_code_per_version")]
         indexes = [models.Index(fields=["version", "level", "code"])]
+
+    @property
+    def is_provincial(self):
+        return self.code.startswith(PROVINCIAL_FUNDING_PREFIXES)
 
 
 class Opd(models.Model):

@@ -8,6 +8,7 @@ from django.db.models import (
     IntegerField,
     Max,
     Prefetch,
+    Q,
     Subquery,
     Sum,
     Value,
@@ -16,7 +17,17 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import access
-from .models import Account, ApiToken, FiscalYear, Nomenclature, Opd, ReferenceVersion, StandardPriceItem
+from .models import (
+    PROVINCIAL_FUNDING_PREFIXES,
+    Account,
+    ApiToken,
+    FiscalYear,
+    FundingSource,
+    Nomenclature,
+    Opd,
+    ReferenceVersion,
+    StandardPriceItem,
+)
 
 
 def current_fiscal_year():
@@ -95,6 +106,18 @@ def coded_reference(user, model):
     return access.scope_reference(user, model.objects.select_related("parent").order_by("code", "id"))
 
 
+def budgetable_funding_sources(version_id):
+    """Sub rincian objek funding sources of a reference version that an OPD of the kabupaten may budget, by name."""
+    provincial = Q()
+    for prefix in PROVINCIAL_FUNDING_PREFIXES:
+        provincial |= Q(code__startswith=prefix)
+    return (
+        FundingSource.objects.filter(version_id=version_id, level=Account.Level.SUB_RINCIAN_OBJEK, is_active=True)
+        .exclude(provincial)
+        .order_by("name", "code")
+    )
+
+
 def opds(user):
     return access.scope_reference(user, Opd.objects.select_related("parent").order_by("code", "id"))
 
@@ -135,3 +158,13 @@ def count_subquery(queryset):
 
 def search_words(query):
     return query.split()[:PICKER_WORDS]
+
+
+def matching_every_word(queryset, query, fields):
+    """Rows where every word of `query` is found (any case) in at least one of `fields`."""
+    for word in search_words(query):
+        found = Q()
+        for field in fields:
+            found |= Q(**{f"{field}__icontains": word})
+        queryset = queryset.filter(found)
+    return queryset

@@ -2,8 +2,9 @@
 
 from django import forms
 
-from masterdata.form_base import TEXT_AREA, CodedChoiceField, IndonesianNumberField, PortalForm
+from masterdata.form_base import TEXT_AREA, IndonesianNumberField, NamedChoiceField, PortalForm
 from masterdata.models import Account, FundingSource, StandardPriceItem
+from masterdata.selectors import budgetable_funding_sources
 
 from ..services import rka as rka_services
 from .common import PickerForm, account_field, money_field
@@ -72,7 +73,7 @@ class RkaLineForm(PickerForm):
         disabled=True,
         widget=forms.TextInput(attrs={"readonly": True, "tabindex": "-1"}),
     )
-    funding_source = CodedChoiceField(
+    funding_source = NamedChoiceField(
         label="Sumber dana",
         queryset=FundingSource.objects.none(),
         empty_label="(pilih sumber dana)",
@@ -90,9 +91,7 @@ class RkaLineForm(PickerForm):
             version_id=reference, level=Account.Level.SUB_RINCIAN_OBJEK, code__startswith=akun
         )
         self.fields["standard_price"].queryset = StandardPriceItem.objects.filter(fiscal_year=fiscal_year)
-        self.fields["funding_source"].queryset = FundingSource.objects.filter(
-            version_id=reference, level=Account.Level.SUB_RINCIAN_OBJEK, is_active=True
-        ).order_by("code")
+        self.fields["funding_source"].queryset = budgetable_funding_sources(reference)
 
     def service_values(self):
         return {field: self.cleaned_data.get(field) for field in self.SERVICE_FIELDS}
@@ -121,4 +120,12 @@ class RkaCommentForm(PortalForm):
         widget=forms.Textarea(attrs=TEXT_AREA),
         max_length=5000,
         error_messages={"required": "Catatan tidak boleh kosong."},
+    )
+
+
+class RkaImportForm(PortalForm):
+    file = forms.FileField(
+        label="Berkas rincian (.xlsx atau .csv)",
+        help_text="Baris pertama memuat nama kolom, seperti pada impor lewat API.",
+        error_messages={"required": "Pilih berkas rincian.", "empty": "Berkas kosong."},
     )

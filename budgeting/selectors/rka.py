@@ -22,7 +22,7 @@ from django.db.models.functions import Substr
 from masterdata import access
 from masterdata.models import Account, StandardPriceItem, User
 from masterdata.money import CENT, MONEY_FIELD, money_subquery, money_sum, sum_by
-from masterdata.selectors import count_subquery, search_words
+from masterdata.selectors import count_subquery, matching_every_word, search_words
 from planning.models import RenjaLine
 
 from ..models import ApbdVersion, Ceiling, Rka, RkaComment, RkaLine, RkaSubKegiatan, Transition
@@ -57,22 +57,37 @@ def rka_state_counts(user, version):
     return dict(rkas_for(user, version).values_list("state").annotate(n=Count("pk")).order_by())
 
 
-def rka_sub_kegiatan_rows(rka):
-    """The sub-kegiatan of an RKA with their belanja, line count and own ceiling (if one is set)."""
-    ceiling = Ceiling.objects.filter(
-        kua_ppas_id=rka.version.kua_ppas_id, opd_id=rka.opd_id, sub_kegiatan_id=OuterRef("sub_kegiatan_id")
-    ).values("amount")[:1]
+def rka_sub_kegiatan_rows(rka, query=""):
+    """The sub-kegiatan of an RKA in code order with their belanja, line count, the Renja's pagu indikatif and the
+    narrowest ceiling over them: their own, else their program's (KUA-PPAS mostly sets only the OPD's, and a
+    pergeseran carries only OPD totals). Every word of `query` must match the code or name of the sub-kegiatan,
+    its kegiatan or its program."""
+    ceilings = Ceiling.objects.filter(kua_ppas_id=rka.version.kua_ppas_id, opd_id=rka.opd_id)
+    own = ceilings.filter(sub_kegiatan_id=OuterRef("sub_kegiatan_id")).values("amount")[:1]
+    program = ceilings.filter(program_id=OuterRef("sub_kegiatan__parent__parent_id")).values("amount")[:1]
     lines = RkaLine.objects.filter(sub_kegiatan_id=OuterRef("pk"))
+    names = ("sub_kegiatan__code", "sub_kegiatan__name", "sub_kegiatan__parent__name")
+    rows = matching_every_word(
+        RkaSubKegiatan.objects.filter(rka=rka), query, (*names, "sub_kegiatan__parent__parent__name")
+    )
     return (
-        RkaSubKegiatan.objects.filter(rka=rka)
-        .select_related("sub_kegiatan__parent__parent")
+        rows.select_related("sub_kegiatan__parent__parent", "renja_line")
         .annotate(
             total=money_subquery(lines),
             line_count=count_subquery(lines),
-            ceiling=Subquery(ceiling, output_field=MONEY_FIELD),
+            ceiling=Subquery(own, output_field=MONEY_FIELD),
+            program_ceiling=Subquery(program, output_field=MONEY_FIELD),
         )
         .order_by("sub_kegiatan__code")
     )
+
+
+def rka_group_totals(rka):
+    """Belanja of the RKA per program and per kegiatan: {nomenclature id: amount}, two GROUP BY queries."""
+    lines = RkaLine.objects.filter(rka=rka, sub_kegiatan__isnull=False)
+    kegiatan = "sub_kegiatan__sub_kegiatan__parent_id"
+    program = "sub_kegiatan__sub_kegiatan__parent__parent_id"
+    return {row[key]: row["amount"] for key in (kegiatan, program) for row in sum_by(lines, key)}
 
 
 def rka_section_totals(rka):
@@ -94,19 +109,17 @@ def rka_lines(rka, *, sub_kegiatan=None, akun="5", query=""):
         lines = lines.filter(sub_kegiatan=sub_kegiatan)
     else:
         lines = lines.filter(sub_kegiatan__isnull=True, akun=int(akun))
-    for word in search_words(query):
-        lines = lines.filter(
-            Q(account__code__icontains=word)
-            | Q(account__name__icontains=word)
-            | Q(standard_price__name__icontains=word)
-            | Q(work_package__icontains=word)
-            | Q(description__icontains=word)
-            | Q(specification__icontains=word)
-        )
+    text = ("account__code", "account__name", "standard_price__name", "work_package", "description", "specification")
+    lines = matching_every_word(lines, query, text)
     comments = RkaComment.objects.select_related("author").order_by("created_at", "pk")
     return (
         lines.select_related("account", "standard_price", "funding_source")
         .prefetch_related(Prefetch("comments", queryset=comments))
+        # In a pergeseran or perubahan: the amount of the line it was copied from in the base version.
+        .annotate(
+            base_amount=F("copied_from__amount"),
+            base_change=ExpressionWrapper(F("amount") - F("copied_from__amount"), output_field=MONEY_FIELD),
+        )
         .order_by("account__code", "work_package", "pk")
     )
 

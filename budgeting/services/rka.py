@@ -135,6 +135,8 @@ def _clean_line(rka, values, rules=None):
         errors["funding_source"] = "Pilih sumber dana."
     elif funding.version_id != version_id or funding.level != Account.Level.SUB_RINCIAN_OBJEK:
         errors["funding_source"] = "Sumber dana harus kode sub rincian objek dari versi referensi tahun ini."
+    elif funding.is_provincial:
+        errors["funding_source"] = f"{funding.name} adalah pajak provinsi; OPD kabupaten tidak menganggarkannya."
     if errors:
         raise ValidationError(errors)
 

@@ -13,12 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from masterdata import access, view_helpers
 from masterdata.errors import StaleObject, TransitionNotAllowed
-from masterdata.importers import parse_decimal
+from masterdata.importers import InvalidFile, parse_decimal
 from masterdata.selectors import current_fiscal_year
 from masterdata.templatetags.rupiah import rupiah
 from masterdata.view_helpers import CONFLICT, PICKER_LIMIT, UNPROCESSABLE
 
-from .. import ceiling_rules
+from .. import ceiling_rules, excel
 from ..forms import rka as rka_forms
 from ..models import Rka, RkaLine, RkaSubKegiatan
 from ..selectors import apbd as apbd_selectors
@@ -103,13 +103,13 @@ def _rka_context(request, rka, **extra):
     user = request.user
     perms = _rka_permissions(user, rka)
     sections = rka_selectors.rka_section_totals(rka)
-    page = view_helpers.page_of(request, rka_selectors.rka_sub_kegiatan_rows(rka))
-    page.object_list = list(page.object_list)
-    for sub in page.object_list:
-        sub.section_key = f"sk{sub.pk}"
+    query = view_helpers.search_text(request.GET)
+    page = view_helpers.page_of(request, rka_selectors.rka_sub_kegiatan_rows(rka, query))
+    page.object_list = _grouped(list(page.object_list), rka_selectors.rka_group_totals(rka))
     context = {
         "rka": rka,
         "page": page,
+        "query": query,
         "sections": [
             (key, akun, label, *sections.get(akun, (0, None)))
             for key, (akun, label) in SECTIONS.items()
@@ -124,7 +124,25 @@ def _rka_context(request, rka, **extra):
     }
     if perms["can_edit"] and "sub_form" not in extra:
         extra["sub_form"] = rka_forms.RkaSubKegiatanForm(renja_lines=list(rka_selectors.renja_lines_for_rka(rka)))
+    if perms["can_edit"] and "import_form" not in extra:
+        extra["import_form"] = rka_forms.RkaImportForm()
+    if "import_form" in extra:
+        extra["import_columns"] = list(excel.RKA_IMPORT_COLUMNS.values())
     return context | extra
+
+
+def _grouped(subs, group_totals):
+    """Sub-kegiatan rows marked where their program or kegiatan starts (on this page), with its belanja."""
+    program = kegiatan = None
+    for sub in subs:
+        sub.section_key = f"sk{sub.pk}"
+        node = sub.sub_kegiatan
+        sub.kegiatan_starts = node.parent_id != kegiatan
+        sub.program_starts = node.parent.parent_id != program
+        kegiatan, program = node.parent_id, node.parent.parent_id
+        sub.kegiatan_total = group_totals.get(kegiatan, 0)
+        sub.program_total = group_totals.get(program, 0)
+    return subs
 
 
 def _section_allowed(rka, akun):
@@ -157,6 +175,29 @@ def rka_sub_kegiatan_add(request, pk):
             messages.success(request, f"Sub-kegiatan {sub.sub_kegiatan.code} ditambahkan. Isi rinciannya di bawah.")
             return redirect(_section_url(rka, f"sk{sub.pk}"))
     return _render_rka(request, rka, sub_form=form, status=UNPROCESSABLE)
+
+
+@login_required
+@require_POST
+def rka_import(request, pk):
+    """Lines from an uploaded table through the same import as the API: all of them, or none and every bad row."""
+    user = request.user
+    rka = rka_selectors.rka_for(user, pk)
+    access.require(user, "budgeting.edit_rka", rka)
+    form = rka_forms.RkaImportForm(request.POST, request.FILES)
+    bad_rows = []
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        with view_helpers.refusals_on(form) as outcome:
+            try:
+                lines = excel.import_rka_file(actor=user, rka=rka, source=upload, filename=upload.name)
+            except InvalidFile as error:
+                bad_rows = [str(row) for row in error.errors]
+                form.add_error("file", str(error))
+        if outcome.ok and not bad_rows:
+            messages.success(request, f"{len(lines)} rincian diimpor dari {upload.name}.")
+            return redirect("budgeting:rka-detail", pk=rka.pk)
+    return _render_rka(request, rka, import_form=form, import_errors=bad_rows, status=UNPROCESSABLE)
 
 
 @login_required
