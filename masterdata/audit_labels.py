@@ -90,7 +90,7 @@ OBJECTS = {
     "planning.renjatransition": "perpindahan status Renja",
 }
 
-# Recorded fields (and summary keys) whose model field has no Indonesian name, or that are no field at all.
+# Recorded fields whose model field has no Indonesian name of its own, and summary keys that are no field.
 FIELDS = {
     "account": "kode rekening",
     "amount": "jumlah",
@@ -157,11 +157,13 @@ def object_label(object_type):
 
 
 def field_label(object_type, key):
-    """A recorded field by its Indonesian name: this table's, else the model field's own, else the key."""
-    if key in FIELDS:
-        return FIELDS[key]
+    """A recorded field by its Indonesian name: the model field's own when it was given one, else this table's,
+    else the key as stored."""
     model = _model(object_type)
     try:
-        return str(model._meta.get_field(key).verbose_name) if model else key
+        name = str(model._meta.get_field(key).verbose_name) if model else None
     except FieldDoesNotExist:
-        return key
+        name = None
+    if name and name != key.replace("_", " "):  # Django's default name is the key, in English
+        return name
+    return FIELDS.get(key, key)

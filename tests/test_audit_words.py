@@ -34,3 +34,4 @@ def test_an_inspector_reads_actions_objects_and_fields_in_indonesian(client, ref
     assert "Dewi Lestari menetapkan rekening KUA-PPAS" in detail
     assert "1 kolom berubah: jumlah." in detail
     assert "kode rekening" in detail and "KUA-PPAS" in detail
+    assert "kebijakan" in detail  # the model field's own name comes first
