@@ -161,7 +161,8 @@ def field_label(object_type, key):
     else the key as stored."""
     model = _model(object_type)
     try:
-        name = str(model._meta.get_field(key).verbose_name) if model else None
+        # A summary key may name a reverse relation ("ceilings"), which has no verbose name.
+        name = str(getattr(model._meta.get_field(key), "verbose_name", "")) if model else None
     except FieldDoesNotExist:
         name = None
     if name and name != key.replace("_", " "):  # Django's default name is the key, in English
