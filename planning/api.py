@@ -51,7 +51,7 @@ class RpjmdViewSet(ListMixin, RetrieveMixin, PortalViewSet):
     writers = dict.fromkeys(("create", "partial_update", "goals", "import_targets"), "planning.change_rpjmd")
 
     def get_queryset(self):
-        return selectors.rpjmds_for(self.request.user)
+        return selectors.visible_rpjmds(self.request.user)
 
     def create(self, request):
         rpjmd = target_services.create_rpjmd(actor=request.user, **self.valid(s.RpjmdInputSerializer))
@@ -73,7 +73,7 @@ class RpjmdViewSet(ListMixin, RetrieveMixin, PortalViewSet):
     def goals(self, request, pk):
         rpjmd = self.get_object()
         if request.method == "GET":
-            return self.page(selectors.rpjmd_goals_for(request.user, rpjmd=rpjmd), s.RpjmdGoalSerializer)
+            return self.page(selectors.visible_rpjmd_goals(request.user, rpjmd=rpjmd), s.RpjmdGoalSerializer)
         goal = target_services.create_rpjmd_goal(
             actor=request.user, rpjmd=rpjmd, **self.valid(s.RpjmdGoalInputSerializer)
         )
@@ -102,7 +102,7 @@ class RpjmdGoalViewSet(RetrieveMixin, PortalViewSet):
     writers = dict.fromkeys(("partial_update", "destroy", "targets"), "planning.change_rpjmd")
 
     def get_queryset(self):
-        return selectors.rpjmd_goals_for(self.request.user)
+        return selectors.visible_rpjmd_goals(self.request.user)
 
     def partial_update(self, request, pk):
         goal = self.get_object()
@@ -124,7 +124,7 @@ class RpjmdGoalViewSet(RetrieveMixin, PortalViewSet):
     def targets(self, request, pk):
         goal = self.get_object()
         if request.method == "GET":
-            return self.page(selectors.rpjmd_targets_for(request.user, goal=goal), s.RpjmdTargetSerializer)
+            return self.page(selectors.visible_rpjmd_targets(request.user, goal=goal), s.RpjmdTargetSerializer)
         target = target_services.create_rpjmd_target(
             actor=request.user, goal=goal, **self.valid(s.RpjmdTargetInputSerializer)
         )
@@ -141,7 +141,7 @@ class RpjmdTargetViewSet(RetrieveMixin, PortalViewSet):
     writers = dict.fromkeys(("partial_update", "destroy"), "planning.change_rpjmd")
 
     def get_queryset(self):
-        return selectors.rpjmd_targets_for(self.request.user)
+        return selectors.visible_rpjmd_targets(self.request.user)
 
     def partial_update(self, request, pk):
         target = self.get_object()
@@ -171,7 +171,7 @@ class RenstraViewSet(ListMixin, RetrieveMixin, PortalViewSet):
     filterset_class = planning_filters.RenstraFilterSet
 
     def get_queryset(self):
-        return selectors.renstras_for(self.request.user)
+        return selectors.visible_renstras(self.request.user)
 
     def create(self, request):
         renstra = target_services.create_renstra(actor=request.user, **self.valid(s.RenstraInputSerializer))
@@ -195,7 +195,7 @@ class RenstraViewSet(ListMixin, RetrieveMixin, PortalViewSet):
     def programs(self, request, pk):
         renstra = self.get_object()
         if request.method == "GET":
-            programs = selectors.renstra_programs_for(request.user, renstra=renstra)
+            programs = selectors.visible_renstra_programs(request.user, renstra=renstra)
             return self.page(programs, s.RenstraProgramSerializer)
         values = self.valid(s.RenstraProgramInputSerializer, renstra=renstra)
         row = target_services.create_renstra_program(actor=request.user, renstra=renstra, **values)
@@ -228,7 +228,7 @@ class RenstraProgramViewSet(RetrieveMixin, PortalViewSet):
         return program.renstra
 
     def get_queryset(self):
-        return selectors.renstra_programs_for(self.request.user)
+        return selectors.visible_renstra_programs(self.request.user)
 
     def partial_update(self, request, pk):
         row = self.get_object()
@@ -264,7 +264,7 @@ class ProposalViewSet(ListMixin, DetailMixin, PortalViewSet):
     filterset_class = planning_filters.ProposalFilterSet
 
     def get_queryset(self):
-        return selectors.proposals_for(self.request.user).order_by("-created_at", "-pk")
+        return selectors.visible_proposals(self.request.user).order_by("-created_at", "-pk")
 
     def get_detail(self, pk):
         return selectors.proposal_with_history(self.request.user, pk)
@@ -341,7 +341,7 @@ class RenjaViewSet(ListMixin, DetailMixin, PortalViewSet):
     filterset_class = planning_filters.RenjaFilterSet
 
     def get_queryset(self):
-        return selectors.renjas_for(self.request.user).order_by("opd__code", "-fiscal_year__year", "pk")
+        return selectors.visible_renjas(self.request.user).order_by("opd__code", "-fiscal_year__year", "pk")
 
     def get_object(self):
         return self.checked(selectors.renja_for(self.request.user, self.kwargs["pk"]))
@@ -498,7 +498,7 @@ class RkpdViewSet(ListMixin, PortalViewSet):
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
-        return selectors.rkpds_for(self.request.user)
+        return selectors.visible_rkpds(self.request.user)
 
     def _fiscal_year(self):
         return access.get_visible_or_404(FiscalYear.objects.all(), year=self.kwargs["year"])

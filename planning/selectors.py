@@ -31,29 +31,29 @@ ZERO = Decimal("0")
 # --- RPJMD and Renstra ------------------------------------------------------------------------
 
 
-def rpjmds_for(user):
+def visible_rpjmds(user):
     return access.scope_rpjmd(user, Rpjmd.objects.order_by("-first_year"))
 
 
-def rpjmd_goals_for(user, *, rpjmd=None):
+def visible_rpjmd_goals(user, *, rpjmd=None):
     """RPJMD goals with their targets (one query for the targets of all of them)."""
     targets = Prefetch("targets_set", queryset=RpjmdTarget.objects.select_related("goal").order_by("code"))
     goals = access.scope_rpjmd(user, RpjmdGoal.objects.prefetch_related(targets).order_by("rpjmd", "code"))
     return goals if rpjmd is None else goals.filter(rpjmd=rpjmd)
 
 
-def rpjmd_targets_for(user, *, goal=None):
+def visible_rpjmd_targets(user, *, goal=None):
     targets = access.scope_rpjmd(user, RpjmdTarget.objects.select_related("goal").order_by("goal__code", "code"))
     return targets if goal is None else targets.filter(goal=goal)
 
 
-def renstras_for(user):
+def visible_renstras(user):
     return access.scope_renstra(
         user, Renstra.objects.select_related("opd", "rpjmd").order_by("-rpjmd__first_year", "opd__code")
     )
 
 
-def renstra_programs_for(user, *, renstra=None):
+def visible_renstra_programs(user, *, renstra=None):
     programs = access.scope_renstra(
         user,
         RenstraProgram.objects.select_related("program", "rpjmd_target__goal", "renstra").order_by(
@@ -67,7 +67,7 @@ def renstra_programs_for(user, *, renstra=None):
 # --- Renja ------------------------------------------------------------------------------------
 
 
-def renjas_for(user, *, fiscal_year=None):
+def visible_renjas(user, *, fiscal_year=None):
     """Renja visible to the user, with their line count and pagu totals (one query)."""
     queryset = access.scope_renja(user, Renja.objects.all())
     if fiscal_year is not None:
@@ -89,7 +89,7 @@ def _renjas_of_year(user, fiscal_year):
 
 def verification_queue(user, *, fiscal_year, state=""):
     """The year's Renja in one state (every state when none is given), the longest unchanged first."""
-    renjas = renjas_for(user, fiscal_year=fiscal_year)
+    renjas = visible_renjas(user, fiscal_year=fiscal_year)
     if state:
         renjas = renjas.filter(state=state)
     return renjas.order_by("updated_at", "opd__code")
@@ -129,7 +129,7 @@ def own_renjas(user, fiscal_year):
     if not access.is_own_opd(user, user.opd):
         return Renja.objects.none()
     unanswered = unanswered_renja_comments().filter(renja_id=OuterRef("pk"))
-    return renjas_for(user, fiscal_year=fiscal_year).annotate(unanswered=count_subquery(unanswered))
+    return visible_renjas(user, fiscal_year=fiscal_year).annotate(unanswered=count_subquery(unanswered))
 
 
 def proposals_awaiting_moderation(user):
@@ -146,7 +146,7 @@ def renja_for(user, pk):
 def renja_with_transitions(user, pk):
     """One Renja as listed (line count, pagu totals) with its lifecycle history and who made each move."""
     transitions = Prefetch("transitions", queryset=RenjaTransition.objects.select_related("actor"))
-    return access.get_visible_or_404(renjas_for(user).prefetch_related(transitions), pk=pk)
+    return access.get_visible_or_404(visible_renjas(user).prefetch_related(transitions), pk=pk)
 
 
 def renja_transitions(renja):
@@ -235,20 +235,20 @@ def planned_sub_kegiatan_ids(renja, *, except_line_pk=None):
 # --- Proposals --------------------------------------------------------------------------------
 
 
-def proposals_for(user):
+def visible_proposals(user):
     return access.scope_proposals(user, Proposal.objects.all()).select_related(
         "kecamatan", "village", "suggested_opd", "suggested_sub_kegiatan", "fiscal_year"
     )
 
 
 def proposal_for(user, pk):
-    return access.get_visible_or_404(proposals_for(user), pk=pk)
+    return access.get_visible_or_404(visible_proposals(user), pk=pk)
 
 
 def proposal_with_history(user, pk):
     """One proposal the user may read, with its status history and who made each change."""
     history = Prefetch("history", queryset=ProposalStatusChange.objects.select_related("actor"))
-    return access.get_visible_or_404(proposals_for(user).prefetch_related(history), pk=pk)
+    return access.get_visible_or_404(visible_proposals(user).prefetch_related(history), pk=pk)
 
 
 def proposal_history(proposal):
@@ -294,7 +294,7 @@ ROLLUPS = {
 }
 
 
-def rkpds_for(user):
+def visible_rkpds(user):
     return access.scope_rkpd(user, Rkpd.objects.select_related("fiscal_year")).order_by("-fiscal_year__year")
 
 

@@ -53,7 +53,7 @@ def planning_home(request):
             "fiscal_year": current_fiscal_year(),
             "own_opd": user.opd if access.is_own_opd(user, user.opd) else None,
             "can_verify": user.has_perm("planning.verify_renja"),
-            "can_read_rkpd": user.has_perm("planning.change_rkpd") or selectors.rkpds_for(user).exists(),
+            "can_read_rkpd": user.has_perm("planning.change_rkpd") or selectors.visible_rkpds(user).exists(),
             "proposal_sources": access.proposal_sources_for(user),
         },
     )
@@ -74,7 +74,8 @@ def _render_renja_list(request, create_form=None, status=200):
         "planning/renja_list.html",
         {
             "page": view_helpers.page_of(
-                request, selectors.renjas_for(user, fiscal_year=fiscal_year).order_by("-fiscal_year__year", "opd__code")
+                request,
+                selectors.visible_renjas(user, fiscal_year=fiscal_year).order_by("-fiscal_year__year", "opd__code"),
             ),
             "fiscal_year": fiscal_year,
             "fiscal_years": active_fiscal_years(),
@@ -519,7 +520,7 @@ def rkpd_action(request):
 @require_GET
 def proposal_board(request):
     user = request.user
-    proposals = selectors.proposals_for(user)
+    proposals = selectors.visible_proposals(user)
     filterset = ProposalFilterSet(request.GET or None, queryset=proposals)
     rows = filterset.qs if not filterset.is_bound or filterset.is_valid() else proposals.none()
     return render(

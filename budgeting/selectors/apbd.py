@@ -40,13 +40,6 @@ BALANCE_CODES = (("4", "akun"), ("5", "akun"), ("6.1", "kelompok"), ("6.2", "kel
 GROUP_DIMENSIONS = (Dimension.OPD, Dimension.URUSAN, Dimension.BIDANG, Dimension.PROGRAM)
 
 
-def apbd_versions_for(user, fiscal_year):
-    versions = ApbdVersion.objects.filter(fiscal_year=fiscal_year).select_related(
-        "fiscal_year", "base__fiscal_year", "kua_ppas__fiscal_year"
-    )  # each is named by its year, and so are its base and KUA-PPAS
-    return access.scope_apbd_versions(user, versions).order_by("number")
-
-
 def apbd_version_for(user, pk):
     queryset = ApbdVersion.objects.select_related("fiscal_year", "kua_ppas", "base")
     return access.get_visible_or_404(access.scope_apbd_versions(user, queryset), pk=pk)
@@ -312,16 +305,21 @@ def apbd_versions_with_counts(user, fiscal_year):
     """The year's versions the user may read, each with its number of RKAs and of approved RKAs among those
     the user may read."""
     readable = Q(rkas__in=access.scope_rka(user, Rka.objects.all()))
-    return apbd_versions_for(user, fiscal_year).annotate(
+    return visible_apbd_versions(user, fiscal_year=fiscal_year).annotate(
         rka_count=Count("rkas", filter=readable),
         approved_count=Count("rkas", filter=readable & Q(rkas__state=Rka.State.APPROVED)),
     )
 
 
-def visible_apbd_versions(user):
-    return access.scope_apbd_versions(user, ApbdVersion.objects.select_related("fiscal_year")).order_by(
-        "-fiscal_year__year", "-number"
-    )
+def visible_apbd_versions(user, *, fiscal_year=None):
+    """The APBD versions the user may read, the newest first; one year's in their order (murni first)."""
+    if fiscal_year is None:
+        versions = ApbdVersion.objects.select_related("fiscal_year")
+        return access.scope_apbd_versions(user, versions).order_by("-fiscal_year__year", "-number")
+    versions = ApbdVersion.objects.filter(fiscal_year=fiscal_year).select_related(
+        "fiscal_year", "base__fiscal_year", "kua_ppas__fiscal_year"
+    )  # each is named by its year, and so are its base and KUA-PPAS
+    return access.scope_apbd_versions(user, versions).order_by("number")
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,6 @@ from ..models import Ceiling, RkaLine
 from .apbd import version_lines
 
 
-def ceilings_for(user, kua):
-    return (
-        access.scope_ceilings(user, Ceiling.objects.filter(kua_ppas=kua))
-        .select_related("opd", "program", "sub_kegiatan")
-        .order_by("opd__code", "program__code", "sub_kegiatan__code")
-    )
-
-
 def ceiling_breaches(version):
     """Messages for every ceiling of the version's KUA-PPAS that its belanja exceeds (lines copied into an
     amendment were never checked against the new ceilings), and for belanja of an OPD without a ceiling."""
@@ -77,7 +69,7 @@ def opd_ceiling_rows(user, kua, *, query=""):
         program__isnull=True, sub_kegiatan__isnull=True
     )
     pagu = RenjaLine.objects.filter(renja__rkpds=kua.rkpd_id, renja__opd_id=OuterRef("opd_id"))
-    rows = ceilings_for(user, kua).filter(program__isnull=True, sub_kegiatan__isnull=True)
+    rows = visible_ceilings(user, kua=kua).filter(program__isnull=True, sub_kegiatan__isnull=True)
     for word in search_words(query):
         rows = rows.filter(Q(opd__name__icontains=word) | Q(opd__code__icontains=word))
     return rows.annotate(
@@ -102,7 +94,7 @@ def opds_without_ceiling(kua):
 
 def narrower_ceilings(user, kua, opd):
     """The program and sub-kegiatan ceilings of one OPD."""
-    return ceilings_for(user, kua).filter(opd=opd).exclude(program__isnull=True, sub_kegiatan__isnull=True)
+    return visible_ceilings(user, kua=kua).filter(opd=opd).exclude(program__isnull=True, sub_kegiatan__isnull=True)
 
 
 def ceiling_targets(kua, opd):
@@ -114,11 +106,13 @@ def ceiling_targets(kua, opd):
     return programs, subs
 
 
-def visible_ceilings(user):
-    """Every ceiling the user may read: the OPD's own first, then its programs and sub-kegiatan."""
-    return access.scope_ceilings(
-        user, Ceiling.objects.select_related("kua_ppas__fiscal_year", "opd", "program", "sub_kegiatan")
-    ).order_by(
+def visible_ceilings(user, *, kua=None):
+    """Every ceiling the user may read (or those of one KUA-PPAS): the OPD's own first, then its programs and
+    sub-kegiatan."""
+    ceilings = Ceiling.objects.select_related("kua_ppas__fiscal_year", "opd", "program", "sub_kegiatan")
+    if kua is not None:
+        ceilings = ceilings.filter(kua_ppas=kua)
+    return access.scope_ceilings(user, ceilings).order_by(
         "-kua_ppas__fiscal_year__year",
         "-kua_ppas__number",
         "opd__code",

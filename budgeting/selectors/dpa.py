@@ -19,10 +19,6 @@ from . import diff as diff_selectors
 BELANJA = CashPlan.Group.BELANJA.value
 
 
-def dpas_for(user, version):
-    return access.scope_dpa(user, Dpa.objects.filter(version=version)).select_related("opd").order_by("opd__code")
-
-
 def dpa_for(user, pk):
     return access.get_visible_or_404(
         access.scope_dpa(user, Dpa.objects.select_related("opd", "rka", "version__fiscal_year")), pk=pk
@@ -87,11 +83,13 @@ def with_cash_plan_check(dpas):
     return dpas
 
 
-def visible_dpas(user):
-    """Every DPA (and DPPA) the user may read; `with_cash_plan_check` adds their figures to a page of them."""
-    return access.scope_dpa(user, Dpa.objects.select_related("opd", "version__fiscal_year")).order_by(
-        "-version__fiscal_year__year", "-version__number", "opd__code"
-    )
+def visible_dpas(user, *, version=None):
+    """Every DPA (and DPPA) the user may read, or those of one version; `with_cash_plan_check` adds their
+    figures to a page of them."""
+    dpas = Dpa.objects.select_related("opd", "version__fiscal_year")
+    if version is not None:
+        dpas = dpas.filter(version=version)
+    return access.scope_dpa(user, dpas).order_by("-version__fiscal_year__year", "-version__number", "opd__code")
 
 
 def cash_plan_rows(dpa):

@@ -13,11 +13,6 @@ from masterdata.selectors import search_words
 from ..models import Ceiling, KuaAccountLine, KuaPpas
 
 
-def kua_versions_for(user, fiscal_year):
-    kuas = KuaPpas.objects.filter(fiscal_year=fiscal_year).select_related("fiscal_year")
-    return access.scope_kua_ppas(user, kuas).order_by("number")
-
-
 def kua_ppas_for(user, pk):
     return access.get_visible_or_404(access.scope_kua_ppas(user, KuaPpas.objects.select_related("fiscal_year")), pk=pk)
 
@@ -37,14 +32,14 @@ def kua_account_options(kua, *, levels_by_akun, query, limit):
     return list(accounts.order_by("code")[: limit + 1])
 
 
-def visible_kua_ppas(user):
-    """Every KUA-PPAS version the user may read, each with the sum of its OPD ceilings."""
+def visible_kua_ppas(user, *, fiscal_year=None):
+    """The KUA-PPAS versions the user may read, the newest first (or one year's in their order), each with the
+    sum of its OPD ceilings."""
     opd_level = Ceiling.objects.filter(kua_ppas_id=OuterRef("pk"), program__isnull=True, sub_kegiatan__isnull=True)
-    return (
-        access.scope_kua_ppas(user, KuaPpas.objects.select_related("fiscal_year"))
-        .annotate(ceiling_total=money_subquery(opd_level))
-        .order_by("-fiscal_year__year", "-number")
-    )
+    kuas = KuaPpas.objects.select_related("fiscal_year").annotate(ceiling_total=money_subquery(opd_level))
+    if fiscal_year is not None:
+        return access.scope_kua_ppas(user, kuas.filter(fiscal_year=fiscal_year)).order_by("number")
+    return access.scope_kua_ppas(user, kuas).order_by("-fiscal_year__year", "-number")
 
 
 def unused_locked_kuas(fiscal_year):

@@ -28,10 +28,6 @@ from planning.models import RenjaLine
 from ..models import ApbdVersion, Ceiling, Rka, RkaComment, RkaLine, RkaSubKegiatan, Transition
 
 
-def rkas_for(user, version):
-    return access.scope_rka(user, Rka.objects.filter(version=version)).select_related("opd").order_by("opd__code")
-
-
 def rka_for(user, pk):
     """One RKA the user may read; 404 for missing and not-yours alike."""
     queryset = Rka.objects.select_related("opd", "version__fiscal_year__reference_version", "version__kua_ppas")
@@ -54,7 +50,8 @@ def rkas_with_totals(user, version):
 
 def rka_state_counts(user, version):
     """{state: number of RKAs} of the version among those the user may read."""
-    return dict(rkas_for(user, version).values_list("state").annotate(n=Count("pk")).order_by())
+    readable = access.scope_rka(user, Rka.objects.filter(version=version))
+    return dict(readable.values_list("state").annotate(n=Count("pk")).order_by())
 
 
 def rka_sub_kegiatan_rows(rka, query=""):

@@ -77,7 +77,7 @@ def _with_amount_form(ceiling, form=None):
 
 
 def _ceiling_of(user, kua, ceiling_pk):
-    return access.get_visible_or_404(ceiling_selectors.ceilings_for(user, kua), pk=ceiling_pk)
+    return access.get_visible_or_404(ceiling_selectors.visible_ceilings(user, kua=kua), pk=ceiling_pk)
 
 
 def _annotated_ceiling(user, kua, ceiling):

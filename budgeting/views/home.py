@@ -74,7 +74,7 @@ def budgeting_home(request):
     context = {"fiscal_year": fiscal_year, "fiscal_years": active_fiscal_years()}
     if fiscal_year is not None:
         context.update(
-            kuas=list(kua_selectors.kua_versions_for(user, fiscal_year)),
+            kuas=list(kua_selectors.visible_kua_ppas(user, fiscal_year=fiscal_year)),
             versions=list(apbd_selectors.apbd_versions_with_counts(user, fiscal_year)),
             own_rkas=_with_waiting(user, rka_selectors.own_rkas(user, fiscal_year), "budgeting", "rka"),
         )

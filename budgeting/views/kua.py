@@ -32,16 +32,14 @@ def kua_list(request):
     user = request.user
     fiscal_year = view_helpers.requested_year(request)
     can_change = user.has_perm("budgeting.change_kua_ppas")
-    kuas = (
-        kua_selectors.visible_kua_ppas(user).filter(fiscal_year=fiscal_year) if fiscal_year else KuaPpas.objects.none()
-    )
+    kuas = kua_selectors.visible_kua_ppas(user, fiscal_year=fiscal_year) if fiscal_year else KuaPpas.objects.none()
     return render(
         request,
         "budgeting/kua_list.html",
         {
             "fiscal_year": fiscal_year,
             "fiscal_years": active_fiscal_years(),
-            "kuas": kuas.order_by("number"),
+            "kuas": kuas,
             "can_change": can_change,
             "create_form": kua_forms.KuaCreateForm() if can_change else None,
         },
@@ -118,7 +116,7 @@ def _kua_context(request, kua, **extra):
         "sections": _policy_sections(kua, edit_forms=extra.pop("edit_forms", None)),
         "figures": kua_figures(kua),
         "transitions": rka_selectors.transitions_of(kua),
-        "versions": kua_selectors.kua_versions_for(user, kua.fiscal_year),
+        "versions": kua_selectors.visible_kua_ppas(user, fiscal_year=kua.fiscal_year),
     }
     if context["can_edit"] and "add_form" not in extra:
         extra["add_form"] = kua_forms.KuaAccountLineForm(kua=kua, prefix="add")

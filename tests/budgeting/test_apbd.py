@@ -484,16 +484,16 @@ def test_who_reads_which_version(reference_data):
     setup = small_apbd(reference_data)
     dprd, auditor = role_user(User.Role.DPRD), role_user(User.Role.AUDITOR)
     year = setup.fiscal_year
-    assert list(apbd_selectors.apbd_versions_for(auditor, year)) == [setup.version]
-    assert not apbd_selectors.apbd_versions_for(dprd, year).exists()
-    assert not apbd_selectors.apbd_versions_for(AnonymousUser(), year).exists()
+    assert list(apbd_selectors.visible_apbd_versions(auditor, fiscal_year=year)) == [setup.version]
+    assert not apbd_selectors.visible_apbd_versions(dprd, fiscal_year=year).exists()
+    assert not apbd_selectors.visible_apbd_versions(AnonymousUser(), fiscal_year=year).exists()
     version = adopt(setup.version, setup.finance)
-    assert list(apbd_selectors.apbd_versions_for(dprd, year)) == [version]
-    assert not apbd_selectors.apbd_versions_for(AnonymousUser(), year).exists()
+    assert list(apbd_selectors.visible_apbd_versions(dprd, fiscal_year=year)) == [version]
+    assert not apbd_selectors.visible_apbd_versions(AnonymousUser(), fiscal_year=year).exists()
     apbd_services.transition_apbd(actor=setup.finance, version=version, action="publish")
-    assert list(apbd_selectors.apbd_versions_for(AnonymousUser(), year)) == [version]
+    assert list(apbd_selectors.visible_apbd_versions(AnonymousUser(), fiscal_year=year)) == [version]
     staff = setup.staff[BAPENDA]
-    assert [rka.opd.code for rka in rka_selectors.rkas_for(staff, version)] == [BAPENDA]
+    assert [rka.opd.code for rka in rka_selectors.visible_rkas(staff).filter(version=version)] == [BAPENDA]
 
 
 def test_a_pergeseran_is_adopted_by_perbup_only(reference_data):

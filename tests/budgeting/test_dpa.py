@@ -171,7 +171,7 @@ def test_a_sub_kegiatan_of_another_opd_is_refused(adopted, dpas):
 
 def test_dpa_reads_are_scoped(adopted, dpas):
     staff = adopted.staff[BAPENDA]
-    assert [dpa.opd.code for dpa in dpa_selectors.dpas_for(staff, adopted.version)] == [BAPENDA]
+    assert [dpa.opd.code for dpa in dpa_selectors.visible_dpas(staff, version=adopted.version)] == [BAPENDA]
     with pytest.raises(Http404):
         dpa_selectors.dpa_for(staff, dpas[DINKES].pk)
     assert dpa_selectors.dpa_for(UserFactory(role=User.Role.AUDITOR), dpas[DINKES].pk) == dpas[DINKES]

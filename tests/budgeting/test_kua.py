@@ -410,10 +410,10 @@ def test_submission_needs_ceilings(reference_data, finance):
 
 def test_readers_see_versions_as_the_access_rules_say(draft, finance):
     dprd, staff = role_user(User.Role.DPRD), role_user(User.Role.OPD_STAFF)
-    assert list(kua_selectors.kua_versions_for(finance, draft.fiscal_year)) == [draft]
-    assert not kua_selectors.kua_versions_for(dprd, draft.fiscal_year).exists()
-    assert not ceiling_selectors.ceilings_for(staff, draft).exists()
+    assert list(kua_selectors.visible_kua_ppas(finance, fiscal_year=draft.fiscal_year)) == [draft]
+    assert not kua_selectors.visible_kua_ppas(dprd, fiscal_year=draft.fiscal_year).exists()
+    assert not ceiling_selectors.visible_ceilings(staff, kua=draft).exists()
     kua_services.transition_kua(actor=finance, kua=draft, action="submit")
-    assert list(kua_selectors.kua_versions_for(dprd, draft.fiscal_year)) == [draft]
+    assert list(kua_selectors.visible_kua_ppas(dprd, fiscal_year=draft.fiscal_year)) == [draft]
     kua_services.transition_kua(actor=finance, kua=draft, action="agree", **AGREEMENT)
-    assert [c.opd.code for c in ceiling_selectors.ceilings_for(staff, draft)] == [DINKES]
+    assert [c.opd.code for c in ceiling_selectors.visible_ceilings(staff, kua=draft)] == [DINKES]

@@ -87,8 +87,8 @@ def test_proposals_are_decided_by_the_suggested_opd_and_bappeda(year, dinkes, di
 
 
 def test_opd_staff_see_only_their_own_renja(renjas, dinkes_staff, pupr_staff):
-    assert list(selectors.renjas_for(dinkes_staff)) == [renjas["final"]]
-    assert list(selectors.renjas_for(pupr_staff)) == [renjas["draft"]]
+    assert list(selectors.visible_renjas(dinkes_staff)) == [renjas["final"]]
+    assert list(selectors.visible_renjas(pupr_staff)) == [renjas["draft"]]
     assert selectors.renja_for(pupr_staff, renjas["draft"].pk) == renjas["draft"]
     with pytest.raises(Http404) as foreign:
         selectors.renja_for(dinkes_staff, renjas["draft"].pk)
@@ -114,7 +114,7 @@ def test_opd_staff_see_only_their_own_renja(renjas, dinkes_staff, pupr_staff):
 )
 def test_who_reads_which_renja(renjas, users, role, sees):
     user = users[role]
-    visible = set(selectors.renjas_for(user))
+    visible = set(selectors.visible_renjas(user))
     assert visible == {renjas[name] for name in sees}
     lines = set(access.scope_renja(user, RenjaLine.objects.all(), renja_field="renja"))
     assert lines == {line for name in sees for line in renjas[name].lines.all()}
@@ -127,7 +127,7 @@ def test_who_reads_which_renja(renjas, users, role, sees):
 
 
 def test_renja_totals_in_the_list(renjas, users):
-    rows = {renja.pk: renja for renja in selectors.renjas_for(users[Role.BAPPEDA])}
+    rows = {renja.pk: renja for renja in selectors.visible_renjas(users[Role.BAPPEDA])}
     for renja in renjas.values():
         lines = list(renja.lines.all())
         assert rows[renja.pk].line_count == len(lines)
@@ -182,9 +182,9 @@ def test_unmoderated_proposals_are_seen_by_bappeda_only(year, dinkes_staff, user
     public = submitted_proposal(users[Role.BAPPEDA], Source.DESA, year)
     turned_away = submitted_proposal(AnonymousUser(), Source.CITIZEN, year, title="Bantuan pribadi")
     services.moderate_proposal(actor=users[Role.BAPPEDA], proposal=turned_away, approve=False, note="Pribadi.")
-    assert set(selectors.proposals_for(users[Role.BAPPEDA])) == {waiting, public, turned_away}
+    assert set(selectors.visible_proposals(users[Role.BAPPEDA])) == {waiting, public, turned_away}
     for user in [dinkes_staff, *[users[role] for role in (*OTHER_ROLES, "anonymous") if role != Role.BAPPEDA]]:
-        assert list(selectors.proposals_for(user)) == [public]
+        assert list(selectors.visible_proposals(user)) == [public]
         for hidden in (waiting, turned_away):
             with pytest.raises(Http404):
                 selectors.proposal_for(user, hidden.pk)
@@ -195,4 +195,4 @@ def test_unmoderated_proposals_are_seen_by_bappeda_only(year, dinkes_staff, user
 
     services.moderate_proposal(actor=users[Role.BAPPEDA], proposal=waiting, approve=True)
     assert selectors.public_proposal(waiting.tracking_code) == waiting
-    assert set(selectors.proposals_for(users["anonymous"])) == {waiting, public}
+    assert set(selectors.visible_proposals(users["anonymous"])) == {waiting, public}
