@@ -1,4 +1,4 @@
-"""Who may read and who may change each page and API operation: DESIGN.md section 7 as a table.
+"""Who may read and who may change each page and API operation: the table "Who may do what" of ARCHITECTURE.md, per URL.
 
 The callers: OPD staff of the OPD that owns the object (`own`) and of another OPD (`other`), each role, and
 anonymous. The objects are those of tests/test_access_matrix.py: Dinas Kesehatan's draft Renja, its RKA of a

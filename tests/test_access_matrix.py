@@ -1,5 +1,5 @@
 """Every page of the portal apps (from the URLconf) and every API operation (from the OpenAPI schema), asked by
-every caller, against one table (tests/access_table.py, DESIGN.md section 7).
+every caller, against one table (tests/access_table.py, ARCHITECTURE.md "Who may do what").
 
 Objects of Dinas Kesehatan are asked for by its own staff, by another OPD's staff and by each role, and a
 missing id by everyone. A refused read answers 404 as a missing object does (403 for a page without one); a

@@ -1,5 +1,5 @@
-"""Who sees which APBD figures (DESIGN.md section 7): finance, Bappeda and the auditor the whole version; OPD
-staff their own OPD only until it is published; DPRD once submitted. Through the API and the pages."""
+"""Who sees which APBD figures (ARCHITECTURE.md, "Who may do what"): finance, Bappeda and the auditor the whole
+version; OPD staff their own OPD only until it is published; DPRD once submitted. Through the API and the pages."""
 
 import re
 
