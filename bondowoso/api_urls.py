@@ -43,6 +43,7 @@ documents.register("auth/tokens", masterdata_api.ApiTokenViewSet, basename="api-
 v1_patterns = [
     path("me/", masterdata_api.MeView.as_view(), name="api-me"),
     path("auth/token/", masterdata_api.TokenView.as_view(), name="api-token"),
+    path("public/", include("transparency.api_urls")),
     path("", include(router.urls)),
     path("", include(documents.urls)),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from bondowoso import health
 from budgeting.views import home as home_views
 
 admin.site.site_header = "Administrasi SIPANDU Bondowoso"
@@ -16,5 +17,8 @@ urlpatterns = [
     path("", include("planning.urls")),  # /perencanaan/… for staff, /usulan/… for citizens
     path("anggaran/", include("budgeting.urls")),
     path("api/", include("bondowoso.api_urls")),
+    path("open-data/", include("transparency.opendata_urls")),
+    path("healthz/", health.healthz, name="healthz"),
+    path("readyz/", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
 ]

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
     "django_htmx",
     "rules",
     "axes",
@@ -48,12 +49,15 @@ MIDDLEWARE = [
     # Before WhiteNoise, so that static files carry the policy too.
     "masterdata.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware, so that its redirects carry the CORS headers too (public API only).
+    "corsheaders.middleware.CorsMiddleware",
     "masterdata.middleware.RequestContextMiddleware",
     "masterdata.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "transparency.routers.PublicReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -109,6 +113,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         transaction_mode="IMMEDIATE",
         timeout=env.int("SQLITE_BUSY_TIMEOUT", default=10),
     )
+
+# Public pages, open data and the public API read from a streaming replica of the database when
+# DATABASE_REPLICA_URL names one (transparency/routers.py); every write, and everything else, uses default.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+PUBLIC_READS_ALIAS = "replica" if "replica" in DATABASES else None
+DATABASE_ROUTERS = ["transparency.routers.PublicReplicaRouter"]
 
 AUTH_USER_MODEL = "masterdata.User"
 AUTHENTICATION_BACKENDS = [
@@ -170,6 +182,13 @@ else:
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TRACK_STARTED = True
 
+# The public API may be called from any web page (read-only, no credentials); nothing else answers CORS.
+CORS_URLS_REGEX = r"^/api/v1/public/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_EXPOSE_HEADERS = ("Retry-After",)
+
 REST_FRAMEWORK = {
     # Token first: an anonymous request then answers 401 with `WWW-Authenticate: Token`, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -187,7 +206,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "masterdata.api_base.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"auth_token": "10/min"},
+    # public_api: the public API, per client address (anonymous or not).
+    "DEFAULT_THROTTLE_RATES": {"auth_token": "10/min", "public_api": env("PUBLIC_API_RATE", default="300/min")},
     # Gunicorn faces clients directly, so X-Forwarded-For is not trusted for throttling.
     "NUM_PROXIES": 0,
     "COERCE_DECIMAL_TO_STRING": True,

@@ -1,0 +1,284 @@
+"""The public API, /api/v1/public/…: read-only, without sign-in, open to any origin (CORS), limited per
+address. It serves only published APBD versions: a draft answers 404 like a missing one.
+
+- `apbd/`: the published versions, with the addresses of their data;
+- `apbd/{year}/facts/`: the budget lines (facts), cut by any classification, paged;
+- `apbd/{year}/aggregate/`: sums and counts per drill-down over any classification, with cuts and order
+  (OpenSpending's babbage model).
+
+`?versi=<n>` picks one version of the year; without it, the year's latest published version.
+"""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from masterdata.api_base import PortalPagination
+
+from . import api_params
+from .selectors import facts
+
+TAG = "Publik: APBD yang diterbitkan"
+
+
+class PublicRateThrottle(SimpleRateThrottle):
+    """Requests per client address (settings PUBLIC_API_RATE), counted in the portal's cache, signed in or not."""
+
+    scope = "public_api"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class PublicView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [PublicRateThrottle]
+    allowed_params = ()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        api_params.refuse_unknown(request.query_params, self.allowed_params)
+
+    def version(self, request, year):
+        return facts.public_apbd_version_for(year, api_params.version_number(request.query_params))
+
+
+# --- Documentation --------------------------------------------------------------------------------
+
+YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="Tahun anggaran.")
+VERSI = OpenApiParameter(
+    "versi",
+    int,
+    description="Urutan versi APBD pada tahun itu (1 = murni); bawaan: versi terakhir yang diterbitkan.",
+    pattern=r"^[1-9][0-9]{0,8}$",
+)
+CUT = OpenApiParameter(
+    "cut",
+    str,
+    description=(
+        "Saringan `dimensi:kode`, beberapa dipisah `|` (semuanya berlaku), beberapa kode satu dimensi dipisah `;` "
+        "(salah satunya). Dimensi: " + ", ".join(facts.DIMENSIONS) + ". Contoh: `akun:5|opd:1.02.0.00.0.00.01.0000`."
+    ),
+    pattern=api_params.PATTERNS["cut"],
+)
+THROTTLED = OpenApiResponse(
+    description="Terlalu banyak permintaan dari alamat ini; coba lagi sesudah `Retry-After` detik."
+)
+MISSING = OpenApiResponse(description="Tidak ada versi APBD terbit dengan tahun (dan urutan) itu.")
+
+
+def _code_fields():
+    fields = {}
+    for key, dimension in facts.DIMENSIONS.items():
+        fields[f"kode_{key}"] = serializers.CharField(help_text=f"Kode {dimension.label} (kosong bila tidak ada).")
+        fields[f"nama_{key}"] = serializers.CharField(help_text=f"Nama {dimension.label}.")
+    return fields
+
+
+FactSerializer = type(
+    "PublicFact",
+    (serializers.Serializer,),
+    {
+        "tahun": serializers.IntegerField(),
+        "versi": serializers.IntegerField(),
+        "jenis_versi": serializers.ChoiceField(choices=["murni", "pergeseran", "perubahan"]),
+        "tahap": serializers.ChoiceField(choices=["approved", "adjusted"], help_text="Tahap anggaran (OFDP)."),
+        "id": serializers.IntegerField(help_text="Nomor baris rincian."),
+        **_code_fields(),
+        "uraian": serializers.CharField(),
+        "lokasi": serializers.CharField(),
+        "penerima": serializers.CharField(),
+        "jumlah": serializers.DecimalField(max_digits=20, decimal_places=2),
+        "mata_uang": serializers.CharField(),
+        "__doc__": "Satu rincian anggaran versi terbit dengan semua klasifikasinya.",
+    },
+)
+
+
+class VersionSerializer(serializers.Serializer):
+    tahun = serializers.IntegerField()
+    versi = serializers.IntegerField()
+    jenis_versi = serializers.CharField()
+    nama = serializers.CharField()
+    tahap = serializers.CharField()
+    diterbitkan = serializers.DateTimeField(allow_null=True)
+    datapackage = serializers.URLField(help_text="Fiscal Data Package (OFDP) versi ini.")
+    facts = serializers.URLField()
+    aggregate = serializers.URLField()
+
+
+class CellSerializer(serializers.Serializer):
+    """A cell: the code and name (`<dimensi>_nama`) of each drill-down dimension, and its aggregates."""
+
+    sum = serializers.DecimalField(max_digits=20, decimal_places=2, required=False, help_text="Jumlah rupiah.")
+    count = serializers.IntegerField(required=False, help_text="Banyak rincian.")
+
+
+class SummarySerializer(serializers.Serializer):
+    sum = serializers.DecimalField(max_digits=20, decimal_places=2, required=False)
+    count = serializers.IntegerField(required=False)
+
+
+class AggregateSerializer(serializers.Serializer):
+    tahun = serializers.IntegerField()
+    versi = serializers.IntegerField()
+    drilldown = serializers.ListField(child=serializers.CharField())
+    cut = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    order = serializers.ListField(child=serializers.CharField())
+    aggregates = serializers.ListField(child=serializers.CharField())
+    page = serializers.IntegerField()
+    pagesize = serializers.IntegerField()
+    total_cell_count = serializers.IntegerField()
+    summary = SummarySerializer()
+    cells = serializers.ListField(child=serializers.DictField(), help_text=CellSerializer.__doc__)
+
+
+# --- Views ------------------------------------------------------------------------------------------
+
+
+def _version_entry(request, version):
+    year, number = version.fiscal_year.year, version.number
+    base = reverse("api-public-facts", args=[year])
+    return {
+        "tahun": year,
+        "versi": number,
+        "jenis_versi": version.kind,
+        "nama": str(version),
+        "tahap": facts.PHASE[version.kind],
+        "diterbitkan": version.published_at,
+        "datapackage": request.build_absolute_uri(reverse("opendata:package", args=[year, number])),
+        "facts": request.build_absolute_uri(f"{base}?versi={number}"),
+        "aggregate": request.build_absolute_uri(f"{reverse('api-public-aggregate', args=[year])}?versi={number}"),
+    }
+
+
+class VersionListView(PublicView):
+    @extend_schema(
+        operation_id="v1_public_apbd_list",
+        summary="Versi APBD yang diterbitkan",
+        description="Semua versi APBD terbit, tahun terbaru dahulu, dengan alamat data terbuka dan API-nya.",
+        tags=[TAG],
+        auth=[],
+        responses={200: VersionSerializer(many=True), 429: THROTTLED},
+    )
+    def get(self, request):
+        versions = facts.public_apbd_versions()
+        return Response(VersionSerializer([_version_entry(request, version) for version in versions], many=True).data)
+
+
+class FactsView(PublicView):
+    allowed_params = ("versi", "cut", "page", "page_size")
+
+    @extend_schema(
+        operation_id="v1_public_apbd_facts_list",
+        summary="Rincian (fakta) APBD terbit",
+        description=(
+            "Rincian anggaran satu versi terbit, urut menurut nomor baris, dengan setiap klasifikasinya: OPD, urusan, "
+            "bidang, program, kegiatan, sub-kegiatan, akun sampai sub rincian objek, sumber dana."
+        ),
+        tags=[TAG],
+        auth=[],
+        parameters=[YEAR, VERSI, CUT],
+        responses={200: FactSerializer(many=True), 404: MISSING, 429: THROTTLED},
+    )
+    def get(self, request, year):
+        version = self.version(request, year)
+        cuts = api_params.cuts(request.query_params)
+        paginator = PortalPagination()
+        page = paginator.paginate_queryset(facts.public_facts(version, cuts=cuts), request, view=self)
+        return paginator.get_paginated_response(FactSerializer(facts.fact_rows(version, page), many=True).data)
+
+
+class AggregateView(PublicView):
+    allowed_params = ("versi", "drilldown", "cut", "order", "aggregates", "page", "pagesize")
+
+    @extend_schema(
+        operation_id="v1_public_apbd_aggregate_retrieve",
+        summary="Agregat APBD terbit (drilldown, cut)",
+        description=(
+            "Jumlah (`sum`) dan banyak rincian (`count`) per gabungan kode dimensi `drilldown`, disaring `cut`, "
+            "diurutkan `order`, per halaman; `summary` memuat agregat semua sel. Model: babbage (OpenSpending)."
+        ),
+        tags=[TAG],
+        auth=[],
+        parameters=[
+            YEAR,
+            VERSI,
+            OpenApiParameter(
+                "drilldown",
+                str,
+                description="Dimensi pengelompokan dipisah `|`: " + ", ".join(facts.DIMENSIONS) + ".",
+                pattern=api_params.PATTERNS["drilldown"],
+            ),
+            CUT,
+            OpenApiParameter(
+                "order",
+                str,
+                description=(
+                    "Urutan `kunci[:asc|desc]` dipisah `|`; kunci: `sum`, `count` atau dimensi yang ada di drilldown. "
+                    "Bawaan: menurut kode dimensi drilldown."
+                ),
+                pattern=api_params.PATTERNS["order"],
+            ),
+            OpenApiParameter(
+                "aggregates",
+                str,
+                description="Agregat yang dihitung, dipisah `|`: `sum`, `count` (bawaan: keduanya).",
+                pattern=api_params.PATTERNS["aggregates"],
+            ),
+            OpenApiParameter(
+                "page", OpenApiTypes.INT, description="Nomor halaman, mulai dari 1.", pattern=r"^[1-9][0-9]{0,8}$"
+            ),
+            OpenApiParameter(
+                "pagesize",
+                OpenApiTypes.INT,
+                description=(
+                    f"Sel per halaman (bawaan {api_params.DEFAULT_PAGE_SIZE}, "
+                    f"paling banyak {api_params.MAX_PAGE_SIZE})."
+                ),
+            ),
+        ],
+        responses={200: AggregateSerializer, 404: MISSING, 429: THROTTLED},
+    )
+    def get(self, request, year):
+        version = self.version(request, year)
+        params = request.query_params
+        drilldown = api_params.drilldown(params)
+        cuts = api_params.cuts(params)
+        order = api_params.order(params, drilldown)
+        wanted = api_params.aggregates(params)
+        page, size = api_params.paging(params)
+        result = facts.aggregate(
+            version, drilldown=drilldown, cuts=cuts, order=order, offset=(page - 1) * size, limit=size
+        )
+        if page > 1 and not result.cells:
+            raise NotFound(PortalPagination.invalid_page_message.format(page_number=page))
+        cells = [
+            {key: value for key, value in cell.items() if key not in facts.AGGREGATES or key in wanted}
+            for cell in result.cells
+        ]
+        for cell in cells:
+            if "sum" in cell:
+                cell["sum"] = f"{cell['sum']:.2f}"
+        summary = {key: value for key, value in result.summary.items() if key in wanted}
+        body = {
+            "tahun": year,
+            "versi": version.number,
+            "drilldown": drilldown,
+            "cut": cuts,
+            "order": [f"{key}:{'desc' if descending else 'asc'}" for key, descending in order],
+            "aggregates": wanted,
+            "page": page,
+            "pagesize": size,
+            "total_cell_count": result.total_cell_count,
+            "summary": summary,
+            "cells": cells,
+        }
+        return Response(AggregateSerializer(body).data)

@@ -1,0 +1,15 @@
+"""Open data: /open-data/apbd/<year>/… (the year's latest published version) and …/versi/<n>/… (one version)."""
+
+from django.urls import path
+
+from . import opendata
+
+app_name = "opendata"
+
+urlpatterns = [
+    path("apbd/<int:year>/datapackage.json", opendata.package, name="package-latest"),
+    path("apbd/<int:year>/versi/<int:number>/datapackage.json", opendata.package, name="package"),
+    path("apbd/<int:year>/versi/<int:number>/rincian.csv", opendata.lines_csv, name="lines"),
+    path("apbd/<int:year>/<slug:key>.<slug:extension>", opendata.table, name="table-latest"),
+    path("apbd/<int:year>/versi/<int:number>/<slug:key>.<slug:extension>", opendata.table, name="table"),
+]
