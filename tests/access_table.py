@@ -117,6 +117,12 @@ PAGES = {
     "budgeting:dpa-issue": act(DPA_READERS, {FINANCE}),
     "budgeting:cash-plan-edit": act(DPA_READERS, {OWN}),
     "budgeting:cash-plan-preview": read(DPA_READERS),
+    # Open data of the published APBD murni (downloads): anyone, signed in or not.
+    "opendata:package-latest": read(EVERYONE),
+    "opendata:package": read(EVERYONE),
+    "opendata:lines": read(EVERYONE),
+    "opendata:table-latest": read(EVERYONE),
+    "opendata:table": read(EVERYONE),
 }
 
 # --- API operations, by operation id ------------------------------------------------------------------------
@@ -236,4 +242,8 @@ OPERATIONS = {
     "v1_dpa_cash_plan_list": read(DPA_READERS),
     "v1_dpa_cash_plan_partial_update": act(DPA_READERS, {OWN}),
     "v1_dpa_issue_create": act(DPA_READERS, {FINANCE}),
+    # The public API: published versions only, for anyone.
+    "v1_public_apbd_list": read(EVERYONE),
+    "v1_public_apbd_facts_list": read(EVERYONE),
+    "v1_public_apbd_aggregate_retrieve": read(EVERYONE),
 }

@@ -30,7 +30,7 @@ from tests.factories import UserFactory
 from tests.planning.factories import RenstraProgramFactory, renja_with_lines, submitted_proposal
 
 pytestmark = pytest.mark.django_db
-PORTAL_APPS = ("masterdata.", "planning.", "budgeting.")
+PORTAL_APPS = ("masterdata.", "planning.", "budgeting.", "transparency.")
 MISSING = 999999
 YEAR = 2025  # a page that opens a document of a year is told the next one
 
@@ -118,6 +118,9 @@ def _year(reference_data):
         "renstra": program.renstra_id,
         "renstra-program": program.pk,
         "year": reference_data.year,
+        "murni-number": murni.number,
+        "table": "opd",
+        "format": "csv",
         "account": account.pk,
         "funding-source": FundingSource.objects.filter(version_id=reference_data.reference_version_id).first().pk,
         "nomenclature": sub.sub_kegiatan_id,
@@ -142,6 +145,7 @@ PAGE_OBJECTS = [
     ("budgeting:dpa-", {"pk": "dpa"}),
     ("budgeting:cash-plan-", {"pk": "dpa", "key": "cash-key"}),
     ("budgeting:", {"pk": "rka", "section": "section", "line_pk": "rka-line"}),
+    ("opendata:", {"year": "year", "number": "murni-number", "key": "table", "extension": "format"}),
 ]
 
 # Operations whose object is named in the body: (the field, the object, the rest of a valid body).
@@ -171,6 +175,7 @@ API_OBJECTS = {
     "rka": "rka",
     "rka-lines": "rka-line",
     "dpa": "dpa",
+    "public": "year",
 }
 
 

@@ -10,7 +10,6 @@ address. It serves only published APBD versions: a draft answers 404 like a miss
 """
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -45,6 +44,7 @@ class PublicView(APIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         api_params.refuse_unknown(request.query_params, self.allowed_params)
+        api_params.version_number(request.query_params)  # a malformed one is a 400 before any lookup
 
     def version(self, request, year):
         return facts.public_apbd_version_for(year, api_params.version_number(request.query_params))
@@ -53,12 +53,19 @@ class PublicView(APIView):
 # --- Documentation --------------------------------------------------------------------------------
 
 YEAR = OpenApiParameter("year", int, OpenApiParameter.PATH, description="Tahun anggaran.")
+
+
+def _count(maximum=None):
+    """A whole number from 1 (to `maximum`): what api_params accepts."""
+    return {"type": "integer", "minimum": 1, "maximum": maximum or 999_999_999}
+
+
 VERSI = OpenApiParameter(
     "versi",
-    int,
+    _count(),
     description="Urutan versi APBD pada tahun itu (1 = murni); bawaan: versi terakhir yang diterbitkan.",
-    pattern=r"^[1-9][0-9]{0,8}$",
 )
+PAGE = OpenApiParameter("page", _count(), description="Nomor halaman, mulai dari 1.")
 CUT = OpenApiParameter(
     "cut",
     str,
@@ -185,12 +192,25 @@ class FactsView(PublicView):
         ),
         tags=[TAG],
         auth=[],
-        parameters=[YEAR, VERSI, CUT],
+        parameters=[
+            YEAR,
+            VERSI,
+            CUT,
+            PAGE,
+            OpenApiParameter(
+                "page_size",
+                _count(PortalPagination.max_page_size),
+                description=(
+                    f"Baris per halaman (bawaan {PortalPagination.page_size}, "
+                    f"paling banyak {PortalPagination.max_page_size})."
+                ),
+            ),
+        ],
         responses={200: FactSerializer(many=True), 404: MISSING, 429: THROTTLED},
     )
     def get(self, request, year):
+        cuts = api_params.cuts(request.query_params)  # every parameter is read before the version is looked up
         version = self.version(request, year)
-        cuts = api_params.cuts(request.query_params)
         paginator = PortalPagination()
         page = paginator.paginate_queryset(facts.public_facts(version, cuts=cuts), request, view=self)
         return paginator.get_paginated_response(FactSerializer(facts.fact_rows(version, page), many=True).data)
@@ -222,8 +242,8 @@ class AggregateView(PublicView):
                 "order",
                 str,
                 description=(
-                    "Urutan `kunci[:asc|desc]` dipisah `|`; kunci: `sum`, `count` atau dimensi yang ada di drilldown. "
-                    "Bawaan: menurut kode dimensi drilldown."
+                    "Urutan `kunci[:asc|desc]` dipisah `|`; kunci: `sum`, `count` atau dimensi drilldown (dimensi lain "
+                    "tidak berlaku; `order` pada jawaban memuat urutan yang dipakai). Lalu menurut kode drilldown."
                 ),
                 pattern=api_params.PATTERNS["order"],
             ),
@@ -233,12 +253,10 @@ class AggregateView(PublicView):
                 description="Agregat yang dihitung, dipisah `|`: `sum`, `count` (bawaan: keduanya).",
                 pattern=api_params.PATTERNS["aggregates"],
             ),
-            OpenApiParameter(
-                "page", OpenApiTypes.INT, description="Nomor halaman, mulai dari 1.", pattern=r"^[1-9][0-9]{0,8}$"
-            ),
+            PAGE,
             OpenApiParameter(
                 "pagesize",
-                OpenApiTypes.INT,
+                _count(api_params.MAX_PAGE_SIZE),
                 description=(
                     f"Sel per halaman (bawaan {api_params.DEFAULT_PAGE_SIZE}, "
                     f"paling banyak {api_params.MAX_PAGE_SIZE})."
@@ -248,13 +266,13 @@ class AggregateView(PublicView):
         responses={200: AggregateSerializer, 404: MISSING, 429: THROTTLED},
     )
     def get(self, request, year):
-        version = self.version(request, year)
         params = request.query_params
         drilldown = api_params.drilldown(params)
         cuts = api_params.cuts(params)
         order = api_params.order(params, drilldown)
         wanted = api_params.aggregates(params)
         page, size = api_params.paging(params)
+        version = self.version(request, year)
         result = facts.aggregate(
             version, drilldown=drilldown, cuts=cuts, order=order, offset=(page - 1) * size, limit=size
         )

@@ -47,7 +47,7 @@ def _positive(params, name, default, maximum=None):
     raw = params.get(name)
     if raw is None:
         return default
-    value = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else 0
+    value = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else 0  # longer: past any page
     if value < 1 or (maximum is not None and value > maximum):
         if maximum is None:
             _fail(name, _("Harus berupa bilangan bulat 1 atau lebih."))
@@ -75,14 +75,14 @@ def drilldown(params):
 
 
 def order(params, drilled):
-    """[(key, descending)]; a dimension can order only the cells of a drill-down on it."""
+    """[(key, descending)] by sum, count or a drilled-down dimension. A dimension not drilled down has many
+    codes in each cell and orders nothing: it is left out, and the answer's `order` shows what applied."""
     raw = _matching(params, "order")
     result = []
     for part in raw.split("|") if raw else ():
         key, _colon, direction = part.partition(":")
-        if key not in ("sum", "count") and key not in drilled:
-            _fail("order", _("Hanya dapat mengurutkan menurut sum, count atau dimensi pada drilldown."))
-        result.append((key, direction == "desc"))
+        if (key in ("sum", "count") or key in drilled) and key not in {applied for applied, _ in result}:
+            result.append((key, direction == "desc"))
     return result
 
 

@@ -106,6 +106,14 @@ NOT_PAGES = {
     "budgeting:line-row",
     "budgeting:cash-plan-edit",
     "budgeting:cash-plan-preview",
+    # Downloads (open data) and the probes of the load balancer.
+    "opendata:package-latest",
+    "opendata:package",
+    "opendata:lines",
+    "opendata:table-latest",
+    "opendata:table",
+    "healthz",
+    "readyz",
 }
 ELSEWHERE = ("admin/", "api/")  # the admin and the API have tests of their own
 
