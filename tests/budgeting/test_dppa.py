@@ -71,10 +71,10 @@ def test_the_months_of_an_issued_dpa_read_as_they_sum(published):
     dinkes = published.dpas[DINKES]
     dpa_services.issue_dpa(actor=published.finance, dpa=dinkes, number="900/001/DPA/2024")
     page = page_for(published.staff[DINKES], reverse("budgeting:dpa-detail", args=[dinkes.pk]))
-    assert page.count('<dd>20.833.333,33</dd>') == 11
-    assert page.count('<dd>20.833.333,37</dd>') == 1
+    assert page.count("<dd>20.833.333,33</dd>") == 11
+    assert page.count("<dd>20.833.333,37</dd>") == 1
     # Pendapatan of whole months stays without sen.
-    assert page.count('<dd>6.666.666,66</dd>') == 11
+    assert page.count("<dd>6.666.666,66</dd>") == 11
 
 
 def _shift(setup):
