@@ -9,7 +9,7 @@ from django_filters import rest_framework as filters
 
 from masterdata.filters import BlankIsAnErrorForm, code_filter, id_filter, year_filter
 
-from .models import ApbdVersion, Ceiling, Dpa, KuaPpas, Rka, RkaLine
+from .models import OPD_LEVEL, ApbdVersion, Ceiling, Dpa, KuaPpas, Rka, RkaLine
 
 
 class _YearDocumentFilterSet(filters.FilterSet):
@@ -47,7 +47,7 @@ class CeilingFilterSet(filters.FilterSet):
     def filter_level(self, queryset, name, value):
         return queryset.filter(
             {
-                "opd": Q(program__isnull=True, sub_kegiatan__isnull=True),
+                "opd": OPD_LEVEL,
                 "program": Q(program__isnull=False),
                 "sub_kegiatan": Q(sub_kegiatan__isnull=False),
             }[value]

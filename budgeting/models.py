@@ -80,6 +80,19 @@ class KuaAccountLine(models.Model):
         return f"{self.account.code} {self.amount}"
 
 
+# An OPD's own plafon, not one of its programs' or sub-kegiatan's.
+OPD_LEVEL = Q(program__isnull=True, sub_kegiatan__isnull=True)
+
+
+class CeilingQuerySet(models.QuerySet):
+    def opd_level(self):
+        return self.filter(OPD_LEVEL)
+
+    def below_opd_level(self):
+        """Program and sub-kegiatan ceilings."""
+        return self.exclude(OPD_LEVEL)
+
+
 class Ceiling(models.Model):
     """A plafon: for an OPD, or one of its programs or sub-kegiatan (then the OPD's also applies)."""
 
@@ -93,6 +106,8 @@ class Ceiling(models.Model):
     )
     amount = models.DecimalField(_("plafon"), **MONEY)
 
+    objects = CeilingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("plafon")
         verbose_name_plural = _("plafon")
@@ -104,7 +119,7 @@ class Ceiling(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["kua_ppas", "opd"],
-                condition=Q(program__isnull=True, sub_kegiatan__isnull=True),
+                condition=OPD_LEVEL,
                 name="ceiling_opd_once",
             ),
             models.UniqueConstraint(
@@ -298,6 +313,13 @@ class RkaLine(models.Model):
         BELANJA = 5, _("Belanja")
         PEMBIAYAAN = 6, _("Pembiayaan")
 
+        @classmethod
+        def of(cls, code):
+            """The akun of a kode rekening, its first segment ("5.1.02.01.01.0001" → BELANJA); None for the
+            accounts outside the budget (aset, kewajiban, ekuitas …)."""
+            first = code.split(".", 1)[0]
+            return cls(int(first)) if first in {str(value) for value in cls.values} else None
+
     rka = models.ForeignKey(Rka, on_delete=models.CASCADE, related_name="lines")
     # The account's first digit, kept on the line so that the totals and remaining ceilings shown after every
     # save are summed from one index without joining the chart of accounts (see Meta.indexes).
@@ -358,10 +380,6 @@ class RkaLine(models.Model):
 
     def __str__(self):
         return f"{self.account.code} {self.description or self.specification}"
-
-    @staticmethod
-    def akun_of(account):
-        return int(account.code[0])
 
 
 class RkaComment(models.Model):

@@ -368,7 +368,7 @@ def summarize(fiscal_year, *, created, figures_year=None, operators_created=0):
         operators_created=operators_created,
     )
     if kua is not None:
-        opd_ceilings = Ceiling.objects.filter(kua_ppas=kua, program__isnull=True, sub_kegiatan__isnull=True)
+        opd_ceilings = Ceiling.objects.opd_level().filter(kua_ppas=kua)
         summary.kua_state = kua.state
         summary.kua_agreement = kua.agreement_number
         summary.ceilings = opd_ceilings.count()

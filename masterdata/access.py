@@ -102,6 +102,16 @@ def require(user, permission, obj=None):
         raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini."))
 
 
+def require_editable(user, document, permission, state_refusal):
+    """A change to a document's content: allowed by `permission`; for the document's own OPD refused because
+    of its state (`state_refusal()`, a TransitionNotAllowed: 409); for anyone else refused outright (403)."""
+    if user.has_perm(permission, document):
+        return
+    if is_own_opd(user, document):
+        raise state_refusal()
+    raise PermissionDenied(_("Anda tidak berwenang melakukan tindakan ini."))
+
+
 def get_visible_or_404(scoped_queryset, **lookup):
     """Fetch from an already scoped queryset; missing and not-yours answer the same 404."""
     try:
@@ -158,6 +168,7 @@ def is_suggested_opd_staff(user, proposal):
 rules.add_perm("planning.change_rpjmd", is_bappeda)
 rules.add_perm("planning.change_renstra", is_own_opd)
 rules.add_perm("planning.edit_renja", is_own_opd & is_editable_document)
+rules.add_perm("planning.submit_renja", is_own_opd)
 rules.add_perm("planning.verify_renja", is_bappeda)
 
 
@@ -241,6 +252,7 @@ rules.add_perm("budgeting.view_kua_ppas", is_finance | is_bappeda | is_auditor |
 rules.add_perm("budgeting.change_kua_ppas", is_finance)
 rules.add_perm("budgeting.edit_kua_ppas", is_finance & is_draft_kua)  # its lines and ceilings, on the page
 rules.add_perm("budgeting.edit_rka", is_own_opd & is_editable_document)
+rules.add_perm("budgeting.submit_rka", is_own_opd)
 rules.add_perm("budgeting.verify_rka", is_finance)
 
 

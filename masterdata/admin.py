@@ -31,7 +31,7 @@ from .models import (
     StandardPriceItem,
     User,
 )
-from .templatetags.rupiah import rupiah
+from .money import rupiah
 
 # Roles, not Django groups, carry permissions here.
 admin.site.unregister(Group)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from .importers import parse_decimal
 from .models import FiscalYear
-from .templatetags.rupiah import format_number
+from .money import grouped
 
 TEXT_AREA = {"rows": 3}
 
@@ -41,7 +41,7 @@ class IndonesianNumberField(forms.CharField):
     def prepare_value(self, value):
         if isinstance(value, Decimal):
             integral = value == value.to_integral_value()
-            return format_number(value, 0 if integral else self.places)
+            return grouped(value, 0 if integral else self.places)
         return value
 
     def to_python(self, value):

@@ -18,10 +18,20 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0")
 
 
+def grouped(value, places=0):
+    """A number in the Indonesian way, rounded half-up: 1.234.567, or 12,50 with places=2."""
+    number = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    whole, _, fraction = f"{abs(number):f}".partition(".")
+    text = f"{int(whole):,}".replace(",", ".") + (f",{fraction}" if fraction else "")
+    return f"-{text}" if number < 0 else text
+
+
 def rupiah(value):
-    """Thousands-grouped rupiah for messages: Rp 1.234.567."""
-    text = f"{value.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return "Rp " + (text[:-3] if text.endswith(",00") else text)
+    """The one way the portal writes money: Rp 1.234.567, Rp 1.234,50 when there are sen, -Rp 1.234.567
+    below zero."""
+    number = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    text = grouped(abs(number), 0 if number == number.to_integral_value() else 2)
+    return f"-Rp {text}" if number < 0 else f"Rp {text}"
 
 
 def check_money(value, field, errors):

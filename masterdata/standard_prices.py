@@ -16,12 +16,12 @@ from django.db import transaction
 from . import access, audit
 from .importers import InvalidFile, RowError, parse_decimal, read_table
 from .models import MONEY, Account, FiscalYear, StandardPriceItem
+from .money import CENT
 
 REQUIRED_COLUMNS = ["kode", "jenis", "nama", "satuan", "harga", "kode_rekening"]
 # Other names the same columns carry in catalogues exported from other systems.
 COLUMN_ALIASES = {"kode_barang": "kode", "uraian": "nama", "harga_satuan": "harga", "rekening": "kode_rekening"}
 ACCOUNT_SEPARATOR = re.compile(r"[;,]")
-CENT = Decimal("0.01")
 PRICE_LIMIT = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"])
 MAX_LENGTHS = {
     "code": StandardPriceItem._meta.get_field("code").max_length,

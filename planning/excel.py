@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from openpyxl import Workbook
 
 from masterdata.models import FundingSource, Nomenclature
+from masterdata.money import ZERO
 from masterdata.spreadsheets import (
     BOLD,
     GROUP,
@@ -32,7 +33,6 @@ from masterdata.spreadsheets import (
 
 from . import selectors
 from .models import RenjaLine, RenstraProgram
-from .selectors import ZERO
 
 RENJA_IMPORT_COLUMNS = {
     "sub_kegiatan": "kode_sub_kegiatan",

@@ -1,13 +1,11 @@
 """Reads of the planning stage, scoped to the user through masterdata.access."""
 
-from decimal import Decimal
-
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Sum
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from masterdata import access
 from masterdata.models import Nomenclature, User
+from masterdata.money import money_sum
 from masterdata.selectors import count_subquery
 
 from .models import (
@@ -24,9 +22,6 @@ from .models import (
     RpjmdGoal,
     RpjmdTarget,
 )
-
-ZERO = Decimal("0")
-
 
 # --- RPJMD and Renstra ------------------------------------------------------------------------
 
@@ -76,8 +71,8 @@ def visible_renjas(user, *, fiscal_year=None):
         queryset.select_related("opd", "fiscal_year")
         .annotate(
             line_count=Count("lines"),
-            total_pagu=Coalesce(Sum("lines__pagu_indikatif"), ZERO),
-            total_pagu_next=Coalesce(Sum("lines__pagu_indikatif_next"), ZERO),
+            total_pagu=money_sum("lines__pagu_indikatif"),
+            total_pagu_next=money_sum("lines__pagu_indikatif_next"),
         )
         .order_by("opd__code")
     )
@@ -187,8 +182,8 @@ def renja_line_for(user, pk):
 def renja_totals(renja):
     return renja.lines.aggregate(
         line_count=Count("pk"),
-        total_pagu=Coalesce(Sum("pagu_indikatif"), ZERO),
-        total_pagu_next=Coalesce(Sum("pagu_indikatif_next"), ZERO),
+        total_pagu=money_sum("pagu_indikatif"),
+        total_pagu_next=money_sum("pagu_indikatif_next"),
     )
 
 
@@ -358,7 +353,7 @@ def rkpd_proposals(rkpd):
 def rkpd_proposal_totals(rkpd):
     """Number and estimated cost of the accepted and of the unfunded proposals."""
     return {
-        group: proposals.aggregate(count=Count("pk"), total_cost=Coalesce(Sum("estimated_cost"), ZERO))
+        group: proposals.aggregate(count=Count("pk"), total_cost=money_sum("estimated_cost"))
         for group, proposals in rkpd_proposals(rkpd).items()
     }
 
@@ -372,7 +367,7 @@ def rpjmd_target_coverage(rkpd):
         .select_related("goal__rpjmd")
         .annotate(
             line_count=Count("renstra_programs__renja_lines", filter=served),
-            total_pagu=Coalesce(Sum("renstra_programs__renja_lines__pagu_indikatif", filter=served), ZERO),
+            total_pagu=money_sum("renstra_programs__renja_lines__pagu_indikatif", filter=served),
         )
         .order_by("goal__code", "code")
     )

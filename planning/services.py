@@ -9,9 +9,10 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from masterdata import access, audit
-from masterdata.errors import StaleObject, TransitionNotAllowed, refuse_move
+from masterdata.errors import NOT_ALLOWED, StaleObject, TransitionNotAllowed
 from masterdata.models import Account, Nomenclature, Opd, Region
 from masterdata.spreadsheets import raise_for_errors
+from masterdata.transitions import Lifecycle
 
 from .models import (
     Proposal,
@@ -23,8 +24,6 @@ from .models import (
     Rkpd,
 )
 from .selectors import allowed_sub_kegiatan
-
-NOT_ALLOWED = "Anda tidak berwenang melakukan tindakan ini."
 
 
 def reject_unknown_fields(values, allowed):
@@ -71,75 +70,75 @@ LINE_FIELDS = [
 ]
 
 
+class RenjaLifecycle(Lifecycle):
+    """Per stage: the OPD submits, Bappeda returns or verifies; a verified stage moves to the next (or final)."""
+
+    name = "renja"
+    moves = RENJA_MOVES
+    labels = RENJA_ACTION_LABELS
+    permission = "planning.move_renja"
+    permissions = {**dict.fromkeys(RENJA_ACTION_LABELS, "planning.verify_renja"), "submit": "planning.submit_renja"}
+    none_allowed = "tidak ada (Renja sudah final)"
+
+    def allowed(self, document):
+        if document.is_final:
+            return []
+        moves = super().allowed(document)
+        if document.state == State.VERIFIED:
+            moves.append("finalise" if document.stage == Stage.RANCANGAN_AKHIR else "advance")
+        return moves
+
+    def subject(self, document):
+        return f"Renja {document.get_stage_display().lower()} berstatus {document.get_state_display().lower()}"
+
+    def state_of(self, document):
+        return {"stage": document.stage, "state": document.state}
+
+    def apply(self, document, action):
+        if action == "advance":
+            document.stage, document.state = NEXT_STAGE[document.stage], State.DRAFT
+        elif action == "finalise":
+            document.stage = Stage.FINAL
+        else:
+            super().apply(document, action)
+
+    def record_history(self, step):
+        renja, before = step.document, step.from_state
+        RenjaTransition.objects.create(
+            renja=renja,
+            action=step.action,
+            from_stage=before["stage"],
+            from_state=before["state"],
+            to_stage=renja.stage,
+            to_state=renja.state,
+            actor=step.actor,
+            note=step.note,
+        )
+
+
+RENJA_LIFECYCLE = RenjaLifecycle()
+
+
 def renja_moves(renja):
     """The moves that apply to the Renja in its current stage and state."""
-    if renja.is_final:
-        return []
-    moves = [action for (action, state) in RENJA_MOVES if state == renja.state]
-    if renja.state == State.VERIFIED:
-        moves.append("finalise" if renja.stage == Stage.RANCANGAN_AKHIR else "advance")
-    return moves
-
-
-def _may_move(user, renja, action):
-    if action == "submit":
-        return access.is_own_opd(user, renja)
-    return user.has_perm("planning.verify_renja")
+    return RENJA_LIFECYCLE.allowed(renja)
 
 
 def _renja_snapshot(renja):
-    return {"stage": renja.stage, "state": renja.state}
+    return RENJA_LIFECYCLE.state_of(renja)
 
 
 @transaction.atomic
 def transition_renja(*, actor, renja, action, note=""):
     """Move a Renja along its lifecycle; refuses any move that does not apply, naming those that do."""
-    renja = Renja.objects.select_for_update().get(pk=renja.pk)
-    allowed = renja_moves(renja)
-    if action not in allowed:
-        subject = f"Renja {renja.get_stage_display().lower()} berstatus {renja.get_state_display().lower()}"
-        raise refuse_move(
-            action,
-            allowed,
-            RENJA_ACTION_LABELS,
-            subject,
-            current=_renja_snapshot(renja),
-            none_allowed="tidak ada (Renja sudah final)",
-        )
-    if not _may_move(actor, renja, action):
-        raise PermissionDenied(NOT_ALLOWED)
-    if action == "submit" and not renja.lines.exists():
-        raise ValidationError("Renja belum memiliki satu pun sub-kegiatan; tambahkan baris sebelum diajukan.")
-    if action == "return" and not note.strip():
-        raise ValidationError({"note": "Tuliskan alasan pengembalian agar OPD tahu apa yang harus diperbaiki."})
-    before = _renja_snapshot(renja)
-    if action == "advance":
-        renja.stage, renja.state = NEXT_STAGE[renja.stage], State.DRAFT
-    elif action == "finalise":
-        renja.stage = Stage.FINAL
-    else:
-        renja.state = RENJA_MOVES[(action, renja.state)]
-    renja.save(update_fields=["stage", "state", "updated_at"])
-    RenjaTransition.objects.create(
-        renja=renja,
-        action=action,
-        from_stage=before["stage"],
-        from_state=before["state"],
-        to_stage=renja.stage,
-        to_state=renja.state,
-        actor=actor,
-        note=note,
-    )
-    if note.strip():
-        RenjaComment.objects.create(renja=renja, author=actor, stage=before["stage"], text=note.strip())
-    audit.record(
-        actor=actor,
-        action=f"renja.{action}",
-        obj=renja,
-        opd=renja.opd,
-        before=before,
-        after={**_renja_snapshot(renja), "note": note},
-    )
+    with RENJA_LIFECYCLE.move(actor=actor, document=renja, action=action, note=note) as step:
+        renja = step.document
+        if action == "submit" and not renja.lines.exists():
+            raise ValidationError("Renja belum memiliki satu pun sub-kegiatan; tambahkan baris sebelum diajukan.")
+        if action == "return" and not note.strip():
+            raise ValidationError({"note": "Tuliskan alasan pengembalian agar OPD tahu apa yang harus diperbaiki."})
+        if note.strip():
+            RenjaComment.objects.create(renja=renja, author=actor, stage=renja.stage, text=note.strip())
     return renja
 
 
@@ -206,15 +205,17 @@ def _line_snapshot(line):
 
 
 def _require_editable(actor, renja):
-    if not actor.has_perm("planning.edit_renja", renja):
-        if access.is_own_opd(actor, renja):
-            raise TransitionNotAllowed(
-                f"Renja berstatus {renja.get_state_display().lower()} tidak dapat diubah; "
-                "perubahan hanya saat draf atau dikembalikan.",
-                current=_renja_snapshot(renja),
-                allowed=renja_moves(renja),
-            )
-        raise PermissionDenied(NOT_ALLOWED)
+    access.require_editable(
+        actor,
+        renja,
+        "planning.edit_renja",
+        lambda: TransitionNotAllowed(
+            f"Renja berstatus {renja.get_state_display().lower()} tidak dapat diubah; "
+            "perubahan hanya saat draf atau dikembalikan.",
+            current=_renja_snapshot(renja),
+            allowed=renja_moves(renja),
+        ),
+    )
 
 
 @transaction.atomic

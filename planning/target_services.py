@@ -12,11 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from masterdata import audit
+from masterdata.errors import NOT_ALLOWED
 from masterdata.models import FiscalYear, Nomenclature
 from masterdata.spreadsheets import raise_for_errors, read_sheet
 
 from .models import RenjaLine, Renstra, RenstraProgram, Rpjmd, RpjmdGoal, RpjmdTarget
-from .services import NOT_ALLOWED, merged_values, reject_unknown_fields
+from .services import merged_values, reject_unknown_fields
 
 TARGET_FIELDS = ["indicator", "unit", "baseline", "target_1", "target_2", "target_3", "target_4", "target_5"]
 TARGET_LABELS = {

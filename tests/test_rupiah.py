@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from masterdata import money
 from masterdata.templatetags.rupiah import angka, rupiah
 
 
@@ -26,3 +27,12 @@ def test_angka():
     assert angka(5348) == "5.348"
     assert angka(Decimal("12.345"), 2) == "12,35"
     assert angka(None) == ""
+
+
+@pytest.mark.parametrize("value", [Decimal("-1234567"), Decimal("-0.5"), Decimal("1234.5"), Decimal("0")])
+def test_messages_and_pages_write_money_the_same_way(value):
+    assert money.rupiah(value) == rupiah(value)
+
+
+def test_a_negative_amount_reads_minus_rupiah():
+    assert money.rupiah(Decimal("-1234567")) == "-Rp 1.234.567"

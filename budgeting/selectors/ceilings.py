@@ -65,11 +65,9 @@ def ceiling_breaches(version):
 def opd_ceiling_rows(user, kua, *, query=""):
     """The OPD ceilings of a version with the RKPD's pagu indikatif (and the ceiling's difference from it) and
     the number and sum of the program and sub-kegiatan ceilings inside each: one query."""
-    narrower = Ceiling.objects.filter(kua_ppas_id=kua.pk, opd_id=OuterRef("opd_id")).exclude(
-        program__isnull=True, sub_kegiatan__isnull=True
-    )
+    narrower = Ceiling.objects.below_opd_level().filter(kua_ppas_id=kua.pk, opd_id=OuterRef("opd_id"))
     pagu = RenjaLine.objects.filter(renja__rkpds=kua.rkpd_id, renja__opd_id=OuterRef("opd_id"))
-    rows = visible_ceilings(user, kua=kua).filter(program__isnull=True, sub_kegiatan__isnull=True)
+    rows = visible_ceilings(user, kua=kua).opd_level()
     for word in search_words(query):
         rows = rows.filter(Q(opd__name__icontains=word) | Q(opd__code__icontains=word))
     return rows.annotate(
@@ -81,20 +79,20 @@ def opd_ceiling_rows(user, kua, *, query=""):
 
 def ceiling_summary(kua):
     """The sum of the OPD ceilings and how many OPDs have one."""
-    opd_level = Ceiling.objects.filter(kua_ppas=kua, program__isnull=True, sub_kegiatan__isnull=True)
+    opd_level = Ceiling.objects.opd_level().filter(kua_ppas=kua)
     summary = opd_level.aggregate(total=money_sum(), count=Count("pk"))
     summary["total"] = summary["total"].quantize(CENT)
     return summary
 
 
 def opds_without_ceiling(kua):
-    with_ceiling = Ceiling.objects.filter(kua_ppas=kua, program__isnull=True, sub_kegiatan__isnull=True)
+    with_ceiling = Ceiling.objects.opd_level().filter(kua_ppas=kua)
     return Opd.objects.filter(is_active=True).exclude(pk__in=with_ceiling.values("opd_id")).order_by("code")
 
 
 def narrower_ceilings(user, kua, opd):
     """The program and sub-kegiatan ceilings of one OPD."""
-    return visible_ceilings(user, kua=kua).filter(opd=opd).exclude(program__isnull=True, sub_kegiatan__isnull=True)
+    return visible_ceilings(user, kua=kua).filter(opd=opd).below_opd_level()
 
 
 def ceiling_targets(kua, opd):

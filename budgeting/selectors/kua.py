@@ -35,7 +35,7 @@ def kua_account_options(kua, *, levels_by_akun, query, limit):
 def visible_kua_ppas(user, *, fiscal_year=None):
     """The KUA-PPAS versions the user may read, the newest first (or one year's in their order), each with the
     sum of its OPD ceilings."""
-    opd_level = Ceiling.objects.filter(kua_ppas_id=OuterRef("pk"), program__isnull=True, sub_kegiatan__isnull=True)
+    opd_level = Ceiling.objects.opd_level().filter(kua_ppas_id=OuterRef("pk"))
     kuas = KuaPpas.objects.select_related("fiscal_year").annotate(ceiling_total=money_subquery(opd_level))
     if fiscal_year is not None:
         return access.scope_kua_ppas(user, kuas.filter(fiscal_year=fiscal_year)).order_by("number")

@@ -155,12 +155,11 @@ def visible_rkas(user):
     """Every RKA the user may read with its pendapatan, belanja, pembiayaan, line count and OPD ceiling: one
     query whatever the number of RKAs and lines."""
     lines = RkaLine.objects.filter(rka_id=OuterRef("pk"))
-    ceiling = Ceiling.objects.filter(
-        kua_ppas_id=OuterRef("version__kua_ppas_id"),
-        opd_id=OuterRef("opd_id"),
-        program__isnull=True,
-        sub_kegiatan__isnull=True,
-    ).values("amount")[:1]
+    ceiling = (
+        Ceiling.objects.opd_level()
+        .filter(kua_ppas_id=OuterRef("version__kua_ppas_id"), opd_id=OuterRef("opd_id"))
+        .values("amount")[:1]
+    )
     return (
         access.scope_rka(user, Rka.objects.select_related("opd", "version__fiscal_year"))
         .annotate(

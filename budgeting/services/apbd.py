@@ -10,7 +10,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from masterdata import access, audit
-from masterdata.errors import refuse_move
 from masterdata.models import FiscalYear, Opd
 from masterdata.money import ZERO, rupiah
 from planning.models import Renja, RenjaLine
@@ -29,7 +28,8 @@ from ..models import (
 from ..selectors import apbd as apbd_selectors
 from ..selectors import ceilings as ceiling_selectors
 from ..selectors import diff as diff_selectors
-from .rka import PPKD_OPD_CODE, record_transition
+from .lifecycle import BudgetLifecycle
+from .rka import PPKD_OPD_CODE
 
 VState = ApbdVersion.State
 
@@ -140,11 +140,7 @@ def create_murni_version(*, actor, kua):
     if ApbdVersion.objects.filter(fiscal_year=kua.fiscal_year).exists():
         raise ValidationError(f"APBD {kua.fiscal_year.year} sudah dibuat; perubahan melalui versi berikutnya.")
     version = ApbdVersion.objects.create(fiscal_year=kua.fiscal_year, number=1, kind=Kind.MURNI, kua_ppas=kua)
-    opd_ids = set(
-        Ceiling.objects.filter(kua_ppas=kua, program__isnull=True, sub_kegiatan__isnull=True).values_list(
-            "opd_id", flat=True
-        )
-    )
+    opd_ids = set(Ceiling.objects.opd_level().filter(kua_ppas=kua).values_list("opd_id", flat=True))
     opd_ids |= set(Opd.objects.filter(code=PPKD_OPD_CODE, is_active=True).values_list("pk", flat=True))
     Rka.objects.bulk_create(Rka(version=version, opd_id=opd_id) for opd_id in sorted(opd_ids))
     rka_by_opd = dict(Rka.objects.filter(version=version).values_list("opd_id", "pk"))
@@ -159,12 +155,34 @@ def create_murni_version(*, actor, kua):
     return version
 
 
-def _moves_table(version):
-    return SHIFT_MOVES if version.kind == Kind.PERGESERAN else FULL_MOVES
+class ApbdLifecycle(BudgetLifecycle):
+    """murni and perubahan: DPRD, the Gubernur's evaluation, the Perda; a pergeseran: the finance officer's
+    approval and the Perbup."""
+
+    name = "apbd_version"
+    labels = ACTION_LABELS
+    permission = "budgeting.change_apbd"
+    permissions = {**dict.fromkeys(ACTION_LABELS, "budgeting.change_apbd"), "approve": "budgeting.approve_shift"}
+
+    def moves_of(self, document):
+        return SHIFT_MOVES if document.kind == Kind.PERGESERAN else FULL_MOVES
+
+    def lock(self, document):
+        return (
+            ApbdVersion.objects.select_for_update(of=("self",))
+            .select_related("fiscal_year", "base")
+            .get(pk=document.pk)
+        )
+
+    def snapshot(self, document):
+        return _snapshot(document)
+
+
+APBD_LIFECYCLE = ApbdLifecycle()
 
 
 def apbd_moves(version):
-    return [action for (action, state) in _moves_table(version) if state == version.state]
+    return APBD_LIFECYCLE.allowed(version)
 
 
 def _balance_problem(version):
@@ -298,43 +316,25 @@ def transition_apbd(*, actor, version, action, note="", **details):
     Submission (and a pergeseran's approval) locks every RKA of the version, so no RKA changes state while
     the version leaves draft.
     """
-    access.require(actor, "budgeting.approve_shift" if action == "approve" else "budgeting.change_apbd")
-    version = (
-        ApbdVersion.objects.select_for_update(of=("self",)).select_related("fiscal_year", "base").get(pk=version.pk)
-    )
-    before = _snapshot(version)
-    allowed = apbd_moves(version)
-    if action not in allowed:
-        subject = f"{version} berstatus {version.get_state_display().lower()}"
-        raise refuse_move(action, allowed, ACTION_LABELS, subject, current={"state": version.state})
-    _clean_details(version, action, details)
-    if action in ("submit", "approve"):
-        list(Rka.objects.select_for_update().filter(version=version).values_list("pk", flat=True))
-        if action == "approve":
-            shifted = shifted_opd_ids(version)
-            problems = _shift_problems(version, shifted)
-        else:
-            problems = _submission_problems(version)
-        if problems:
-            raise ValidationError(problems)
-        if action == "approve":
-            _approve_unshifted(version, shifted, actor)
-    stored = 0
-    if action == "publish":
-        version.published_at = timezone.now()
-        stored = _store_totals(version)
-    from_state = version.state
-    version.state = _moves_table(version)[(action, from_state)]
-    version.save()
-    warnings = apbd_selectors.apbd_warnings(version) if action in ("agree", "adopt") else []
-    full_note = "\n".join([note.strip(), *warnings]).strip()
-    record_transition(
-        document=version, action=action, from_state=from_state, to_state=version.state, actor=actor, note=full_note
-    )
-    after = _snapshot(version) | {"note": full_note}
-    if stored:
-        after["stored_totals"] = stored
-    audit.record(actor=actor, action=f"apbd_version.{action}", obj=version, before=before, after=after)
+    with APBD_LIFECYCLE.move(actor=actor, document=version, action=action, note=note) as step:
+        version = step.document
+        _clean_details(version, action, details)
+        if action in ("submit", "approve"):
+            list(Rka.objects.select_for_update().filter(version=version).values_list("pk", flat=True))
+            if action == "approve":
+                shifted = shifted_opd_ids(version)
+                problems = _shift_problems(version, shifted)
+            else:
+                problems = _submission_problems(version)
+            if problems:
+                raise ValidationError(problems)
+            if action == "approve":
+                _approve_unshifted(version, shifted, actor)
+        if action == "publish":
+            version.published_at = timezone.now()
+            step.audit["stored_totals"] = _store_totals(version)
+        if action in ("agree", "adopt"):
+            step.note = "\n".join([note.strip(), *apbd_selectors.apbd_warnings(version)]).strip()
     return version
 
 
@@ -499,7 +499,8 @@ def create_perubahan_version(*, actor, kua):
     copied = _copy_version(base, version, actor)
     # OPDs that receive a ceiling only now get an empty RKA.
     new_opds = (
-        Ceiling.objects.filter(kua_ppas=kua, program__isnull=True, sub_kegiatan__isnull=True)
+        Ceiling.objects.opd_level()
+        .filter(kua_ppas=kua)
         .exclude(opd__rkas__version=version)
         .values_list("opd_id", flat=True)
     )

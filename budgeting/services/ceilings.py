@@ -35,7 +35,7 @@ def _check_fit(kua, opd, program, sub_kegiatan, amount, exclude_pk):
     ceilings = Ceiling.objects.filter(kua_ppas=kua, opd=opd).exclude(pk=exclude_pk)
     programs = ceilings.filter(program__isnull=False)
     subs = ceilings.filter(sub_kegiatan__isnull=False)
-    opd_ceiling = ceilings.filter(program__isnull=True, sub_kegiatan__isnull=True).first()
+    opd_ceiling = ceilings.opd_level().first()
     if program is None and sub_kegiatan is None:
         for label, narrower in (("program", programs), ("sub-kegiatan", subs)):
             inside = total_of(narrower)

@@ -14,7 +14,7 @@ from masterdata.money import CENT, check_money, money_sum, rupiah
 from ..models import ApbdVersion, CashPlan, Dpa, RkaLine, RkaSubKegiatan
 from ..selectors import dpa as dpa_selectors
 from .apbd import FINAL_STATES
-from .rka import record_transition
+from .lifecycle import BudgetLifecycle
 
 MONTHS = range(1, 13)
 
@@ -145,33 +145,42 @@ def edit_cash_plan(*, actor, dpa, amounts, sub_kegiatan=None, account_group=Cash
     )
 
 
+class DpaLifecycle(BudgetLifecycle):
+    """BPKAD issues a DPA once its anggaran kas sums to the pagu; an issued DPA is final."""
+
+    name = "dpa"
+    moves = {("issue", Dpa.State.DRAFT): Dpa.State.ISSUED}
+    labels = {"issue": "terbitkan"}
+    permission = "budgeting.issue_dpa"
+    permissions = {"issue": "budgeting.issue_dpa"}
+    none_allowed = "tidak ada (DPA sudah diterbitkan)"
+    takes_note = False
+
+    def lock(self, document):
+        return _locked_dpa(document)
+
+    def snapshot(self, document):
+        return {"state": document.state, "number": document.number}
+
+
+DPA_LIFECYCLE = DpaLifecycle()
+
+
 @transaction.atomic
 def issue_dpa(*, actor, dpa, number):
     """Issue a DPA; refused unless every anggaran kas sums exactly to its pagu."""
-    access.require(actor, "budgeting.issue_dpa")
-    dpa = _locked_dpa(dpa)
-    if dpa.state != Dpa.State.DRAFT:
-        raise TransitionNotAllowed(f"{dpa} sudah diterbitkan.", current={"state": dpa.state}, allowed=[])
-    if not number.strip():
-        raise ValidationError({"number": "Nomor DPA wajib diisi."})
-    codes = dict(RkaSubKegiatan.objects.filter(rka_id=dpa.rka_id).values_list("pk", "sub_kegiatan__code"))
-    problems = [
-        f"Anggaran kas {codes.get(row['sub_kegiatan_id']) or CashPlan.Group(row['account_group']).label} "
-        f"berjumlah {rupiah(row['planned'])}, pagu {rupiah(row['pagu'])} (selisih {rupiah(row['difference'])})."
-        for row in dpa_selectors.cash_plan_status(dpa)
-        if row["difference"]
-    ]
-    if problems:
-        raise ValidationError(problems)
-    dpa.state, dpa.number, dpa.issued_at = Dpa.State.ISSUED, number.strip(), timezone.now()
-    dpa.save()
-    record_transition(document=dpa, action="issue", from_state=Dpa.State.DRAFT, to_state=dpa.state, actor=actor)
-    audit.record(
-        actor=actor,
-        action="dpa.issue",
-        obj=dpa,
-        opd=dpa.opd,
-        before={"state": Dpa.State.DRAFT},
-        after={"state": dpa.state, "number": dpa.number},
-    )
+    with DPA_LIFECYCLE.move(actor=actor, document=dpa, action="issue") as step:
+        dpa = step.document
+        if not number.strip():
+            raise ValidationError({"number": "Nomor DPA wajib diisi."})
+        codes = dict(RkaSubKegiatan.objects.filter(rka_id=dpa.rka_id).values_list("pk", "sub_kegiatan__code"))
+        problems = [
+            f"Anggaran kas {codes.get(row['sub_kegiatan_id']) or CashPlan.Group(row['account_group']).label} "
+            f"berjumlah {rupiah(row['planned'])}, pagu {rupiah(row['pagu'])} (selisih {rupiah(row['difference'])})."
+            for row in dpa_selectors.cash_plan_status(dpa)
+            if row["difference"]
+        ]
+        if problems:
+            raise ValidationError(problems)
+        dpa.number, dpa.issued_at = number.strip(), timezone.now()
     return dpa

@@ -9,14 +9,14 @@ from django.db import transaction
 from django.db.models import Q
 
 from masterdata import access, audit
-from masterdata.errors import TransitionNotAllowed, refuse_move
+from masterdata.errors import TransitionNotAllowed
 from masterdata.models import Account, FiscalYear
 from masterdata.money import check_money, money_sum, rupiah, total_of
 from planning.models import RenjaLine, Rkpd
 
-from ..models import ApbdVersion, Ceiling, KuaAccountLine, KuaPpas
+from ..models import ApbdVersion, Ceiling, KuaAccountLine, KuaPpas, RkaLine
 from ..selectors.kua import kua_policy_totals
-from .rka import record_transition
+from .lifecycle import BudgetLifecycle
 
 State = KuaPpas.State
 
@@ -25,9 +25,9 @@ Level = Account.Level
 
 # Which account levels each akun may be planned at in the KUA-PPAS.
 POLICY_LEVELS = {
-    "4": (Level.KELOMPOK, Level.JENIS, Level.OBJEK),  # revenue projection down to objek
-    "5": (Level.KELOMPOK, Level.JENIS),  # spending policy by kelompok and jenis
-    "6": (Level.KELOMPOK, Level.JENIS, Level.OBJEK),  # pembiayaan
+    RkaLine.Akun.PENDAPATAN: (Level.KELOMPOK, Level.JENIS, Level.OBJEK),  # revenue projection down to objek
+    RkaLine.Akun.BELANJA: (Level.KELOMPOK, Level.JENIS),  # spending policy by kelompok and jenis
+    RkaLine.Akun.PEMBIAYAAN: (Level.KELOMPOK, Level.JENIS, Level.OBJEK),
 }
 
 LEVEL_LABELS = {Level.KELOMPOK: "kelompok", Level.JENIS: "jenis", Level.OBJEK: "objek"}
@@ -40,12 +40,30 @@ KUA_MOVES = {
     ("lock", State.AGREED): State.LOCKED,
 }
 
-KUA_ACTION_LABELS = {
-    "submit": "ajukan ke DPRD",
-    "revise": "kembalikan ke draf",
-    "agree": "catat nota kesepakatan",
-    "lock": "kunci plafon",
-}
+
+class KuaLifecycle(BudgetLifecycle):
+    """Submitted to DPRD, revised after deliberation, agreed (nota kesepakatan), ceilings locked."""
+
+    name = "kua_ppas"
+    moves = KUA_MOVES
+    labels = {
+        "submit": "ajukan ke DPRD",
+        "revise": "kembalikan ke draf",
+        "agree": "catat nota kesepakatan",
+        "lock": "kunci plafon",
+    }
+    permission = "budgeting.change_kua_ppas"
+    permissions = dict.fromkeys(labels, "budgeting.change_kua_ppas")
+
+    def lock(self, document):
+        return locked_kua(document)
+
+    def snapshot(self, document):
+        return _snapshot(document)
+
+
+KUA_LIFECYCLE = KuaLifecycle()
+KUA_ACTION_LABELS = KUA_LIFECYCLE.labels
 
 
 def _snapshot(kua):
@@ -133,7 +151,7 @@ def create_kua_ppas(*, actor, fiscal_year, kind=KuaPpas.Kind.MURNI, policy_notes
         )
     after = _snapshot(kua) | {
         "ceilings": kua.ceilings.count(),
-        "ceiling_total": total_of(kua.ceilings.filter(program__isnull=True, sub_kegiatan__isnull=True)),
+        "ceiling_total": total_of(kua.ceilings.opd_level()),
     }
     audit.record(actor=actor, action="kua_ppas.create", obj=kua, after=after)
     return kua
@@ -143,12 +161,13 @@ def _clean_policy_account(kua, account):
     version_id = kua.fiscal_year.reference_version_id
     if not isinstance(account, Account) or account.version_id != version_id:
         raise ValidationError({"account": "Pilih kode rekening dari versi referensi tahun anggaran ini."})
-    allowed = POLICY_LEVELS.get(account.code[0], ())
-    if account.level not in allowed:
-        levels = ", ".join(LEVEL_LABELS[level] for level in allowed)
-        raise ValidationError(
-            {"account": f"Kode rekening akun {account.code[0]} pada KUA-PPAS diisi pada tingkat {levels}."}
-        )
+    akun = RkaLine.Akun.of(account.code)
+    if akun is None:
+        raise ValidationError({"account": "KUA-PPAS memuat akun 4 (pendapatan), 5 (belanja) dan 6 (pembiayaan) saja."})
+    if account.level not in POLICY_LEVELS[akun]:
+        levels = ", ".join(LEVEL_LABELS[level] for level in POLICY_LEVELS[akun])
+        message = f"Kode rekening akun {akun.value} pada KUA-PPAS diisi pada tingkat {levels}."
+        raise ValidationError({"account": message})
     if not account.is_active:
         raise ValidationError({"account": f"Kode rekening {account.code} tidak aktif lagi."})
     # A line and its ancestor or descendant would be counted twice in the totals.
@@ -207,12 +226,12 @@ def delete_kua_account_line(*, actor, line):
 
 
 def kua_moves(kua):
-    return [action for (action, state) in KUA_MOVES if state == kua.state]
+    return KUA_LIFECYCLE.allowed(kua)
 
 
 def _submission_problems(kua):
     problems = []
-    opd_ceilings = Ceiling.objects.filter(kua_ppas=kua, program__isnull=True, sub_kegiatan__isnull=True)
+    opd_ceilings = Ceiling.objects.opd_level().filter(kua_ppas=kua)
     if not opd_ceilings.exists():
         problems.append("Belum ada plafon OPD.")
     inactive = list(
@@ -239,33 +258,21 @@ def ceilings_over_policy(kua, planned_belanja, ceiling_total):
 @transaction.atomic
 def transition_kua(*, actor, kua, action, agreement_number="", agreement_date=None, note=""):
     """Move a version: submit to DPRD, revise after deliberation, record the agreement, lock the ceilings."""
-    access.require(actor, "budgeting.change_kua_ppas")
-    kua = locked_kua(kua)
-    before = _snapshot(kua)
-    allowed = kua_moves(kua)
-    if action not in allowed:
-        subject = f"{kua} berstatus {kua.get_state_display().lower()}"
-        raise refuse_move(action, allowed, KUA_ACTION_LABELS, subject, current={"state": kua.state})
-    if action == "submit":
-        problems = _submission_problems(kua)
-        if problems:
-            raise ValidationError(problems)
-    if action == "revise" and not note.strip():
-        raise ValidationError({"note": "Tuliskan hasil pembahasan yang harus diperbaiki."})
-    if action == "agree":
-        errors = {}
-        if not agreement_number.strip():
-            errors["agreement_number"] = "Nomor nota kesepakatan wajib diisi."
-        if agreement_date is None:
-            errors["agreement_date"] = "Tanggal nota kesepakatan wajib diisi."
-        if errors:
-            raise ValidationError(errors)
-        kua.agreement_number, kua.agreement_date = agreement_number.strip(), agreement_date
-    from_state = kua.state
-    kua.state = KUA_MOVES[(action, from_state)]
-    kua.save()
-    record_transition(document=kua, action=action, from_state=from_state, to_state=kua.state, actor=actor, note=note)
-    audit.record(
-        actor=actor, action=f"kua_ppas.{action}", obj=kua, before=before, after=_snapshot(kua) | {"note": note}
-    )
+    with KUA_LIFECYCLE.move(actor=actor, document=kua, action=action, note=note) as step:
+        kua = step.document
+        if action == "submit":
+            problems = _submission_problems(kua)
+            if problems:
+                raise ValidationError(problems)
+        if action == "revise" and not note.strip():
+            raise ValidationError({"note": "Tuliskan hasil pembahasan yang harus diperbaiki."})
+        if action == "agree":
+            errors = {}
+            if not agreement_number.strip():
+                errors["agreement_number"] = "Nomor nota kesepakatan wajib diisi."
+            if agreement_date is None:
+                errors["agreement_date"] = "Tanggal nota kesepakatan wajib diisi."
+            if errors:
+                raise ValidationError(errors)
+            kua.agreement_number, kua.agreement_date = agreement_number.strip(), agreement_date
     return kua

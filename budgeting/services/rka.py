@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from masterdata import access, audit, importers
-from masterdata.errors import NOT_ALLOWED, StaleObject, TransitionNotAllowed, refuse_move
+from masterdata.errors import NOT_ALLOWED, StaleObject, TransitionNotAllowed
 from masterdata.models import Account, StandardPriceItem
 from masterdata.money import CENT, ZERO, rupiah
 
@@ -25,7 +25,8 @@ from ..ceiling_rules import (
     standing_before_write,
     standing_of,
 )
-from ..models import ApbdVersion, Rka, RkaComment, RkaLine, RkaSubKegiatan, Transition
+from ..models import ApbdVersion, Rka, RkaComment, RkaLine, RkaSubKegiatan
+from .lifecycle import BudgetLifecycle
 
 PPKD_OPD_CODE = "5.02.0.00.0.00.01.00"  # BPKAD acts as PPKD: only it budgets pembiayaan (akun 6)
 
@@ -91,12 +92,14 @@ def _clean_line(rka, values, rules=None):
     elif not account.is_active:
         errors["account"] = f"Kode rekening {account.code} tidak aktif lagi."
     else:
-        akun = account.code[0]
-        if akun == "5" and sub is None:
+        akun = RkaLine.Akun.of(account.code)
+        if akun is None:
+            errors["account"] = "Kode rekening RKA harus akun 4 (pendapatan), 5 (belanja) atau 6 (pembiayaan)."
+        elif akun == RkaLine.Akun.BELANJA and sub is None:
             errors["sub_kegiatan"] = "Rincian belanja harus berada di bawah sub-kegiatan."
-        if akun in "46" and sub is not None:
+        elif akun != RkaLine.Akun.BELANJA and sub is not None:
             errors["sub_kegiatan"] = "Rincian pendapatan dan pembiayaan tidak berada di bawah sub-kegiatan."
-        if akun == "6" and not budgets_pembiayaan(rka):
+        if akun == RkaLine.Akun.PEMBIAYAAN and not budgets_pembiayaan(rka):
             errors["account"] = "Pembiayaan (akun 6) hanya dianggarkan BPKAD selaku PPKD."
     if sub is not None and sub.rka_id != rka.pk:
         errors["sub_kegiatan"] = "Sub-kegiatan bukan bagian dari RKA ini."
@@ -146,16 +149,17 @@ def _line_snapshot(line):
 
 
 def _require_editable(actor, rka):
-    if actor.has_perm("budgeting.edit_rka", rka):
-        return
-    if access.is_own_opd(actor, rka):
-        raise TransitionNotAllowed(
+    access.require_editable(
+        actor,
+        rka,
+        "budgeting.edit_rka",
+        lambda: TransitionNotAllowed(
             f"RKA berstatus {rka.get_state_display().lower()} tidak dapat diubah; "
             "perubahan hanya saat draf atau dikembalikan, selama versi APBD masih draf.",
             current={"state": rka.state, "version_state": rka.version.state},
             allowed=rka_moves(rka),
-        )
-    raise PermissionDenied(NOT_ALLOWED)
+        ),
+    )
 
 
 def _locked_rka(rka):
@@ -195,7 +199,7 @@ def add_rka_line(*, actor, rka, **values):
     if set(values) - set(LINE_FIELDS):
         raise TypeError(f"unknown fields: {set(values) - set(LINE_FIELDS)}")
     _clean_line(rka, values)
-    amount, akun = line_amount(values), RkaLine.akun_of(values["account"])
+    amount, akun = line_amount(values), RkaLine.Akun.of(values["account"].code)
     standing = standing_before_write(rka, values["sub_kegiatan"], akun)
     if akun == RkaLine.Akun.BELANJA:
         refuse_over_ceiling(rka, standing, amount)
@@ -223,7 +227,7 @@ def update_rka_line(*, actor, line, expected_version, **changes):
         raise _stale(current)
     values = {field: changes.get(field, getattr(current, field)) for field in LINE_FIELDS}
     _clean_line(rka, values)
-    amount, akun = line_amount(values), RkaLine.akun_of(values["account"])
+    amount, akun = line_amount(values), RkaLine.Akun.of(values["account"].code)
     standing = standing_before_write(rka, values["sub_kegiatan"], akun, exclude_line_id=current.pk)
     # A belanja line that only shrinks in place never takes a ceiling over, so it is always allowed: an OPD
     # whose ceiling was lowered below its budget (KUPA-PPAS-P) can come back under it line by line.
@@ -313,7 +317,7 @@ def import_rka_lines(*, actor, rka, rows):
     spending = [
         (number, values, amount)
         for number, values, amount in prepared
-        if RkaLine.akun_of(values["account"]) == RkaLine.Akun.BELANJA
+        if RkaLine.Akun.of(values["account"].code) == RkaLine.Akun.BELANJA
     ]
     if spending:
         ceilings = opd_ceilings(rka, lock=True)
@@ -337,7 +341,7 @@ def import_rka_lines(*, actor, rka, rows):
         raise importers.InvalidFile(sorted(errors, key=lambda error: error.line))
     lines = RkaLine.objects.bulk_create(
         [
-            RkaLine(rka=rka, akun=RkaLine.akun_of(values["account"]), amount=amount, updated_by=actor, **values)
+            RkaLine(rka=rka, akun=RkaLine.Akun.of(values["account"].code), amount=amount, updated_by=actor, **values)
             for _, values, amount in prepared
         ],
         batch_size=1000,
@@ -367,56 +371,52 @@ RKA_MOVES = {
     ("reopen", RState.APPROVED): RState.RETURNED,
 }
 
-RKA_ACTION_LABELS = {"submit": "ajukan", "return": "kembalikan", "approve": "setujui", "reopen": "buka kembali"}
+
+class RkaLifecycle(BudgetLifecycle):
+    """Asistensi: the OPD submits, TAPD returns or approves."""
+
+    name = "rka"
+    moves = RKA_MOVES
+    labels = {"submit": "ajukan", "return": "kembalikan", "approve": "setujui", "reopen": "buka kembali"}
+    permission = "budgeting.move_rka"
+    permissions = {
+        "submit": "budgeting.submit_rka",
+        "return": "budgeting.verify_rka",
+        "approve": "budgeting.verify_rka",
+        "reopen": "budgeting.verify_rka",
+    }
+
+    def allowed(self, document):
+        # Once the version leaves draft (submitted to DPRD, approved shift, adopted) its RKAs stay as they are.
+        if document.version.state != ApbdVersion.State.DRAFT:
+            return []
+        return super().allowed(document)
+
+    def lock(self, document):
+        return Rka.objects.select_for_update().select_related("opd", "version").get(pk=document.pk)
+
+    def subject(self, document):
+        return f"RKA berstatus {document.get_state_display().lower()}"
+
+
+RKA_LIFECYCLE = RkaLifecycle()
+RKA_ACTION_LABELS = RKA_LIFECYCLE.labels
 
 
 def rka_moves(rka):
-    # Once the version leaves draft (submitted to DPRD, approved shift, adopted) its RKAs stay as they are.
-    if rka.version.state != ApbdVersion.State.DRAFT:
-        return []
-    return [action for (action, state) in RKA_MOVES if state == rka.state]
-
-
-def record_transition(*, document, action, from_state, to_state, actor, note=""):
-    Transition.objects.create(
-        document_type=document._meta.model_name,
-        document_id=document.pk,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        actor=actor,
-        note=note,
-    )
+    return RKA_LIFECYCLE.allowed(rka)
 
 
 @transaction.atomic
 def transition_rka(*, actor, rka, action, note=""):
-    rka = Rka.objects.select_for_update().select_related("opd", "version").get(pk=rka.pk)
-    allowed = rka_moves(rka)
-    if action not in allowed:
-        subject = f"RKA berstatus {rka.get_state_display().lower()}"
-        raise refuse_move(action, allowed, RKA_ACTION_LABELS, subject, current={"state": rka.state})
-    permitted = access.is_own_opd(actor, rka) if action == "submit" else actor.has_perm("budgeting.verify_rka")
-    if not permitted:
-        raise PermissionDenied(NOT_ALLOWED)
-    if action == "submit" and not rka.lines.exists():
-        raise ValidationError("RKA belum memiliki rincian; tambahkan rincian sebelum diajukan.")
-    if action in ("return", "reopen") and not note.strip():
-        raise ValidationError({"note": "Tuliskan catatan asistensi agar OPD tahu apa yang harus diperbaiki."})
-    before = rka.state
-    rka.state = RKA_MOVES[(action, before)]
-    rka.save(update_fields=["state", "updated_at"])
-    record_transition(document=rka, action=action, from_state=before, to_state=rka.state, actor=actor, note=note)
-    if note.strip():
-        RkaComment.objects.create(rka=rka, author=actor, text=note.strip())
-    audit.record(
-        actor=actor,
-        action=f"rka.{action}",
-        obj=rka,
-        opd=rka.opd,
-        before={"state": before},
-        after={"state": rka.state, "note": note},
-    )
+    with RKA_LIFECYCLE.move(actor=actor, document=rka, action=action, note=note) as step:
+        rka = step.document
+        if action == "submit" and not rka.lines.exists():
+            raise ValidationError("RKA belum memiliki rincian; tambahkan rincian sebelum diajukan.")
+        if action in ("return", "reopen") and not note.strip():
+            raise ValidationError({"note": "Tuliskan catatan asistensi agar OPD tahu apa yang harus diperbaiki."})
+        if note.strip():
+            RkaComment.objects.create(rka=rka, author=actor, text=note.strip())
     return rka
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from masterdata import access, view_helpers
 from masterdata.errors import TransitionNotAllowed
 from masterdata.models import Opd
-from masterdata.templatetags.rupiah import rupiah
+from masterdata.money import rupiah
 from masterdata.view_helpers import UNPROCESSABLE
 
 from ..forms import ceilings as ceiling_forms

@@ -10,16 +10,22 @@ from django.views.decorators.http import require_GET, require_POST
 from masterdata import access, view_helpers
 from masterdata.errors import TransitionNotAllowed
 from masterdata.form_base import active_fiscal_years
-from masterdata.templatetags.rupiah import rupiah
+from masterdata.money import rupiah
 from masterdata.view_helpers import CONFLICT, PICKER_LIMIT, UNPROCESSABLE
 
 from ..forms import kua as kua_forms
-from ..models import KuaAccountLine, KuaPpas
+from ..models import KuaAccountLine, KuaPpas, RkaLine
 from ..selectors import apbd as apbd_selectors
 from ..selectors import ceilings as ceiling_selectors
 from ..selectors import kua as kua_selectors
 from ..selectors import rka as rka_selectors
 from ..services import kua as kua_services
+
+POLICY_GROUPS = [
+    (RkaLine.Akun.PENDAPATAN, "Proyeksi pendapatan"),
+    (RkaLine.Akun.BELANJA, "Kebijakan belanja"),
+    (RkaLine.Akun.PEMBIAYAAN, "Pembiayaan"),
+]
 
 
 def _kua_url(kua, anchor=""):
@@ -84,9 +90,8 @@ def _policy_sections(kua, *, edit_forms=None):
         for field in line.form.fields.values():
             field.widget.attrs["form"] = f"{prefix}-form"
     return [
-        ("4", "Proyeksi pendapatan", [line for line in lines if line.account.code.startswith("4")]),
-        ("5", "Kebijakan belanja", [line for line in lines if line.account.code.startswith("5")]),
-        ("6", "Pembiayaan", [line for line in lines if line.account.code.startswith("6")]),
+        (str(akun.value), label, [line for line in lines if RkaLine.Akun.of(line.account.code) == akun])
+        for akun, label in POLICY_GROUPS
     ]
 
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from masterdata import access, view_helpers
 from masterdata.errors import StaleObject, TransitionNotAllowed
 from masterdata.importers import InvalidFile, parse_decimal
+from masterdata.money import rupiah
 from masterdata.selectors import current_fiscal_year
-from masterdata.templatetags.rupiah import rupiah
 from masterdata.view_helpers import CONFLICT, PICKER_LIMIT, UNPROCESSABLE
 
 from .. import ceiling_rules, excel
@@ -308,7 +308,7 @@ def _section(rka, key):
 def _section_key(line):
     if line.sub_kegiatan_id:
         return f"sk{line.sub_kegiatan_id}"
-    return "pendapatan" if line.account.code.startswith("4") else "pembiayaan"
+    return "pendapatan" if RkaLine.Akun.of(line.account.code) == RkaLine.Akun.PENDAPATAN else "pembiayaan"
 
 
 def _section_for_line(rka, line):

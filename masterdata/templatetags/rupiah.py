@@ -1,41 +1,34 @@
-"""Indonesian money and number formatting: Rp 1.234.567.890 (decimals only when there are cents)."""
+"""Money and numbers in templates, written as masterdata/money.py writes them; anything that is not a
+number shows as nothing."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django import template
+
+from masterdata import money
 
 register = template.Library()
 
 
-def format_number(value, places=0):
+def _number(value):
+    if value is None or value == "":
+        return None
     try:
         number = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
-        return ""
-    number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    sign = "-" if number < 0 else ""
-    whole, _, fraction = f"{abs(number):f}".partition(".")
-    grouped = f"{int(whole):,}".replace(",", ".")
-    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+        return None
+    return number if number.is_finite() else None
 
 
 @register.filter
 def rupiah(value):
-    """`Rp 1.234.567.890`, or `Rp 1.234,50` when the amount has cents."""
-    if value is None or value == "":
-        return ""
-    try:
-        number = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return ""
-    has_cents = number != number.to_integral_value()
-    text = format_number(number, 2 if has_cents else 0)
-    if text.startswith("-"):
-        return f"-Rp {text[1:]}"
-    return f"Rp {text}"
+    """`Rp 1.234.567.890`, `Rp 1.234,50` with sen, `-Rp 2.500.000` below zero."""
+    number = _number(value)
+    return "" if number is None else money.rupiah(number)
 
 
 @register.filter
 def angka(value, places=0):
     """A number with Indonesian grouping: 1.234.567 (or 12,50 with places=2)."""
-    return format_number(value, int(places))
+    number = _number(value)
+    return "" if number is None else money.grouped(number, int(places))

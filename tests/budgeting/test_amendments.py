@@ -132,7 +132,7 @@ def test_a_pergeseran_keeps_every_opd_total(adopted):
         apbd_services.transition_apbd(actor=adopted.finance, version=shift, action="approve")
     assert refused.value.messages == [
         "Belanja Dinas Kesehatan Rp 852.345.678,90 tidak sama dengan versi dasar Rp 862.345.678,90 "
-        "(selisih Rp -10.000.000); pergeseran tidak boleh mengubah total belanja OPD.",
+        "(selisih -Rp 10.000.000); pergeseran tidak boleh mengubah total belanja OPD.",
         "APBD belum seimbang: surplus/defisit Rp 2.654.321,10 ditambah pembiayaan netto Rp 7.345.678,90 "
         "= Rp 10.000.000; pembiayaan lebih Rp 10.000.000 dari yang dibutuhkan (harus tepat Rp 0).",
     ]

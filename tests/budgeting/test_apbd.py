@@ -223,12 +223,12 @@ def _with_l9(amount):
     [
         (
             "42654321.11",
-            "APBD belum seimbang: surplus/defisit Rp -7.345.678,90 ditambah pembiayaan netto Rp 7.345.678,89 "
-            "= Rp -0,01; pembiayaan kurang Rp 0,01 dari yang dibutuhkan (harus tepat Rp 0).",
+            "APBD belum seimbang: surplus/defisit -Rp 7.345.678,90 ditambah pembiayaan netto Rp 7.345.678,89 "
+            "= -Rp 0,01; pembiayaan kurang Rp 0,01 dari yang dibutuhkan (harus tepat Rp 0).",
         ),
         (
             "42654321.09",
-            "APBD belum seimbang: surplus/defisit Rp -7.345.678,90 ditambah pembiayaan netto Rp 7.345.678,91 "
+            "APBD belum seimbang: surplus/defisit -Rp 7.345.678,90 ditambah pembiayaan netto Rp 7.345.678,91 "
             "= Rp 0,01; pembiayaan lebih Rp 0,01 dari yang dibutuhkan (harus tepat Rp 0).",
         ),
         ("42654321.10", None),

@@ -34,8 +34,7 @@ from demo import planning as planning_demo
 from demo import reference as masterdata_demo
 from masterdata import audit
 from masterdata.models import Account, AuditEvent, StandardPriceItem, User
-from masterdata.money import total_of
-from masterdata.templatetags.rupiah import rupiah
+from masterdata.money import rupiah, total_of
 
 pytestmark = pytest.mark.django_db
 SCALE = 0.02  # the line count follows the scale; the totals never do

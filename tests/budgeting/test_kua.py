@@ -46,9 +46,7 @@ def draft(reference_data, finance):
 def opd_ceilings(kua):
     return {
         code: amount
-        for code, amount in Ceiling.objects.filter(
-            kua_ppas=kua, program__isnull=True, sub_kegiatan__isnull=True
-        ).values_list("opd__code", "amount")
+        for code, amount in Ceiling.objects.opd_level().filter(kua_ppas=kua).values_list("opd__code", "amount")
     }
 
 
@@ -239,7 +237,7 @@ def test_program_and_sub_kegiatan_ceilings_fit_inside_the_opd_ceiling(draft, fin
     with pytest.raises(ValidationError, match="Hapus dulu plafon program dan sub-kegiatan"):
         ceiling_services.delete_ceiling(
             actor=finance,
-            ceiling=Ceiling.objects.get(kua_ppas=draft, opd=dinkes, program__isnull=True, sub_kegiatan__isnull=True),
+            ceiling=Ceiling.objects.opd_level().get(kua_ppas=draft, opd=dinkes),
         )
 
 

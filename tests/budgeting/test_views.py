@@ -667,7 +667,7 @@ def test_opd_staff_edit_the_cash_plan_with_a_live_selisih_and_finance_issues(cli
     client_for(client, small.finance)
     issue = reverse("budgeting:dpa-issue", args=[dpa.pk])
     refused = client.post(issue, {"number": "DPA/1.02/2024"})
-    assert refused.status_code == 422 and "(selisih Rp -10.000.000)" in refused.content.decode()
+    assert refused.status_code == 422 and "(selisih -Rp 10.000.000)" in refused.content.decode()
     client_for(client, staff).post(reverse("budgeting:cash-plan-edit", args=[dpa.pk, key]), {"split": "1"}, **HTMX)
     client_for(client, small.finance)
     assert client.post(issue, {"number": "DPA/1.02/2024"}).status_code == 302

@@ -10,7 +10,7 @@ from demo.clock import DemoClock
 from demo.planning import seed_planning
 from masterdata import importers, services
 from masterdata.models import FiscalYear, StandardPriceItem, User
-from masterdata.templatetags.rupiah import rupiah
+from masterdata.money import rupiah
 
 
 class Command(BaseCommand):
