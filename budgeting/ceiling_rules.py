@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from masterdata.models import Nomenclature
-from masterdata.money import CENT, read_money, rupiah
+from masterdata.money import CENT, read_money, rupiah, total_of
 
-from .models import Ceiling, RkaLine, RkaSubKegiatan
+from .models import ApbdVersion, Ceiling, RkaLine, RkaSubKegiatan
 
 
 def line_volume(values):
@@ -150,6 +150,37 @@ def rka_standing(rka, sub_kegiatan=None, exclude_line_id=None):
     """Totals and remaining ceilings for the editor (no locks: a display, not a decision); without one line when
     it is being edited, as its save will count it."""
     return standing_of(rka, applicable_ceilings(rka, sub_kegiatan), sub_kegiatan, exclude_line_id)
+
+
+@dataclass(frozen=True)
+class ShiftGap:
+    """A pergeseran moves money inside an OPD: its belanja stays exactly its base version's."""
+
+    belanja: Decimal
+    base: Decimal
+
+    @property
+    def difference(self):
+        return self.belanja - self.base
+
+    def problem(self, opd_name):
+        """The refusal while the two differ, else None."""
+        if not self.difference:
+            return None
+        return (
+            f"Belanja {opd_name} {rupiah(self.belanja)} tidak sama dengan versi dasar {rupiah(self.base)} "
+            f"(selisih {rupiah(self.difference)}); pergeseran tidak boleh mengubah total belanja OPD."
+        )
+
+
+def shift_gap(rka, belanja):
+    """The RKA's belanja against its OPD's in the base version, when the RKA is a pergeseran's; else None."""
+    if rka.version.kind != ApbdVersion.Kind.PERGESERAN:
+        return None
+    base_lines = RkaLine.objects.filter(
+        rka__version_id=rka.version.base_id, rka__opd_id=rka.opd_id, akun=RkaLine.Akun.BELANJA
+    )
+    return ShiftGap(belanja, total_of(base_lines))
 
 
 def rka_totals(rka, sub_kegiatan=None):

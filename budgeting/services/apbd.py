@@ -14,6 +14,7 @@ from masterdata.models import FiscalYear, Opd
 from masterdata.money import ZERO, rupiah
 from planning.models import Renja, RenjaLine
 
+from ..ceiling_rules import ShiftGap
 from ..models import (
     ApbdTotal,
     ApbdVersion,
@@ -233,12 +234,7 @@ def _shift_problems(version, shifted):
     base_totals = apbd_selectors.belanja_by_opd(version.base)
     names = dict(Opd.objects.filter(rkas__version=version).values_list("pk", "name"))
     for opd_id, amount in sorted(apbd_selectors.belanja_by_opd(version).items(), key=lambda item: names[item[0]]):
-        base = base_totals.get(opd_id, ZERO)
-        if amount != base:
-            problems.append(
-                f"Belanja {names[opd_id]} {rupiah(amount)} tidak sama dengan versi dasar {rupiah(base)} "
-                f"(selisih {rupiah(amount - base)}); pergeseran tidak boleh mengubah total belanja OPD."
-            )
+        problems.append(ShiftGap(amount, base_totals.get(opd_id, ZERO)).problem(names[opd_id]))
     problems.append(_unapproved_problem(Rka.objects.filter(version=version, opd_id__in=shifted)))
     problems.append(_balance_problem(version))
     return [problem for problem in problems if problem]

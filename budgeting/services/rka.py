@@ -22,6 +22,8 @@ from ..ceiling_rules import (
     opd_ceilings,
     refuse_over_ceiling,
     require_opd_ceiling,
+    rka_totals,
+    shift_gap,
     standing_before_write,
     standing_of,
 )
@@ -413,6 +415,11 @@ def transition_rka(*, actor, rka, action, note=""):
         rka = step.document
         if action == "submit" and not rka.lines.exists():
             raise ValidationError("RKA belum memiliki rincian; tambahkan rincian sebelum diajukan.")
+        if action in ("submit", "approve"):
+            gap = shift_gap(rka, rka_totals(rka)["belanja"])
+            problem = gap and gap.problem(rka.opd.name)
+            if problem:
+                raise ValidationError(f"{problem} Sesuaikan rinciannya lebih dulu.")
         if action in ("return", "reopen") and not note.strip():
             raise ValidationError({"note": "Tuliskan catatan asistensi agar OPD tahu apa yang harus diperbaiki."})
         if note.strip():

@@ -106,6 +106,7 @@ def _rka_context(request, rka, **extra):
     query = view_helpers.search_text(request.GET)
     page = view_helpers.page_of(request, rka_selectors.rka_sub_kegiatan_rows(rka, query))
     page.object_list = _grouped(list(page.object_list), rka_selectors.rka_group_totals(rka))
+    totals = ceiling_rules.rka_totals(rka)
     context = {
         "rka": rka,
         "page": page,
@@ -116,7 +117,8 @@ def _rka_context(request, rka, **extra):
             if akun in sections or (perms["can_edit"] and _section_allowed(rka, akun))
         ],
         "ceilings": ceiling_selectors.rka_ceilings(rka),
-        "totals": ceiling_rules.rka_totals(rka),
+        "totals": totals,
+        "shift": ceiling_rules.shift_gap(rka, totals["belanja"]),
         "moves": view_helpers.moves_for(perms, rka_services.rka_moves(rka), ("return", "approve", "reopen")),
         "general_comments": rka_selectors.rka_general_comments(rka),
         "transitions": rka_selectors.transitions_of(rka),
@@ -339,7 +341,11 @@ def _summary(rka, section, standing=None):
         if not section.is_spending:
             return {"totals": ceiling_rules.rka_totals(rka, section.sub), "ceilings": []}
         standing = ceiling_rules.rka_standing(rka, section.sub)
-    return {"totals": standing.totals, "ceilings": standing.ceilings if section.is_spending else []}
+    return {
+        "totals": standing.totals,
+        "ceilings": standing.ceilings if section.is_spending else [],
+        "shift": ceiling_rules.shift_gap(rka, standing.totals["belanja"]),
+    }
 
 
 def _new_line_form(rka, section, carried=None):

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.urls import reverse
 
 from budgeting.models import ApbdVersion, Ceiling, KuaPpas, Rka, RkaLine, RkaSubKegiatan, Transition
 from budgeting.selectors import apbd as apbd_selectors
@@ -127,12 +128,21 @@ def test_a_pergeseran_keeps_every_opd_total(adopted):
     assert refused.value.message_dict["amount"] == [
         "Melebihi plafon Dinas Kesehatan: sisa Rp 22.345.678,90, rincian ini Rp 22.345.678,91 (lebih Rp 0,01)."
     ]
-    approve_all(shift, adopted.staff, adopted.finance, opd_codes=[DINKES])
+    gap = (
+        "Belanja Dinas Kesehatan Rp 852.345.678,90 tidak sama dengan versi dasar Rp 862.345.678,90 "
+        "(selisih -Rp 10.000.000); pergeseran tidak boleh mengubah total belanja OPD."
+    )
+    dinkes = Rka.objects.get(version=shift, opd__code=DINKES)
+    with pytest.raises(ValidationError) as refused:
+        rka_services.transition_rka(actor=adopted.staff[DINKES], rka=dinkes, action="submit")
+    assert refused.value.messages == [f"{gap} Sesuaikan rinciannya lebih dulu."]
+    dinkes.refresh_from_db()
+    assert dinkes.state == Rka.State.DRAFT
     with pytest.raises(ValidationError) as refused:
         apbd_services.transition_apbd(actor=adopted.finance, version=shift, action="approve")
     assert refused.value.messages == [
-        "Belanja Dinas Kesehatan Rp 852.345.678,90 tidak sama dengan versi dasar Rp 862.345.678,90 "
-        "(selisih -Rp 10.000.000); pergeseran tidak boleh mengubah total belanja OPD.",
+        gap,
+        "1 RKA belum disetujui TAPD: Dinas Kesehatan.",
         "APBD belum seimbang: surplus/defisit Rp 2.654.321,10 ditambah pembiayaan netto Rp 7.345.678,90 "
         "= Rp 10.000.000; pembiayaan lebih Rp 10.000.000 dari yang dibutuhkan (harus tepat Rp 0).",
     ]
@@ -417,3 +427,29 @@ def test_fifty_thousand_lines_consolidate_and_copy_quickly(adopted):
     compared = time.perf_counter() - started
     assert compared < 2, compared
     assert connection.vendor == "postgresql"
+
+
+def test_the_editor_shows_the_difference_from_the_base_as_lines_change(adopted, client):
+    shift = apbd_services.create_shift_version(actor=adopted.finance, fiscal_year=adopted.fiscal_year)
+    dinkes = Rka.objects.get(version=shift, opd__code=DINKES)
+    client.force_login(adopted.staff[DINKES])
+    detail = client.get(reverse("budgeting:rka-detail", args=[dinkes.pk])).content.decode()
+    assert "Selisih dari versi dasar" in detail and "harus Rp 0" not in detail
+    line = adopted.line_in(shift, "L1")
+    fields = {
+        "account": line.account_id,
+        "description": line.description,
+        "volume_1": "1",
+        "unit_1": line.unit_1,
+        "unit_price": "590.000.000",
+        "funding_source": line.funding_source_id,
+        "version": line.version,
+    }
+    saved = client.post(
+        reverse("budgeting:line-edit", args=[dinkes.pk, line.pk]),
+        {f"line{line.pk}-{key}": value for key, value in fields.items()},
+        HTTP_HX_REQUEST="true",
+    )
+    assert saved.status_code == 200, saved.content.decode()[:2000]
+    summary = saved.content.decode()
+    assert "Selisih dari versi dasar" in summary and "-Rp 10.000.000" in summary and "harus Rp 0" in summary
