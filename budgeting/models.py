@@ -166,9 +166,14 @@ class ApbdVersion(models.Model):
         SUBMITTED = "submitted", _("Diajukan ke DPRD")
         AGREED = "agreed", _("Disetujui bersama DPRD")
         EVALUATED = "evaluated", _("Dievaluasi Gubernur")
+        REFINING = "refining", _("Penyempurnaan hasil evaluasi")
         APPROVED = "approved", _("Disetujui pejabat keuangan")
         ADOPTED = "adopted", _("Ditetapkan")
         PUBLISHED = "published", _("Diterbitkan")
+
+    # While a version is in these states its RKAs move and their lines change (draft, and the corrections
+    # after the Gubernur's evaluation); afterwards they stay as they are.
+    RKA_OPEN_STATES = (State.DRAFT, State.REFINING)
 
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="apbd_versions")
     number = models.PositiveSmallIntegerField(_("urutan versi"))
@@ -282,7 +287,9 @@ class Rka(models.Model):
 
     @property
     def is_editable(self):
-        return self.state in (self.State.DRAFT, self.State.RETURNED) and self.version.state == ApbdVersion.State.DRAFT
+        return (
+            self.state in (self.State.DRAFT, self.State.RETURNED) and self.version.state in ApbdVersion.RKA_OPEN_STATES
+        )
 
 
 class RkaSubKegiatan(models.Model):

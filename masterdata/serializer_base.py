@@ -102,6 +102,17 @@ def find_in(queryset, field):
     return lambda value: queryset.filter(**{field: value}).first()
 
 
+def find_all_in(queryset, field):
+    """A lookup of a list of values of `field` among the rows of `queryset`: every row, or None unless each
+    value names one."""
+
+    def lookup(values):
+        found = list(queryset.filter(**{f"{field}__in": values}))
+        return found if len(found) == len(set(values)) else None
+
+    return lookup
+
+
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
 class AllowedActionsField(serializers.Field):
     """The lifecycle actions that apply to the object now, as `moves(object)` lists them."""

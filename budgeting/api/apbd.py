@@ -87,7 +87,9 @@ class ApbdVersionViewSet(DocumentViewSet):
         apbd_serializers.ApbdVersionDetailSerializer,
         "murni/perubahan: `submit` ke DPRD (semua RKA disetujui, plafon terpenuhi, APBD seimbang), `agree` "
         "(dprd_agreement_date), `evaluate` (evaluation_number, evaluation_date, evaluation_corrections), "
-        "`adopt` (perda_number, perda_date, perbup_number, perbup_date), `publish`. Pergeseran: `approve`, "
+        "`refine` (opds: penyempurnaan hasil evaluasi; RKA OPD itu dibuka kembali), `adopt` (perda_number, "
+        "perda_date, perbup_number, perbup_date; setelah penyempurnaan semua RKA disetujui kembali), `publish`. "
+        "Pergeseran: `approve`, "
         "`adopt` (perbup_number, perbup_date), `publish`. Isian lain dari yang dipakai tindakan itu dijawab "
         "400; tindakan yang tidak berlaku dijawab 409 dengan status sekarang dan tindakan yang berlaku.",
     )
@@ -95,11 +97,11 @@ class ApbdVersionViewSet(DocumentViewSet):
     def transitions(self, request, pk):
         version = self.get_object()
         details = self.valid(apbd_serializers.ApbdTransitionInputSerializer)
-        move, note = details.pop("action"), details.pop("note")
+        move, note, opds = details.pop("action"), details.pop("note"), details.pop("opds", [])
         unused = sorted(set(details) - set(apbd_services.move_details(version, move)))
         if unused:
             raise DjangoValidationError({name: f"Tidak dipakai oleh tindakan '{move}'." for name in unused})
-        apbd_services.transition_apbd(actor=request.user, version=version, action=move, note=note, **details)
+        apbd_services.transition_apbd(actor=request.user, version=version, action=move, note=note, opds=opds, **details)
         return self.answer_detail(pk)
 
     @APBD.item(

@@ -3,6 +3,7 @@
 from django import forms
 
 from masterdata.form_base import TEXT_AREA, PortalForm
+from masterdata.models import Opd
 
 from ..models import KuaPpas
 from ..services import apbd as apbd_services
@@ -36,8 +37,22 @@ class ApbdTransitionForm(PortalForm):
     perda_date = DateField(label="Tanggal Perda", required=False)
     perbup_number = forms.CharField(label="Nomor Perbup penjabaran", required=False, max_length=100)
     perbup_date = DateField(label="Tanggal Perbup", required=False)
+    opds = forms.ModelMultipleChoiceField(
+        label="OPD yang RKA-nya disempurnakan",
+        queryset=Opd.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="RKA OPD ini dikembalikan dengan koreksi hasil evaluasi sebagai catatan.",
+    )
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opds"].queryset = Opd.objects.filter(rkas__version=version).order_by("code")
 
     def details(self, version):
         """The details the chosen move records, as the service expects them."""
-        names = apbd_services.move_details(version, self.cleaned_data["action"])
-        return {name: self.cleaned_data.get(name) for name in names}
+        action = self.cleaned_data["action"]
+        details = {name: self.cleaned_data.get(name) for name in apbd_services.move_details(version, action)}
+        if action == "refine":
+            details["opds"] = list(self.cleaned_data["opds"])
+        return details

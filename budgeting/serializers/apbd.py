@@ -3,7 +3,16 @@
 from rest_framework import serializers
 
 from masterdata import access
-from masterdata.serializer_base import AllowedActionsField, ResolvingInput, find_in, money, text_field, user_of
+from masterdata.models import Opd
+from masterdata.serializer_base import (
+    AllowedActionsField,
+    ResolvingInput,
+    find_all_in,
+    find_in,
+    money,
+    text_field,
+    user_of,
+)
 
 from ..models import ApbdVersion, KuaPpas
 from ..services import apbd as apbd_services
@@ -88,6 +97,15 @@ class ApbdTransitionInputSerializer(ResolvingInput):
     perda_date = serializers.DateField(required=False, help_text="`adopt` (murni, perubahan).")
     perbup_number = text_field(max_length=100, required=False, help_text="`adopt`: Perbup penjabaran.")
     perbup_date = serializers.DateField(required=False, help_text="`adopt`.")
+    opds = serializers.ListField(
+        child=text_field(max_length=32),
+        required=False,
+        max_length=200,
+        help_text="`refine`: kode SIPD OPD yang RKA-nya dikembalikan untuk penyempurnaan hasil evaluasi.",
+    )
+
+    def references(self, data):
+        return {"opds": ("OPD", find_all_in(Opd.objects.all(), "code"))}
 
 
 class BalanceSerializer(serializers.Serializer):

@@ -22,6 +22,7 @@ from ..models import (
     KuaAccountLine,
     KuaPpas,
     Rka,
+    RkaComment,
     RkaLine,
     RkaSubKegiatan,
     Transition,
@@ -44,7 +45,10 @@ FULL_MOVES = {
     ("submit", VState.DRAFT): VState.SUBMITTED,
     ("agree", VState.SUBMITTED): VState.AGREED,
     ("evaluate", VState.AGREED): VState.EVALUATED,
+    # Penyempurnaan: TAPD reopens the RKAs the evaluation corrects; adoption waits until they are approved again.
+    ("refine", VState.EVALUATED): VState.REFINING,
     ("adopt", VState.EVALUATED): VState.ADOPTED,
+    ("adopt", VState.REFINING): VState.ADOPTED,
     ("publish", VState.ADOPTED): VState.PUBLISHED,
 }
 
@@ -58,6 +62,7 @@ ACTION_LABELS = {
     "submit": "ajukan ke DPRD",
     "agree": "catat persetujuan DPRD",
     "evaluate": "catat evaluasi Gubernur",
+    "refine": "buka penyempurnaan",
     "adopt": "tetapkan",
     "publish": "terbitkan",
     "approve": "setujui pergeseran",
@@ -240,6 +245,40 @@ def _shift_problems(version, shifted):
     return [problem for problem in problems if problem]
 
 
+def _reopen_for_corrections(version, opds, actor, note):
+    """Return the RKAs of the OPDs the Gubernur's evaluation corrects to their staff, each with the
+    evaluation's corrections as a note they read on their RKA; the codes of those OPDs."""
+    opd_ids = {getattr(opd, "pk", opd) for opd in opds}
+    if not opd_ids:
+        raise ValidationError({"opds": "Pilih OPD yang RKA-nya perlu disempurnakan sesuai hasil evaluasi."})
+    rkas = list(Rka.objects.select_for_update().filter(version=version, opd_id__in=opd_ids).select_related("opd"))
+    if len(rkas) != len(opd_ids):
+        raise ValidationError({"opds": "Pilih OPD yang memiliki RKA pada versi ini."})
+    text = "\n".join(
+        part
+        for part in (
+            f"Penyempurnaan hasil evaluasi Gubernur ({version.evaluation_number}): {version.evaluation_corrections}",
+            note.strip(),
+        )
+        if part
+    )
+    Rka.objects.filter(pk__in=[rka.pk for rka in rkas]).update(state=Rka.State.RETURNED, updated_at=timezone.now())
+    Transition.objects.bulk_create(
+        Transition(
+            document_type=Rka._meta.model_name,
+            document_id=rka.pk,
+            action="reopen",
+            from_state=rka.state,
+            to_state=Rka.State.RETURNED,
+            actor=actor,
+            note=text,
+        )
+        for rka in rkas
+    )
+    RkaComment.objects.bulk_create(RkaComment(rka=rka, author=actor, text=text) for rka in rkas)
+    return sorted(rka.opd.code for rka in rkas)
+
+
 def _approve_unshifted(version, shifted, actor):
     """RKAs with nothing shifted need no TAPD review; approving them also ends their editability on the RKA
     row itself, which a concurrent line save re-reads after waiting for the row lock."""
@@ -306,16 +345,20 @@ def _store_totals(version):
 
 
 @transaction.atomic
-def transition_apbd(*, actor, version, action, note="", **details):
+def transition_apbd(*, actor, version, action, note="", opds=(), **details):
     """Move a version one step: the checks, the recorded details, the Transition and the audit event.
 
-    Submission (and a pergeseran's approval) locks every RKA of the version, so no RKA changes state while
-    the version leaves draft.
+    Submission (a pergeseran's approval, the adoption after penyempurnaan) locks every RKA of the version, so
+    no RKA changes state while the version leaves the states in which RKAs move. `opds` are those whose RKAs
+    a penyempurnaan (`refine`) reopens.
     """
     with APBD_LIFECYCLE.move(actor=actor, document=version, action=action, note=note) as step:
         version = step.document
+        if opds and action != "refine":
+            raise ValidationError({"opds": f"Tidak dipakai oleh tindakan '{ACTION_LABELS[action]}'."})
         _clean_details(version, action, details)
-        if action in ("submit", "approve"):
+        closes_rkas = action in ("submit", "approve") or step.from_state["state"] == VState.REFINING
+        if closes_rkas:
             list(Rka.objects.select_for_update().filter(version=version).values_list("pk", flat=True))
             if action == "approve":
                 shifted = shifted_opd_ids(version)
@@ -326,6 +369,8 @@ def transition_apbd(*, actor, version, action, note="", **details):
                 raise ValidationError(problems)
             if action == "approve":
                 _approve_unshifted(version, shifted, actor)
+        if action == "refine":
+            step.audit["reopened"] = _reopen_for_corrections(version, opds, actor, note)
         if action == "publish":
             version.published_at = timezone.now()
             step.audit["stored_totals"] = _store_totals(version)

@@ -157,7 +157,7 @@ def _require_editable(actor, rka):
         "budgeting.edit_rka",
         lambda: TransitionNotAllowed(
             f"RKA berstatus {rka.get_state_display().lower()} tidak dapat diubah; "
-            "perubahan hanya saat draf atau dikembalikan, selama versi APBD masih draf.",
+            "perubahan hanya saat draf atau dikembalikan, selama versi APBD masih draf atau dalam penyempurnaan.",
             current={"state": rka.state, "version_state": rka.version.state},
             allowed=rka_moves(rka),
         ),
@@ -389,8 +389,9 @@ class RkaLifecycle(BudgetLifecycle):
     }
 
     def allowed(self, document):
-        # Once the version leaves draft (submitted to DPRD, approved shift, adopted) its RKAs stay as they are.
-        if document.version.state != ApbdVersion.State.DRAFT:
+        # Once the version leaves draft (submitted to DPRD, approved shift, adopted) its RKAs stay as they are,
+        # except those TAPD reopens for the corrections of the Gubernur's evaluation (penyempurnaan).
+        if document.version.state not in ApbdVersion.RKA_OPEN_STATES:
             return []
         return super().allowed(document)
 

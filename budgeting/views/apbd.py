@@ -118,7 +118,7 @@ def _apbd_context(request, version, **extra):
         "can_publish": can_change and "publish" in apbd_services.apbd_moves(version),
         "can_change": can_change,
         "transitions": rka_selectors.transitions_of(version),
-        "move_form": extra.get("transition_form") or apbd_forms.ApbdTransitionForm(),
+        "move_form": extra.get("transition_form") or apbd_forms.ApbdTransitionForm(version=version),
         **extra,
     }
 
@@ -139,7 +139,7 @@ def apbd_transition(request, pk):
     user = request.user
     version = apbd_selectors.apbd_version_for(user, pk)
     access.require(user, "budgeting.change_apbd")
-    form = apbd_forms.ApbdTransitionForm(request.POST)
+    form = apbd_forms.ApbdTransitionForm(request.POST, version=version)
     if form.is_valid() and form.cleaned_data["action"] == "publish":
         # Publication has its own confirmation page.
         return _render_apbd(request, version, transition_form=form, status=UNPROCESSABLE)
@@ -163,6 +163,7 @@ def apbd_transition(request, pk):
 APBD_DONE = {
     "submit": "{version} diajukan ke DPRD.",
     "agree": "Persetujuan bersama DPRD atas {version} dicatat.",
+    "refine": "Penyempurnaan {version} dibuka; RKA OPD yang dipilih dikembalikan dengan koreksi hasil evaluasi.",
     "evaluate": "Hasil evaluasi Gubernur atas {version} dicatat.",
     "adopt": "{version} ditetapkan. Terbitkan untuk publik bila sudah siap; DPA dapat disusun.",
     "approve": "{version} disetujui.",

@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
-from budgeting.models import ApbdTotal, ApbdVersion, Rka, RkaSubKegiatan, Transition
+from budgeting.models import ApbdTotal, ApbdVersion, Rka, RkaComment, RkaSubKegiatan, Transition
 from budgeting.selectors import apbd as apbd_selectors
 from budgeting.selectors import rka as rka_selectors
 from budgeting.services import apbd as apbd_services
@@ -285,12 +286,13 @@ def test_an_approved_rka_reopened_blocks_the_submission_until_approved_again(ref
 
 # --- Lifecycle --------------------------------------------------------------------------------
 
-FULL_ACTIONS = ["submit", "agree", "evaluate", "adopt", "publish", "approve"]
+FULL_ACTIONS = ["submit", "agree", "evaluate", "refine", "adopt", "publish", "approve"]
 FULL_LEGAL = {
     VState.DRAFT: ["submit"],
     VState.SUBMITTED: ["agree"],
     VState.AGREED: ["evaluate"],
-    VState.EVALUATED: ["adopt"],
+    VState.EVALUATED: ["refine", "adopt"],
+    VState.REFINING: ["adopt"],
     VState.ADOPTED: ["publish"],
     VState.PUBLISHED: [],
 }
@@ -517,3 +519,100 @@ def test_an_approved_rka_takes_no_more_comments_until_reopened(reference_data):
     assert (
         rka_services.comment_rka(actor=setup.staff[DINKES], rka=rka, text="Sudah diperbaiki").text == "Sudah diperbaiki"
     )
+
+
+# --- Penyempurnaan: corrections after the Gubernur's evaluation ------------------------------------
+
+
+def _evaluated(setup):
+    version = setup.version
+    for action in ("submit", "agree", "evaluate"):
+        version = apbd_services.transition_apbd(
+            actor=setup.finance, version=version, action=action, **ADOPTION_DETAILS.get(action, {})
+        )
+    return version
+
+
+def test_penyempurnaan_reopens_the_corrected_rkas_with_the_evaluation_as_their_note(reference_data):
+    setup = small_apbd(reference_data)
+    version = _evaluated(setup)
+    version = apbd_services.transition_apbd(
+        actor=setup.finance,
+        version=version,
+        action="refine",
+        note="Kurangi belanja makan minum.",
+        opds=[Opd.objects.get(code=DINKES)],
+    )
+    assert version.state == VState.REFINING
+    dinkes = Rka.objects.get(version=version, opd__code=DINKES)
+    assert dinkes.state == Rka.State.RETURNED and dinkes.is_editable
+    others = Rka.objects.filter(version=version).exclude(opd__code=DINKES)
+    assert set(others.values_list("state", flat=True)) == {Rka.State.APPROVED}
+    note = RkaComment.objects.get(rka=dinkes).text
+    assert "100.3.3.1/1234/013/2023" in note and "Tidak ada koreksi" in note and "makan minum" in note
+    event = AuditEvent.objects.get(action="apbd_version.refine")
+    assert event.after["reopened"] == [DINKES] and event.after["state"] == VState.REFINING
+
+    # The OPD corrects a line and submits; adoption waits until TAPD approves it again.
+    rka_services.update_rka_line(
+        actor=setup.staff[DINKES], line=setup.lines["L2"], expected_version=1, description="Dikoreksi"
+    )
+    rka_services.transition_rka(actor=setup.staff[DINKES], rka=dinkes, action="submit")
+    with pytest.raises(ValidationError) as refused:
+        apbd_services.transition_apbd(actor=setup.finance, version=version, action="adopt", **ADOPTION_DETAILS["adopt"])
+    assert refused.value.messages == ["1 RKA belum disetujui TAPD: Dinas Kesehatan."]
+    rka_services.transition_rka(actor=setup.finance, rka=dinkes, action="approve")
+    version = apbd_services.transition_apbd(
+        actor=setup.finance, version=version, action="adopt", **ADOPTION_DETAILS["adopt"]
+    )
+    assert version.state == VState.ADOPTED
+    assert not Rka.objects.get(pk=dinkes.pk).is_editable
+
+
+def test_penyempurnaan_names_the_opds_it_reopens(reference_data):
+    setup = small_apbd(reference_data)
+    version = _evaluated(setup)
+    with pytest.raises(ValidationError) as refused:
+        apbd_services.transition_apbd(actor=setup.finance, version=version, action="refine")
+    assert "opds" in refused.value.message_dict
+    without_rka = Opd.objects.exclude(rkas__version=version).first()
+    with pytest.raises(ValidationError) as refused:
+        apbd_services.transition_apbd(actor=setup.finance, version=version, action="refine", opds=[without_rka])
+    assert refused.value.message_dict["opds"] == ["Pilih OPD yang memiliki RKA pada versi ini."]
+    version.refresh_from_db()
+    assert version.state == VState.EVALUATED
+    assert set(Rka.objects.filter(version=version).values_list("state", flat=True)) == {Rka.State.APPROVED}
+
+
+def test_penyempurnaan_through_the_api_names_opds_by_code(reference_data, client):
+    setup = small_apbd(reference_data)
+    version = _evaluated(setup)
+    client.force_login(setup.finance)
+    url = f"/api/v1/apbd-versions/{version.pk}/transitions/"
+    missing = client.post(url, {"action": "refine", "opds": ["9.99.9.99.9.99.99.99"]}, content_type="application/json")
+    assert missing.status_code == 404 and "opds" in missing.content.decode()
+    unused = client.post(url, {"action": "adopt", "opds": [DINKES]}, content_type="application/json")
+    assert unused.status_code == 400
+    moved = client.post(url, {"action": "refine", "opds": [DINKES]}, content_type="application/json")
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["state"] == VState.REFINING
+    assert Rka.objects.get(version=version, opd__code=DINKES).state == Rka.State.RETURNED
+
+
+def test_penyempurnaan_from_the_version_page(reference_data, client):
+    setup = small_apbd(reference_data)
+    version = _evaluated(setup)
+    dinkes = Opd.objects.get(code=DINKES)
+    client.force_login(setup.finance)
+    page = client.get(reverse("budgeting:apbd-detail", args=[version.pk])).content.decode()
+    assert "Buka penyempurnaan hasil evaluasi" in page and f'value="{dinkes.pk}"' in page
+    url = reverse("budgeting:apbd-transition", args=[version.pk])
+    refused = client.post(url, {"action": "refine"})
+    assert refused.status_code == 422 and "Pilih OPD yang RKA-nya perlu disempurnakan" in refused.content.decode()
+    moved = client.post(url, {"action": "refine", "opds": [dinkes.pk], "note": "Sesuaikan honorarium."})
+    assert moved.status_code == 302
+    assert Rka.objects.get(version=version, opd=dinkes).state == Rka.State.RETURNED
+    client.force_login(setup.staff[DINKES])
+    rka = Rka.objects.get(version=version, opd=dinkes)
+    staff_page = client.get(reverse("budgeting:rka-detail", args=[rka.pk])).content.decode()
+    assert "Penyempurnaan hasil evaluasi Gubernur" in staff_page and "Sesuaikan honorarium." in staff_page
