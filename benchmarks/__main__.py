@@ -2,11 +2,11 @@
 
 import sys
 
-from benchmarks import budget_lines, reference_pages
+from benchmarks import budget_lines, public_pages, reference_pages
 
 
 def main():
-    results = [module.run() for module in (reference_pages, budget_lines)]
+    results = [module.run() for module in (reference_pages, budget_lines, public_pages)]
     sys.exit(0 if all(results) else 1)
 
 

@@ -81,9 +81,15 @@ def report(timings, limits=None):
 
 
 class ThrowawayDatabase:
-    """A fresh test database for the run (PostgreSQL when DATABASE_URL says so), dropped afterwards."""
+    """A fresh test database for the run (PostgreSQL when DATABASE_URL says so), dropped afterwards. With
+    `shared_file`, SQLite's is a file rather than memory, so that a server in another process can open it."""
+
+    def __init__(self, shared_file=False):
+        self.shared_file = shared_file
 
     def __enter__(self):
+        import tempfile
+
         import django
         from django.db import connection
         from django.test.utils import setup_test_environment
@@ -91,6 +97,9 @@ class ThrowawayDatabase:
         django.setup()
         setup_test_environment()
         self.connection = connection
+        if self.shared_file and connection.vendor == "sqlite":
+            folder = tempfile.mkdtemp(prefix="bench-")
+            connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{folder}/bench.sqlite3"
         self.old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
         return self
 

@@ -9,6 +9,9 @@ address. It serves only published APBD versions: a draft answers 404 like a miss
 `?versi=<n>` picks one version of the year; without it, the year's latest published version.
 """
 
+import hashlib
+
+from django.core.cache import cache
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -24,6 +27,7 @@ from . import api_params
 from .selectors import facts
 
 TAG = "Publik: APBD yang diterbitkan"
+ANSWER_SECONDS = 24 * 3600
 
 
 class PublicRateThrottle(SimpleRateThrottle):
@@ -48,6 +52,19 @@ class PublicView(APIView):
 
     def version(self, request, year):
         return facts.public_apbd_version_for(year, api_params.version_number(request.query_params))
+
+    def kept(self, request, version, compute):
+        """The answer for this version and address, from the cache when it was computed before: a published
+        version never changes. The version itself is looked up every time, so the year's latest moves to a
+        new publication at once."""
+        # The publication moment too: a database restored or rebuilt reuses ids, never the same moment.
+        address = f"{version.pk}|{version.published_at}|{request.build_absolute_uri()}"
+        key = f"public-api:{hashlib.sha256(address.encode()).hexdigest()}"
+        data = cache.get(key)
+        if data is None:
+            data = compute()
+            cache.set(key, data, ANSWER_SECONDS)
+        return data
 
 
 # --- Documentation --------------------------------------------------------------------------------
@@ -211,9 +228,14 @@ class FactsView(PublicView):
     def get(self, request, year):
         cuts = api_params.cuts(request.query_params)  # every parameter is read before the version is looked up
         version = self.version(request, year)
-        paginator = PortalPagination()
-        page = paginator.paginate_queryset(facts.public_facts(version, cuts=cuts), request, view=self)
-        return paginator.get_paginated_response(FactSerializer(facts.fact_rows(version, page), many=True).data)
+
+        def compute():
+            paginator = PortalPagination()
+            page = paginator.paginate_queryset(facts.public_facts(version, cuts=cuts), request, view=self)
+            rows = FactSerializer(facts.fact_rows(version, page), many=True).data
+            return paginator.get_paginated_response(rows).data
+
+        return Response(self.kept(request, version, compute))
 
 
 class AggregateView(PublicView):
@@ -273,30 +295,34 @@ class AggregateView(PublicView):
         wanted = api_params.aggregates(params)
         page, size = api_params.paging(params)
         version = self.version(request, year)
-        result = facts.aggregate(
-            version, drilldown=drilldown, cuts=cuts, order=order, offset=(page - 1) * size, limit=size
-        )
-        if page > 1 and not result.cells:
-            raise NotFound(PortalPagination.invalid_page_message.format(page_number=page))
-        cells = [
-            {key: value for key, value in cell.items() if key not in facts.AGGREGATES or key in wanted}
-            for cell in result.cells
-        ]
-        for cell in cells:
-            if "sum" in cell:
-                cell["sum"] = f"{cell['sum']:.2f}"
-        summary = {key: value for key, value in result.summary.items() if key in wanted}
-        body = {
-            "tahun": year,
-            "versi": version.number,
-            "drilldown": drilldown,
-            "cut": cuts,
-            "order": [f"{key}:{'desc' if descending else 'asc'}" for key, descending in order],
-            "aggregates": wanted,
-            "page": page,
-            "pagesize": size,
-            "total_cell_count": result.total_cell_count,
-            "summary": summary,
-            "cells": cells,
-        }
-        return Response(AggregateSerializer(body).data)
+
+        def compute():
+            result = facts.aggregate(
+                version, drilldown=drilldown, cuts=cuts, order=order, offset=(page - 1) * size, limit=size
+            )
+            if page > 1 and not result.cells:
+                raise NotFound(PortalPagination.invalid_page_message.format(page_number=page))
+            body = {
+                "tahun": year,
+                "versi": version.number,
+                "drilldown": drilldown,
+                "cut": cuts,
+                "order": [f"{key}:{'desc' if descending else 'asc'}" for key, descending in order],
+                "aggregates": wanted,
+                "page": page,
+                "pagesize": size,
+                "total_cell_count": result.total_cell_count,
+                "summary": {key: value for key, value in result.summary.items() if key in wanted},
+                "cells": [_cell(cell, wanted) for cell in result.cells],
+            }
+            return AggregateSerializer(body).data
+
+        return Response(self.kept(request, version, compute))
+
+
+def _cell(cell, wanted):
+    """A cell with the aggregates asked for; the sum as text to the sen, like every amount of the API."""
+    kept = {key: value for key, value in cell.items() if key not in facts.AGGREGATES or key in wanted}
+    if "sum" in kept:
+        kept["sum"] = f"{kept['sum']:.2f}"
+    return kept

@@ -185,3 +185,17 @@ def test_lists_read_in_constant_queries(api, published, django_assert_max_num_qu
     # The version, the summary, the cell count, the page, then the names: accounts, nomenclature, OPDs, sources.
     with django_assert_max_num_queries(8):
         assert api.get(f"{BASE}/aggregate/", {"drilldown": "opd|program|sumber_dana|objek"}).status_code == 200
+
+
+def test_an_answer_is_kept_per_version_and_the_latest_follows_a_new_publication(
+    api, published, reference_data, django_assert_num_queries
+):
+    url = f"{BASE}/aggregate/?drilldown=opd&cut=akun:5"
+    first = api.get(url).json()
+    with django_assert_num_queries(1):  # only the version is looked up; the answer is kept
+        assert api.get(url).json() == first
+    shift = apbd_services.create_shift_version(actor=published.finance, fiscal_year=reference_data)
+    adopt(shift, published.finance, publish=True)
+    latest = api.get(url).json()
+    assert (first["versi"], latest["versi"]) == (1, shift.number)
+    assert api.get(f"{url}&versi=1").json()["cells"] == first["cells"]

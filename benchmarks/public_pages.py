@@ -1,0 +1,223 @@
+"""The public pages under concurrent load on gunicorn, side by side with the same server's /healthz/.
+
+A Bondowoso-scale published year is seeded in a throwaway database; gunicorn (the production server) serves
+it on a free loopback port, and a bounded load (CONCURRENCY clients, ROUND_SECONDS per round) asks in turn
+/healthz/ and each public page: the home page, an OPD's page and a sub-kegiatan's page (where the public
+site has no such page yet, the public API answer that a page of it would read stands in, and the table says
+so). Each page must reach at least RATIO_LIMIT of the requests per second of /healthz/ measured in the
+rounds beside it. Only 127.0.0.1 is ever asked; the run stops by itself.
+"""
+
+import http.client
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from benchmarks.harness import ThrowawayDatabase
+
+YEAR = SEED = 2024
+CONCURRENCY = 8
+ROUND_SECONDS = 3.0
+ROUNDS = 3
+WORKERS = 2  # the machine's cores
+RATIO_LIMIT = 0.5
+MAX_REQUESTS_PER_ROUND = 50_000  # a bound on the load, whatever the speed
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _seed():
+    from demo import budgeting as budget_demo
+    from demo import planning as planning_demo
+    from demo import reference as demo
+    from masterdata import services
+
+    services.load_reference_data()
+    demo.seed_users()
+    demo.seed_standard_prices(year=YEAR, rng=random.Random(SEED))
+    planning_demo.seed_planning(year=YEAR, rng=random.Random(SEED))
+    return budget_demo.seed_budget(random.Random(SEED), year=YEAR)
+
+
+def _page(names, **kwargs):
+    """The address of the first public page route among `names` that takes these arguments, or None."""
+    from django.urls import NoReverseMatch, reverse
+
+    for name in names:
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _cases():
+    """(label, address) of the pages to load: home, the largest OPD, its largest sub-kegiatan."""
+    from django.db.models import Sum
+    from django.urls import reverse
+
+    from budgeting.models import ApbdVersion, RkaLine
+
+    murni = ApbdVersion.objects.get(fiscal_year__year=YEAR, kind=ApbdVersion.Kind.MURNI)
+    lines = RkaLine.objects.filter(rka__version=murni, akun=RkaLine.Akun.BELANJA)
+    opd = lines.values("rka__opd_id", "rka__opd__code").annotate(t=Sum("amount")).order_by("-t").first()
+    sub = (
+        lines.filter(rka__opd_id=opd["rka__opd_id"])
+        .values("sub_kegiatan__sub_kegiatan_id", "sub_kegiatan__sub_kegiatan__code")
+        .annotate(t=Sum("amount"))
+        .order_by("-t")
+        .first()
+    )
+    opd_code, sub_code = opd["rka__opd__code"], sub["sub_kegiatan__sub_kegiatan__code"]
+    facts = reverse("api-public-facts", args=[YEAR])
+    opd_page = _page(["transparency:opd-detail", "transparency:opd"], year=YEAR, code=opd_code) or _page(
+        ["transparency:opd-detail", "transparency:opd"], year=YEAR, pk=opd["rka__opd_id"]
+    )
+    sub_page = _page(["transparency:sub-kegiatan-detail", "transparency:sub-kegiatan"], year=YEAR, code=sub_code)
+    sub_page = sub_page or _page(
+        ["transparency:sub-kegiatan-detail", "transparency:sub-kegiatan"],
+        year=YEAR,
+        pk=sub["sub_kegiatan__sub_kegiatan_id"],
+    )
+    return [
+        ("home page /", reverse("public-home")),
+        (
+            f"OPD {opd_code} page" if opd_page else f"OPD {opd_code}: API belanja by program (no page yet)",
+            opd_page or f"{reverse('api-public-aggregate', args=[YEAR])}?drilldown=program&cut=akun:5|opd:{opd_code}",
+        ),
+        (
+            f"sub-kegiatan {sub_code} page" if sub_page else f"sub-kegiatan {sub_code}: API lines (no page yet)",
+            sub_page or f"{facts}?cut=sub_kegiatan:{sub_code}|opd:{opd_code}&page_size=100",
+        ),
+    ]
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _database_url(settings_dict):
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"
+    user, password = settings_dict.get("USER") or "", settings_dict.get("PASSWORD") or ""
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host, port = settings_dict.get("HOST") or "127.0.0.1", settings_dict.get("PORT") or 5432
+    return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
+
+
+class Server:
+    """gunicorn serving the throwaway database on a free loopback port, stopped on exit."""
+
+    def __init__(self, settings_dict):
+        self.port = _free_port()
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": _database_url(settings_dict),
+            "DJANGO_SETTINGS_MODULE": "bondowoso.settings.test",
+            # One address asks everything here; the per-address limit of the public API is not what is measured.
+            "PUBLIC_API_RATE": "100000000/min",
+        }
+
+    def __enter__(self):
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bondowoso.wsgi:application",
+            f"--bind=127.0.0.1:{self.port}",
+            f"--workers={WORKERS}",
+            "--log-level=warning",
+        ]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if _get(self.port, "/healthz/") == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.process.terminate()
+        raise RuntimeError("gunicorn did not answer /healthz/ within 60 s")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def _get(port, path):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def _round(port, path):
+    """Requests per second of CONCURRENCY clients asking `path` for ROUND_SECONDS; any non-200 fails the run."""
+    done, failures = [0], []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + ROUND_SECONDS
+
+    def client():
+        while time.monotonic() < stop_at:
+            status = _get(port, path)
+            with lock:
+                done[0] += 1
+                if status != 200:
+                    failures.append(status)
+                if done[0] >= MAX_REQUESTS_PER_ROUND:
+                    return
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(CONCURRENCY)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise RuntimeError(f"{path}: {len(failures)} answers were not 200 (first {failures[0]})")
+    return done[0] / (time.monotonic() - started)
+
+
+def run():
+    with ThrowawayDatabase(shared_file=True) as database:
+        from django.db import connection
+
+        started = time.perf_counter()
+        _seed()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        cases = _cases()
+        connection.close()  # gunicorn's workers open their own
+        print(
+            f"\nPublic pages on gunicorn ({WORKERS} workers, {CONCURRENCY} clients, {connection.vendor}); "
+            f"year {YEAR} seeded in {time.perf_counter() - started:.0f} s"
+        )
+        ok = True
+        with Server(database.connection.settings_dict) as server:
+            for _, path in cases:  # each once before measuring: caches warm as on a live site
+                _get(server.port, path)
+            print(f"{'case':<62} {'req/s':>8} {'healthz req/s':>14} {'ratio':>6}  limit")
+            for label, path in cases:
+                pages, probes = [], []
+                for _ in range(ROUNDS):  # side by side: the probe and the page in turn
+                    probes.append(_round(server.port, "/healthz/"))
+                    pages.append(_round(server.port, path))
+                page_rate, probe_rate = statistics.median(pages), statistics.median(probes)
+                ratio = page_rate / probe_rate
+                within = ratio >= RATIO_LIMIT
+                ok = ok and within
+                verdict = f">= {RATIO_LIMIT:g} " + ("ok" if within else "FAILED")
+                print(f"{label:<62} {page_rate:>8.1f} {probe_rate:>14.1f} {ratio:>6.2f}  {verdict}")
+        return ok
