@@ -109,7 +109,8 @@ def _database_url(settings_dict):
     user, password = settings_dict.get("USER") or "", settings_dict.get("PASSWORD") or ""
     credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
     host, port = settings_dict.get("HOST") or "127.0.0.1", settings_dict.get("PORT") or 5432
-    return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
+    # Persistent connections, as production runs (settings/production.py CONN_MAX_AGE).
+    return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}?conn_max_age=60"
 
 
 class Server:
