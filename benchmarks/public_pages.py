@@ -66,8 +66,9 @@ def _cases():
     murni = ApbdVersion.objects.get(fiscal_year__year=YEAR, kind=ApbdVersion.Kind.MURNI)
     lines = RkaLine.objects.filter(rka__version=murni, akun=RkaLine.Akun.BELANJA)
     opd = lines.values("rka__opd_id", "rka__opd__code").annotate(t=Sum("amount")).order_by("-t").first()
-    sub = (
+    sub = (  # a sub-kegiatan of the OPD's own programs (an X.XX one is read under its realised code)
         lines.filter(rka__opd_id=opd["rka__opd_id"])
+        .exclude(sub_kegiatan__sub_kegiatan__code__startswith="X")
         .values("sub_kegiatan__sub_kegiatan_id", "sub_kegiatan__sub_kegiatan__code")
         .annotate(t=Sum("amount"))
         .order_by("-t")
