@@ -118,6 +118,7 @@ PAGES = {
     "budgeting:cash-plan-edit": act(DPA_READERS, {OWN}),
     "budgeting:cash-plan-preview": read(DPA_READERS),
     # Open data of the published APBD murni (downloads): anyone, signed in or not.
+    "opendata:index": read(EVERYONE),
     "opendata:package-latest": read(EVERYONE),
     "opendata:package": read(EVERYONE),
     "opendata:lines": read(EVERYONE),

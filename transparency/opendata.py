@@ -10,6 +10,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
@@ -49,6 +50,16 @@ def _money(value):
 
 def _csv_cell(value):
     return "" if value is None else value
+
+
+@require_safe
+def index(request):
+    """The page of open data: every published version with its downloads."""
+    years = {}
+    for version in facts.public_apbd_versions():
+        years.setdefault(version.fiscal_year.year, []).append(version)
+    tables = [(key, title) for key, (title, _) in opendata_tables.TABLES.items()]
+    return render(request, "opendata/index.html", {"years": list(years.items()), "tables": tables})
 
 
 @require_safe

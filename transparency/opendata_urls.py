@@ -7,6 +7,7 @@ from . import opendata
 app_name = "opendata"
 
 urlpatterns = [
+    path("", opendata.index, name="index"),
     path("apbd/<int:year>/datapackage.json", opendata.package, name="package-latest"),
     path("apbd/<int:year>/versi/<int:number>/datapackage.json", opendata.package, name="package"),
     path("apbd/<int:year>/versi/<int:number>/rincian.csv", opendata.lines_csv, name="lines"),

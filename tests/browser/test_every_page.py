@@ -28,6 +28,7 @@ PUBLIC = {
     "planning:public-proposals",
     "planning:public-proposal-create",
     "planning:public-proposal-track",
+    "opendata:index",
 }
 
 # A page's arguments from the seeded year; a route answering anything but 200 for a role is not that role's page.
@@ -65,6 +66,7 @@ PAGES = {
     "budgeting:apbd-publish": lambda s: [s["murni"].pk],
     "budgeting:dpa-list": lambda s: [s["murni"].pk],
     "budgeting:dpa-detail": lambda s: [s["dpa"].pk],
+    "opendata:index": lambda s: [],
 }
 NOT_PAGES = {
     # Form targets (POST) and what answers them.

@@ -199,3 +199,19 @@ def test_the_tables_read_in_constant_queries(client, published, django_assert_ma
     for key in ("opd", "program", "rekening", "sumber-dana"):
         with django_assert_max_num_queries(4):
             assert client.get(f"/open-data/apbd/{YEAR}/{key}.json").status_code == 200
+
+
+def test_the_open_data_page_lists_published_versions_only(
+    client, published, reference_data, django_assert_max_num_queries
+):
+    apbd_services.create_shift_version(actor=published.finance, fiscal_year=reference_data)  # a draft
+    with django_assert_max_num_queries(2):
+        page = client.get("/open-data/").content.decode()
+    assert "Tahun anggaran 2024" in page and "APBD murni 2024 (versi 1)" in page
+    assert "versi 2" not in page
+    assert "/open-data/apbd/2024/versi/1/rincian.csv" in page
+    assert page.count("/open-data/apbd/2024/versi/1/") == 2 + 3 * 6
+
+
+def test_the_open_data_page_says_when_nothing_is_published(client, reference_data):
+    assert "Belum ada APBD yang diterbitkan." in client.get("/open-data/").content.decode()
