@@ -9,15 +9,16 @@ import csv
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from openpyxl import Workbook
+from rest_framework.exceptions import ValidationError
 
 from masterdata import spreadsheets
 from masterdata.access import NOT_FOUND_MESSAGE
 
-from . import opendata_package, opendata_tables
+from . import api_params, opendata_package, opendata_tables
 from .selectors import facts
 
 FORMATS = ("csv", "xlsx", "json")
@@ -25,6 +26,13 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 # A published version never changes; the year's latest may be replaced by the next publication.
 VERSION_MAX_AGE = 24 * 3600
 LATEST_MAX_AGE = 300
+# Excel and JSON are built whole in memory; a selection larger than this is offered as CSV (streamed).
+MAX_LINES_IN_ONE_FILE = 20_000
+BAD_CUT = "Parameter cut tidak sesuai: dimensi:kode, dipisah | (mis. sub_kegiatan:1.02.02.2.01.0001|akun:5)."
+TOO_MANY_LINES = (
+    "Pilihan ini memuat %(count)d rincian, lebih dari %(limit)d untuk Excel atau JSON: unduh CSV, atau persempit "
+    "dengan cut."
+)
 
 
 class _Echo:
@@ -72,20 +80,62 @@ def package(request, year, number=None):
 
 
 @require_safe
-def lines_csv(request, year, number):
-    """Every line of the version as the package's CSV, streamed in chunks (constant memory)."""
+def lines(request, year, number, extension):
+    """The version's lines: the package's CSV (streamed in chunks, constant memory), or for a selection
+    (`?cut=`, as in the public API: `sub_kegiatan:1.02.02.2.01.0001|akun:5`) also XLSX and JSON."""
+    if extension not in FORMATS:
+        raise Http404(NOT_FOUND_MESSAGE)
+    try:
+        cuts = api_params.cuts(request.GET)
+    except ValidationError:
+        return HttpResponseBadRequest(BAD_CUT, content_type="text/plain; charset=utf-8")
     version = facts.public_apbd_version_for(year, number)
+    selection = "".join(f"-{key}-{'_'.join(codes)}" for key, codes in sorted(cuts.items()))
+    filename = f"apbd-bondowoso-{year}-versi-{number}-rincian{selection}.{extension}"
+    if extension == "csv":
+        response = StreamingHttpResponse(_lines_csv(version, cuts), content_type=CSV_CONTENT_TYPE)
+        return _cached(_attachment(response, filename), latest=False)
+    count = facts.count_facts(version, cuts=cuts)
+    if count > MAX_LINES_IN_ONE_FILE:
+        message = TOO_MANY_LINES % {"count": count, "limit": MAX_LINES_IN_ONE_FILE}
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    rows = list(facts.iter_fact_rows(version, cuts=cuts))
+    if extension == "xlsx":
+        response = HttpResponse(_lines_xlsx(version, rows), content_type=spreadsheets.XLSX_CONTENT_TYPE)
+        return _cached(_attachment(response, filename), latest=False)
+    body = {
+        "tahun": year,
+        "versi": number,
+        "jenis_versi": version.kind,
+        "cut": cuts,
+        "mata_uang": facts.CURRENCY,
+        "baris": [{**row, "jumlah": _money(row["jumlah"])} for row in rows],
+    }
+    content = json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return _cached(HttpResponse(content, content_type="application/json"), latest=False)
+
+
+def _lines_csv(version, cuts):
     writer = csv.writer(_Echo(), lineterminator="\n")
+    yield writer.writerow(facts.FACT_COLUMNS)
+    for fact in facts.iter_fact_rows(version, cuts=cuts):
+        fact["jumlah"] = _money(fact["jumlah"])
+        yield writer.writerow([_csv_cell(fact[column]) for column in facts.FACT_COLUMNS])
 
-    def rows():
-        yield writer.writerow(facts.FACT_COLUMNS)
-        for fact in facts.iter_fact_rows(version):
-            fact["jumlah"] = _money(fact["jumlah"])
-            yield writer.writerow([_csv_cell(fact[column]) for column in facts.FACT_COLUMNS])
 
-    response = StreamingHttpResponse(rows(), content_type=CSV_CONTENT_TYPE)
-    _attachment(response, f"apbd-bondowoso-{year}-versi-{number}-rincian.csv")
-    return _cached(response, latest=False)
+def _lines_xlsx(version, rows):
+    workbook = Workbook(write_only=True)
+    columns = [(column, 40 if column.startswith(("nama_", "uraian")) else 18) for column in facts.FACT_COLUMNS]
+    facts_block = [("Tahun anggaran", version.fiscal_year.year), ("Versi", f"{version} (versi {version.number})")]
+    sheet = spreadsheets.document_sheet(workbook, "Rincian", f"Rincian {version}", facts_block, columns)
+    for row in rows:
+        sheet.append(
+            [
+                spreadsheets.money_cell(sheet, row[column]) if column == "jumlah" else row[column]
+                for column in facts.FACT_COLUMNS
+            ]
+        )
+    return spreadsheets.save(workbook)
 
 
 @require_safe

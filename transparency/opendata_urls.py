@@ -10,7 +10,7 @@ urlpatterns = [
     path("", opendata.index, name="index"),
     path("apbd/<int:year>/datapackage.json", opendata.package, name="package-latest"),
     path("apbd/<int:year>/versi/<int:number>/datapackage.json", opendata.package, name="package"),
-    path("apbd/<int:year>/versi/<int:number>/rincian.csv", opendata.lines_csv, name="lines"),
+    path("apbd/<int:year>/versi/<int:number>/rincian.<slug:extension>", opendata.lines, name="lines"),
     path("apbd/<int:year>/<slug:key>.<slug:extension>", opendata.table, name="table-latest"),
     path("apbd/<int:year>/versi/<int:number>/<slug:key>.<slug:extension>", opendata.table, name="table"),
 ]

@@ -17,7 +17,8 @@ from budgeting.models import ApbdTotal, RkaLine
 from budgeting.selectors import apbd as apbd_selectors
 from budgeting.services import apbd as apbd_services
 from tests.budgeting.factories import DINKES, adopt, small_apbd
-from transparency import opendata_package
+from transparency import opendata, opendata_package
+from transparency.selectors import facts
 
 pytestmark = pytest.mark.django_db
 YEAR = 2024
@@ -215,3 +216,43 @@ def test_the_open_data_page_lists_published_versions_only(
 
 def test_the_open_data_page_says_when_nothing_is_published(client, reference_data):
     assert "Belum ada APBD yang diterbitkan." in client.get("/open-data/").content.decode()
+
+
+def test_a_selection_of_lines_downloads_as_csv_xlsx_and_json(client, published):
+    base = f"/open-data/apbd/{YEAR}/versi/1/rincian"
+    cut = {"cut": "sub_kegiatan:1.02.02.2.01.0001|akun:5"}
+    rows = _csv_rows(client.get(f"{base}.csv", cut))
+    assert sorted(row["uraian"] for row in rows) == ["L1", "L2"]
+    body = client.get(f"{base}.json", cut).json()
+    assert [row["jumlah"] for row in body["baris"]] == [row["jumlah"] for row in rows]
+    assert body["cut"] == {"sub_kegiatan": ["1.02.02.2.01.0001"], "akun": ["5"]}
+    response = client.get(f"{base}.xlsx", cut)
+    filename = "apbd-bondowoso-2024-versi-1-rincian-akun-5-sub_kegiatan-1.02.02.2.01.0001.xlsx"
+    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+    sheet = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    amount = list(facts.FACT_COLUMNS).index("jumlah")
+    assert sorted(Decimal(str(row[amount])) for row in sheet[-2:]) == sorted(Decimal(row["jumlah"]) for row in rows)
+
+
+def test_a_bad_selection_or_one_too_large_for_excel_is_refused(client, published, monkeypatch):
+    base = f"/open-data/apbd/{YEAR}/versi/1/rincian"
+    assert client.get(f"{base}.csv", {"cut": "kabupaten:1"}).status_code == 400
+    monkeypatch.setattr(opendata, "MAX_LINES_IN_ONE_FILE", 10)
+    refused = client.get(f"{base}.xlsx")
+    assert refused.status_code == 400 and "11 rincian" in refused.content.decode()
+    assert client.get(f"{base}.json", {"cut": "akun:4"}).status_code == 200
+    assert client.get(f"{base}.pdf").status_code == 404
+
+
+def test_totals_agree_between_the_package_the_tables_and_the_public_api(client, published):
+    lines = _csv_rows(client.get(f"/open-data/apbd/{YEAR}/versi/1/rincian.csv"))
+    from_lines = defaultdict(Decimal)
+    for row in lines:
+        if row["kode_akun"] == "5":
+            from_lines[row["kode_opd"]] += Decimal(row["jumlah"])
+    table = client.get(f"/open-data/apbd/{YEAR}/opd.json").json()["baris"]
+    from_table = {row["kode"]: Decimal(row["belanja"]) for row in table if Decimal(row["belanja"])}
+    cells = client.get(f"/api/v1/public/apbd/{YEAR}/aggregate/", {"drilldown": "opd", "cut": "akun:5"}).json()
+    from_api = {cell["opd"]: Decimal(cell["sum"]) for cell in cells["cells"]}
+    stored = {group.code: group.belanja for group in apbd_selectors.stored_group_totals(published.version, "opd")}
+    assert dict(from_lines) == from_table == from_api == {code: amount for code, amount in stored.items() if amount}

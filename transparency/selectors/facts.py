@@ -186,6 +186,10 @@ FACT_FIELDS = (
 )
 
 
+def count_facts(version, *, cuts=None):
+    return apply_cuts(coded_lines(version, cuts or {}), cuts or {}).count()
+
+
 def public_facts(version, *, cuts=None):
     """The version's lines with every classification's code, in a stable order (by id), cut as asked."""
     lines = apply_cuts(coded_lines(version, DIMENSIONS), cuts or {})
@@ -231,10 +235,10 @@ def fact_rows(version, rows):
     return facts
 
 
-def iter_fact_rows(version, *, chunk_size=2000):
-    """Every fact of the version as dicts, read in chunks: constant memory however many lines there are."""
+def iter_fact_rows(version, *, cuts=None, chunk_size=2000):
+    """Every fact of the version (cut as asked) as dicts, read in chunks: constant memory however many lines."""
     chunk = []
-    for row in public_facts(version).iterator(chunk_size=chunk_size):
+    for row in public_facts(version, cuts=cuts).iterator(chunk_size=chunk_size):
         chunk.append(row)
         if len(chunk) == chunk_size:
             yield from fact_rows(version, chunk)
