@@ -7,10 +7,12 @@ one version. A draft or unpublished version answers 404 like a missing one.
 
 import csv
 import json
+from urllib.parse import urlencode
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 from rest_framework.exceptions import ValidationError
@@ -58,6 +60,15 @@ def _money(value):
 
 def _csv_cell(value):
     return "" if value is None else value
+
+
+def lines_url(version, extension="csv", **cuts):
+    """Where a version's lines download, or a selection of them: lines_url(version, sub_kegiatan=code, akun="5")
+    (codes as the facts give them; an X.XX sub-kegiatan under its OPD's realised code)."""
+    url = reverse("opendata:lines", args=[version.fiscal_year.year, version.number, extension])
+    if cuts:
+        url += "?" + urlencode({"cut": "|".join(f"{key}:{code}" for key, code in cuts.items())}, safe=":|")
+    return url
 
 
 @require_safe

@@ -256,3 +256,10 @@ def test_totals_agree_between_the_package_the_tables_and_the_public_api(client, 
     from_api = {cell["opd"]: Decimal(cell["sum"]) for cell in cells["cells"]}
     stored = {group.code: group.belanja for group in apbd_selectors.stored_group_totals(published.version, "opd")}
     assert dict(from_lines) == from_table == from_api == {code: amount for code, amount in stored.items() if amount}
+
+
+def test_pages_link_a_selection_of_lines_by_its_codes(client, published):
+    url = opendata.lines_url(published.version, sub_kegiatan="1.02.01.2.02.0001")
+    assert url == "/open-data/apbd/2024/versi/1/rincian.csv?cut=sub_kegiatan:1.02.01.2.02.0001"
+    assert [row["uraian"] for row in _csv_rows(client.get(url))] == ["L3"]
+    assert opendata.lines_url(published.version, "json", opd=DINKES, akun="5").endswith(f"opd:{DINKES}|akun:5")
