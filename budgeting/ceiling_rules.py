@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from masterdata.models import Nomenclature
-from masterdata.money import CENT, read_money, rupiah, total_of
+from masterdata.money import CENT, MAX_AMOUNT, read_money, rupiah, total_of
 
-from .models import ApbdVersion, Ceiling, RkaLine, RkaSubKegiatan
+from .models import VOLUME, ApbdVersion, Ceiling, RkaLine, RkaSubKegiatan
 
 
 def line_volume(values):
@@ -22,9 +22,31 @@ def line_volume(values):
     return volume
 
 
+# A volume factor: far more of anything than one line ever buys, and with MAX_AMOUNT it keeps every product
+# of volumes and price computable.
+VOLUME_FIELDS = ("volume_1", "volume_2", "volume_3")
+MAX_VOLUME = Decimal("999999999.9999")
+VOLUME_PLACES = Decimal(1).scaleb(-VOLUME["decimal_places"])
+
+
 def line_amount(values):
-    """amount = volume_1 x volume_2 x volume_3 x unit price, rounded half-up to the sen."""
-    return (line_volume(values) * values["unit_price"]).quantize(CENT, rounding=ROUND_HALF_UP)
+    """amount = volume_1 x volume_2 x volume_3 x unit price, rounded half-up to the sen; None when that is
+    more than one amount may be (MAX_AMOUNT)."""
+    product = line_volume(values) * values["unit_price"]
+    if abs(product) > MAX_AMOUNT:
+        return None
+    return product.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def refuse_total_over_limit(standing, akun, amount):
+    """An RKA's total of an akun stays within what one amount may be (a line can be within it, and many
+    lines not)."""
+    name = AKUN_TOTALS[akun]
+    total = standing.totals[name] + amount
+    if total > MAX_AMOUNT:
+        raise ValidationError(
+            {"amount": f"Jumlah {name} RKA menjadi {rupiah(total)}, melebihi batas {rupiah(MAX_AMOUNT)}."}
+        )
 
 
 @dataclass

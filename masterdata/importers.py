@@ -8,7 +8,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -201,13 +201,20 @@ def parse_opd_rows(source, *, kinds, filename=None):
     return rows
 
 
+MAX_INTEGER_DIGITS = 18  # the digits before the decimals of any number column (MONEY, VOLUME)
+
+
 def parse_decimal(value, *, places=2):
     """A number from a cell: Excel numbers as they are, text in Indonesian (1.234,50) or plain form."""
     if isinstance(value, float):  # an Excel number cell: its shortest exact decimal form
         value = Decimal(repr(value))
     if isinstance(value, int | Decimal):
         number = Decimal(value)
-        if number.is_finite() and number == number.quantize(Decimal(1).scaleb(-places)):
+        if not number.is_finite():
+            raise ValueError(f"'{value}' bukan angka")
+        if abs(number) >= Decimal(10) ** MAX_INTEGER_DIGITS:
+            raise ValueError(f"'{value}' terlalu besar")
+        if number == number.quantize(Decimal(1).scaleb(-places)):
             return number
         raise ValueError(f"'{value}' lebih dari {places} angka desimal")
     text = _clean(value).replace("Rp", "").replace(" ", "")
@@ -215,14 +222,16 @@ def parse_decimal(value, *, places=2):
         raise ValueError("kosong")
     if "," in text:  # Indonesian: dots group thousands, comma marks decimals
         text = text.replace(".", "").replace(",", ".")
-    elif text.count(".") > 1 or re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
+    elif text.count(".") > 1 or re.fullmatch(r"-?[0-9]{1,3}(\.[0-9]{3})+", text):
         text = text.replace(".", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError(f"'{value}' bukan angka") from exc
-    if not number.is_finite():
+    # ASCII digits only (Python's Decimal would also read Arabic-Indic or full-width ones), and no more than
+    # any column holds: a longer number is a typing error, and Decimal could not round it to its places.
+    match = re.fullmatch(r"-?([0-9]+)(?:\.([0-9]+))?", text)
+    if match is None:
         raise ValueError(f"'{value}' bukan angka")
+    if len(match.group(1).lstrip("0")) > MAX_INTEGER_DIGITS:
+        raise ValueError(f"'{value}' terlalu besar")
+    number = Decimal(text)
     if number != number.quantize(Decimal(1).scaleb(-places)):
         raise ValueError(f"'{value}' lebih dari {places} angka desimal")
     return number

@@ -17,6 +17,11 @@ CENT = Decimal("0.01")
 
 ZERO = Decimal("0")
 
+# The most one amount may be: a line, a ceiling, a policy line, a month of a cash plan, an RKA's total per akun.
+# Bondowoso's whole APBD is about Rp 2 T; a value near Rp 1.000 T is a typing error, and any sum the portal
+# makes of such values (every OPD's, every account's) still fits the columns (MONEY: 18 digits before the sen).
+MAX_AMOUNT = Decimal("999999999999999.99")
+
 
 def grouped(value, places=0):
     """A number in the Indonesian way, rounded half-up: 1.234.567, or 12,50 with places=2."""
@@ -34,12 +39,17 @@ def rupiah(value):
     return f"-Rp {text}" if number < 0 else f"Rp {text}"
 
 
-def check_money(value, field, errors):
-    """An amount in rupiah: a number, not negative, to the sen; the problem goes into `errors[field]`."""
-    if not isinstance(value, Decimal):
+def check_money(value, field, errors, *, positive=False):
+    """An amount in rupiah: a number, not negative (more than zero when `positive`), to the sen, at most
+    MAX_AMOUNT; the problem goes into `errors[field]`."""
+    if not isinstance(value, Decimal) or not value.is_finite():
         errors[field] = "Wajib berupa angka."
     elif value < 0:
         errors[field] = "Jumlah tidak boleh negatif."
+    elif positive and value == 0:
+        errors[field] = "Harus lebih dari nol."
+    elif value > MAX_AMOUNT:  # before quantize, which cannot hold a number this long
+        errors[field] = f"Terlalu besar: paling banyak {rupiah(MAX_AMOUNT)}."
     elif value != value.quantize(CENT):
         errors[field] = "Paling banyak dua angka desimal (sen)."
 

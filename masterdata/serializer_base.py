@@ -6,6 +6,8 @@ user may see; one that names nothing answers 404 with `field` naming the input, 
 Whether a value is allowed is decided by the services, whose field names the inputs share.
 """
 
+import re
+
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
@@ -38,15 +40,42 @@ def money(**kwargs):
     return serializers.DecimalField(**MONEY, read_only=True, **kwargs)
 
 
-@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^-?\d{1,18}(?:\.\d{1,2})?$"})
-class NumberField(serializers.DecimalField):
+class TextDecimalField(serializers.DecimalField):
+    """A number sent as text in exactly the form its schema's `pattern` documents: ASCII digits, a dot for
+    decimals, nothing around them. (DRF's DecimalField would also take a JSON number, padding, exponents and
+    any Unicode digits Python's Decimal reads.)"""
+
+    pattern = ""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or re.fullmatch(self.pattern, data, flags=re.ASCII) is None:
+            self.fail("not_text")
+        return super().to_internal_value(data)
+
+
+def text_decimal(pattern, example):
+    """A TextDecimalField's schema and refusal for one pattern."""
+
+    def decorate(cls):
+        cls.pattern = pattern
+        cls.default_error_messages = {
+            **cls.default_error_messages,
+            "not_text": f'Tulis angka sebagai teks dengan digit 0-9 dan titik desimal, misalnya "{example}".',
+        }
+        return extend_schema_field({"type": "string", "format": "decimal", "pattern": pattern})(cls)
+
+    return decorate
+
+
+@text_decimal(r"^-?\d{1,18}(?:\.\d{1,2})?$", "1250000.50")
+class NumberField(TextDecimalField):
     """A number of up to 18 digits and 2 decimals, sent as text (`"1250000.50"`)."""
 
     def __init__(self, **kwargs):
         super().__init__(max_digits=20, decimal_places=2, **kwargs)
 
 
-@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^\d{1,18}(?:\.\d{1,2})?$"})
+@text_decimal(r"^\d{1,18}(?:\.\d{1,2})?$", "150000000.00")
 class RupiahField(NumberField):
     """An amount of Rupiah, not negative, sent as text (`"150000000.00"`)."""
 

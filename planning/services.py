@@ -11,6 +11,7 @@ from django.utils import timezone
 from masterdata import access, audit
 from masterdata.errors import NOT_ALLOWED, StaleObject, TransitionNotAllowed
 from masterdata.models import Account, Nomenclature, Opd, Region
+from masterdata.money import CENT, check_money
 from masterdata.spreadsheets import raise_for_errors
 from masterdata.transitions import Lifecycle
 
@@ -24,6 +25,8 @@ from .models import (
     Rkpd,
 )
 from .selectors import allowed_sub_kegiatan
+
+TARGET_LIMIT = Decimal(10) ** 18  # the target column: 18 digits before the decimals
 
 
 def reject_unknown_fields(values, allowed):
@@ -172,18 +175,15 @@ def _clean_line(renja, values, line=None):
     for field, label in (("location", "Lokasi"), ("output_indicator", "Indikator keluaran"), ("output_unit", "Satuan")):
         if not str(values.get(field) or "").strip():
             errors[field] = f"{label} wajib diisi."
-    for field, label in (
-        ("output_target", "Target keluaran"),
-        ("pagu_indikatif", "Pagu indikatif"),
-        ("pagu_indikatif_next", "Pagu indikatif tahun berikutnya"),
-    ):
-        value = values.get(field)
-        if not isinstance(value, Decimal):
-            errors[field] = f"{label} wajib berupa angka."
-        elif value < 0:
-            errors[field] = f"{label} tidak boleh negatif."
-        elif value != value.quantize(Decimal("0.01")):
-            errors[field] = f"{label} paling banyak dua angka desimal."
+    target = values.get("output_target")
+    if not isinstance(target, Decimal) or not target.is_finite():
+        errors["output_target"] = "Target keluaran wajib berupa angka."
+    elif target < 0:
+        errors["output_target"] = "Target keluaran tidak boleh negatif."
+    elif target >= TARGET_LIMIT or target != target.quantize(CENT):
+        errors["output_target"] = "Target keluaran paling banyak 18 angka dan dua angka desimal."
+    for field in ("pagu_indikatif", "pagu_indikatif_next"):
+        check_money(values.get(field), field, errors)
     funding = values.get("funding_source")
     if funding is not None and (
         funding.version_id != renja.fiscal_year.reference_version_id
@@ -339,9 +339,7 @@ def _clean_proposal(values, fiscal_year):
         errors["kecamatan"] = "Pilih kecamatan di Kabupaten Bondowoso."
     elif village is not None and village.parent_id != kecamatan.pk:
         errors["village"] = f"Desa/kelurahan {village.name} tidak berada di Kecamatan {kecamatan.name}."
-    cost = values.get("estimated_cost")
-    if not isinstance(cost, Decimal) or cost < 0 or cost != cost.quantize(Decimal("0.01")):
-        errors["estimated_cost"] = "Perkiraan biaya wajib berupa angka rupiah tidak negatif."
+    check_money(values.get("estimated_cost"), "estimated_cost", errors)
     priority = values.get("priority", 3)
     if not isinstance(priority, int) or not 1 <= priority <= 5:
         errors["priority"] = "Prioritas antara 1 (tertinggi) dan 5."

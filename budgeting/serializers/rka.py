@@ -1,6 +1,5 @@
 """RKA shapes: an RKA with its figures, its sub-kegiatan and lines, and the inputs that write them."""
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from masterdata import access
@@ -11,10 +10,12 @@ from masterdata.serializer_base import (
     NumberField,
     ResolvingInput,
     RupiahField,
+    TextDecimalField,
     find_in,
     find_in_list,
     money,
     optional_code,
+    text_decimal,
     text_field,
     user_of,
     versioned_patch,
@@ -38,9 +39,9 @@ from .common import (
 )
 
 
-@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^\d{1,14}(?:\.\d{1,4})?$"})
-class VolumeField(serializers.DecimalField):
-    """A volume factor of up to 14 digits and 4 decimals, more than zero, sent as text (`"12"`, `"0.5"`)."""
+@text_decimal(r"^\d{1,9}(?:\.\d{1,4})?$", "12.5")
+class VolumeField(TextDecimalField):
+    """A volume factor of up to 9 digits and 4 decimals, more than zero, sent as text (`"12"`, `"0.5"`)."""
 
     def __init__(self, **kwargs):
         super().__init__(max_digits=18, decimal_places=4, **kwargs)

@@ -14,13 +14,18 @@ from django.utils import timezone
 from masterdata import access, audit, importers
 from masterdata.errors import NOT_ALLOWED, StaleObject, TransitionNotAllowed
 from masterdata.models import Account, StandardPriceItem
-from masterdata.money import CENT, ZERO, rupiah
+from masterdata.money import MAX_AMOUNT, ZERO, check_money, grouped, rupiah
 
 from ..ceiling_rules import (
+    AKUN_TOTALS,
+    MAX_VOLUME,
+    VOLUME_FIELDS,
+    VOLUME_PLACES,
     covers,
     line_amount,
     opd_ceilings,
     refuse_over_ceiling,
+    refuse_total_over_limit,
     require_opd_ceiling,
     rka_totals,
     shift_gap,
@@ -105,27 +110,24 @@ def _clean_line(rka, values, rules=None):
             errors["account"] = "Pembiayaan (akun 6) hanya dianggarkan BPKAD selaku PPKD."
     if sub is not None and sub.rka_id != rka.pk:
         errors["sub_kegiatan"] = "Sub-kegiatan bukan bagian dari RKA ini."
-    for field in ("volume_1", "unit_price"):
+    for field in VOLUME_FIELDS:
         value = values.get(field)
-        if not isinstance(value, Decimal):
-            errors[field] = "Wajib berupa angka."
-    for field in ("volume_2", "volume_3"):
-        value = values.get(field)
-        if value is not None and (not isinstance(value, Decimal) or value <= 0):
-            errors[field] = "Volume harus angka lebih dari nol."
+        if value is None and field != "volume_1":
+            continue
+        problem = _volume_problem(value)
+        if problem:
+            errors[field] = problem
         unit_field = field.replace("volume", "unit")
-        if value is not None and not str(values.get(unit_field) or "").strip():
-            errors[unit_field] = "Satuan wajib diisi untuk volume ini."
-    if isinstance(values.get("volume_1"), Decimal) and values["volume_1"] <= 0:
-        errors["volume_1"] = "Volume harus lebih dari nol."
-    if not str(values.get("unit_1") or "").strip():
-        errors["unit_1"] = "Satuan wajib diisi."
+        if not str(values.get(unit_field) or "").strip():
+            errors[unit_field] = (
+                "Satuan wajib diisi." if field == "volume_1" else "Satuan wajib diisi untuk volume ini."
+            )
     price = values.get("unit_price")
-    if isinstance(price, Decimal):
-        if price < 0:
-            errors["unit_price"] = "Harga satuan tidak boleh negatif."
-        elif price != price.quantize(CENT):
-            errors["unit_price"] = "Harga satuan paling banyak dua angka desimal."
+    check_money(price, "unit_price", errors, positive=True)
+    if not errors and line_amount(values) is None:
+        errors["unit_price"] = (
+            f"Volume × harga satuan melebihi {rupiah(MAX_AMOUNT)}, batas satu rincian; periksa volume dan harga satuan."
+        )
     if item is not None:
         if item.fiscal_year_id != rka.version.fiscal_year_id or not item.is_active:
             errors["standard_price"] = "Standar harga harus dari katalog tahun anggaran ini."
@@ -144,6 +146,18 @@ def _clean_line(rka, values, rules=None):
         errors["funding_source"] = f"{funding.name} adalah pajak provinsi; OPD kabupaten tidak menganggarkannya."
     if errors:
         raise ValidationError(errors)
+
+
+def _volume_problem(value):
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return "Volume wajib berupa angka."
+    if value <= 0:
+        return "Volume harus lebih dari nol."
+    if value > MAX_VOLUME:
+        return f"Volume terlalu besar: paling banyak {grouped(MAX_VOLUME, 4)}."
+    if value != value.quantize(VOLUME_PLACES):
+        return "Volume paling banyak empat angka desimal."
+    return None
 
 
 def _line_snapshot(line):
@@ -202,7 +216,8 @@ def add_rka_line(*, actor, rka, **values):
         raise TypeError(f"unknown fields: {set(values) - set(LINE_FIELDS)}")
     _clean_line(rka, values)
     amount, akun = line_amount(values), RkaLine.Akun.of(values["account"].code)
-    standing = standing_before_write(rka, values["sub_kegiatan"], akun)
+    standing = standing_before_write(rka, values.get("sub_kegiatan"), akun)
+    refuse_total_over_limit(standing, akun, amount)
     if akun == RkaLine.Akun.BELANJA:
         refuse_over_ceiling(rka, standing, amount)
     line = RkaLine.objects.create(rka=rka, akun=akun, amount=amount, updated_by=actor, **values)
@@ -231,6 +246,7 @@ def update_rka_line(*, actor, line, expected_version, **changes):
     _clean_line(rka, values)
     amount, akun = line_amount(values), RkaLine.Akun.of(values["account"].code)
     standing = standing_before_write(rka, values["sub_kegiatan"], akun, exclude_line_id=current.pk)
+    refuse_total_over_limit(standing, akun, amount)
     # A belanja line that only shrinks in place never takes a ceiling over, so it is always allowed: an OPD
     # whose ceiling was lowered below its budget (KUPA-PPAS-P) can come back under it line by line.
     shrinks_in_place = (
@@ -294,6 +310,18 @@ def _messages(error):
     return list(error.messages)
 
 
+def _rows_over_total_limit(rka, prepared):
+    """The first row of each akun at which the RKA's total would pass what one amount may be."""
+    running, errors = dict(standing_of(rka, []).totals), []
+    for number, values, amount in prepared:
+        name = AKUN_TOTALS[RkaLine.Akun.of(values["account"].code)]
+        over = running[name] <= MAX_AMOUNT < running[name] + amount
+        running[name] += amount
+        if over:
+            errors.append(importers.RowError(number, f"jumlah {name} RKA sampai di sini melebihi {rupiah(MAX_AMOUNT)}"))
+    return errors
+
+
 @transaction.atomic
 def import_rka_lines(*, actor, rka, rows):
     """Add many lines at once (Excel import, demo): all or nothing.
@@ -316,6 +344,7 @@ def import_rka_lines(*, actor, rka, rows):
             errors += [importers.RowError(number, message) for message in _messages(error)]
             continue
         prepared.append((number, values, line_amount(values)))
+    errors += _rows_over_total_limit(rka, prepared)
     spending = [
         (number, values, amount)
         for number, values, amount in prepared

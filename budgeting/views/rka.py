@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from masterdata import access, view_helpers
 from masterdata.errors import StaleObject, TransitionNotAllowed
 from masterdata.importers import InvalidFile, parse_decimal
-from masterdata.money import rupiah
+from masterdata.money import MAX_AMOUNT, rupiah
 from masterdata.selectors import current_fiscal_year
 from masterdata.view_helpers import CONFLICT, PICKER_LIMIT, UNPROCESSABLE
 
@@ -28,9 +28,6 @@ from ..services import rka as rka_services
 from ..view_filters import RkaFilterSet
 
 SECTIONS = {"pendapatan": ("4", "Pendapatan"), "pembiayaan": ("6", "Pembiayaan")}
-
-
-VOLUME_FIELDS = ("volume_1", "volume_2", "volume_3")
 
 
 def _chosen_version(request, versions):
@@ -590,7 +587,7 @@ def amount_preview(request, pk, section):
     """Volume × unit price as typed, and what would remain of the tightest ceiling after saving it."""
     rka, section, prefix = _picker_target(request, pk, section)
     values, problem = {}, ""
-    for field in (*VOLUME_FIELDS, "unit_price"):
+    for field in (*ceiling_rules.VOLUME_FIELDS, "unit_price"):
         raw = request.GET.get(f"{prefix}-{field}", "").strip()
         if not raw:
             values[field] = None
@@ -602,6 +599,8 @@ def amount_preview(request, pk, section):
     amount = None
     if not problem and values["volume_1"] is not None and values["unit_price"] is not None:
         amount = ceiling_rules.line_amount(values)
+        if amount is None:
+            problem = f"Volume × harga satuan melebihi {rupiah(MAX_AMOUNT)}, batas satu rincian."
     preview = {"amount": amount, "problem": problem, "ceiling": None}
     if amount is not None and section.is_spending:
         editing = int(prefix[4:]) if prefix.startswith("line") else None
