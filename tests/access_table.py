@@ -122,6 +122,7 @@ PAGES = {
     "opendata:package-latest": read(EVERYONE),
     "opendata:package": read(EVERYONE),
     "opendata:lines": read(EVERYONE),
+    "opendata:aggregate": read(EVERYONE),
     "opendata:table-latest": read(EVERYONE),
     "opendata:table": read(EVERYONE),
 }

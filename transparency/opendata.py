@@ -31,6 +31,8 @@ LATEST_MAX_AGE = 300
 # Excel and JSON are built whole in memory; a selection larger than this is offered as CSV (streamed).
 MAX_LINES_IN_ONE_FILE = 20_000
 BAD_CUT = "Parameter cut tidak sesuai: dimensi:kode, dipisah | (mis. sub_kegiatan:1.02.02.2.01.0001|akun:5)."
+MAX_CELLS = 20_000
+TOO_MANY_CELLS = "Agregat ini memuat %(count)d sel, lebih dari %(limit)d: persempit dengan cut atau drilldown."
 TOO_MANY_LINES = (
     "Pilihan ini memuat %(count)d rincian, lebih dari %(limit)d untuk Excel atau JSON: unduh CSV, atau persempit "
     "dengan cut."
@@ -60,6 +62,15 @@ def _money(value):
 
 def _csv_cell(value):
     return "" if value is None else value
+
+
+def aggregate_url(version, extension, drilldown, **cuts):
+    """Where a table of the site downloads: aggregate_url(version, "xlsx", ["program"], opd=code, akun="5")."""
+    url = reverse("opendata:aggregate", args=[version.fiscal_year.year, version.number, extension])
+    query = {"drilldown": "|".join(drilldown)}
+    if cuts:
+        query["cut"] = "|".join(f"{key}:{code}" for key, code in cuts.items())
+    return f"{url}?{urlencode(query, safe=':|')}"
 
 
 def lines_url(version, extension="csv", **cuts):
@@ -150,13 +161,56 @@ def _lines_xlsx(version, rows):
 
 
 @require_safe
+def aggregate(request, year, number, extension):
+    """Any table of the site as a file: the sums and counts of the version's lines per the `drilldown`'s codes,
+    `cut` and `order` as in the public API (`?drilldown=program&cut=opd:…|akun:5`), every cell in one file."""
+    if extension not in FORMATS:
+        raise Http404(NOT_FOUND_MESSAGE)
+    try:
+        drilldown = api_params.drilldown(request.GET)
+        cuts = api_params.cuts(request.GET)
+        order = api_params.order(request.GET, drilldown)
+    except ValidationError as error:
+        return HttpResponseBadRequest(_first_message(error), content_type="text/plain; charset=utf-8")
+    version = facts.public_apbd_version_for(year, number)
+    result = facts.aggregate(version, drilldown=drilldown, cuts=cuts, order=order, offset=0, limit=MAX_CELLS + 1)
+    if result.total_cell_count > MAX_CELLS:
+        message = TOO_MANY_CELLS % {"count": result.total_cell_count, "limit": MAX_CELLS}
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    columns = [
+        opendata_tables.Column(name, title)
+        for key in drilldown
+        for name, title in ((key, f"Kode {facts.DIMENSIONS[key].label}"), (f"{key}_nama", facts.DIMENSIONS[key].label))
+    ]
+    columns += [opendata_tables.Column("sum", "Jumlah", money=True), opendata_tables.Column("count", "Banyak rincian")]
+    rows = [tuple(cell[column.name] for column in columns) for cell in result.cells]
+    title = "Agregat " + (", ".join(facts.DIMENSIONS[key].label for key in drilldown) or "seluruh rincian")
+    built = opendata_tables.Table("agregat", f"{title} — {version}", tuple(columns), rows)
+    selection = "".join(f"-{key}" for key in drilldown) + "".join(
+        f"-{key}-{'_'.join(codes)}" for key, codes in sorted(cuts.items())
+    )
+    response = _table_response(version, built, f"apbd-bondowoso-{year}-versi-{number}-agregat{selection}", extension)
+    return _cached(response, latest=False)
+
+
+def _first_message(error):
+    field, messages = next(iter(error.detail.items()))
+    return f"{field}: {messages[0]}"
+
+
+@require_safe
 def table(request, year, key, extension, number=None):
     """A public table (opd, urusan, bidang, program, rekening, sumber-dana) as CSV, XLSX or JSON."""
     if key not in opendata_tables.TABLES or extension not in FORMATS:
         raise Http404(NOT_FOUND_MESSAGE)
     version = facts.public_apbd_version_for(year, number)
     built = opendata_tables.public_table(version, key)
-    filename = f"apbd-bondowoso-{year}-versi-{version.number}-{key}.{extension}"
+    response = _table_response(version, built, f"apbd-bondowoso-{year}-versi-{version.number}-{key}", extension)
+    return _cached(response, latest=number is None)
+
+
+def _table_response(version, built, name, extension):
+    filename = f"{name}.{extension}"
     if extension == "csv":
         response = _table_csv(built)
     elif extension == "xlsx":
@@ -165,7 +219,7 @@ def table(request, year, key, extension, number=None):
         response = _table_json(version, built)
     if extension != "json":
         _attachment(response, filename)
-    return _cached(response, latest=number is None)
+    return response
 
 
 def _table_csv(built):

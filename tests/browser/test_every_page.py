@@ -112,6 +112,7 @@ NOT_PAGES = {
     "opendata:package-latest",
     "opendata:package",
     "opendata:lines",
+    "opendata:aggregate",
     "opendata:table-latest",
     "opendata:table",
     "healthz",

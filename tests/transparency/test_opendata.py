@@ -263,3 +263,22 @@ def test_pages_link_a_selection_of_lines_by_its_codes(client, published):
     assert url == "/open-data/apbd/2024/versi/1/rincian.csv?cut=sub_kegiatan:1.02.01.2.02.0001"
     assert [row["uraian"] for row in _csv_rows(client.get(url))] == ["L3"]
     assert opendata.lines_url(published.version, "json", opd=DINKES, akun="5").endswith(f"opd:{DINKES}|akun:5")
+
+
+def test_any_table_of_the_site_downloads_as_an_aggregate(client, published):
+    url = opendata.aggregate_url(published.version, "csv", ["program"], opd=DINKES, akun="5")
+    assert url == f"/open-data/apbd/2024/versi/1/agregat.csv?drilldown=program&cut=opd:{DINKES}|akun:5"
+    rows = _csv_rows(client.get(url))
+    assert {row["program"]: row["sum"] for row in rows} == {"1.02.01": "250000000.00", "1.02.02": "612345678.90"}
+    assert all(row["program_nama"] for row in rows) and [row["count"] for row in rows] == ["1", "2"]
+    body = client.get(opendata.aggregate_url(published.version, "json", ["akun"])).json()
+    assert sum(Decimal(row["sum"]) for row in body["baris"]) == Decimal("2140000000.00")
+    workbook = client.get(opendata.aggregate_url(published.version, "xlsx", ["opd", "sumber_dana"]))
+    assert workbook.status_code == 200 and workbook["Content-Type"].startswith("application/vnd.openxml")
+    assert client.get(f"/open-data/apbd/{YEAR}/versi/1/agregat.csv", {"drilldown": "desa"}).status_code == 400
+
+
+def test_an_aggregate_too_large_for_one_file_is_refused(client, published, monkeypatch):
+    monkeypatch.setattr(opendata, "MAX_CELLS", 5)
+    refused = client.get(f"/open-data/apbd/{YEAR}/versi/1/agregat.csv", {"drilldown": "rekening"})
+    assert refused.status_code == 400 and "11 sel" in refused.content.decode()
