@@ -34,6 +34,8 @@ GROUP = {"font": BOLD, "fill": GROUP_FILL}  # a program, kegiatan or account row
 
 def cell(sheet, value, *, font=None, fill=None, alignment=None, number_format=None):
     styled = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        styled.data_type = "s"  # text someone typed stays text: Excel must never run it as a formula
     if font:
         styled.font = font
     if fill:

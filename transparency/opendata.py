@@ -153,7 +153,9 @@ def _lines_xlsx(version, rows):
     for row in rows:
         sheet.append(
             [
-                spreadsheets.money_cell(sheet, row[column]) if column == "jumlah" else row[column]
+                spreadsheets.money_cell(sheet, row[column])
+                if column == "jumlah"
+                else spreadsheets.cell(sheet, row[column])
                 for column in facts.FACT_COLUMNS
             ]
         )
@@ -242,7 +244,7 @@ def _table_xlsx(version, built):
     for row in built.rows:
         sheet.append(
             [
-                spreadsheets.money_cell(sheet, value) if column.money else value
+                spreadsheets.money_cell(sheet, value) if column.money else spreadsheets.cell(sheet, value)
                 for column, value in zip(built.columns, row, strict=True)
             ]
         )

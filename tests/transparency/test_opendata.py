@@ -282,3 +282,11 @@ def test_an_aggregate_too_large_for_one_file_is_refused(client, published, monke
     monkeypatch.setattr(opendata, "MAX_CELLS", 5)
     refused = client.get(f"/open-data/apbd/{YEAR}/versi/1/agregat.csv", {"drilldown": "rekening"})
     assert refused.status_code == 400 and "11 sel" in refused.content.decode()
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_excel(client, published):
+    RkaLine.objects.filter(pk=published.lines["L3"].pk).update(description='=HYPERLINK("http://x","klik")')
+    response = client.get(f"/open-data/apbd/{YEAR}/versi/1/rincian.xlsx", {"cut": "program:1.02.01"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    [cell] = [cell for row in sheet.iter_rows() for cell in row if str(cell.value).startswith("=HYPERLINK")]
+    assert cell.data_type == "s"
