@@ -126,6 +126,15 @@ FactSerializer = type(
 )
 
 
+class FactPageSerializer(serializers.Serializer):
+    """A page of facts, as every list of the API is paged."""
+
+    count = serializers.IntegerField(help_text="Banyak rincian seluruhnya.")
+    next = serializers.URLField(allow_null=True, help_text="Halaman berikutnya.")
+    previous = serializers.URLField(allow_null=True, help_text="Halaman sebelumnya.")
+    results = FactSerializer(many=True)
+
+
 class VersionSerializer(serializers.Serializer):
     tahun = serializers.IntegerField()
     versi = serializers.IntegerField()
@@ -223,7 +232,7 @@ class FactsView(PublicView):
                 ),
             ),
         ],
-        responses={200: FactSerializer(many=True), 404: MISSING, 429: THROTTLED},
+        responses={200: FactPageSerializer, 404: MISSING, 429: THROTTLED},
     )
     def get(self, request, year):
         cuts = api_params.cuts(request.query_params)  # every parameter is read before the version is looked up
