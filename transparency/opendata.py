@@ -13,6 +13,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 from rest_framework.exceptions import ValidationError
@@ -28,6 +30,7 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 # A published version never changes; the year's latest may be replaced by the next publication.
 VERSION_MAX_AGE = 24 * 3600
 LATEST_MAX_AGE = 300
+FILES_REVISION = 1
 # Excel and JSON are built whole in memory; a selection larger than this is offered as CSV (streamed).
 MAX_LINES_IN_ONE_FILE = 20_000
 BAD_CUT = "Parameter cut tidak sesuai: dimensi:kode, dipisah | (mis. sub_kegiatan:1.02.02.2.01.0001|akun:5)."
@@ -46,8 +49,24 @@ class _Echo:
         return value
 
 
-def _cached(response, *, latest):
+def _validators(version):
+    """ETag and Last-Modified of every file of a published version: it never changes after publication (the
+    revision moves when the files' layout does)."""
+    moment = int((version.published_at or version.updated_at).timestamp())
+    return quote_etag(f"apbd-{version.pk}-{moment}-r{FILES_REVISION}"), moment
+
+
+def _unchanged(request, version):
+    """304 Not Modified when the client already holds this file: a citizen on a slow connection downloads a
+    version once."""
+    etag, moment = _validators(version)
+    return get_conditional_response(request, etag=etag, last_modified=moment)
+
+
+def _cached(response, version, *, latest):
     response["Cache-Control"] = f"public, max-age={LATEST_MAX_AGE if latest else VERSION_MAX_AGE}"
+    etag, moment = _validators(version)
+    response["ETag"], response["Last-Modified"] = etag, http_date(moment)
     return response
 
 
@@ -96,9 +115,11 @@ def index(request):
 def package(request, year, number=None):
     """datapackage.json of the year's latest published version, or of one version."""
     version = facts.public_apbd_version_for(year, number)
+    if unchanged := _unchanged(request, version):
+        return unchanged
     descriptor = opendata_package.descriptor(version, request=request, relative_to_year=number is None)
     response = JsonResponse(descriptor, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    return _cached(response, latest=number is None)
+    return _cached(response, version, latest=number is None)
 
 
 @require_safe
@@ -112,11 +133,13 @@ def lines(request, year, number, extension):
     except ValidationError:
         return HttpResponseBadRequest(BAD_CUT, content_type="text/plain; charset=utf-8")
     version = facts.public_apbd_version_for(year, number)
+    if unchanged := _unchanged(request, version):
+        return unchanged
     selection = "".join(f"-{key}-{'_'.join(codes)}" for key, codes in sorted(cuts.items()))
     filename = f"apbd-bondowoso-{year}-versi-{number}-rincian{selection}.{extension}"
     if extension == "csv":
         response = StreamingHttpResponse(_lines_csv(version, cuts), content_type=CSV_CONTENT_TYPE)
-        return _cached(_attachment(response, filename), latest=False)
+        return _cached(_attachment(response, filename), version, latest=False)
     count = facts.count_facts(version, cuts=cuts)
     if count > MAX_LINES_IN_ONE_FILE:
         message = TOO_MANY_LINES % {"count": count, "limit": MAX_LINES_IN_ONE_FILE}
@@ -124,7 +147,7 @@ def lines(request, year, number, extension):
     rows = list(facts.iter_fact_rows(version, cuts=cuts))
     if extension == "xlsx":
         response = HttpResponse(_lines_xlsx(version, rows), content_type=spreadsheets.XLSX_CONTENT_TYPE)
-        return _cached(_attachment(response, filename), latest=False)
+        return _cached(_attachment(response, filename), version, latest=False)
     body = {
         "tahun": year,
         "versi": number,
@@ -134,7 +157,7 @@ def lines(request, year, number, extension):
         "baris": [{**row, "jumlah": _money(row["jumlah"])} for row in rows],
     }
     content = json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False)
-    return _cached(HttpResponse(content, content_type="application/json"), latest=False)
+    return _cached(HttpResponse(content, content_type="application/json"), version, latest=False)
 
 
 def _lines_csv(version, cuts):
@@ -175,6 +198,8 @@ def aggregate(request, year, number, extension):
     except ValidationError as error:
         return HttpResponseBadRequest(_first_message(error), content_type="text/plain; charset=utf-8")
     version = facts.public_apbd_version_for(year, number)
+    if unchanged := _unchanged(request, version):
+        return unchanged
     result = facts.aggregate(version, drilldown=drilldown, cuts=cuts, order=order, offset=0, limit=MAX_CELLS + 1)
     if result.total_cell_count > MAX_CELLS:
         message = TOO_MANY_CELLS % {"count": result.total_cell_count, "limit": MAX_CELLS}
@@ -192,7 +217,7 @@ def aggregate(request, year, number, extension):
         f"-{key}-{'_'.join(codes)}" for key, codes in sorted(cuts.items())
     )
     response = _table_response(version, built, f"apbd-bondowoso-{year}-versi-{number}-agregat{selection}", extension)
-    return _cached(response, latest=False)
+    return _cached(response, version, latest=False)
 
 
 def _first_message(error):
@@ -206,9 +231,11 @@ def table(request, year, key, extension, number=None):
     if key not in opendata_tables.TABLES or extension not in FORMATS:
         raise Http404(NOT_FOUND_MESSAGE)
     version = facts.public_apbd_version_for(year, number)
+    if unchanged := _unchanged(request, version):
+        return unchanged
     built = opendata_tables.public_table(version, key)
     response = _table_response(version, built, f"apbd-bondowoso-{year}-versi-{version.number}-{key}", extension)
-    return _cached(response, latest=number is None)
+    return _cached(response, version, latest=number is None)
 
 
 def _table_response(version, built, name, extension):

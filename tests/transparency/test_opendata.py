@@ -252,7 +252,9 @@ def test_totals_agree_between_the_package_the_tables_and_the_public_api(client, 
             from_lines[row["kode_opd"]] += Decimal(row["jumlah"])
     table = client.get(f"/open-data/apbd/{YEAR}/opd.json").json()["baris"]
     from_table = {row["kode"]: Decimal(row["belanja"]) for row in table if Decimal(row["belanja"])}
-    cells = client.get(f"/api/v1/public/apbd/{YEAR}/aggregate/", {"drilldown": "opd", "cut": "akun:5"}).json()
+    answer = client.get(f"/api/v1/public/apbd/{YEAR}/aggregate/", {"drilldown": "opd", "cut": "akun:5"})
+    assert answer.status_code == 200, answer.content
+    cells = answer.json()
     from_api = {cell["opd"]: Decimal(cell["sum"]) for cell in cells["cells"]}
     stored = {group.code: group.belanja for group in apbd_selectors.stored_group_totals(published.version, "opd")}
     assert dict(from_lines) == from_table == from_api == {code: amount for code, amount in stored.items() if amount}
@@ -290,3 +292,17 @@ def test_text_that_looks_like_a_formula_stays_text_in_excel(client, published):
     sheet = load_workbook(io.BytesIO(response.content)).active
     [cell] = [cell for row in sheet.iter_rows() for cell in row if str(cell.value).startswith("=HYPERLINK")]
     assert cell.data_type == "s"
+
+
+def test_a_file_already_downloaded_answers_not_modified_until_a_new_version(client, published, reference_data):
+    url = f"/open-data/apbd/{YEAR}/opd.csv"
+    first = client.get(url)
+    assert first["ETag"] and first["Last-Modified"] and "public" in first["Cache-Control"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    lines = client.get(f"/open-data/apbd/{YEAR}/versi/1/rincian.csv", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert lines.status_code == 304
+    shift = apbd_services.create_shift_version(actor=published.finance, fiscal_year=reference_data)
+    adopt(shift, published.finance, publish=True)
+    newer = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert newer.status_code == 200 and newer["ETag"] != first["ETag"]

@@ -4,7 +4,6 @@ malformed parameters are 400 in the error format; drafts answer 404 like missing
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from budgeting.services import apbd as apbd_services
@@ -14,14 +13,6 @@ from transparency.api import PublicRateThrottle
 pytestmark = pytest.mark.django_db
 YEAR = 2024
 BASE = f"/api/v1/public/apbd/{YEAR}"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit():
-    # The limit counts in the cache, which outlives a test's transaction.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
