@@ -14,6 +14,7 @@ from transparency import routers
 
 YEAR = 2024
 PUBLIC_URLS = [
+    "/open-data/",
     f"/open-data/apbd/{YEAR}/datapackage.json",
     f"/open-data/apbd/{YEAR}/versi/1/rincian.csv",
     f"/open-data/apbd/{YEAR}/program.xlsx",
