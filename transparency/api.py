@@ -126,7 +126,7 @@ FactSerializer = type(
 )
 
 
-class FactPageSerializer(serializers.Serializer):
+class PublicFactPageSerializer(serializers.Serializer):
     """A page of facts, as every list of the API is paged."""
 
     count = serializers.IntegerField(help_text="Banyak rincian seluruhnya.")
@@ -135,31 +135,41 @@ class FactPageSerializer(serializers.Serializer):
     results = FactSerializer(many=True)
 
 
-class VersionSerializer(serializers.Serializer):
+class PublicBalanceSerializer(serializers.Serializer):
+    """The version's totals as published (the stored ringkasan)."""
+
+    pendapatan = serializers.DecimalField(max_digits=20, decimal_places=2)
+    belanja = serializers.DecimalField(max_digits=20, decimal_places=2)
+    penerimaan_pembiayaan = serializers.DecimalField(max_digits=20, decimal_places=2)
+    pengeluaran_pembiayaan = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
+class PublicVersionSerializer(serializers.Serializer):
     tahun = serializers.IntegerField()
     versi = serializers.IntegerField()
     jenis_versi = serializers.CharField()
     nama = serializers.CharField()
     tahap = serializers.CharField()
     diterbitkan = serializers.DateTimeField(allow_null=True)
+    ringkasan = PublicBalanceSerializer()
     datapackage = serializers.URLField(help_text="Fiscal Data Package (OFDP) versi ini.")
     facts = serializers.URLField()
     aggregate = serializers.URLField()
 
 
-class CellSerializer(serializers.Serializer):
+class PublicCellSerializer(serializers.Serializer):
     """A cell: the code and name (`<dimensi>_nama`) of each drill-down dimension, and its aggregates."""
 
     sum = serializers.DecimalField(max_digits=20, decimal_places=2, required=False, help_text="Jumlah rupiah.")
     count = serializers.IntegerField(required=False, help_text="Banyak rincian.")
 
 
-class SummarySerializer(serializers.Serializer):
+class PublicSummarySerializer(serializers.Serializer):
     sum = serializers.DecimalField(max_digits=20, decimal_places=2, required=False)
     count = serializers.IntegerField(required=False)
 
 
-class AggregateSerializer(serializers.Serializer):
+class PublicAggregateSerializer(serializers.Serializer):
     tahun = serializers.IntegerField()
     versi = serializers.IntegerField()
     drilldown = serializers.ListField(child=serializers.CharField())
@@ -169,14 +179,14 @@ class AggregateSerializer(serializers.Serializer):
     page = serializers.IntegerField()
     pagesize = serializers.IntegerField()
     total_cell_count = serializers.IntegerField()
-    summary = SummarySerializer()
-    cells = serializers.ListField(child=serializers.DictField(), help_text=CellSerializer.__doc__)
+    summary = PublicSummarySerializer()
+    cells = serializers.ListField(child=serializers.DictField(), help_text=PublicCellSerializer.__doc__)
 
 
 # --- Views ------------------------------------------------------------------------------------------
 
 
-def _version_entry(request, version):
+def _version_entry(request, version, balance):
     year, number = version.fiscal_year.year, version.number
     base = reverse("api-public-facts", args=[year])
     return {
@@ -186,6 +196,7 @@ def _version_entry(request, version):
         "nama": str(version),
         "tahap": facts.PHASE[version.kind],
         "diterbitkan": version.published_at,
+        "ringkasan": balance,
         "datapackage": request.build_absolute_uri(reverse("opendata:package", args=[year, number])),
         "facts": request.build_absolute_uri(f"{base}?versi={number}"),
         "aggregate": request.build_absolute_uri(f"{reverse('api-public-aggregate', args=[year])}?versi={number}"),
@@ -199,11 +210,13 @@ class VersionListView(PublicView):
         description="Semua versi APBD terbit, tahun terbaru dahulu, dengan alamat data terbuka dan API-nya.",
         tags=[TAG],
         auth=[],
-        responses={200: VersionSerializer(many=True), 429: THROTTLED},
+        responses={200: PublicVersionSerializer(many=True), 429: THROTTLED},
     )
     def get(self, request):
-        versions = facts.public_apbd_versions()
-        return Response(VersionSerializer([_version_entry(request, version) for version in versions], many=True).data)
+        versions = list(facts.public_apbd_versions())
+        balances = facts.published_balances(versions)
+        entries = [_version_entry(request, version, balances[version.pk]) for version in versions]
+        return Response(PublicVersionSerializer(entries, many=True).data)
 
 
 class FactsView(PublicView):
@@ -232,7 +245,7 @@ class FactsView(PublicView):
                 ),
             ),
         ],
-        responses={200: FactPageSerializer, 404: MISSING, 429: THROTTLED},
+        responses={200: PublicFactPageSerializer, 404: MISSING, 429: THROTTLED},
     )
     def get(self, request, year):
         cuts = api_params.cuts(request.query_params)  # every parameter is read before the version is looked up
@@ -294,7 +307,7 @@ class AggregateView(PublicView):
                 ),
             ),
         ],
-        responses={200: AggregateSerializer, 404: MISSING, 429: THROTTLED},
+        responses={200: PublicAggregateSerializer, 404: MISSING, 429: THROTTLED},
     )
     def get(self, request, year):
         params = request.query_params
@@ -324,7 +337,7 @@ class AggregateView(PublicView):
                 "summary": {key: value for key, value in result.summary.items() if key in wanted},
                 "cells": [_cell(cell, wanted) for cell in result.cells],
             }
-            return AggregateSerializer(body).data
+            return PublicAggregateSerializer(body).data
 
         return Response(self.kept(request, version, compute))
 

@@ -33,6 +33,12 @@ def test_the_published_versions_are_listed_with_their_data(api, published):
     [entry] = response.json()
     assert (entry["tahun"], entry["versi"], entry["jenis_versi"], entry["tahap"]) == (YEAR, 1, "murni", "approved")
     assert entry["datapackage"].endswith("/open-data/apbd/2024/versi/1/datapackage.json")
+    assert entry["ringkasan"] == {
+        "pendapatan": "1020000000.00",
+        "belanja": "1027345678.90",
+        "penerimaan_pembiayaan": "50000000.00",
+        "pengeluaran_pembiayaan": "42654321.10",
+    }
     assert api.get(entry["facts"].removeprefix("http://testserver")).status_code == 200
 
 
@@ -170,7 +176,11 @@ def test_the_api_is_in_the_openapi_schema(api):
     assert "429" in aggregate["responses"]
 
 
-def test_lists_read_in_constant_queries(api, published, django_assert_max_num_queries):
+def test_lists_read_in_constant_queries(api, published, reference_data, django_assert_max_num_queries):
+    shift = apbd_services.create_shift_version(actor=published.finance, fiscal_year=reference_data)
+    adopt(shift, published.finance, publish=True)
+    with django_assert_max_num_queries(2):  # the versions, then their stored totals
+        assert len(api.get("/api/v1/public/apbd/").json()) == 2
     with django_assert_max_num_queries(5):
         assert api.get(f"{BASE}/facts/", {"page_size": 500}).status_code == 200
     # The version, the summary, the cell count, the page, then the names: accounts, nomenclature, OPDs, sources.

@@ -17,7 +17,7 @@ from django.db.models import Case, CharField, Count, F, Sum, When
 from django.db.models.functions import Concat, Substr
 from django.http import Http404
 
-from budgeting.models import ApbdVersion, Rka, RkaLine
+from budgeting.models import ApbdTotal, ApbdVersion, Rka, RkaLine
 from masterdata import access
 from masterdata.models import Account, FundingSource, Nomenclature
 from masterdata.money import ZERO, read_money
@@ -335,6 +335,21 @@ def sums_by(version, key, *, cuts=None):
 def funding_source_names(version, codes):
     sources = FundingSource.objects.filter(version_id=version.fiscal_year.reference_version_id, code__in=codes)
     return dict(sources.values_list("code", "name"))
+
+
+BALANCE_CODES = {"4": "pendapatan", "5": "belanja", "6.1": "penerimaan_pembiayaan", "6.2": "pengeluaran_pembiayaan"}
+
+
+def published_balances(versions):
+    """{version id: {pendapatan, belanja, penerimaan_pembiayaan, pengeluaran_pembiayaan}} from the totals stored
+    at publication, for many versions in one query."""
+    balances = {version.pk: dict.fromkeys(BALANCE_CODES.values(), ZERO) for version in versions}
+    stored = ApbdTotal.objects.filter(
+        version_id__in=balances, dimension=ApbdTotal.Dimension.ACCOUNT, code__in=BALANCE_CODES
+    ).values_list("version_id", "code", "amount")
+    for version_id, code, amount in stored:
+        balances[version_id][BALANCE_CODES[code]] = read_money(amount)
+    return balances
 
 
 def version_total(version, akun=None):
