@@ -303,6 +303,8 @@ class RkaSubKegiatan(models.Model):
     output_target = models.DecimalField(_("target keluaran"), max_digits=20, decimal_places=2)
     output_unit = models.CharField(_("satuan"), max_length=50)
     priority_labels = models.CharField(_("label prioritas"), max_length=255, blank=True)
+    # Why a sub-kegiatan of a murni RKA is not in the OPD's final Renja (required then, empty otherwise).
+    outside_renja_reason = models.TextField(_("alasan di luar Renja"), blank=True)
 
     class Meta:
         ordering = ["rka", "sub_kegiatan__code"]

@@ -213,6 +213,15 @@ PEGAWAI_WEIGHTS = _TABLES["pegawai_weights"]
 PEGAWAI_KIND_WEIGHTS = {Opd.Kind.KECAMATAN: 2}
 PEGAWAI_DEFAULT_WEIGHT = 6
 GAJI_SUB = "X.XX.01.2.02.0001"
+
+
+def outside_renja_reason(code):
+    """Why the demo's RKA carries a sub-kegiatan its final Renja does not list."""
+    if code.startswith("X.XX."):
+        return "Belanja program penunjang (gaji, tunjangan dan operasional kantor) yang tidak dirinci dalam Renja."
+    return "Hibah, bansos dan belanja yang penerima atau besarnya ditetapkan setelah Renja final."
+
+
 DPRD_SUB, KDH_SUB = "X.XX.01.2.15.0001", "X.XX.01.2.11.0001"
 DPRD_SHARE, KDH_SHARE = Decimal("0.72"), Decimal("0.05")  # of Setwan's and Setda's belanja pegawai
 
@@ -1205,6 +1214,7 @@ class _Builder(YearBuilder):
                         output_indicator=indicator,
                         output_target=Decimal(12),
                         output_unit=unit,
+                        outside_renja_reason=outside_renja_reason(plan.node.code),
                     )
             rows = [
                 (

@@ -113,6 +113,7 @@ FIELDS = {
     "number": "nomor",
     "opd": "OPD",
     "program": "program",
+    "outside_renja_reason": "alasan di luar Renja",
     "recipient": "penerima",
     "reopened": "OPD yang RKA-nya dibuka kembali",
     "renja": "Renja",

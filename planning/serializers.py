@@ -190,8 +190,19 @@ class ProposalSerializer(serializers.ModelSerializer):
         ]
 
 
+class ProposalStatusField(serializers.ChoiceField):
+    """A status, or null where there is none (the status before a proposal was received)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Proposal.Status.choices, allow_null=True, read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class ProposalHistorySerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.get_full_name", read_only=True, allow_null=True, default=None)
+    from_status = ProposalStatusField(help_text="Status sebelumnya; null untuk usulan yang baru diterima.")
 
     class Meta:
         model = ProposalStatusChange

@@ -54,6 +54,8 @@ class LineDiff:
 
 def diff_lines(old, new):
     """Lines of two versions matched through their copied_from chains (each amendment copies its base)."""
+    if old.pk == new.pk:
+        raise ValidationError({"to": "Pilih dua versi yang berbeda untuk dibandingkan."})
     hops = _hops(old, new)
     forward = hops is not None
     if not forward:

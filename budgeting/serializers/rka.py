@@ -116,6 +116,7 @@ class RkaSubKegiatanSerializer(serializers.ModelSerializer):
             "output_target",
             "output_unit",
             "priority_labels",
+            "outside_renja_reason",
             "total",
             "line_count",
             "ceiling",
@@ -138,6 +139,13 @@ class RkaSubKegiatanInputSerializer(ResolvingInput):
     )
     renja_line = serializers.IntegerField(
         min_value=1, required=False, allow_null=True, help_text="Id baris Renja final."
+    )
+    outside_renja_reason = text_field(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text="RKA murni: alasan menganggarkan sub-kegiatan yang tidak ada dalam Renja final OPD (wajib saat itu).",
     )
 
     def references(self, data):

@@ -15,6 +15,8 @@ from masterdata import access, audit, importers
 from masterdata.errors import NOT_ALLOWED, StaleObject, TransitionNotAllowed
 from masterdata.models import Account, StandardPriceItem
 from masterdata.money import MAX_AMOUNT, ZERO, check_money, grouped, rupiah
+from planning.models import Renja
+from planning.selectors import allowed_sub_kegiatan
 
 from ..ceiling_rules import (
     AKUN_TOTALS,
@@ -477,6 +479,15 @@ def comment_rka(*, actor, rka, text, line=None):
     return comment
 
 
+def _outside_final_renja(rka, sub_kegiatan):
+    """Whether a murni RKA's sub-kegiatan is missing from its OPD's final Renja (False without one)."""
+    if rka.version.kind != ApbdVersion.Kind.MURNI:
+        return False
+    year = rka.version.fiscal_year_id
+    final = Renja.objects.filter(opd_id=rka.opd_id, fiscal_year_id=year, stage=Renja.Stage.FINAL).first()
+    return final is not None and not final.lines.filter(sub_kegiatan=sub_kegiatan).exists()
+
+
 @transaction.atomic
 def add_rka_sub_kegiatan(
     *,
@@ -489,19 +500,37 @@ def add_rka_sub_kegiatan(
     output_unit,
     renja_line=None,
     priority_labels="",
+    outside_renja_reason="",
 ):
-    """Put a sub-kegiatan of the OPD's final Renja into its RKA."""
+    """Put a sub-kegiatan into the RKA: one the OPD may budget (a sub-kegiatan of its own bidang or of the X.XX
+    supporting programs, in the year's nomenclature) and, in the murni APBD, one of its final Renja when it
+    has one, or else with the reason it is budgeted outside the Renja (recorded, shown with the RKA). An
+    amendment may add what the year's changes need."""
     rka = _locked_rka(rka)
     _require_editable(actor, rka)
     errors = {}
+    fiscal_year = rka.version.fiscal_year
     if renja_line is not None and (
         renja_line.renja.opd_id != rka.opd_id or renja_line.sub_kegiatan_id != sub_kegiatan.pk
     ):
         errors["renja_line"] = "Baris Renja harus milik OPD ini dan sub-kegiatan yang sama."
-    if sub_kegiatan.version_id != rka.version.fiscal_year.reference_version_id:
+    if sub_kegiatan.version_id != fiscal_year.reference_version_id:
         errors["sub_kegiatan"] = "Sub-kegiatan harus dari nomenklatur tahun anggaran ini."
+    elif not allowed_sub_kegiatan(rka.opd, fiscal_year).filter(pk=sub_kegiatan.pk).exists():
+        errors["sub_kegiatan"] = (
+            f"{sub_kegiatan.code} bukan sub-kegiatan yang dapat dianggarkan {rka.opd.name}: pilih sub-kegiatan "
+            "(kode lengkap tingkat 5) dari bidang urusan OPD ini atau dari program penunjang X.XX."
+        )
     elif RkaSubKegiatan.objects.filter(rka=rka, sub_kegiatan=sub_kegiatan).exists():
         errors["sub_kegiatan"] = f"Sub-kegiatan {sub_kegiatan.code} sudah ada di RKA ini."
+    elif _outside_final_renja(rka, sub_kegiatan):
+        if not outside_renja_reason.strip():
+            errors["outside_renja_reason"] = (
+                f"Sub-kegiatan {sub_kegiatan.code} tidak ada dalam Renja final {rka.opd.name} tahun "
+                f"{fiscal_year.year}; tuliskan alasan menganggarkannya di luar Renja."
+            )
+    elif outside_renja_reason.strip():
+        errors["outside_renja_reason"] = "Sub-kegiatan ini ada dalam Renja final; alasan di luar Renja tidak diisi."
     if errors:
         raise ValidationError(errors)
     item = RkaSubKegiatan.objects.create(
@@ -513,6 +542,7 @@ def add_rka_sub_kegiatan(
         output_target=output_target,
         output_unit=output_unit,
         priority_labels=priority_labels,
+        outside_renja_reason=outside_renja_reason.strip(),
     )
     audit.record(actor=actor, action="rka_sub_kegiatan.create", obj=item, opd=rka.opd, after=audit.snapshot(item))
     return item

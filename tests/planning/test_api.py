@@ -538,3 +538,10 @@ def test_list_query_counts_do_not_grow_with_rows(dinkes, dinkes_staff, pupr, pup
     add_rows(12)
     many = [_queries(api, url) for url in urls]
     assert many == few
+
+
+def test_a_proposals_first_history_entry_has_no_previous_status(dinkes_staff, year):
+    created = client_for(dinkes_staff).post(f"{API}/proposals/", _proposal_payload(year), format="json")
+    detail = client_for(dinkes_staff).get(f"{API}/proposals/{created.json()['id']}/").json()
+    assert detail["history"][0]["from_status"] is None
+    assert detail["history"][0]["to_status"] == "in_review"  # staff proposals need no moderation
