@@ -164,6 +164,22 @@ def _get(port, path):
         connection.close()
 
 
+def _print_package_download(port):
+    """The whole year's lines as one streamed CSV (the Fiscal Data Package's resource): time and size."""
+    from django.urls import reverse
+
+    path = reverse("opendata:lines", args=[YEAR, 1, "csv"])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    started = time.perf_counter()
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        size = len(response.read())
+    finally:
+        connection.close()
+    print(f"{path}: {response.status}, {size / 1e6:.1f} MB streamed in {time.perf_counter() - started:.1f} s")
+
+
 def _round(port, path):
     """Requests per second of CONCURRENCY clients asking `path` for ROUND_SECONDS; any non-200 fails the run."""
     done, failures = [0], []
@@ -210,6 +226,7 @@ def run():
         with Server(database.connection.settings_dict) as server:
             for _, path in cases:  # each once before measuring: caches warm as on a live site
                 _get(server.port, path)
+            _print_package_download(server.port)
             print(f"{'case':<62} {'req/s':>8} {'healthz req/s':>14} {'ratio':>6}  limit")
             for label, path in cases:
                 pages, probes = [], []

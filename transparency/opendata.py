@@ -2,7 +2,8 @@
 its lines, streamed) and the public tables as CSV, XLSX and JSON.
 
 `/open-data/apbd/<year>/…` is the year's latest published version; `/open-data/apbd/<year>/versi/<n>/…`
-one version. A draft or unpublished version answers 404 like a missing one.
+one version. A draft or unpublished version answers 404 like a missing one. Files are gzipped for clients
+that accept it (they hold only published figures: no secret for a compression side channel to reveal).
 """
 
 import csv
@@ -15,6 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 from rest_framework.exceptions import ValidationError
@@ -111,6 +113,7 @@ def index(request):
     return render(request, "opendata/index.html", {"years": list(years.items()), "tables": tables})
 
 
+@gzip_page
 @require_safe
 def package(request, year, number=None):
     """datapackage.json of the year's latest published version, or of one version."""
@@ -122,6 +125,7 @@ def package(request, year, number=None):
     return _cached(response, version, latest=number is None)
 
 
+@gzip_page
 @require_safe
 def lines(request, year, number, extension):
     """The version's lines: the package's CSV (streamed in chunks, constant memory), or for a selection
@@ -185,6 +189,7 @@ def _lines_xlsx(version, rows):
     return spreadsheets.save(workbook)
 
 
+@gzip_page
 @require_safe
 def aggregate(request, year, number, extension):
     """Any table of the site as a file: the sums and counts of the version's lines per the `drilldown`'s codes,
@@ -225,6 +230,7 @@ def _first_message(error):
     return f"{field}: {messages[0]}"
 
 
+@gzip_page
 @require_safe
 def table(request, year, key, extension, number=None):
     """A public table (opd, urusan, bidang, program, rekening, sumber-dana) as CSV, XLSX or JSON."""

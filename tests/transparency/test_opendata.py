@@ -3,6 +3,7 @@ lines sum to the published totals to the sen, and the public tables agree with t
 Drafts and unpublished versions are missing."""
 
 import csv
+import gzip
 import io
 import json
 import subprocess
@@ -306,3 +307,13 @@ def test_a_file_already_downloaded_answers_not_modified_until_a_new_version(clie
     adopt(shift, published.finance, publish=True)
     newer = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert newer.status_code == 200 and newer["ETag"] != first["ETag"]
+
+
+def test_files_are_gzipped_for_clients_that_accept_it(client, published):
+    url = f"/open-data/apbd/{YEAR}/versi/1/rincian.csv"
+    plain = b"".join(client.get(url).streaming_content)
+    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(b"".join(packed.streaming_content)) == plain
+    table = client.get(f"/open-data/apbd/{YEAR}/rekening.json", HTTP_ACCEPT_ENCODING="gzip")
+    assert table["Content-Encoding"] == "gzip" and json.loads(gzip.decompress(table.content))["baris"]
