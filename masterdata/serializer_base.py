@@ -25,9 +25,20 @@ NO_NUL = RegexValidator(TEXT_PATTERN, "Karakter null tidak diizinkan.", code="nu
 FILLED = RegexValidator(FILLED_TEXT_PATTERN, "Wajib diisi.", code="blank")
 
 
+class StrictCharField(serializers.CharField):
+    """Text as the schema says: a JSON string (DRF's CharField would also turn a number into text)."""
+
+    default_error_messages = {"invalid": "Wajib berupa teks."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def text_field(**kwargs):
     """A text input whose schema states what the field accepts: no NUL, and not blank unless allowed."""
-    return serializers.CharField(validators=[NO_NUL if kwargs.get("allow_blank") else FILLED], **kwargs)
+    return StrictCharField(validators=[NO_NUL if kwargs.get("allow_blank") else FILLED], **kwargs)
 
 
 def optional_code(help_text, max_length=32):

@@ -1,13 +1,11 @@
 """Input and output shapes of the masterdata API; no logic beyond shaping."""
 
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .api_base import TEXT_PATTERN
 from .models import Account, ApiToken, FundingSource, Nomenclature, Opd, StandardPriceItem, User
+from .serializer_base import NO_NUL, StrictCharField
 
-NO_NUL = RegexValidator(TEXT_PATTERN, _("Karakter null tidak diizinkan."), code="null_characters_not_allowed")
 CODED_FIELDS = ["id", "version", "code", "name", "level", "parent", "parent_code", "is_active"]
 
 
@@ -94,10 +92,8 @@ class TokenObtainSerializer(serializers.Serializer):
 
     # The pattern only documents (for the schema) the NUL refusal every CharField already makes.
     # Not trimmed: a name of spaces is simply a wrong name (401), not a malformed request.
-    username = serializers.CharField(
-        max_length=150, trim_whitespace=False, validators=[NO_NUL], label=_("Nama pengguna")
-    )
-    password = serializers.CharField(
+    username = StrictCharField(max_length=150, trim_whitespace=False, validators=[NO_NUL], label=_("Nama pengguna"))
+    password = StrictCharField(
         max_length=128,
         trim_whitespace=False,
         validators=[NO_NUL],

@@ -93,12 +93,11 @@ def test_a_form_body_over_the_upload_limit_to_the_api_is_a_413(reference_data, s
     assert errors_of(response, 413)[0]["code"] == "request_too_large"
 
 
-def test_too_many_form_fields_to_the_api_is_a_400(reference_data, settings):
-    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+def test_a_form_body_to_the_json_api_is_a_415(reference_data):
     client = APIClient()
     client.force_login(user_with_role(User.Role.BAPPEDA))
     response = client.post(f"{API}/proposals/", {f"f{i}": "1" for i in range(20)}, format="multipart")
-    assert errors_of(response, 400)[0]["code"] == "too_many_fields"
+    assert errors_of(response, 415)[0]["code"] == "unsupported_media_type"
 
 
 def test_a_form_over_the_upload_limit_answers_an_indonesian_page(client, reference_data, settings):

@@ -247,7 +247,9 @@ def test_rpjmd_targets_import_all_or_nothing(bappeda):
     }
     target.refresh_from_db()
     assert target.baseline == Decimal("69.9")
-    errors_of(client_for(staff_of(opd())).post(url, {"file": workbook_file([RPJMD_HEADER, *good])}), 403)
+    errors_of(
+        client_for(staff_of(opd())).post(url, {"file": workbook_file([RPJMD_HEADER, *good])}, format="multipart"), 403
+    )
 
 
 def test_renstra_programs_import(dinkes, dinkes_staff):
