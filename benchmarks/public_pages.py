@@ -44,18 +44,6 @@ def _seed():
     return budget_demo.seed_budget(random.Random(SEED), year=YEAR)
 
 
-def _page(names, **kwargs):
-    """The address of the first public page route among `names` that takes these arguments, or None."""
-    from django.urls import NoReverseMatch, reverse
-
-    for name in names:
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return None
-
-
 def _cases():
     """(label, address) of the pages to load: home, the largest OPD, its largest sub-kegiatan."""
     from django.db.models import Sum
@@ -75,26 +63,10 @@ def _cases():
         .first()
     )
     opd_code, sub_code = opd["rka__opd__code"], sub["sub_kegiatan__sub_kegiatan__code"]
-    facts = reverse("api-public-facts", args=[YEAR])
-    opd_page = _page(["transparency:opd-detail", "transparency:opd"], year=YEAR, code=opd_code) or _page(
-        ["transparency:opd-detail", "transparency:opd"], year=YEAR, pk=opd["rka__opd_id"]
-    )
-    sub_page = _page(["transparency:sub-kegiatan-detail", "transparency:sub-kegiatan"], year=YEAR, code=sub_code)
-    sub_page = sub_page or _page(
-        ["transparency:sub-kegiatan-detail", "transparency:sub-kegiatan"],
-        year=YEAR,
-        pk=sub["sub_kegiatan__sub_kegiatan_id"],
-    )
     return [
         ("home page /", reverse("public-home")),
-        (
-            f"OPD {opd_code} page" if opd_page else f"OPD {opd_code}: API belanja by program (no page yet)",
-            opd_page or f"{reverse('api-public-aggregate', args=[YEAR])}?drilldown=program&cut=akun:5|opd:{opd_code}",
-        ),
-        (
-            f"sub-kegiatan {sub_code} page" if sub_page else f"sub-kegiatan {sub_code}: API lines (no page yet)",
-            sub_page or f"{facts}?cut=sub_kegiatan:{sub_code}|opd:{opd_code}&page_size=100",
-        ),
+        (f"OPD {opd_code} page", reverse("transparency:opd", args=[YEAR, opd_code])),
+        (f"sub-kegiatan {sub_code} page", reverse("transparency:sub-kegiatan", args=[YEAR, opd_code, sub_code])),
     ]
 
 

@@ -65,15 +65,6 @@ def api_tokens(user):
     return access.scope_api_tokens(user, ApiToken.objects.select_related("user"))
 
 
-def public_home_context():
-    return {
-        "opd_count": Opd.objects.filter(is_active=True).count(),
-        "fiscal_years": list(
-            FiscalYear.objects.filter(is_active=True).order_by("-year").values_list("year", flat=True)
-        ),
-    }
-
-
 def reference_summary(user):
     """Row counts per kind and level of the newest reference version, for the staff home pages."""
     version = ReferenceVersion.objects.order_by("-created_at").first()

@@ -4,7 +4,6 @@ from axes.helpers import get_cool_off
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
 from . import selectors
 from .api_base import body_too_large_message, error_response
@@ -12,11 +11,6 @@ from .forms import LoginForm
 from .middleware import API_PREFIX
 
 MALFORMED = "Permintaan tidak dapat diproses karena formatnya rusak."
-
-
-@require_GET
-def public_home(request):
-    return render(request, "public/home.html", selectors.public_home_context())
 
 
 class LoginView(auth_views.LoginView):

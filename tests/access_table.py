@@ -119,6 +119,10 @@ PAGES = {
     "budgeting:cash-plan-preview": read(DPA_READERS),
     # Open data of the published APBD murni (downloads): anyone, signed in or not.
     "opendata:index": read(EVERYONE),
+    "transparency:apbd": read(EVERYONE),
+    "transparency:opd": read(EVERYONE),
+    "transparency:sub-kegiatan": read(EVERYONE),
+    "transparency:glossary": read(EVERYONE),
     "opendata:package-latest": read(EVERYONE),
     "opendata:package": read(EVERYONE),
     "opendata:lines": read(EVERYONE),

@@ -118,6 +118,8 @@ def _year(reference_data):
         "renstra": program.renstra_id,
         "renstra-program": program.pk,
         "year": reference_data.year,
+        "opd-code": DINKES,
+        "sub-code": small.lines["L1"].sub_kegiatan.sub_kegiatan.code,
         "murni-number": murni.number,
         "table": "opd",
         "format": "csv",
@@ -146,6 +148,7 @@ PAGE_OBJECTS = [
     ("budgeting:cash-plan-", {"pk": "dpa", "key": "cash-key"}),
     ("budgeting:", {"pk": "rka", "section": "section", "line_pk": "rka-line"}),
     ("opendata:", {"year": "year", "number": "murni-number", "key": "table", "extension": "format"}),
+    ("transparency:", {"year": "year", "code": "opd-code", "sub_code": "sub-code"}),
 ]
 
 # Operations whose object is named in the body: (the field, the object, the rest of a valid body).

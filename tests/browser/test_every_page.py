@@ -29,6 +29,10 @@ PUBLIC = {
     "planning:public-proposal-create",
     "planning:public-proposal-track",
     "opendata:index",
+    "transparency:apbd",
+    "transparency:opd",
+    "transparency:sub-kegiatan",
+    "transparency:glossary",
 }
 
 # A page's arguments from the seeded year; a route answering anything but 200 for a role is not that role's page.
@@ -67,6 +71,10 @@ PAGES = {
     "budgeting:dpa-list": lambda s: [s["murni"].pk],
     "budgeting:dpa-detail": lambda s: [s["dpa"].pk],
     "opendata:index": lambda s: [],
+    "transparency:apbd": lambda s: [s["murni"].fiscal_year.year],
+    "transparency:opd": lambda s: [s["murni"].fiscal_year.year, DINKES],
+    "transparency:sub-kegiatan": lambda s: [s["murni"].fiscal_year.year, DINKES, s["murni_sub"]],
+    "transparency:glossary": lambda s: [],
 }
 NOT_PAGES = {
     # Form targets (POST) and what answers them.
@@ -173,6 +181,7 @@ def seed_small_year(reference_data):
     return {
         "kua": small.kua,
         "murni": murni,
+        "murni_sub": small.lines["L1"].sub_kegiatan.sub_kegiatan.code,
         "rka": rka,
         "sub": line.sub_kegiatan,
         "line": line,

@@ -69,7 +69,7 @@ def test_a_server_error_answers_the_indonesian_500_with_a_way_back(client, year,
     def broken(*args, **kwargs):
         raise RuntimeError("rusak")
 
-    monkeypatch.setattr("masterdata.selectors.public_home_context", broken)
+    monkeypatch.setattr("transparency.selectors.published.published_years", broken)
     client.raise_request_exception = False
     response = client.get(reverse("public-home"))
     assert response.status_code == 500

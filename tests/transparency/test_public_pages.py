@@ -1,0 +1,100 @@
+"""The public APBD pages: totals as published, down to the lines; drafts as missing; one read per version."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from budgeting.models import ApbdTotal
+from budgeting.selectors import apbd as apbd_selectors
+from budgeting.services import apbd as apbd_services
+from budgeting.services import rka as rka_services
+from masterdata.money import rupiah
+from tests.budgeting.factories import DINKES, SUB_A, adopt, approve_all, small_apbd
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(reference_data):
+    small = small_apbd(reference_data)
+    small.version = adopt(small.version, small.finance, publish=True)
+    return small
+
+
+def _page(client, name, *args, query=""):
+    response = client.get(reverse(f"transparency:{name}", args=args) + query)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def test_home_shows_the_published_apbd_at_a_glance(client, published):
+    balance = apbd_selectors.stored_balance(published.version)
+    html = client.get(reverse("public-home")).content.decode()
+    for amount in (balance.pendapatan, balance.belanja, balance.surplus, balance.pembiayaan_netto):
+        assert rupiah(amount) in html
+    assert 'role="img"' in html and "<desc" in html  # each chart says its figures in words, and as a table
+    assert reverse("transparency:apbd", args=[published.fiscal_year.year]) in html
+
+
+def test_the_year_lists_every_opd_with_its_published_belanja_down_to_the_lines(client, published):
+    year = published.fiscal_year.year
+    html = _page(client, "apbd", year)
+    opds = apbd_selectors.stored_group_totals(published.version, ApbdTotal.Dimension.OPD)
+    assert sum(opd.belanja for opd in opds) == apbd_selectors.stored_balance(published.version).belanja
+    for opd in opds:
+        assert opd.name in html and rupiah(opd.belanja) in html
+    dinkes = next(opd for opd in opds if opd.code == DINKES)
+    opd_html = _page(client, "opd", year, DINKES)
+    assert rupiah(dinkes.belanja) in opd_html
+    # L1 (Rp 600.000.000) and L2 (Rp 12.345.678,90) are Dinas Kesehatan's lines of SUB_A.
+    sub_html = _page(client, "sub-kegiatan", year, DINKES, SUB_A)
+    assert (
+        "Rp 600.000.000" in sub_html and "Rp 12.345.678,90" in sub_html and rupiah(Decimal("612345678.90")) in sub_html
+    )
+    assert reverse("opendata:lines", args=[year, published.version.number, "csv"]) in sub_html
+
+
+def test_a_draft_is_as_missing_as_a_year_without_apbd(client, reference_data):
+    small = small_apbd(reference_data)
+    year = small.fiscal_year.year
+    for url in (
+        reverse("transparency:apbd", args=[year]),
+        reverse("transparency:opd", args=[year, DINKES]),
+        reverse("transparency:sub-kegiatan", args=[year, DINKES, SUB_A]),
+        reverse("transparency:apbd", args=[1999]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert "Belum ada APBD yang diterbitkan" in client.get(reverse("public-home")).content.decode()
+
+
+def test_an_earlier_version_stays_readable_and_a_draft_number_is_missing(client, published):
+    year = published.fiscal_year.year
+    shift = apbd_services.create_shift_version(actor=published.finance, fiscal_year=published.fiscal_year)
+    assert client.get(reverse("transparency:apbd", args=[year]) + f"?versi={shift.number}").status_code == 404
+    html = _page(client, "apbd", year, query=f"?versi={published.version.number}")
+    assert str(published.version) in html
+
+
+def test_a_new_publication_shows_at_once(client, published):
+    year = published.fiscal_year.year
+    assert "Pergeseran" not in _page(client, "apbd", year)  # read and cached for the murni
+    shift = apbd_services.create_shift_version(actor=published.finance, fiscal_year=published.fiscal_year)
+    line = published.line_in(shift, "L1")
+    rka_services.update_rka_line(
+        actor=published.staff[DINKES], line=line, expected_version=line.version, description="Gedung digeser"
+    )
+    approve_all(shift, published.staff, published.finance, opd_codes=[DINKES])
+    adopt(shift, published.finance, publish=True)
+    assert "Pergeseran 1 2024" in _page(client, "apbd", year)
+
+
+def test_public_pages_read_a_constant_number_of_queries(client, published, django_assert_max_num_queries):
+    year = published.fiscal_year.year
+    for name, args in (("apbd", [year]), ("opd", [year, DINKES]), ("sub-kegiatan", [year, DINKES, SUB_A])):
+        with django_assert_max_num_queries(12):
+            _page(client, name, *args)
+        with django_assert_max_num_queries(4):  # the version's figures are kept
+            _page(client, name, *args)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("public-home"))

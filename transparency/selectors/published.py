@@ -1,0 +1,129 @@
+"""What the public APBD pages show of a published version: the summary, the OPDs and the accounts from the
+totals stored at publication, an OPD's programs and sub-kegiatan and a sub-kegiatan's lines from the lines
+(through facts). Published versions never change, so each read is cached under the version's id: a newly
+published version is new keys, and nothing stale can be served for it."""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import Http404
+
+from budgeting.models import ApbdTotal, RkaLine
+from budgeting.selectors import apbd as apbd_selectors
+from masterdata import access
+from masterdata.money import ZERO
+
+from . import facts
+
+CACHE_SECONDS = 60 * 60 * 24
+
+
+def _cached(version, name, compute):
+    return cache.get_or_set(f"public:{version.pk}:{name}", compute, CACHE_SECONDS)
+
+
+def published_years():
+    """Each year with a published version, newest first, with its latest version."""
+    latest = {}
+    for version in facts.public_apbd_versions():
+        if version.fiscal_year.year not in latest or version.number > latest[version.fiscal_year.year].number:
+            latest[version.fiscal_year.year] = version
+    return [latest[year] for year in sorted(latest, reverse=True)]
+
+
+@dataclass(frozen=True)
+class Share:
+    """A part of a whole, for a chart and its table."""
+
+    code: str
+    name: str
+    amount: object
+    percent: object
+
+
+def _shares(rows):
+    total = sum((row[2] for row in rows), ZERO)
+    return [Share(code, name, amount, (amount * 100 / total) if total else ZERO) for code, name, amount in rows]
+
+
+def summary(version):
+    """The balance and the composition of pendapatan and belanja by kelompok."""
+
+    def compute():
+        rows = apbd_selectors.stored_rows(version, ApbdTotal.Dimension.ACCOUNT)
+        kelompok = [row for row in rows if row.level == "kelompok"]
+        return {
+            "balance": apbd_selectors.stored_balance(version),
+            "pendapatan": _shares([(r.code, r.name, r.amount) for r in kelompok if r.code.startswith("4.")]),
+            "belanja": _shares([(r.code, r.name, r.amount) for r in kelompok if r.code.startswith("5.")]),
+        }
+
+    return _cached(version, "summary", compute)
+
+
+def opd_rows(version, *, order="belanja"):
+    """Every OPD with its pendapatan and belanja, largest belanja first (or by code, or by name)."""
+    rows = _cached(version, "opds", lambda: apbd_selectors.stored_group_totals(version, ApbdTotal.Dimension.OPD))
+    keys = {
+        "belanja": lambda row: (-row.belanja, row.code),
+        "kode": lambda row: row.code,
+        "nama": lambda row: row.name.lower(),
+    }
+    return sorted(rows, key=keys.get(order, keys["belanja"]))
+
+
+def opd_for(version, code):
+    """The OPD of the version by its code, with its totals; 404 when it has no part in the version."""
+    for row in opd_rows(version):
+        if row.code == code:
+            return row
+    raise Http404(access.NOT_FOUND_MESSAGE)
+
+
+@dataclass
+class Program:
+    code: str
+    name: str
+    amount: object
+    sub_kegiatan: list
+
+
+def opd_programs(version, opd_code):
+    """The OPD's belanja by program and sub-kegiatan (X.XX programs under the OPD's own bidang)."""
+
+    def compute():
+        cells = facts.aggregate(
+            version,
+            drilldown=["program", "sub_kegiatan"],
+            cuts={"opd": [opd_code], "akun": ["5"]},
+            order=[],
+            offset=0,
+            limit=10_000,
+        ).cells
+        programs = {}
+        for cell in cells:
+            program = programs.setdefault(cell["program"], Program(cell["program"], cell["program_nama"], ZERO, []))
+            program.amount += cell["sum"]
+            program.sub_kegiatan.append(cell)
+        return sorted(programs.values(), key=lambda program: program.code)
+
+    return _cached(version, f"opd:{opd_code}:programs", compute)
+
+
+def sub_kegiatan_lines(version, opd_code, sub_kegiatan_code):
+    """The lines of one of the OPD's sub-kegiatan, by account; 404 when it has none."""
+
+    def compute():
+        cuts = {"opd": [opd_code], "sub_kegiatan": [sub_kegiatan_code]}
+        return facts.fact_rows(version, facts.public_facts(version, cuts=cuts).order_by("account__code", "pk"))
+
+    rows = _cached(version, f"opd:{opd_code}:sub:{sub_kegiatan_code}", compute)
+    if not rows:
+        raise Http404(access.NOT_FOUND_MESSAGE)
+    return rows
+
+
+def sub_kegiatan_output(line_id):
+    """The output the sub-kegiatan of a line promises (indicator, target, unit, location)."""
+    line = RkaLine.objects.select_related("sub_kegiatan").filter(pk=line_id).first()
+    return line.sub_kegiatan if line is not None else None
