@@ -123,6 +123,8 @@ PAGES = {
     "transparency:opd": read(EVERYONE),
     "transparency:sub-kegiatan": read(EVERYONE),
     "transparency:glossary": read(EVERYONE),
+    "transparency:versions": read(EVERYONE),
+    "transparency:compare": read(EVERYONE),
     "opendata:package-latest": read(EVERYONE),
     "opendata:package": read(EVERYONE),
     "opendata:lines": read(EVERYONE),

@@ -188,6 +188,7 @@ PAGE_QUERIES = {
     **dict.fromkeys(("budgeting:account-search", "budgeting:item-search", "budgeting:amount-preview"), "?prefix=add"),
     "planning:sub-kegiatan-search": "?prefix=add",
     "planning:rkpd": "?tahun={year}",
+    "transparency:compare": "?dari={year}-{murni-number}&ke={year}-{murni-number}",
 }
 OBJECT_IN_QUERY = {"planning:rkpd"}
 

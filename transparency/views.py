@@ -3,6 +3,7 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from budgeting.models import ApbdTotal
 from masterdata import view_helpers
 
 from . import opendata
@@ -92,3 +93,41 @@ def sub_kegiatan_detail(request, year, code, sub_code):
 @require_GET
 def glossary(request):
     return render(request, "transparency/glossary.html")
+
+
+@require_GET
+def versions(request, year):
+    history = published.version_history(year)
+    pairs = [(history[i - 1][0] if i else None, version, balance) for i, (version, balance) in enumerate(history)]
+    other_years = [item for item in published.published_years() if item.fiscal_year.year != year]
+    return render(request, "transparency/versions.html", {"year": year, "pairs": pairs, "other_years": other_years})
+
+
+DIMENSIONS = {
+    ApbdTotal.Dimension.OPD: "Per OPD",
+    ApbdTotal.Dimension.ACCOUNT: "Per kode rekening",
+    ApbdTotal.Dimension.URUSAN: "Per urusan",
+    ApbdTotal.Dimension.BIDANG: "Per bidang urusan",
+    ApbdTotal.Dimension.PROGRAM: "Per program",
+}
+
+
+@require_GET
+def compare(request):
+    old = published.version_by_reference(request.GET.get("dari"))
+    new = published.version_by_reference(request.GET.get("ke"))
+    dimension = request.GET.get("dimensi", ApbdTotal.Dimension.OPD)
+    dimension = dimension if dimension in DIMENSIONS else ApbdTotal.Dimension.OPD
+    rows = published.comparison(old, new, dimension)
+    return render(
+        request,
+        "transparency/compare.html",
+        {
+            "old": old,
+            "new": new,
+            "dimension": dimension,
+            "dimensions": DIMENSIONS,
+            "page": view_helpers.page_of(request, rows),
+            "balances": [(old, published.summary(old)["balance"]), (new, published.summary(new)["balance"])],
+        },
+    )

@@ -33,6 +33,8 @@ PUBLIC = {
     "transparency:opd",
     "transparency:sub-kegiatan",
     "transparency:glossary",
+    "transparency:versions",
+    "transparency:compare",
 }
 
 # A page's arguments from the seeded year; a route answering anything but 200 for a role is not that role's page.
@@ -75,6 +77,12 @@ PAGES = {
     "transparency:opd": lambda s: [s["murni"].fiscal_year.year, DINKES],
     "transparency:sub-kegiatan": lambda s: [s["murni"].fiscal_year.year, DINKES, s["murni_sub"]],
     "transparency:glossary": lambda s: [],
+    "transparency:versions": lambda s: [s["murni"].fiscal_year.year],
+    "transparency:compare": lambda s: [],
+}
+# What a page's own links add to its address.
+QUERIES = {
+    "transparency:compare": lambda s: f"?dari={s['murni'].fiscal_year.year}-1&ke={s['murni'].fiscal_year.year}-1",
 }
 NOT_PAGES = {
     # Form targets (POST) and what answers them.
@@ -205,7 +213,8 @@ def test_every_page_of_every_role_fits_both_widths_without_errors_or_violations(
     seeded = seed_small_year(reference_data)
     urls = {public: [] for public in (True, False)}
     for name, args in PAGES.items():
-        urls[name in PUBLIC].append(reverse(name, args=args(seeded)))
+        query = QUERIES[name](seeded) if name in QUERIES else ""
+        urls[name in PUBLIC].append(reverse(name, args=args(seeded)) + query)
     for username in [CITIZEN, *ROLES]:
         with subtests.test(role=username):
             context = browser.new_context(base_url=live_server.url, locale="id-ID", timezone_id="Asia/Jakarta")

@@ -98,3 +98,24 @@ def test_public_pages_read_a_constant_number_of_queries(client, published, djang
             _page(client, name, *args)
     with django_assert_max_num_queries(8):
         client.get(reverse("public-home"))
+
+
+def test_the_version_history_compares_any_two_published_versions(client, published):
+    year = published.fiscal_year.year
+    shift = apbd_services.create_shift_version(actor=published.finance, fiscal_year=published.fiscal_year)
+    # Dinas Kesehatan moves Rp 10.000.000 from the building (L1) to office supplies (L2).
+    for label, price in (("L1", "590000000.00"), ("L2", "22345678.90")):
+        line = published.line_in(shift, label)
+        rka_services.update_rka_line(
+            actor=published.staff[DINKES], line=line, expected_version=line.version, unit_price=Decimal(price)
+        )
+    approve_all(shift, published.staff, published.finance, opd_codes=[DINKES])
+    shift = adopt(shift, published.finance, publish=True)
+    history = _page(client, "versions", year)
+    assert str(published.version) in history and str(shift) in history
+    compare = reverse("transparency:compare")
+    by_account = client.get(compare, {"dari": f"{year}-1", "ke": f"{year}-2", "dimensi": "account"}).content.decode()
+    assert "-Rp 10.000.000" in by_account and "Rp 10.000.000" in by_account
+    draft = apbd_services.create_shift_version(actor=published.finance, fiscal_year=published.fiscal_year)
+    assert client.get(compare, {"dari": f"{year}-1", "ke": f"{year}-{draft.number}"}).status_code == 404
+    assert client.get(compare, {"dari": "x", "ke": f"{year}-1"}).status_code == 404

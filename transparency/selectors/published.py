@@ -10,6 +10,7 @@ from django.http import Http404
 
 from budgeting.models import ApbdTotal, RkaLine
 from budgeting.selectors import apbd as apbd_selectors
+from budgeting.selectors import diff as diff_selectors
 from masterdata import access
 from masterdata.money import ZERO
 
@@ -127,3 +128,25 @@ def sub_kegiatan_output(line_id):
     """The output the sub-kegiatan of a line promises (indicator, target, unit, location)."""
     line = RkaLine.objects.select_related("sub_kegiatan").filter(pk=line_id).first()
     return line.sub_kegiatan if line is not None else None
+
+
+def version_history(year):
+    """The year's published versions, in order, each with its published balance."""
+    versions = list(facts.public_apbd_versions(year=year))
+    if not versions:
+        raise Http404(access.NOT_FOUND_MESSAGE)
+    balances = facts.published_balances(versions)
+    return [(version, apbd_selectors.Balance(**balances[version.pk])) for version in versions]
+
+
+def version_by_reference(reference):
+    """A published version named `<year>-<number>`; 404 for anything else (a draft included)."""
+    year, _, number = (reference or "").partition("-")
+    if not (year.isdigit() and number.isdigit()):
+        raise Http404(access.NOT_FOUND_MESSAGE)
+    return facts.public_apbd_version_for(int(year), int(number))
+
+
+def comparison(old, new, dimension):
+    """The rollups of two published versions side by side (stored at publication), changed rows only."""
+    return _cached(new, f"diff:{old.pk}:{dimension}", lambda: diff_selectors.diff_rollups(old, new, True)[dimension])
