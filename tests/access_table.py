@@ -125,6 +125,7 @@ PAGES = {
     "transparency:glossary": read(EVERYONE),
     "transparency:versions": read(EVERYONE),
     "transparency:compare": read(EVERYONE),
+    "transparency:search": read(EVERYONE),
     "opendata:package-latest": read(EVERYONE),
     "opendata:package": read(EVERYONE),
     "opendata:lines": read(EVERYONE),

@@ -7,6 +7,7 @@ app_name = "transparency"
 urlpatterns = [
     path("apbd/<int:year>/", views.apbd, name="apbd"),
     path("apbd/<int:year>/versi/", views.versions, name="versions"),
+    path("apbd/<int:year>/cari/", views.search, name="search"),
     path("apbd/perbandingan/", views.compare, name="compare"),
     path("apbd/<int:year>/opd/<str:code>/", views.opd_detail, name="opd"),
     path("apbd/<int:year>/opd/<str:code>/sub-kegiatan/<str:sub_code>/", views.sub_kegiatan_detail, name="sub-kegiatan"),

@@ -131,3 +131,14 @@ def compare(request):
             "balances": [(old, published.summary(old)["balance"]), (new, published.summary(new)["balance"])],
         },
     )
+
+
+@require_GET
+def search(request, year):
+    version = _version(request, year)
+    query = view_helpers.search_text(request.GET)
+    return render(
+        request,
+        "transparency/search.html",
+        {"version": version, "query": query, **published.search(version, query)},
+    )

@@ -35,6 +35,7 @@ PUBLIC = {
     "transparency:glossary",
     "transparency:versions",
     "transparency:compare",
+    "transparency:search",
 }
 
 # A page's arguments from the seeded year; a route answering anything but 200 for a role is not that role's page.
@@ -79,9 +80,11 @@ PAGES = {
     "transparency:glossary": lambda s: [],
     "transparency:versions": lambda s: [s["murni"].fiscal_year.year],
     "transparency:compare": lambda s: [],
+    "transparency:search": lambda s: [s["murni"].fiscal_year.year],
 }
 # What a page's own links add to its address.
 QUERIES = {
+    "transparency:search": lambda s: "?q=kesehatan",
     "transparency:compare": lambda s: f"?dari={s['murni'].fiscal_year.year}-1&ke={s['murni'].fiscal_year.year}-1",
 }
 NOT_PAGES = {

@@ -119,3 +119,17 @@ def test_the_version_history_compares_any_two_published_versions(client, publish
     draft = apbd_services.create_shift_version(actor=published.finance, fiscal_year=published.fiscal_year)
     assert client.get(compare, {"dari": f"{year}-1", "ke": f"{year}-{draft.number}"}).status_code == 404
     assert client.get(compare, {"dari": "x", "ke": f"{year}-1"}).status_code == 404
+
+
+def test_search_finds_opds_sub_kegiatan_and_recipients_in_published_versions_only(client, published):
+    year = published.fiscal_year.year
+    found = client.get(reverse("transparency:search", args=[year]), {"q": "kesehatan"}).content.decode()
+    assert "Dinas Kesehatan" in found
+    nothing = client.get(reverse("transparency:search", args=[year]), {"q": "zzzz-tidak-ada"}).content.decode()
+    assert "Tidak ada OPD yang cocok" in nothing and "Tidak ada sub-kegiatan yang cocok" in nothing
+    assert client.get(reverse("transparency:search", args=[year + 1]), {"q": "kesehatan"}).status_code == 404
+
+
+def test_search_reads_a_constant_number_of_queries(client, published, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):
+        client.get(reverse("transparency:search", args=[published.fiscal_year.year]), {"q": "dinas kesehatan"})

@@ -6,6 +6,7 @@ published version is new keys, and nothing stale can be served for it."""
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db.models import Count, Sum
 from django.http import Http404
 
 from budgeting.models import ApbdTotal, RkaLine
@@ -13,6 +14,7 @@ from budgeting.selectors import apbd as apbd_selectors
 from budgeting.selectors import diff as diff_selectors
 from masterdata import access
 from masterdata.money import ZERO
+from masterdata.selectors import matching_every_word, search_words
 
 from . import facts
 
@@ -150,3 +152,37 @@ def version_by_reference(reference):
 def comparison(old, new, dimension):
     """The rollups of two published versions side by side (stored at publication), changed rows only."""
     return _cached(new, f"diff:{old.pk}:{dimension}", lambda: diff_selectors.diff_rollups(old, new, True)[dimension])
+
+
+SEARCHED = (
+    "rka__opd__name",
+    "sub_kegiatan__sub_kegiatan__name",
+    "sub_kegiatan__location",
+    "recipient",
+    "description",
+    "work_package",
+)
+
+
+def search(version, query, *, limit=50):
+    """What a citizen's words find in a published version: OPDs by name or code, and the sub-kegiatan whose
+    name, location, recipients (hibah, bansos) or line descriptions hold every word, largest first."""
+    if not search_words(query):
+        return {"opds": [], "sub_kegiatan": [], "recipients": []}
+    words = [word.lower() for word in search_words(query)]
+    opds = [row for row in opd_rows(version) if all(word in f"{row.name} {row.code}".lower() for word in words)]
+    lines = matching_every_word(facts.coded_lines(version, {"opd", "sub_kegiatan"}), query, SEARCHED).filter(
+        akun=RkaLine.Akun.BELANJA
+    )
+    sub_kegiatan = list(
+        lines.values("c_opd", "c_sub_kegiatan", "rka__opd__name", "sub_kegiatan__sub_kegiatan__name")
+        .annotate(total=Sum("amount"), count=Count("pk"))
+        .order_by("-total", "c_sub_kegiatan")[:limit]
+    )
+    recipients = list(
+        matching_every_word(lines.exclude(recipient=""), query, ("recipient",))
+        .values("recipient", "c_opd", "c_sub_kegiatan", "rka__opd__name")
+        .annotate(total=Sum("amount"))
+        .order_by("-total", "recipient")[:limit]
+    )
+    return {"opds": opds, "sub_kegiatan": sub_kegiatan, "recipients": recipients}
