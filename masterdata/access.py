@@ -324,3 +324,23 @@ def apbd_figures_opd(user, *versions):
 
 def scope_dpa(user, queryset):
     return scope_by_own_opd(user, queryset, readers_of_all={Role.FINANCE, Role.AUDITOR})
+
+
+# --- Transparency (citizen feedback) ---------------------------------------------------------
+FEEDBACK_READERS = frozenset({Role.BAPPEDA, Role.AUDITOR})
+
+rules.add_perm("transparency.moderate_feedback", is_bappeda)
+rules.add_perm("transparency.answer_feedback", is_own_opd)
+rules.add_perm("transparency.move_feedback", is_bappeda | is_own_opd)  # at all, whatever its state
+rules.add_perm("transparency.view_feedback", is_bappeda | is_auditor | is_opd_staff)  # the staff's list
+
+
+def scope_feedback(user, queryset):
+    """Bappeda and the auditor read all of it, rejected included; OPD staff their OPD's; the public (and
+    everyone else) what was approved."""
+    role = role_of(user)
+    if role in FEEDBACK_READERS:
+        return queryset
+    if role == Role.OPD_STAFF:
+        return queryset.filter(opd_id=user.opd_id)
+    return queryset.filter(state__in=["approved", "answered"])

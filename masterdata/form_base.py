@@ -29,6 +29,17 @@ class PortalForm(forms.Form):
             self.add_error(None, error.messages)
 
 
+class HoneypotForm(PortalForm):
+    """A public form with a field hidden from people by CSS: bots that fill every field give themselves away
+    (templates/_shared/honeypot.html)."""
+
+    website = forms.CharField(label="Situs web (jangan diisi)", required=False)
+
+    @property
+    def is_bot(self):
+        return bool((self.data.get("website") or "").strip())
+
+
 class IndonesianNumberField(forms.CharField):
     """A number written the Indonesian way (1.250.000 or 12,5), also accepting plain 1250000.50."""
 

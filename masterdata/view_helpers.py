@@ -5,6 +5,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -176,3 +177,27 @@ def refusals_on(form, *, current=None):
         form.data = form.data.copy()
         form.data[form["version"].html_name] = newest.version
         outcome.status, outcome.conflict = CONFLICT, {"message": str(error), "line": newest}
+
+
+@dataclass(frozen=True)
+class AddressRateLimit:
+    """At most `limit` submissions of a public form per client address per `window` seconds (no login to
+    count by). Counted in the cache, so every web node counts together when the cache is Redis."""
+
+    name: str
+    limit: int
+    window: int = 60 * 60
+
+    def _key(self, request):
+        return f"{self.name}:{request.META.get('REMOTE_ADDR', '')}"
+
+    def exceeded(self, request):
+        return cache.get(self._key(request), 0) >= self.limit
+
+    def count(self, request):
+        key = self._key(request)
+        if not cache.add(key, 1, self.window):
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, self.window)

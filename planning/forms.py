@@ -8,6 +8,7 @@ from masterdata.form_base import (
     TEXT_AREA,
     CodedChoiceField,
     FiscalYearChoiceField,
+    HoneypotForm,
     IndonesianNumberField,
     PortalForm,
     active_fiscal_years,
@@ -219,13 +220,8 @@ def villages_of(kecamatan_id):
     return Region.objects.filter(parent_id=kecamatan_id).order_by("name")
 
 
-class PublicProposalForm(ProposalForm):
-    # Hidden from people by CSS; bots that fill every field give themselves away.
-    website = forms.CharField(label="Situs web (jangan diisi)", required=False)
-
-    @property
-    def is_bot(self):
-        return bool((self.data.get("website") or "").strip())
+class PublicProposalForm(HoneypotForm, ProposalForm):
+    pass
 
 
 class StaffProposalForm(ProposalForm):

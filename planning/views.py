@@ -10,7 +10,6 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +28,7 @@ from .view_filters import ProposalFilterSet
 
 TOO_MANY_REQUESTS = 429
 PUBLIC_PROPOSALS_PER_HOUR = 5
-RATE_WINDOW_SECONDS = 60 * 60
+PUBLIC_PROPOSALS = view_helpers.AddressRateLimit("planning:public-proposal", PUBLIC_PROPOSALS_PER_HOUR)
 SENT_CODE_KEY = "planning.public_proposal_code"
 TRACKING_CODE = re.compile(r"^[A-Z0-9-]{4,20}$")
 VERIFIER_MOVES = ("return", "verify", "advance", "finalise")
@@ -660,23 +659,6 @@ def proposal_decide(request, pk):
 # --- Public: citizens' proposals and tracking ---------------------------------------------------
 
 
-def _rate_key(request):
-    return f"planning:public-proposal:{request.META.get('REMOTE_ADDR', '')}"
-
-
-def _over_rate_limit(request):
-    return cache.get(_rate_key(request), 0) >= PUBLIC_PROPOSALS_PER_HOUR
-
-
-def _count_submission(request):
-    key = _rate_key(request)
-    if not cache.add(key, 1, RATE_WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, RATE_WINDOW_SECONDS)
-
-
 @require_GET
 def public_proposal_home(request):
     form = forms.TrackingLookupForm(request.GET or None)
@@ -693,17 +675,17 @@ def public_proposal_create(request):
     fiscal_year = current_fiscal_year()
     if request.user.is_authenticated or fiscal_year is None:
         return render(request, "public/usulan_form.html", {"form": None, "fiscal_year": fiscal_year})
-    if request.method == "POST" and _over_rate_limit(request):
+    if request.method == "POST" and PUBLIC_PROPOSALS.exceeded(request):
         response = render(
             request, "public/usulan_terlalu_sering.html", {"limit": PUBLIC_PROPOSALS_PER_HOUR}, status=TOO_MANY_REQUESTS
         )
-        response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+        response["Retry-After"] = str(PUBLIC_PROPOSALS.window)
         return response
     form = forms.PublicProposalForm(request.POST or None)
     if request.method == "POST":
         if form.is_bot:
             # Look exactly like a success, store nothing.
-            _count_submission(request)
+            PUBLIC_PROPOSALS.count(request)
             request.session[SENT_CODE_KEY] = services.new_tracking_code(fiscal_year.year)
             return redirect("planning:public-proposal-sent")
         if form.is_valid():
@@ -717,7 +699,7 @@ def public_proposal_create(request):
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
-                _count_submission(request)
+                PUBLIC_PROPOSALS.count(request)
                 request.session[SENT_CODE_KEY] = proposal.tracking_code
                 return redirect("planning:public-proposal-sent")
     return render(

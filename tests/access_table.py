@@ -27,6 +27,7 @@ RKA_DRAFT = frozenset({OWN, FINANCE, BAPPEDA, AUDITOR})  # an RKA of a version n
 APBD_DRAFT = STAFF | {AUDITOR}  # a draft APBD version
 DPA_READERS = frozenset({OWN, FINANCE, AUDITOR})
 AUDIT = frozenset({AUDITOR, ADMIN})
+FEEDBACK_READERS = frozenset({OWN, BAPPEDA, AUDITOR})  # a remark on Dinas Kesehatan, not yet approved
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,10 @@ PAGES = {
     "transparency:versions": read(EVERYONE),
     "transparency:compare": read(EVERYONE),
     "transparency:search": read(EVERYONE),
+    "transparency:feedback-submit": act(EVERYONE, EVERYONE),
+    "transparency:feedback-list": read(OPD_STAFF | {BAPPEDA, AUDITOR}),
+    "transparency:feedback-moderate": act(FEEDBACK_READERS, {BAPPEDA}),
+    "transparency:feedback-answer": act(FEEDBACK_READERS, {OWN}),
     "opendata:package-latest": read(EVERYONE),
     "opendata:package": read(EVERYONE),
     "opendata:lines": read(EVERYONE),

@@ -28,6 +28,7 @@ from tests import access_table as table
 from tests.budgeting.factories import BAPENDA, DINKES, adopt, price_item, small_apbd
 from tests.factories import UserFactory
 from tests.planning.factories import RenstraProgramFactory, renja_with_lines, submitted_proposal
+from transparency.models import Feedback
 
 pytestmark = pytest.mark.django_db
 PORTAL_APPS = ("masterdata.", "planning.", "budgeting.", "transparency.")
@@ -119,6 +120,7 @@ def _year(reference_data):
         "renstra-program": program.pk,
         "year": reference_data.year,
         "opd-code": DINKES,
+        "feedback": Feedback.objects.create(fiscal_year=reference_data, opd=dinkes, text="Puskesmas perlu dokter.").pk,
         "sub-code": small.lines["L1"].sub_kegiatan.sub_kegiatan.code,
         "murni-number": murni.number,
         "table": "opd",
@@ -148,6 +150,7 @@ PAGE_OBJECTS = [
     ("budgeting:cash-plan-", {"pk": "dpa", "key": "cash-key"}),
     ("budgeting:", {"pk": "rka", "section": "section", "line_pk": "rka-line"}),
     ("opendata:", {"year": "year", "number": "murni-number", "key": "table", "extension": "format"}),
+    ("transparency:feedback-", {"pk": "feedback", "year": "year", "code": "opd-code"}),
     ("transparency:", {"year": "year", "code": "opd-code", "sub_code": "sub-code"}),
 ]
 

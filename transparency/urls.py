@@ -11,5 +11,9 @@ urlpatterns = [
     path("apbd/perbandingan/", views.compare, name="compare"),
     path("apbd/<int:year>/opd/<str:code>/", views.opd_detail, name="opd"),
     path("apbd/<int:year>/opd/<str:code>/sub-kegiatan/<str:sub_code>/", views.sub_kegiatan_detail, name="sub-kegiatan"),
+    path("apbd/<int:year>/opd/<str:code>/masukan/", views.feedback_submit, name="feedback-submit"),
     path("istilah/", views.glossary, name="glossary"),
+    path("masukan-warga/", views.feedback_list, name="feedback-list"),
+    path("masukan-warga/<int:pk>/moderasi/", views.feedback_moderate, name="feedback-moderate"),
+    path("masukan-warga/<int:pk>/jawab/", views.feedback_answer, name="feedback-answer"),
 ]

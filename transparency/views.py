@@ -1,13 +1,22 @@
 """The public APBD pages: no login, published versions only (a draft answers as a missing page)."""
 
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from budgeting.models import ApbdTotal
 from masterdata import view_helpers
 
-from . import opendata
+from . import forms, opendata
+from .models import Feedback
 from .selectors import facts, published
+from .selectors import feedback as feedback_selectors
+from .services import feedback as feedback_services
+
+FEEDBACK = view_helpers.AddressRateLimit("transparency:feedback", 5)
 
 ORDERS = {"belanja": "Belanja terbesar", "kode": "Kode OPD", "nama": "Nama OPD"}
 
@@ -63,6 +72,7 @@ def opd_detail(request, year, code):
             "opd": opd,
             "programs": published.opd_programs(version, code),
             "csv_url": opendata.lines_url(version, opd=code),
+            **_feedback_context(version, code, None),
         },
     )
 
@@ -86,6 +96,7 @@ def sub_kegiatan_detail(request, year, code, sub_code):
             "page": page,
             "output": published.sub_kegiatan_output(lines[0]["id"]),
             "csv_url": opendata.lines_url(version, opd=code, sub_kegiatan=sub_code),
+            **_feedback_context(version, code, sub_code),
         },
     )
 
@@ -141,4 +152,137 @@ def search(request, year):
         request,
         "transparency/search.html",
         {"version": version, "query": query, **published.search(version, query)},
+    )
+
+
+# --- Citizen feedback ------------------------------------------------------------------------------
+
+
+def _feedback_context(version, opd_code, sub_code, form=None):
+    opd = published.opd_record(version, opd_code)
+    return {
+        "feedback": feedback_selectors.public_feedback(version.fiscal_year_id, opd.pk, sub_kegiatan_code=sub_code),
+        "feedback_form": form or forms.FeedbackForm(),
+        "feedback_target": sub_code or "",
+    }
+
+
+def _feedback_form_page(request, version, code, sub_code, form, back):
+    context = {"version": version, "opd": published.opd_for(version, code), "feedback_target": sub_code}
+    context |= {"feedback_form": form, "back": back}
+    return render(request, "transparency/feedback_form_page.html", context, status=422)
+
+
+@require_POST
+def feedback_submit(request, year, code):
+    """A citizen's remark on an OPD or one of its sub-kegiatan: held until moderated, limited per address."""
+    version = _version(request, year)
+    published.opd_for(version, code)
+    sub_code = request.POST.get("sub_kegiatan", "")
+    sub_name = published.sub_kegiatan_lines(version, code, sub_code)[0]["nama_sub_kegiatan"] if sub_code else ""
+    back = (
+        reverse("transparency:sub-kegiatan", args=[year, code, sub_code])
+        if sub_code
+        else reverse("transparency:opd", args=[year, code])
+    )
+    if FEEDBACK.exceeded(request):
+        response = render(
+            request, "transparency/feedback_limit.html", {"limit": FEEDBACK.limit, "back": back}, status=429
+        )
+        response["Retry-After"] = str(FEEDBACK.window)
+        return response
+    form = forms.FeedbackForm(request.POST)
+    if form.is_valid() and not form.is_bot:
+        with view_helpers.refusals_on(form) as outcome:
+            feedback_services.submit_feedback(
+                actor=request.user,
+                fiscal_year=version.fiscal_year,
+                opd=published.opd_record(version, code),
+                sub_kegiatan_code=sub_code,
+                sub_kegiatan_name=sub_name,
+                **{field: form.cleaned_data[field] for field in ("text", "name", "contact")},
+            )
+        if not outcome.ok:
+            return _feedback_form_page(request, version, code, sub_code, form, back)
+    elif not form.is_bot:
+        return _feedback_form_page(request, version, code, sub_code, form, back)
+    FEEDBACK.count(request)  # a bot's post looks like a success and stores nothing
+    messages.success(
+        request, "Terima kasih. Masukan Anda diterima dan tampil di halaman ini setelah diperiksa moderator."
+    )
+    return redirect(f"{back}?versi={version.number}#masukan")
+
+
+FEEDBACK_STATES = [("", "Semua"), *Feedback.State.choices]
+
+
+@login_required
+@require_GET
+def feedback_list(request):
+    """The staff's view of citizen feedback: Bappeda moderates, the OPD answers, the auditor reads all."""
+    user = request.user
+    if not user.has_perm("transparency.view_feedback"):
+        raise PermissionDenied("Halaman ini untuk Bappeda, Inspektorat dan staf OPD.")
+    state = request.GET.get("status", "")
+    state = state if state in Feedback.State.values else ""
+    query = view_helpers.search_text(request.GET)
+    page = view_helpers.page_of(request, feedback_selectors.visible_feedback(user, state=state, query=query))
+    for item in page.object_list:
+        item.can_moderate = item.state == Feedback.State.RECEIVED and user.has_perm("transparency.moderate_feedback")
+        item.can_answer = item.state == Feedback.State.APPROVED and user.has_perm("transparency.answer_feedback", item)
+    return render(
+        request,
+        "transparency/feedback_list.html",
+        {
+            "page": page,
+            "state": state,
+            "states": FEEDBACK_STATES,
+            "query": query,
+            "moderation_form": forms.ModerationForm(),
+            "answer_form": forms.AnswerForm(),
+        },
+    )
+
+
+def _feedback_move(request, pk, permission, form_class, move):
+    user = request.user
+    item = feedback_selectors.feedback_for(user, pk)
+    if not user.has_perm(permission, item):  # refused before what was sent is read
+        raise PermissionDenied("Anda tidak berwenang melakukan tindakan ini.")
+    form = form_class(request.POST)
+    if form.is_valid():
+        with view_helpers.refusals_on(form) as outcome:
+            moved = move(item, form.cleaned_data)
+        if outcome.ok:
+            messages.success(request, f"{moved}: {moved.get_state_display().lower()}.")
+            return redirect(reverse("transparency:feedback-list") + f"?status={moved.state}")
+        status = outcome.status
+    else:
+        status = 422
+    return render(request, "transparency/feedback_move.html", {"item": item, "form": form}, status=status)
+
+
+@login_required
+@require_POST
+def feedback_moderate(request, pk):
+    return _feedback_move(
+        request,
+        pk,
+        "transparency.moderate_feedback",
+        forms.ModerationForm,
+        lambda item, data: feedback_services.moderate_feedback(
+            actor=request.user, feedback=item, approve=data["decision"] == "approve", note=data["note"]
+        ),
+    )
+
+
+@login_required
+@require_POST
+def feedback_answer(request, pk):
+    return _feedback_move(
+        request,
+        pk,
+        "transparency.answer_feedback",
+        forms.AnswerForm,
+        lambda item, data: feedback_services.answer_feedback(actor=request.user, feedback=item, answer=data["answer"]),
     )

@@ -81,6 +81,7 @@ PAGES = {
     "transparency:versions": lambda s: [s["murni"].fiscal_year.year],
     "transparency:compare": lambda s: [],
     "transparency:search": lambda s: [s["murni"].fiscal_year.year],
+    "transparency:feedback-list": lambda s: [],
 }
 # What a page's own links add to its address.
 QUERIES = {
@@ -88,6 +89,9 @@ QUERIES = {
     "transparency:compare": lambda s: f"?dari={s['murni'].fiscal_year.year}-1&ke={s['murni'].fiscal_year.year}-1",
 }
 NOT_PAGES = {
+    "transparency:feedback-submit",
+    "transparency:feedback-moderate",
+    "transparency:feedback-answer",
     # Form targets (POST) and what answers them.
     "logout",
     "planning:renja-create",

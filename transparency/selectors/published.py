@@ -13,6 +13,7 @@ from budgeting.models import ApbdTotal, RkaLine
 from budgeting.selectors import apbd as apbd_selectors
 from budgeting.selectors import diff as diff_selectors
 from masterdata import access
+from masterdata.models import Opd
 from masterdata.money import ZERO
 from masterdata.selectors import matching_every_word, search_words
 
@@ -81,6 +82,12 @@ def opd_for(version, code):
         if row.code == code:
             return row
     raise Http404(access.NOT_FOUND_MESSAGE)
+
+
+def opd_record(version, code):
+    """The OPD itself (the model row) of an OPD the version has a part for."""
+    opd_for(version, code)
+    return Opd.objects.get(code=code)
 
 
 @dataclass
