@@ -718,6 +718,11 @@ def public_proposal_sent(request):
     return render(request, "public/usulan_terkirim.html", {"code": code})
 
 
+# What the floors above add to a proposal's public page (the budget that answers it): callables
+# `extra(proposal) -> dict`, registered by those apps when they are ready (planning never imports them).
+PROPOSAL_TRACK_EXTRAS = []
+
+
 @require_GET
 def public_proposal_track(request, code):
     # The code is the citizen's receipt: before moderation it confirms receipt and reveals nothing else.
@@ -725,7 +730,10 @@ def public_proposal_track(request, code):
     if held is not None:
         return render(request, "public/usulan_menunggu.html", {"proposal": held})
     proposal = selectors.public_proposal(code)
-    return render(request, "public/usulan_lacak.html", {"proposal": proposal, "history": proposal.history.all()})
+    context = {"proposal": proposal, "history": proposal.history.all()}
+    for extra in PROPOSAL_TRACK_EXTRAS:
+        context |= extra(proposal)
+    return render(request, "public/usulan_lacak.html", context)
 
 
 @require_GET

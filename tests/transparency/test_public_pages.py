@@ -5,12 +5,16 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from budgeting.models import ApbdTotal
+from budgeting.models import ApbdTotal, RkaSubKegiatan
 from budgeting.selectors import apbd as apbd_selectors
 from budgeting.services import apbd as apbd_services
 from budgeting.services import rka as rka_services
+from masterdata.models import User
 from masterdata.money import rupiah
+from planning.models import Proposal
 from tests.budgeting.factories import DINKES, SUB_A, adopt, approve_all, small_apbd
+from tests.factories import UserFactory
+from tests.planning.factories import submitted_proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +137,20 @@ def test_search_finds_opds_sub_kegiatan_and_recipients_in_published_versions_onl
 def test_search_reads_a_constant_number_of_queries(client, published, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         client.get(reverse("transparency:search", args=[published.fiscal_year.year]), {"q": "dinas kesehatan"})
+
+
+def test_an_accepted_proposal_shows_the_published_budget_that_answers_it(client, published):
+    sub = (
+        RkaSubKegiatan.objects.filter(rka__version=published.version, rka__opd__code=DINKES)
+        .exclude(renja_line=None)
+        .order_by("sub_kegiatan__code")
+        .first()
+    )
+    proposal = submitted_proposal(UserFactory(role=User.Role.BAPPEDA), "kecamatan", published.fiscal_year)
+    Proposal.objects.filter(pk=proposal.pk).update(status="accepted", renja_line=sub.renja_line, is_moderated=True)
+    page = client.get(reverse("planning:public-proposal-track", args=[proposal.tracking_code])).content.decode()
+    total = sum(line.amount for line in sub.lines.all())
+    assert "Dalam APBD" in page and rupiah(total) in page
+    assert (
+        reverse("transparency:sub-kegiatan", args=[published.fiscal_year.year, DINKES, sub.sub_kegiatan.code]) in page
+    )

@@ -9,12 +9,12 @@ from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.http import Http404
 
-from budgeting.models import ApbdTotal, RkaLine
+from budgeting.models import ApbdTotal, RkaLine, RkaSubKegiatan
 from budgeting.selectors import apbd as apbd_selectors
 from budgeting.selectors import diff as diff_selectors
 from masterdata import access
 from masterdata.models import Opd
-from masterdata.money import ZERO
+from masterdata.money import ZERO, read_money
 from masterdata.selectors import matching_every_word, search_words
 
 from . import facts
@@ -193,3 +193,34 @@ def search(version, query, *, limit=50):
         .order_by("-total", "recipient")[:limit]
     )
     return {"opds": opds, "sub_kegiatan": sub_kegiatan, "recipients": recipients}
+
+
+@dataclass(frozen=True)
+class ProposalBudget:
+    """Where an accepted proposal's Renja line ended up in the latest published APBD of its year."""
+
+    version: object
+    opd_code: str
+    sub_kegiatan_code: str  # as the public pages name it (an X.XX one under its OPD's bidang)
+    amount: object
+
+
+def proposal_budget(proposal):
+    """The RKA sub-kegiatan of the latest published version that carries the proposal's Renja line, with its
+    belanja; None before the year has a published APBD or when no RKA took the line."""
+    if proposal.renja_line_id is None:
+        return None
+    version = facts.public_apbd_versions(year=proposal.renja_line.renja.fiscal_year.year).order_by("-number").first()
+    if version is None:
+        return None
+    sub = (
+        RkaSubKegiatan.objects.filter(rka__version=version, renja_line_id=proposal.renja_line_id)
+        .select_related("rka__opd", "sub_kegiatan")
+        .annotate(total=Sum("lines__amount"))
+        .first()
+    )
+    if sub is None:
+        return None
+    code, opd_code = sub.sub_kegiatan.code, sub.rka.opd.code
+    public_code = opd_code[:4] + code[4:] if code.startswith("X.XX") else code
+    return ProposalBudget(version, opd_code, public_code, read_money(sub.total))
