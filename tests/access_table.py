@@ -127,6 +127,7 @@ PAGES = {
     "transparency:versions": read(EVERYONE),
     "transparency:compare": read(EVERYONE),
     "transparency:search": read(EVERYONE),
+    "transparency:documents": read(EVERYONE),
     "transparency:feedback-submit": act(EVERYONE, EVERYONE),
     "transparency:feedback-list": read(OPD_STAFF | {BAPPEDA, AUDITOR}),
     "transparency:feedback-moderate": act(FEEDBACK_READERS, {BAPPEDA}),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("apbd/<int:year>/", views.apbd, name="apbd"),
     path("apbd/<int:year>/versi/", views.versions, name="versions"),
     path("apbd/<int:year>/cari/", views.search, name="search"),
+    path("apbd/<int:year>/dokumen/", views.documents, name="documents"),
     path("apbd/perbandingan/", views.compare, name="compare"),
     path("apbd/<int:year>/opd/<str:code>/", views.opd_detail, name="opd"),
     path("apbd/<int:year>/opd/<str:code>/sub-kegiatan/<str:sub_code>/", views.sub_kegiatan_detail, name="sub-kegiatan"),

@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from budgeting.models import ApbdTotal
-from masterdata import view_helpers
+from masterdata import access, view_helpers
 
 from . import forms, opendata
 from .models import Feedback
@@ -286,3 +287,10 @@ def feedback_answer(request, pk):
         forms.AnswerForm,
         lambda item, data: feedback_services.answer_feedback(actor=request.user, feedback=item, answer=data["answer"]),
     )
+
+
+@require_GET
+def documents(request, year):
+    if not facts.public_apbd_versions(year=year).exists():
+        raise Http404(access.NOT_FOUND_MESSAGE)
+    return render(request, "transparency/documents.html", {"year": year, "entries": published.document_register(year)})

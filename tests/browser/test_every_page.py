@@ -36,6 +36,7 @@ PUBLIC = {
     "transparency:versions",
     "transparency:compare",
     "transparency:search",
+    "transparency:documents",
 }
 
 # A page's arguments from the seeded year; a route answering anything but 200 for a role is not that role's page.
@@ -82,6 +83,7 @@ PAGES = {
     "transparency:compare": lambda s: [],
     "transparency:search": lambda s: [s["murni"].fiscal_year.year],
     "transparency:feedback-list": lambda s: [],
+    "transparency:documents": lambda s: [s["murni"].fiscal_year.year],
 }
 # What a page's own links add to its address.
 QUERIES = {

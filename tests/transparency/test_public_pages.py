@@ -154,3 +154,13 @@ def test_an_accepted_proposal_shows_the_published_budget_that_answers_it(client,
     assert (
         reverse("transparency:sub-kegiatan", args=[published.fiscal_year.year, DINKES, sub.sub_kegiatan.code]) in page
     )
+
+
+def test_the_document_register_sets_each_document_against_its_deadline(client, published):
+    year = published.fiscal_year.year
+    html = _page(client, "documents", year)
+    # The small year's KUA-PPAS was agreed on 1 August 2023, before the second week of August.
+    assert "Nota kesepakatan" in html and "tepat waktu" in html
+    assert "Perda 12 Tahun 2023" in html and "31 Desember 2023" in html
+    assert reverse("opendata:package", args=[year, published.version.number]) in html
+    assert client.get(reverse("transparency:documents", args=[year + 1])).status_code == 404

@@ -3,19 +3,22 @@ totals stored at publication, an OPD's programs and sub-kegiatan and a sub-kegia
 (through facts). Published versions never change, so each read is cached under the version's id: a newly
 published version is new keys, and nothing stale can be served for it."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.http import Http404
+from django.utils import timezone
 
-from budgeting.models import ApbdTotal, RkaLine, RkaSubKegiatan
+from budgeting.models import ApbdTotal, ApbdVersion, KuaPpas, RkaLine, RkaSubKegiatan
 from budgeting.selectors import apbd as apbd_selectors
 from budgeting.selectors import diff as diff_selectors
 from masterdata import access
 from masterdata.models import Opd
 from masterdata.money import ZERO, read_money
 from masterdata.selectors import matching_every_word, search_words
+from planning.models import Rkpd
 
 from . import facts
 
@@ -224,3 +227,78 @@ def proposal_budget(proposal):
     code, opd_code = sub.sub_kegiatan.code, sub.rka.opd.code
     public_code = opd_code[:4] + code[4:] if code.startswith("X.XX") else code
     return ProposalBudget(version, opd_code, public_code, read_money(sub.total))
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """A budget document of the year: when it was made public (or adopted) against its legal deadline."""
+
+    title: str
+    basis: str
+    deadline: object
+    done_on: object  # a date, or None while it does not exist yet
+    reference: str = ""
+    version: object = None  # a published APBD version: its open data
+
+    @property
+    def late(self):
+        return self.done_on is not None and self.done_on > self.deadline
+
+
+def document_register(year):
+    """The documents of a budget year in the order of the cycle (PP 12/2019, Permendagri 77/2020): the RKPD,
+    the KUA-PPAS agreements, each published APBD version (murni, pergeseran, perubahan)."""
+    previous = year - 1
+    entries = []
+    rkpd = Rkpd.objects.filter(fiscal_year__year=year, state=Rkpd.State.FINAL).first()
+    entries.append(
+        RegisterEntry(
+            "RKPD",
+            "ditetapkan paling lambat akhir Juni tahun sebelumnya",
+            datetime.date(previous, 6, 30),
+            timezone.localdate(rkpd.finalized_at) if rkpd and rkpd.finalized_at else None,
+            rkpd.regulation if rkpd else "",
+        )
+    )
+    agreed = KuaPpas.objects.filter(fiscal_year__year=year).exclude(agreement_date=None).order_by("number")
+    for kua in agreed:
+        is_change = kua.kind != KuaPpas.Kind.MURNI
+        entries.append(
+            RegisterEntry(
+                f"Nota kesepakatan {kua.get_kind_display()} (versi {kua.number})",
+                "disepakati paling lambat akhir Agustus tahun anggaran"
+                if is_change
+                else "disepakati paling lambat minggu kedua Agustus tahun sebelumnya",
+                datetime.date(year, 8, 31) if is_change else datetime.date(previous, 8, 14),
+                kua.agreement_date,
+                kua.agreement_number,
+            )
+        )
+    for version in facts.public_apbd_versions(year=year):
+        deadline = {
+            ApbdVersion.Kind.MURNI: (datetime.date(previous, 12, 31), "Perda ditetapkan paling lambat 31 Desember"),
+            ApbdVersion.Kind.PERUBAHAN: (datetime.date(year, 9, 30), "disetujui paling lambat 30 September"),
+            ApbdVersion.Kind.PERGESERAN: (datetime.date(year, 12, 31), "ditetapkan dengan Perbup dalam tahun berjalan"),
+        }[version.kind]
+        adopted = version.perda_date or version.perbup_date
+        number = " · ".join(
+            part
+            for part in (
+                version.perda_number and f"Perda {version.perda_number}",
+                version.perbup_number and f"Perbup {version.perbup_number}",
+            )
+            if part
+        )
+        entries.append(
+            RegisterEntry(
+                f"{version} (versi {version.number}), diterbitkan {timezone.localdate(version.published_at):%d-%m-%Y}"
+                if version.published_at
+                else str(version),
+                deadline[1],
+                deadline[0],
+                adopted,
+                number,
+                version,
+            )
+        )
+    return entries
