@@ -58,5 +58,5 @@ urlpatterns = [
         name="api-docs",
     ),
     # Last: any other address under /api/ (ending in "/", so APPEND_SLASH still redirects) is a JSON 404.
-    re_path(r"^.*/$", masterdata_api.NotFoundView.as_view()),
+    re_path(r"^[\s\S]*/$", masterdata_api.NotFoundView.as_view()),  # [\s\S]: a newline in the address too
 ]

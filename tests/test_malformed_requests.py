@@ -108,3 +108,8 @@ def test_a_form_over_the_upload_limit_answers_an_indonesian_page(client, referen
     assert '<html lang="id">' in html
     assert "terlalu besar" in html
     assert 'href="/"' in html
+
+
+def test_an_api_address_with_a_newline_is_a_json_404(client):
+    response = client.get("/api/v1/public/apbd/20%0A24/aggregate/")
+    assert errors_of(response, 404)[0]["code"] == "not_found"
