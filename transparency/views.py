@@ -36,6 +36,7 @@ def home(request):
     if version is not None:
         context |= published.summary(version)
         context["top_opds"] = published.opd_rows(version)[:10]
+        context["changes"] = published.latest_changes(version)
     return render(request, "transparency/home.html", context)
 
 

@@ -164,3 +164,17 @@ def test_the_document_register_sets_each_document_against_its_deadline(client, p
     assert "Perda 12 Tahun 2023" in html and "31 Desember 2023" in html
     assert reverse("opendata:package", args=[year, published.version.number]) in html
     assert client.get(reverse("transparency:documents", args=[year + 1])).status_code == 404
+
+
+def test_home_says_what_the_latest_published_version_changed(client, published):
+    shift = apbd_services.create_shift_version(actor=published.finance, fiscal_year=published.fiscal_year)
+    for label, price in (("L1", "590000000.00"), ("L2", "22345678.90")):
+        line = published.line_in(shift, label)
+        rka_services.update_rka_line(
+            actor=published.staff[DINKES], line=line, expected_version=line.version, unit_price=Decimal(price)
+        )
+    approve_all(shift, published.staff, published.finance, opd_codes=[DINKES])
+    shift = adopt(shift, published.finance, publish=True)
+    html = client.get(reverse("public-home")).content.decode()
+    assert f"Yang berubah pada {shift}" in html
+    assert "Dinas Kesehatan" in html and "-Rp 10.000.000" in html  # belanja modal down, barang dan jasa up

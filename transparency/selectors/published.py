@@ -302,3 +302,14 @@ def document_register(year):
             )
         )
     return entries
+
+
+def latest_changes(version, *, limit=10):
+    """What the version changed against the version it amends, by OPD, largest first; None for a murni."""
+    if version.base_id is None:
+        return None
+    base = facts.public_apbd_versions(year=version.fiscal_year.year).filter(pk=version.base_id).first()
+    if base is None:
+        return None
+    rows = comparison(base, version, ApbdTotal.Dimension.OPD)
+    return {"base": base, "rows": sorted(rows, key=lambda row: -abs(row.delta))[:limit]}
