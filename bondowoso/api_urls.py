@@ -11,9 +11,11 @@ from budgeting.api import kua as kua_api
 from budgeting.api import rka as rka_api
 from masterdata import api as masterdata_api
 from planning import api as planning_api
+from reporting import api as reporting_api
 
 router = DefaultRouter()
 router.include_format_suffixes = False
+router.register("realization", reporting_api.RealizationViewSet, basename="api-realization")
 router.register("nomenclature", masterdata_api.NomenclatureViewSet, basename="api-nomenclature")
 router.register("accounts", masterdata_api.AccountViewSet, basename="api-account")
 router.register("funding-sources", masterdata_api.FundingSourceViewSet, basename="api-funding-source")

@@ -344,3 +344,16 @@ def scope_feedback(user, queryset):
     if role == Role.OPD_STAFF:
         return queryset.filter(opd_id=user.opd_id)
     return queryset.filter(state__in=["approved", "answered"])
+
+
+# --- Reporting (realization) -------------------------------------------------------------------
+# OPD staff enter their OPD's realization; BPKAD (the payment system's SP2D) any OPD's.
+rules.add_perm("reporting.enter_realization", is_opd_staff | is_finance)
+rules.add_perm("reporting.push_sp2d", is_finance)  # SP2D come from BPKAD's payment system
+rules.add_perm("reporting.record_realization", is_own_opd | is_finance)  # asked with the realized line's RKA
+rules.add_perm("reporting.close_month", is_finance)
+
+
+def scope_realization(user, queryset):
+    """Own OPD, finance, Bappeda and the auditor."""
+    return scope_by_own_opd(user, queryset, readers_of_all=BUDGET_READERS)

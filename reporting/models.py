@@ -1,0 +1,81 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from budgeting.models import RkaLine
+from masterdata.models import MONEY, FiscalYear, Opd
+
+MONTHS = [(month, str(month)) for month in range(1, 13)]
+
+
+class Realization(models.Model):
+    """Money spent (or received) on a line of an issued DPA/DPPA in one month: entered in the browser,
+    imported, or pushed as an SP2D by the payment system."""
+
+    class Source(models.TextChoices):
+        BROWSER = "browser", _("Diisi di portal")
+        IMPORT = "import", _("Impor berkas")
+        SP2D = "sp2d", _("SP2D dari sistem pembayaran")
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="+")
+    opd = models.ForeignKey(Opd, on_delete=models.PROTECT, related_name="realizations", verbose_name=_("OPD"))
+    line = models.ForeignKey(RkaLine, on_delete=models.PROTECT, related_name="realizations")
+    month = models.PositiveSmallIntegerField(_("bulan"), choices=MONTHS)
+    amount = models.DecimalField(_("jumlah"), **MONEY)
+    source = models.CharField(_("sumber"), max_length=8, choices=Source.choices, default=Source.BROWSER)
+    sp2d_number = models.CharField(_("nomor SP2D"), max_length=60, blank=True)
+    sp2d_date = models.DateField(_("tanggal SP2D"), null=True, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("realisasi")
+        verbose_name_plural = _("realisasi")
+        ordering = ["fiscal_year", "opd", "month", "pk"]
+        indexes = [models.Index(fields=["fiscal_year", "opd", "month"]), models.Index(fields=["line"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="realization_positive"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="realization_month"),
+        ]
+
+    def __str__(self):
+        return f"Realisasi {self.opd.name} bulan {self.month}: {self.amount}"
+
+
+class RealizationMonth(models.Model):
+    """A month of an OPD's execution: open for entries until BPKAD closes it; reopening is a recorded move."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Terbuka")
+        CLOSED = "closed", _("Ditutup")
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="+")
+    opd = models.ForeignKey(Opd, on_delete=models.PROTECT, related_name="+", verbose_name=_("OPD"))
+    month = models.PositiveSmallIntegerField(_("bulan"), choices=MONTHS)
+    state = models.CharField(_("status"), max_length=6, choices=State.choices, default=State.OPEN)
+
+    class Meta:
+        verbose_name = _("bulan realisasi")
+        verbose_name_plural = _("bulan realisasi")
+        constraints = [models.UniqueConstraint(fields=["fiscal_year", "opd", "month"], name="realization_month_once")]
+
+    def __str__(self):
+        return f"Realisasi {self.opd.name} {self.month:02d}/{self.fiscal_year.year}"
+
+
+class PushKey(models.Model):
+    """An SP2D push's Idempotency-Key: the same key with the same body is answered again without recording
+    twice; with another body it is refused."""
+
+    key = models.CharField(max_length=100)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body_hash = models.CharField(max_length=64)
+    answer = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["requested_by", "key"], name="push_key_once")]
+
+    def __str__(self):
+        return f"Kiriman SP2D {self.key}"

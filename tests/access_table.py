@@ -143,6 +143,11 @@ PAGES = {
 # --- API operations, by operation id ------------------------------------------------------------------------
 REFERENCE = read(SIGNED_IN)
 OPERATIONS = {
+    # Realization: scoped lists; OPD staff enter their OPD's, BPKAD any OPD's (SP2D), BPKAD closes months.
+    "v1_realization_list": read(SIGNED_IN),
+    "v1_realization_create": act(SIGNED_IN, OPD_STAFF | {FINANCE}),
+    "v1_realization_sp2d_create": act(SIGNED_IN, {FINANCE}),
+    "v1_realization_months_create": act(SIGNED_IN, {FINANCE}),
     "v1_me_retrieve": read(SIGNED_IN),
     "v1_auth_token_create": act(EVERYONE, EVERYONE),
     # A personal token of Dinas Kesehatan's staff member: "own" is here its owner.

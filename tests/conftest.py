@@ -5,6 +5,7 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from masterdata import services
@@ -33,6 +34,14 @@ def _required_services(request):
                 pytest.fail(f"CI: {reason}")
             if reason:
                 pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache outlives a test's transaction: rate limits, kept public figures and throttles of one test
+    must not meet the next."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,99 @@
+"""Shapes of realization entries, SP2D pushes and month moves."""
+
+from rest_framework import serializers
+
+from budgeting.models import RkaLine
+from masterdata import access
+from masterdata.models import Opd
+from masterdata.serializer_base import ResolvingInput, RupiahField, find_in, money, text_field, user_of
+
+from .models import Realization, RealizationMonth
+
+
+class RealizationSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="fiscal_year.year", read_only=True)
+    opd = serializers.CharField(source="opd.code", read_only=True)
+    account = serializers.CharField(source="line.account.code", read_only=True)
+    amount = money()
+
+    class Meta:
+        model = Realization
+        fields = read_only_fields = [
+            "id",
+            "year",
+            "opd",
+            "line",
+            "account",
+            "month",
+            "amount",
+            "source",
+            "sp2d_number",
+            "sp2d_date",
+            "created_at",
+        ]
+
+
+class RealizationInputSerializer(ResolvingInput):
+    line = serializers.IntegerField(min_value=1, help_text="Id rincian DPA/DPPA terbit terakhir OPD Anda.")
+    month = serializers.IntegerField(min_value=1, max_value=12)
+    amount = RupiahField()
+
+    def references(self, data):
+        lines = access.scope_rka(user_of(self), RkaLine.objects.all(), rka_field="rka")
+        return {"line": ("Rincian", find_in(lines, "pk"))}
+
+
+class Sp2dRecordSerializer(serializers.Serializer):
+    number = text_field(max_length=60, help_text="Nomor SP2D.")
+    date = serializers.DateField(help_text="Tanggal SP2D; bulannya adalah bulan realisasi.")
+    opd = text_field(max_length=32, help_text="Kode SIPD OPD.")
+    sub_kegiatan = text_field(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Kode sub-kegiatan (kosong: pendapatan/pembiayaan).",
+    )
+    account = text_field(max_length=32, help_text="Kode rekening sub rincian objek.")
+    amount = RupiahField()
+
+
+class Sp2dPushSerializer(serializers.Serializer):
+    records = serializers.ListField(
+        child=Sp2dRecordSerializer(),
+        min_length=1,
+        max_length=1000,
+        error_messages={
+            "empty": "Kirim paling sedikit satu SP2D.",
+            "min_length": "Kirim paling sedikit satu SP2D.",
+            "max_length": "Paling banyak 1.000 SP2D per kiriman.",
+        },
+    )
+
+    def resolve(self):
+        return dict(self.validated_data)
+
+
+class Sp2dAnswerSerializer(serializers.Serializer):
+    recorded = serializers.IntegerField(help_text="Realisasi yang dicatat oleh kiriman ini.")
+    ids = serializers.ListField(child=serializers.IntegerField())
+
+
+class MonthMoveSerializer(ResolvingInput):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    opd = text_field(max_length=32, help_text="Kode SIPD OPD.")
+    month = serializers.IntegerField(min_value=1, max_value=12)
+    action = serializers.ChoiceField(choices=[("close", "tutup bulan"), ("reopen", "buka kembali bulan")])
+    note = text_field(required=False, allow_blank=True, default="", help_text="Wajib untuk `reopen`.")
+
+    def references(self, data):
+        return {"opd": ("OPD", find_in(Opd.objects.all(), "code"))}
+
+
+class RealizationMonthSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="fiscal_year.year", read_only=True)
+    opd = serializers.CharField(source="opd.code", read_only=True)
+
+    class Meta:
+        model = RealizationMonth
+        fields = read_only_fields = ["id", "year", "opd", "month", "state"]
