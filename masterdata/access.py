@@ -7,6 +7,7 @@ or the `can_*` predicates, and a refused change on a visible object answers 403.
 """
 
 import rules
+from django.db.models import Q
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -357,3 +358,40 @@ rules.add_perm("reporting.close_month", is_finance)
 def scope_realization(user, queryset):
     """Own OPD, finance, Bappeda and the auditor."""
     return scope_by_own_opd(user, queryset, readers_of_all=BUDGET_READERS)
+
+
+def realization_opd(user, version, opd_id):
+    """Whose realization a reader of a version's LRA sees: the OPD asked for (None: the whole kabupaten); a
+    published version's is public; else finance, Bappeda and the auditor read any, OPD staff their own only
+    (another OPD's answers 404 like a missing one), nobody else any."""
+    role = role_of(user)
+    if version.state == "published" or role in BUDGET_READERS:
+        return opd_id
+    if role == Role.OPD_STAFF and opd_id in (None, user.opd_id):
+        return user.opd_id
+    raise Http404(NOT_FOUND_MESSAGE)
+
+
+# --- Reporting (documents and jobs) --------------------------------------------------------------
+
+
+def is_job_requester(user, job):
+    return bool(user.is_authenticated and job.requested_by_id == user.pk)
+
+
+rules.add_perm("reporting.request_job", is_signed_in)  # each kind checks that the data it holds is readable
+rules.add_perm("reporting.retry_job", is_job_requester)
+
+
+def scope_jobs(user, queryset):
+    """The requester; an OPD's documents: its staff, finance, Bappeda and the auditor; a kabupaten document:
+    finance, Bappeda and the auditor; documents of a published version: everyone."""
+    visible = Q(public=True)
+    if user.is_authenticated:
+        visible |= Q(requested_by=user)
+        role = role_of(user)
+        if role in BUDGET_READERS:
+            return queryset
+        if role == Role.OPD_STAFF:
+            visible |= Q(opd_id=user.opd_id)
+    return queryset.filter(visible)

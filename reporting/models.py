@@ -79,3 +79,47 @@ class PushKey(models.Model):
 
     def __str__(self):
         return f"Kiriman SP2D {self.key}"
+
+
+class Job(models.Model):
+    """Long work done by a Celery worker, never inside a request: a document (PDF), an Excel export or an Excel
+    import. The page polls its progress; its file is served only to those who may read the data it holds."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Dalam antrean")
+        RUNNING = "running", _("Sedang diproses")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
+    kind = models.CharField(_("jenis"), max_length=40)
+    params = models.JSONField(_("parameter"), default=dict)
+    title = models.CharField(_("judul"), max_length=255)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jobs", verbose_name=_("diminta oleh")
+    )
+    opd = models.ForeignKey(Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    public = models.BooleanField(_("dokumen publik"), default=False)  # of a published version: for everyone
+    state = models.CharField(_("status"), max_length=8, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("kemajuan (%)"), default=0)
+    sections = models.PositiveIntegerField(_("bagian"), default=0)
+    sections_done = models.PositiveIntegerField(_("bagian selesai"), default=0)
+    file = models.FileField(_("berkas"), upload_to="jobs/%Y/%m/", blank=True)
+    filename = models.CharField(_("nama berkas"), max_length=200, blank=True)
+    result = models.JSONField(_("hasil"), default=dict, blank=True)
+    error = models.TextField(_("galat"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    claim = models.CharField(max_length=32, blank=True)  # the run that owns it; a stale run never finishes it
+    created_at = models.DateTimeField(_("diminta"), auto_now_add=True)
+    started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pekerjaan")
+        verbose_name_plural = _("pekerjaan")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"]), models.Index(fields=["state", "heartbeat_at"])]
+        constraints = [models.CheckConstraint(condition=Q(progress__lte=100), name="job_progress_percent")]
+
+    def __str__(self):
+        return self.title

@@ -181,6 +181,20 @@ else:
     CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TRACK_STARTED = True
+# A task is acknowledged when it has finished: a worker that dies mid-task gives it back to the queue.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker process whose memory grew past this (KiB) is replaced after its task: a document section is
+# bounded, so no process grows with the size of the whole document.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000)
+CELERY_BEAT_SCHEDULE = {
+    "recover-stale-jobs": {"task": "reporting.tasks.recover_stale_jobs", "schedule": 60.0},
+}
+# A running job whose worker has not reported for this long is taken as dead: requeued, or failed after
+# JOB_MAX_ATTEMPTS runs.
+JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=300)
+JOB_MAX_ATTEMPTS = 3
 
 # The public API may be called from any web page (read-only, no credentials); nothing else answers CORS.
 CORS_URLS_REGEX = r"^/api/v1/public/.*$"

@@ -17,3 +17,7 @@ WHITENOISE_AUTOREFRESH = True
 # elsewhere a read through it would be refused by pytest-django's per-test database guard.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 PUBLIC_READS_ALIAS = None
+
+# Jobs run in the test's own process unless a test starts a real worker (tests/reporting/test_worker.py).
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True

@@ -1,32 +1,18 @@
 """Realization: the rules of each entry (month begun and open, within the line's pagu, the OPD's latest
 issued DPA), the month close and reopen, and SP2D pushes counted once per Idempotency-Key."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 
-from budgeting.services import dpa as dpa_services
 from masterdata.models import AuditEvent
 from reporting.models import Realization
-from tests.budgeting.factories import BAPENDA, DINKES, SUB_A, adopt, small_apbd
+from tests.budgeting.factories import BAPENDA, DINKES, SUB_A
 from tests.planning.test_api import client_for, errors_of
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/realization"
 D = Decimal
-
-
-@pytest.fixture
-def executed(reference_data):
-    """The small year adopted and published, its DPAs issued, on 15 April 2024."""
-    with time_machine.travel(datetime.datetime(2024, 4, 15, 9, tzinfo=datetime.UTC), tick=False):
-        small = small_apbd(reference_data)
-        small.version = adopt(small.version, small.finance, publish=True)
-        for dpa in dpa_services.prepare_dpas(actor=small.finance, version=small.version):
-            dpa_services.issue_dpa(actor=small.finance, dpa=dpa, number=f"DPA/{dpa.opd.code}")
-        yield small
 
 
 def _entry(small, label="L2", month=3, amount="1000000"):

@@ -13,11 +13,11 @@ both, with the same answer as a missing one.
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, CharField, Count, F, Sum, When
-from django.db.models.functions import Concat, Substr
+from django.db.models import Count, F, Sum
 from django.http import Http404
 
 from budgeting.models import ApbdTotal, ApbdVersion, Rka, RkaLine
+from budgeting.selectors.classification import ACCOUNT_LEVELS, ACTIVITY_LEVELS, code_expressions
 from masterdata import access
 from masterdata.models import Account, FundingSource, Nomenclature
 from masterdata.money import ZERO, read_money
@@ -31,11 +31,6 @@ PHASE = {
     ApbdVersion.Kind.PERUBAHAN: "adjusted",
 }
 CURRENCY = "IDR"
-
-# Length of each level's code: a prefix of the sub-rincian-objek or of the sub-kegiatan code.
-ACCOUNT_LEVELS = {"akun": 1, "kelompok": 3, "jenis": 6, "objek": 9, "rincian": 12}
-ACTIVITY_LEVELS = {"urusan": 1, "bidang": 4, "program": 7, "kegiatan": 12, "sub_kegiatan": None}
-
 
 @dataclass(frozen=True)
 class Dimension:
@@ -88,40 +83,13 @@ def public_apbd_version_for(year, number=None):
     return version
 
 
-def _realised(length):
-    """The urusan/bidang/program/kegiatan/sub-kegiatan code a belanja line counts under (None: the full code)."""
-    sub = F("sub_kegiatan__sub_kegiatan__code")
-    own = Substr("rka__opd__code", 1, 4)
-    if length is None:
-        realised = Concat(own, Substr(sub, 5), output_field=CharField())
-        plain = sub
-    elif length > 4:
-        realised = Concat(own, Substr(sub, 5, length - 4), output_field=CharField())
-        plain = Substr(sub, 1, length)
-    else:
-        realised = Substr("rka__opd__code", 1, length)
-        plain = Substr(sub, 1, length)
-    return Case(
-        When(sub_kegiatan__sub_kegiatan__code__startswith="X", then=realised),
-        default=plain,
-        output_field=CharField(),
-    )
-
-
-def _code_expressions():
-    codes = {"opd": F("rka__opd__code"), "rekening": F("account__code"), "sumber_dana": F("funding_source__code")}
-    codes |= {key: _realised(length) for key, length in ACTIVITY_LEVELS.items()}
-    codes |= {key: Substr("account__code", 1, length) for key, length in ACCOUNT_LEVELS.items()}
-    return codes
-
-
 def _lines(version):
     return RkaLine.objects.filter(rka__version=version)
 
 
 def coded_lines(version, keys):
     """The version's lines annotated with the codes of the classifications named (`c_<key>`)."""
-    expressions = _code_expressions()
+    expressions = code_expressions()
     return _lines(version).annotate(**{f"c_{key}": expressions[key] for key in keys})
 
 

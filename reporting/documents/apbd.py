@@ -1,0 +1,360 @@
+"""The APBD's official documents: Lampiran I of the Perda (ringkasan), the Perbup Penjabaran (every line of the
+year) and an OPD's RKA-SKPD / DPA-SKPD.
+
+The Penjabaran runs to well over a thousand pages at Bondowoso's size, so it is rendered in sections of whole
+sub-kegiatan (about SECTION_LINES lines each), each by its own task; the merge numbers the pages.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+
+from budgeting.excel import coefficient
+from budgeting.models import ApbdVersion, Rka, RkaLine
+from budgeting.selectors import apbd as apbd_selectors
+from masterdata import access, spreadsheets
+from masterdata.money import money_sum
+
+from . import params as read
+from .base import Head, PdfKind, Spec, XlsxKind
+
+SECTION_LINES = 1200
+
+
+def _version(job):
+    return ApbdVersion.objects.select_related("fiscal_year").get(pk=job.params["version"])
+
+
+def _legal(version, *, perbup=False):
+    legal = [f"Peraturan Daerah Kabupaten Bondowoso Nomor {version.perda_number}"] if version.perda_number else []
+    if perbup and version.perbup_number:
+        legal.append(f"Peraturan Bupati Bondowoso Nomor {version.perbup_number}")
+    return legal
+
+
+def _name(prefix, version, suffix, extension):
+    return f"{prefix}-{version.fiscal_year.year}-v{version.number}{suffix}.{extension}"
+
+
+def _whole_version(actor, params, allowed):
+    """A version whose whole figures the actor may read (OPD staff: published ones), else 404."""
+    read.only(params, allowed)
+    version = read.version(actor, params)
+    if access.apbd_figures_opd(actor, version) is not None:
+        raise ValidationError({"version": "Dokumen seluruh kabupaten tersedia untuk versi yang sudah diterbitkan."})
+    return version
+
+
+# --- Lampiran I: ringkasan -----------------------------------------------------------------------
+
+
+class RingkasanRequest:
+    label = "Lampiran I Perda APBD (ringkasan)"
+
+    def prepare(self, actor, params):
+        version = _whole_version(actor, params, ("version",))
+        return Spec(
+            title=f"Lampiran I Perda APBD — ringkasan {version}",
+            filename=_name("lampiran-i", version, "", self.extension),
+            params={"version": version.pk},
+            public=version.state == ApbdVersion.State.PUBLISHED,
+        )
+
+    def figures(self, job):
+        version = _version(job)
+        return version, apbd_selectors.ringkasan(job.requested_by, version)
+
+
+def ringkasan_head(version):
+    return Head(
+        title="Ringkasan APBD menurut urusan pemerintahan daerah dan organisasi",
+        year=version.fiscal_year.year,
+        version=str(version),
+        legal=["Lampiran I " + legal for legal in _legal(version)] or ["Lampiran I Peraturan Daerah"],
+        signatory="BUPATI BONDOWOSO",
+    )
+
+
+class RingkasanPdf(RingkasanRequest, PdfKind):
+    key = "lampiran-i-pdf"
+    template = "reporting/documents/ringkasan.html"
+
+    def head(self, job):
+        return ringkasan_head(_version(job))
+
+    def part_context(self, job, part, beat):
+        _, figures = self.figures(job)
+        return {"figures": figures}
+
+
+class RingkasanXlsx(RingkasanRequest, XlsxKind):
+    key = "lampiran-i-xlsx"
+
+    def write(self, job, workbook, beat):
+        version, figures = self.figures(job)
+        head = ringkasan_head(version)
+        sheet = spreadsheets.document_sheet(
+            workbook,
+            "Lampiran I",
+            head.title,
+            [("Versi", head.version), ("Dasar hukum", "; ".join(head.legal))],
+            [("Kode", 16), ("Uraian", 70), ("Jumlah (Rp)", 22)],
+        )
+        for row in figures.accounts:
+            style = spreadsheets.GROUP if row.level in ("akun", "kelompok") else {}
+            sheet.append(
+                [
+                    spreadsheets.cell(sheet, row.code, **style),
+                    spreadsheets.cell(sheet, row.name, **style),
+                    spreadsheets.money_cell(sheet, row.amount, **style),
+                ]
+            )
+        balance = figures.balance
+        for label, amount in balance_rows(balance):
+            sheet.append(
+                [
+                    None,
+                    spreadsheets.cell(sheet, label, **spreadsheets.GROUP),
+                    spreadsheets.money_cell(sheet, amount, **spreadsheets.GROUP),
+                ]
+            )
+
+
+def balance_rows(balance):
+    return [
+        ("JUMLAH PENDAPATAN", balance.pendapatan),
+        ("JUMLAH BELANJA", balance.belanja),
+        ("SURPLUS/(DEFISIT)", balance.surplus),
+        ("PEMBIAYAAN NETTO", balance.pembiayaan_netto),
+    ]
+
+
+# --- Penjabaran and DPA-SKPD: every line, in sections -------------------------------------------
+
+
+class LinesRequest:
+    """Every line of a version (the Penjabaran) or of one OPD's RKA (the DPA-SKPD)."""
+
+    def prepare(self, actor, params):
+        if self.per_opd:
+            read.only(params, ("version", "opd"))
+            version = read.version(actor, params)
+            opd = read.opd(params, required=True)
+            rka = access.get_visible_or_404(access.scope_rka(actor, Rka.objects.filter(version=version)), opd=opd)
+            return Spec(
+                title=f"{version.dpa_label}-SKPD {opd.name} {version}",
+                filename=_name(version.dpa_label.lower(), version, f"-{opd.code}", self.extension),
+                params={"version": version.pk, "opd": opd.code},
+                opd=rka.opd,
+                public=version.state == ApbdVersion.State.PUBLISHED,
+            )
+        version = _whole_version(actor, params, ("version",))
+        return Spec(
+            title=f"Penjabaran APBD {version}",
+            filename=_name("penjabaran", version, "", self.extension),
+            params={"version": version.pk},
+            public=version.state == ApbdVersion.State.PUBLISHED,
+        )
+
+    def lines(self, job):
+        lines = RkaLine.objects.filter(rka__version_id=job.params["version"])
+        if self.per_opd:
+            lines = lines.filter(rka__opd__code=job.params["opd"])
+        return lines
+
+
+class PenjabaranPdf(LinesRequest, PdfKind):
+    key = "penjabaran-pdf"
+    label = "Penjabaran APBD"
+    template = "reporting/documents/penjabaran.html"
+    per_opd = False
+
+    def head(self, job):
+        version = _version(job)
+        if self.per_opd:
+            return Head(
+                title=f"Dokumen Pelaksanaan Anggaran Satuan Kerja Perangkat Daerah ({version.dpa_label}-SKPD)",
+                year=version.fiscal_year.year,
+                version=str(version),
+                legal=_legal(version, perbup=True),
+                subtitle=self.lines(job).values_list("rka__opd__name", flat=True).first() or "",
+                signatory="KEPALA BPKAD SELAKU PPKD",
+            )
+        return Head(
+            title="Penjabaran APBD",
+            year=version.fiscal_year.year,
+            version=str(version),
+            legal=["Lampiran II " + legal for legal in _legal(version, perbup=True)[1:]] or _legal(version),
+            signatory="BUPATI BONDOWOSO",
+        )
+
+    def parts(self, job):
+        return section_parts(self.lines(job))
+
+    def part_context(self, job, part, beat):
+        return {"opds": section_tree(self.lines(job), part), "grand": self._grand(job, part)}
+
+    def _grand(self, job, part):
+        return (
+            None
+            if not part["last"]
+            else apbd_selectors.Balance(
+                *(
+                    self.lines(job).filter(account__code__startswith=code).aggregate(t=money_sum())["t"]
+                    for code in ("4", "5", "6.1", "6.2")
+                )
+            )
+        )
+
+
+class DpaPdf(PenjabaranPdf):
+    key = "dpa-pdf"
+    label = "DPA-SKPD"
+    per_opd = True
+
+
+def section_parts(lines):
+    """The sections of a document of lines: runs of whole blocks (an RKA's sub-kegiatan, or its lines without
+    one) of about SECTION_LINES lines, in the document's order."""
+    counted = (
+        lines.values("rka__opd__code", "rka_id", "sub_kegiatan__sub_kegiatan__code", "sub_kegiatan_id")
+        .annotate(lines=Count("id"))
+        .order_by("rka__opd__code", "sub_kegiatan__sub_kegiatan__code")
+    )
+    parts, current, size = [], [], 0
+    for block in counted:
+        if current and size + block["lines"] > SECTION_LINES:
+            parts.append(current)
+            current, size = [], 0
+        current.append([block["rka_id"], block["sub_kegiatan_id"]])
+        size += block["lines"]
+    parts.append(current)
+    return [{"blocks": blocks, "last": index == len(parts) - 1} for index, blocks in enumerate(parts)]
+
+
+def _block_filter(blocks):
+    subs = [sub for _, sub in blocks if sub is not None]
+    without = [rka for rka, sub in blocks if sub is None]
+    return Q(sub_kegiatan_id__in=subs) | Q(rka_id__in=without, sub_kegiatan=None)
+
+
+def section_tree(lines, part):
+    """A section's lines grouped as the document prints them: per OPD (its total where it ends), per block
+    (sub-kegiatan with its output and location, or pendapatan/pembiayaan) with the block's total. Totals are
+    summed by the database over the whole block or OPD, whichever section prints them."""
+    chosen = (
+        lines.filter(_block_filter(part["blocks"]))
+        .select_related("rka__opd", "account", "funding_source", "sub_kegiatan__sub_kegiatan", "standard_price")
+        .order_by("rka__opd__code", "sub_kegiatan__sub_kegiatan__code", "account__code", "work_package", "pk")
+    )
+    block_totals = {
+        (row["rka_id"], row["sub_kegiatan_id"]): row["amount"]
+        for row in lines.filter(_block_filter(part["blocks"]))
+        .values("rka_id", "sub_kegiatan_id")
+        .annotate(amount=money_sum())
+        .order_by()
+    }
+    rka_ids = {rka for rka, _ in part["blocks"]}
+    opd_totals = dict(
+        lines.filter(rka_id__in=rka_ids, account__code__startswith="5")
+        .values("rka_id")
+        .annotate(amount=money_sum())
+        .values_list("rka_id", "amount")
+    )
+    last_block = {}
+    for row in (
+        lines.filter(rka_id__in=rka_ids)
+        .values("rka_id", "sub_kegiatan__sub_kegiatan__code")
+        .order_by("rka_id", "-sub_kegiatan__sub_kegiatan__code")
+    ):
+        last_block.setdefault(row["rka_id"], row["sub_kegiatan__sub_kegiatan__code"])
+    opds = []
+    for line in chosen:
+        if not opds or opds[-1]["rka_id"] != line.rka_id:
+            first_code = part["blocks"][0]
+            opds.append(
+                {
+                    "rka_id": line.rka_id,
+                    "opd": line.rka.opd,
+                    "continued": not opds and first_code[0] == line.rka_id and _starts_later(lines, line),
+                    "blocks": [],
+                    "belanja": None,
+                }
+            )
+        opd = opds[-1]
+        sub = line.sub_kegiatan
+        if not opd["blocks"] or opd["blocks"][-1]["sub"] != sub:
+            opd["blocks"].append({"sub": sub, "lines": [], "total": block_totals[(line.rka_id, line.sub_kegiatan_id)]})
+        opd["blocks"][-1]["lines"].append({"line": line, "coefficient": coefficient(line)})
+    for opd in opds:
+        last_sub = opd["blocks"][-1]["sub"]
+        if (last_sub.sub_kegiatan.code if last_sub else None) == last_block.get(opd["rka_id"]):
+            opd["belanja"] = opd_totals.get(opd["rka_id"])
+    return opds
+
+
+def _starts_later(lines, line):
+    """Whether the OPD of this section's first line began in an earlier section."""
+    first = (
+        lines.filter(rka_id=line.rka_id)
+        .order_by("sub_kegiatan__sub_kegiatan__code")
+        .values_list("sub_kegiatan_id", flat=True)
+        .first()
+    )
+    return first != line.sub_kegiatan_id
+
+
+class PenjabaranXlsx(LinesRequest, XlsxKind):
+    """Every line of the version as one sheet, streamed: no row cap whatever the year's size."""
+
+    key = "penjabaran-xlsx"
+    label = "Penjabaran APBD (Excel)"
+    per_opd = False
+    COLUMNS = (
+        ("Kode OPD", 24),
+        ("OPD", 40),
+        ("Sub-kegiatan", 22),
+        ("Kode rekening", 20),
+        ("Uraian rekening", 40),
+        ("Keterangan", 40),
+        ("Koefisien", 20),
+        ("Harga satuan", 18),
+        ("Jumlah (Rp)", 20),
+        ("Sumber dana", 20),
+        ("Lokasi", 24),
+    )
+
+    def write(self, job, workbook, beat):
+        version = _version(job)
+        sheet = spreadsheets.document_sheet(
+            workbook,
+            "Penjabaran",
+            f"PENJABARAN APBD {version.fiscal_year.year}",
+            [("Versi", str(version)), ("Dasar hukum", "; ".join(_legal(version, perbup=True)))],
+            self.COLUMNS,
+            frozen_columns=2,
+        )
+        lines = (
+            self.lines(job)
+            .select_related("rka__opd", "account", "funding_source", "sub_kegiatan__sub_kegiatan")
+            .order_by("rka__opd__code", "sub_kegiatan__sub_kegiatan__code", "account__code", "pk")
+        )
+        total = lines.count() or 1
+        for index, line in enumerate(lines.iterator(chunk_size=2000)):
+            if index % 2000 == 0:
+                beat(100 * index // total)
+            sub = line.sub_kegiatan
+            sheet.append(
+                [
+                    line.rka.opd.code,
+                    line.rka.opd.name,
+                    sub.sub_kegiatan.code if sub else "",
+                    line.account.code,
+                    spreadsheets.cell(sheet, line.account.name),
+                    spreadsheets.cell(sheet, line.description),
+                    coefficient(line),
+                    spreadsheets.money_cell(sheet, line.unit_price),
+                    spreadsheets.money_cell(sheet, line.amount),
+                    line.funding_source.code,
+                    spreadsheets.cell(sheet, line.location),
+                ]
+            )
