@@ -18,6 +18,7 @@ urlpatterns = [
     path("audit/", include("masterdata.audit_urls")),
     path("", include("planning.urls")),  # /perencanaan/… for staff, /usulan/… for citizens
     path("anggaran/", include("budgeting.urls")),
+    path("", include("reporting.urls")),
     path("api/", include("bondowoso.api_urls")),
     path("open-data/", include("transparency.opendata_urls")),
     path("", include("transparency.urls")),

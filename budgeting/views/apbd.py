@@ -119,6 +119,7 @@ def _apbd_context(request, version, **extra):
         "can_change": can_change,
         "transitions": rka_selectors.transitions_of(version),
         "move_form": extra.get("transition_form") or apbd_forms.ApbdTransitionForm(version=version),
+        "print_params": {"version": version.pk},
         **extra,
     }
 

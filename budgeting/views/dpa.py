@@ -79,6 +79,7 @@ def _dpa_context(request, dpa, **extra):
         _shown_row(row, key, bound.get(key))
     return {
         "dpa": dpa,
+        "print_params": {"version": dpa.version_id, "opd": dpa.opd.code},
         "page": view_helpers.page_of(request, rows, size=20),
         "off_rows": sum(1 for row in rows if row["difference"]),
         "can_edit": user.has_perm("budgeting.edit_cash_plan", dpa),

@@ -7,9 +7,12 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from pypdf import PdfReader
 
 from reporting.documents import apbd as apbd_documents
+from reporting.documents import kind_for
 from reporting.models import Job
 from reporting.selectors import lra as lra_selectors
 from reporting.services import jobs as job_services
@@ -113,3 +116,129 @@ def test_the_penjabaran_is_rendered_in_sections_and_merged(realized, django_capt
     assert "JUMLAH BELANJA" in text and "1.027.345.678,90" in text  # the grand total, on the last section
     assert "12.345.678,90" in text and "(lanjutan)" in text
     assert all(f"Halaman {n} dari {len(pages)}" in page for n, page in enumerate(pages, start=1))
+
+
+def test_the_lra_page_asks_for_its_pdf_and_the_requester_downloads_it(
+    realized, client, django_capture_on_commit_callbacks
+):
+    client.force_login(realized.finance)
+    page = client.get("/laporan/lra/", {"versi": realized.version.pk, "periode": "triwulan-1"})
+    assert page.status_code == 200
+    assert "Rp 1.027.345.678,90" in page.content.decode() and 'value="lra-pdf"' in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(
+            "/dokumen/minta/", {"kind": "lra-pdf", "version": realized.version.pk, "periode": "triwulan-1"}
+        )
+    job = Job.objects.get()
+    assert asked.status_code == 302 and asked["Location"] == f"/dokumen/{job.pk}/"
+    status = client.get(f"/dokumen/{job.pk}/", headers={"HX-Request": "true"})
+    assert b"Unduh" in status.content and b"hx-trigger" not in status.content  # done: polling stops
+    download = client.get(f"/dokumen/{job.pk}/unduh/")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_opd_staff_ask_for_and_download_only_their_own_opds_documents(
+    executed, client, django_capture_on_commit_callbacks
+):
+    executed.version.state = "adopted"  # not yet published: an OPD's document is its own
+    executed.version.save(update_fields=["state"])
+    client.force_login(executed.staff[DINKES])
+    refused = client.post("/dokumen/minta/", {"kind": "dpa-pdf", "version": executed.version.pk, "opd": BAPENDA})
+    assert refused.status_code == 404
+    assert client.post("/dokumen/minta/", {"kind": "penjabaran-pdf", "version": executed.version.pk}).status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/dokumen/minta/", {"kind": "dpa-pdf", "version": executed.version.pk, "opd": DINKES})
+    own = Job.objects.get()
+    assert own.state == Job.State.DONE and own.opd.code == DINKES and not own.public
+    assert "12.345.678,90" in "".join(_pdf_text(own))
+    client.force_login(executed.staff[BAPENDA])
+    assert client.get(f"/dokumen/{own.pk}/unduh/").status_code == 404
+    client.logout()
+    assert client.get(f"/dokumen/{own.pk}/unduh/").status_code == 404
+    client.force_login(executed.finance)
+    assert client.get(f"/dokumen/{own.pk}/unduh/").status_code == 200
+
+
+def test_a_published_versions_document_is_for_everyone(realized, client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_services.request_job(
+            actor=realized.finance, kind="lampiran-i-xlsx", params={"version": realized.version.pk}
+        )
+    assert client.get(f"/dokumen/{job.pk}/unduh/").status_code == 200  # no login
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"version": "1e3"},
+        {"version": "١٢"},
+        {"version": 2**40},
+        {"version": [1]},
+        {"version": 1, "periode": "triwulan-9"},
+        {"version": 1, "extra": "x"},
+        {"version": 1, "opd": {"code": "x"}},
+    ],
+)
+def test_bad_parameters_are_refused_and_nothing_is_queued(realized, params):
+    params = {key: (realized.version.pk if value == 1 else value) for key, value in params.items()}
+    with pytest.raises(ValidationError):
+        job_services.request_job(actor=realized.finance, kind="lra-pdf", params=params)
+    assert not Job.objects.exists()
+
+
+def test_a_failed_job_says_why_and_a_retry_succeeds(realized, django_capture_on_commit_callbacks, monkeypatch):
+    kind = kind_for("lra-xlsx")
+    real = kind.write
+    calls = []
+
+    def broken_once(*args):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("disk penuh")
+        return real(*args)
+
+    monkeypatch.setattr(kind, "write", broken_once)
+    job = _run(
+        django_capture_on_commit_callbacks,
+        actor=realized.finance,
+        kind="lra-xlsx",
+        params={"version": realized.version.pk},
+    )
+    assert job.state == Job.State.FAILED and "disk penuh" in job.error
+    with pytest.raises(PermissionDenied):
+        job_services.retry_job(actor=realized.staff[DINKES], job=job)
+    with django_capture_on_commit_callbacks(execute=True):
+        job_services.retry_job(actor=realized.finance, job=job)
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE and job.file and not job.error
+
+
+def test_a_job_left_running_by_a_dead_worker_is_recovered(realized, django_capture_on_commit_callbacks, settings):
+    job = Job.objects.create(
+        kind="lra-xlsx",
+        params={"version": realized.version.pk, "periode": "tahun", "dimensi": "akun", "rincian": "jenis", "opd": ""},
+        title="LRA",
+        filename="lra.xlsx",
+        requested_by=realized.finance,
+    )
+    assert job_services.claim(job.pk) is not None  # a worker took it, then died
+    assert job_services.claim(job.pk) is None  # while its heartbeat is fresh, nobody else takes it
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(minutes=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert job_services.recover_stale_jobs() == (1, 0)
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE and job.attempts == 2
+    stuck = Job.objects.create(
+        kind="lra-xlsx",
+        params=job.params,
+        title="LRA",
+        filename="x.xlsx",
+        requested_by=realized.finance,
+        state=Job.State.RUNNING,
+        attempts=settings.JOB_MAX_ATTEMPTS,
+        heartbeat_at=timezone.now() - datetime.timedelta(minutes=10),
+    )
+    assert job_services.recover_stale_jobs() == (0, 1)
+    stuck.refresh_from_db()
+    assert stuck.state == Job.State.FAILED and "berhenti" in stuck.error

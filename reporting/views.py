@@ -1,0 +1,122 @@
+"""Reporting pages: the LRA, and the jobs that make its files and every other document (asked for from the
+page that shows the data, watched with a progress bar, downloaded when done, retried when failed)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from budgeting.selectors.apbd import visible_apbd_versions
+from masterdata import access, view_helpers
+from masterdata.models import Opd
+
+from .models import Job
+from .selectors import jobs as job_selectors
+from .selectors import lra as lra_selectors
+from .services import jobs as job_services
+
+
+def _lra_request(request, versions):
+    """The LRA the page's query asks for: version, period, dimension, depth and OPD (each defaulted)."""
+    number = request.GET.get("versi", "")
+    version = next((v for v in versions if str(v.pk) == number), versions[0] if versions else None)
+    if version is None:
+        raise Http404(access.NOT_FOUND_MESSAGE)
+    opd_code = request.GET.get("opd", "")
+    asked = Opd.objects.filter(code=opd_code).first() if opd_code else None
+    opd_id = access.realization_opd(request.user, version, asked.pk if asked else None)
+    return {
+        "version": version,
+        "period": lra_selectors.period_for(request.GET.get("periode") or lra_selectors.DEFAULT_PERIOD),
+        "dimension": request.GET.get("dimensi") or "akun",
+        "depth": request.GET.get("rincian") or "jenis",
+        "opd": asked if asked and asked.pk == opd_id else (Opd.objects.get(pk=opd_id) if opd_id else None),
+    }
+
+
+@login_required
+@require_GET
+def lra(request):
+    versions = list(visible_apbd_versions(request.user).filter(state__in=["adopted", "published"]))
+    try:
+        asked = _lra_request(request, versions)
+        report = lra_selectors.lra(
+            asked["version"],
+            period=asked["period"],
+            dimension=asked["dimension"],
+            depth=asked["depth"],
+            opd=asked["opd"],
+        )
+    except ValidationError as error:
+        return render(
+            request, "reporting/lra.html", {"versions": versions, "error": view_helpers.error_text(error)}, status=400
+        )
+    params = {
+        "version": asked["version"].pk,
+        "periode": asked["period"].key,
+        "dimensi": asked["dimension"],
+        "rincian": asked["depth"],
+        "opd": asked["opd"].code if asked["opd"] else "",
+    }
+    return render(
+        request,
+        "reporting/lra.html",
+        {
+            "versions": versions,
+            "report": report,
+            "params": params,
+            "periods": lra_selectors.PERIODS.values(),
+            "dimensions": lra_selectors.DIMENSIONS,
+            "depths": lra_selectors.ACCOUNT_DEPTHS,
+            "opds": Opd.objects.order_by("code") if access.role_of(request.user) != "opd_staff" else [],
+        },
+    )
+
+
+@login_required
+@require_GET
+def job_list(request):
+    return _job_list(request)
+
+
+def _job_list(request, *, error="", status=200):
+    page = view_helpers.page_of(request, job_selectors.own_jobs(request.user))
+    return render(request, "reporting/job_list.html", {"page": page, "error": error}, status=status)
+
+
+@login_required
+@require_POST
+def job_request(request):
+    """Ask for a document from the page that shows its data: `kind` and its parameters as form fields."""
+    params = {key: value for key, value in request.POST.items() if key not in ("kind", "csrfmiddlewaretoken")}
+    try:
+        job = job_services.request_job(actor=request.user, kind=request.POST.get("kind", ""), params=params)
+    except ValidationError as error:
+        return _job_list(request, error=f"Dokumen tidak dapat dibuat: {view_helpers.error_text(error)}", status=400)
+    return redirect("reporting:job", pk=job.pk)
+
+
+@require_GET
+def job_detail(request, pk):
+    job = job_selectors.job_for(request.user, pk)
+    template = "reporting/_job_status.html" if request.htmx else "reporting/job_detail.html"
+    return render(request, template, {"job": job, "active": job_selectors.is_active(job)})
+
+
+@require_GET
+def job_download(request, pk):
+    job = job_selectors.job_for(request.user, pk)
+    if job.state != Job.State.DONE or not job.file:
+        raise Http404(access.NOT_FOUND_MESSAGE)
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+
+
+@login_required
+@require_POST
+def job_retry(request, pk):
+    job = job_selectors.job_for(request.user, pk)
+    job_services.retry_job(actor=request.user, job=job)
+    messages.success(request, "Pekerjaan dimasukkan kembali ke antrean.")
+    return redirect("reporting:job", pk=job.pk)
