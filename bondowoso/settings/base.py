@@ -195,6 +195,9 @@ CELERY_BEAT_SCHEDULE = {
 # JOB_MAX_ATTEMPTS runs.
 JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=300)
 JOB_MAX_ATTEMPTS = 3
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Lines per section of a long document (the Penjabaran): about 30 pages, well under a worker's memory bound.
+DOCUMENT_SECTION_LINES = env.int("DOCUMENT_SECTION_LINES", default=1200)
 
 # The public API may be called from any web page (read-only, no credentials); nothing else answers CORS.
 CORS_URLS_REGEX = r"^/api/v1/public/.*$"

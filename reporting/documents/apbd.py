@@ -2,9 +2,10 @@
 year) and an OPD's RKA-SKPD / DPA-SKPD.
 
 The Penjabaran runs to well over a thousand pages at Bondowoso's size, so it is rendered in sections of whole
-sub-kegiatan (about SECTION_LINES lines each), each by its own task; the merge numbers the pages.
+sub-kegiatan (about `DOCUMENT_SECTION_LINES` lines each), each by its own task; the merge numbers the pages.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
@@ -16,8 +17,6 @@ from masterdata.money import money_sum
 
 from . import params as read
 from .base import Head, PdfKind, Spec, XlsxKind
-
-SECTION_LINES = 1200
 
 
 def _version(job):
@@ -214,7 +213,7 @@ class DpaPdf(PenjabaranPdf):
 
 def section_parts(lines):
     """The sections of a document of lines: runs of whole blocks (an RKA's sub-kegiatan, or its lines without
-    one) of about SECTION_LINES lines, in the document's order."""
+    one) of about DOCUMENT_SECTION_LINES lines, in the document's order."""
     counted = (
         lines.values("rka__opd__code", "rka_id", "sub_kegiatan__sub_kegiatan__code", "sub_kegiatan_id")
         .annotate(lines=Count("id"))
@@ -222,7 +221,7 @@ def section_parts(lines):
     )
     parts, current, size = [], [], 0
     for block in counted:
-        if current and size + block["lines"] > SECTION_LINES:
+        if current and size + block["lines"] > settings.DOCUMENT_SECTION_LINES:
             parts.append(current)
             current, size = [], 0
         current.append([block["rka_id"], block["sub_kegiatan_id"]])

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from pypdf import PdfReader
 
-from reporting.documents import apbd as apbd_documents
 from reporting.documents import kind_for
 from reporting.models import Job
 from reporting.selectors import lra as lra_selectors
@@ -101,8 +100,8 @@ def test_the_lra_pdf_shows_the_totals_and_its_page_numbers(realized, django_capt
     assert job.public and job.filename.endswith(".pdf")
 
 
-def test_the_penjabaran_is_rendered_in_sections_and_merged(realized, django_capture_on_commit_callbacks, monkeypatch):
-    monkeypatch.setattr(apbd_documents, "SECTION_LINES", 2)
+def test_the_penjabaran_is_rendered_in_sections_and_merged(realized, django_capture_on_commit_callbacks, settings):
+    settings.DOCUMENT_SECTION_LINES = 2
     job = _run(
         django_capture_on_commit_callbacks,
         actor=realized.finance,
