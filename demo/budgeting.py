@@ -44,6 +44,7 @@ from . import planning as planning_demo
 from . import reference
 from .builder import YearBuilder
 from .clock import running
+from .realization import LAST_MONTH, RealizationBuilder
 from .tables import load
 
 _TABLES = load("budgeting")
@@ -527,7 +528,13 @@ class _Builder(YearBuilder):
         version = self._rka(kua)
         version = self._adopt(version)
         self._dpa(version)
+        # The OPDs report January to March, BPKAD closes them; the pergeseran follows in May and June, and
+        # the months after it are realized on the DPPA.
+        self.realization = RealizationBuilder(self)
+        self.realization.months(range(1, 4))
         self._shift(version)
+        self.realization.months(range(4, LAST_MONTH + 1))
+        self.say(f"realisasi Januari–September: {self.realization.entries} entri ({self.realization.pushed} SP2D)")
 
     # -- plan: sub-kegiatan -----------------------------------------------------------------------------
 

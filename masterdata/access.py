@@ -7,8 +7,8 @@ or the `can_*` predicates, and a refused change on a visible object answers 403.
 """
 
 import rules
-from django.db.models import Q
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 

@@ -10,7 +10,8 @@ from demo.clock import DemoClock
 from demo.planning import seed_planning
 from masterdata import importers, services
 from masterdata.models import FiscalYear, StandardPriceItem, User
-from masterdata.money import rupiah
+from masterdata.money import rupiah, total_of
+from reporting.models import Realization, RealizationMonth
 
 
 class Command(BaseCommand):
@@ -114,6 +115,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  pergeseran 1 {year} ({state}): {budget.shift_lines} rincian berubah di {budget.shift_opds} OPD, "
                 f"{budget.shift_dppas} DPPA diterbitkan"
+            )
+        realized = Realization.objects.filter(fiscal_year__year=year)
+        if realized.exists():
+            closed = RealizationMonth.objects.filter(fiscal_year__year=year, state=RealizationMonth.State.CLOSED)
+            self.stdout.write(
+                f"  realisasi {year}           {realized.count():>6}  entri s.d. bulan "
+                f"{max(realized.values_list('month', flat=True))}, belanja "
+                f"{rupiah(total_of(realized.filter(line__account__code__startswith='5')))}, "
+                f"SP2D {realized.filter(source=Realization.Source.SP2D).count()}, bulan ditutup {closed.count()}"
             )
         if budget.created:
             self.stdout.write("  (anggaran dibangun)")
