@@ -32,6 +32,7 @@ PHASE = {
 }
 CURRENCY = "IDR"
 
+
 @dataclass(frozen=True)
 class Dimension:
     """A classification a fact falls under: its code column and where its name comes from."""
