@@ -16,6 +16,7 @@ from reporting import api as reporting_api
 router = DefaultRouter()
 router.include_format_suffixes = False
 router.register("realization", reporting_api.RealizationViewSet, basename="api-realization")
+router.register("jobs", reporting_api.JobViewSet, basename="api-jobs")
 router.register("nomenclature", masterdata_api.NomenclatureViewSet, basename="api-nomenclature")
 router.register("accounts", masterdata_api.AccountViewSet, basename="api-account")
 router.register("funding-sources", masterdata_api.FundingSourceViewSet, basename="api-funding-source")
@@ -44,6 +45,7 @@ documents.register("auth/tokens", masterdata_api.ApiTokenViewSet, basename="api-
 
 v1_patterns = [
     path("me/", masterdata_api.MeView.as_view(), name="api-me"),
+    path("reports/lra/", reporting_api.LraView.as_view(), name="api-lra"),
     path("auth/token/", masterdata_api.TokenView.as_view(), name="api-token"),
     path("public/", include("transparency.api_urls")),
     path("", include(router.urls)),

@@ -375,8 +375,10 @@ def realization_opd(user, version, opd_id):
 # --- Reporting (documents and jobs) --------------------------------------------------------------
 
 
+@rules.predicate
 def is_job_requester(user, job):
-    return bool(user.is_authenticated and job.requested_by_id == user.pk)
+    """The one who asked for the job (without a job: anyone who may ask for one)."""
+    return bool(user.is_authenticated and (job is None or job.requested_by_id == user.pk))
 
 
 rules.add_perm("reporting.request_job", is_signed_in)  # each kind checks that the data it holds is readable

@@ -3,17 +3,27 @@ system with an Idempotency-Key, and BPKAD's month close and reopen."""
 
 import re
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema_view
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from masterdata import access
 from masterdata.api_base import CONFLICT_TRANSITION, MISSING_REFERENCE, Operations
 from masterdata.selectors import find_fiscal_year
 from masterdata.viewsets import ListMixin, PortalViewSet
 
 from . import serializers as s
+from .documents.lra import read_lra
+from .models import Job
+from .selectors import jobs as job_selectors
+from .selectors import lra as lra_selectors
 from .selectors import realization as selectors
+from .services import jobs as job_services
 from .services import realization as services
 
 REALIZATION = Operations("Realisasi")
@@ -88,3 +98,80 @@ class RealizationViewSet(ListMixin, PortalViewSet):
             raise ValidationError({"year": ["Tahun anggaran tidak dikenal."]})
         record = services.move_month(actor=request.user, fiscal_year=fiscal_year, **data)
         return self.answer(record, s.RealizationMonthSerializer)
+
+
+JOBS = Operations("Dokumen dan pekerjaan")
+
+
+@extend_schema_view(
+    list=JOBS.collection("Dokumen yang saya minta", "Terbaru dahulu."),
+    retrieve=JOBS.item(
+        "Satu pekerjaan: status, kemajuan, galat",
+        "Peminta; dokumen OPD: stafnya, keuangan, Bappeda, Inspektorat; dokumen versi yang diterbitkan: semua.",
+    ),
+    create=JOBS.collection(
+        "Minta dokumen (PDF) atau berkas Excel",
+        "Dibuat di latar belakang; jawabannya 202 dengan pekerjaannya. Setiap jenis memeriksa parameternya dan "
+        "bahwa peminta boleh membaca datanya.",
+        request=s.JobRequestSerializer,
+        responses={202: s.JobSerializer},
+    ),
+)
+class JobViewSet(ListMixin, PortalViewSet):
+    serializer_class = s.JobSerializer
+    http_method_names = ["get", "post", "head", "options"]
+    writers = {"create": "reporting.request_job", "retry": "reporting.retry_job"}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema is drawn without a user
+            return Job.objects.none()
+        if self.action == "list":
+            return job_selectors.own_jobs(self.request.user)
+        return access.scope_jobs(self.request.user, Job.objects.select_related("opd")).order_by("-pk")
+
+    def retrieve(self, request, pk):
+        return self.answer(self.get_object())
+
+    def create(self, request):
+        data = self.valid(s.JobRequestSerializer)
+        job = job_services.request_job(actor=request.user, kind=data["kind"], params=data["params"])
+        return self.answer(job, status_code=status.HTTP_202_ACCEPTED)
+
+    @JOBS.move("Ulangi pekerjaan yang gagal (peminta)", None, s.JobSerializer)
+    @action(detail=True, methods=["post"], url_path="retry", filter_backends=[])
+    def retry(self, request, pk):
+        job = job_services.retry_job(actor=request.user, job=self.get_object())
+        return self.answer(job)
+
+    @JOBS.item(
+        "Unduh berkas pekerjaan yang selesai",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: MISSING_REFERENCE},
+    )
+    @action(detail=True, methods=["get"], url_path="file", filter_backends=[])
+    def file(self, request, pk):
+        job = self.get_object()
+        if job.state != Job.State.DONE or not job.file:
+            raise Http404(access.NOT_FOUND_MESSAGE)
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+
+
+class LraView(APIView):
+    @extend_schema(
+        summary="Laporan Realisasi Anggaran",
+        description="Anggaran versi terhadap realisasi sampai akhir periode, menurut kode rekening (format LRA "
+        "resmi: pendapatan, belanja, surplus/defisit, pembiayaan, pembiayaan netto, SiLPA) atau menurut OPD, "
+        "urusan, bidang, program. Staf OPD: OPD-nya sampai versi diterbitkan.",
+        tags=["Laporan"],
+        parameters=[
+            OpenApiParameter("version", int, required=True),
+            OpenApiParameter("periode", str, enum=list(lra_selectors.PERIODS)),
+            OpenApiParameter("dimensi", str, enum=list(lra_selectors.DIMENSIONS)),
+            OpenApiParameter("rincian", str, enum=list(lra_selectors.ACCOUNT_DEPTHS)),
+            OpenApiParameter("opd", str, description="Kode OPD; kosong: seluruh kabupaten."),
+        ],
+        responses={200: s.LraSerializer},
+    )
+    def get(self, request):
+        version, period, dimension, depth, opd = read_lra(request.user, request.query_params.dict())
+        report = lra_selectors.lra(version, period=period, dimension=dimension, depth=depth, opd=opd)
+        return Response(s.LraSerializer(report).data)

@@ -7,7 +7,8 @@ from masterdata import access
 from masterdata.models import Opd
 from masterdata.serializer_base import ResolvingInput, RupiahField, find_in, money, text_field, user_of
 
-from .models import Realization, RealizationMonth
+from .documents import KINDS
+from .models import Job, Realization, RealizationMonth
 
 
 class RealizationSerializer(serializers.ModelSerializer):
@@ -97,3 +98,66 @@ class RealizationMonthSerializer(serializers.ModelSerializer):
     class Meta:
         model = RealizationMonth
         fields = read_only_fields = ["id", "year", "opd", "month", "state"]
+
+
+class JobSerializer(serializers.ModelSerializer):
+    opd = serializers.CharField(source="opd.code", read_only=True, allow_null=True)
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = read_only_fields = [
+            "id",
+            "kind",
+            "title",
+            "params",
+            "opd",
+            "public",
+            "state",
+            "progress",
+            "sections",
+            "sections_done",
+            "filename",
+            "result",
+            "error",
+            "attempts",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "download",
+        ]
+
+    def get_download(self, job) -> str | None:
+        return f"/api/v1/jobs/{job.pk}/file/" if job.state == Job.State.DONE else None
+
+
+class JobRequestSerializer(ResolvingInput):
+    kind = serializers.ChoiceField(choices=[], help_text="Jenis dokumen atau berkas.")
+    params = serializers.DictField(
+        help_text='Parameter jenisnya, mis. {"version": 1, "periode": "triwulan-1"} untuk lra-pdf.'
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = list(KINDS)
+
+
+class LraRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    budget = money()
+    realized = money()
+    in_period = money()
+    percent = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True, coerce_to_string=True)
+    remaining = money()
+
+
+class LraSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    version = serializers.IntegerField(source="version.pk")
+    period = serializers.CharField(source="period.key")
+    dimension = serializers.CharField()
+    depth = serializers.CharField()
+    opd = serializers.CharField(source="opd.code", allow_null=True, default=None)
+    rows = LraRowSerializer(many=True)

@@ -3,6 +3,7 @@ page that shows the data, watched with a progress bar, downloaded when done, ret
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from budgeting.selectors.apbd import visible_apbd_versions
 from masterdata import access, view_helpers
+from masterdata.errors import TransitionNotAllowed
 from masterdata.models import Opd
 
 from .models import Job
@@ -98,16 +100,30 @@ def job_request(request):
     return redirect("reporting:job", pk=job.pk)
 
 
+def _job_or_login(request, pk):
+    """The job, if the caller may read it; someone not signed in is asked to sign in first."""
+    try:
+        return job_selectors.job_for(request.user, pk), None
+    except Http404:
+        if request.user.is_authenticated:
+            raise
+        return None, redirect_to_login(request.get_full_path())
+
+
 @require_GET
 def job_detail(request, pk):
-    job = job_selectors.job_for(request.user, pk)
+    job, login = _job_or_login(request, pk)
+    if login:
+        return login
     template = "reporting/_job_status.html" if request.htmx else "reporting/job_detail.html"
     return render(request, template, {"job": job, "active": job_selectors.is_active(job)})
 
 
 @require_GET
 def job_download(request, pk):
-    job = job_selectors.job_for(request.user, pk)
+    job, login = _job_or_login(request, pk)
+    if login:
+        return login
     if job.state != Job.State.DONE or not job.file:
         raise Http404(access.NOT_FOUND_MESSAGE)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
@@ -117,6 +133,10 @@ def job_download(request, pk):
 @require_POST
 def job_retry(request, pk):
     job = job_selectors.job_for(request.user, pk)
-    job_services.retry_job(actor=request.user, job=job)
+    try:
+        job_services.retry_job(actor=request.user, job=job)
+    except TransitionNotAllowed as refusal:
+        messages.error(request, str(refusal))
+        return render(request, "reporting/job_detail.html", {"job": job, "active": False}, status=409)
     messages.success(request, "Pekerjaan dimasukkan kembali ke antrean.")
     return redirect("reporting:job", pk=job.pk)

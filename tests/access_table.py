@@ -27,7 +27,10 @@ RKA_DRAFT = frozenset({OWN, FINANCE, BAPPEDA, AUDITOR})  # an RKA of a version n
 APBD_DRAFT = STAFF | {AUDITOR}  # a draft APBD version
 DPA_READERS = frozenset({OWN, FINANCE, AUDITOR})
 AUDIT = frozenset({AUDITOR, ADMIN})
-FEEDBACK_READERS = frozenset({OWN, BAPPEDA, AUDITOR})  # a remark on Dinas Kesehatan, not yet approved
+FEEDBACK_READERS = frozenset({OWN, BAPPEDA, AUDITOR})
+JOB_READERS = frozenset(
+    {OWN, FINANCE, BAPPEDA, AUDITOR}
+)  # an OPD's document of an unpublished version  # a remark on Dinas Kesehatan, not yet approved
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,13 @@ PAGES = {
     "transparency:search": read(EVERYONE),
     "transparency:documents": read(EVERYONE),
     "transparency:feedback-submit": act(EVERYONE, EVERYONE),
+    # Reports and documents: a DPA-SKPD of Dinas Kesehatan's draft pergeseran, done, asked for by its staff.
+    "reporting:lra": read(SIGNED_IN),
+    "reporting:jobs": read(SIGNED_IN),
+    "reporting:job-request": act(SIGNED_IN, SIGNED_IN),
+    "reporting:job": read(JOB_READERS),
+    "reporting:job-download": read(JOB_READERS),
+    "reporting:job-retry": act(JOB_READERS, {OWN}),
     "transparency:feedback-list": read(OPD_STAFF | {BAPPEDA, AUDITOR}),
     "transparency:feedback-moderate": act(FEEDBACK_READERS, {BAPPEDA}),
     "transparency:feedback-answer": act(FEEDBACK_READERS, {OWN}),
@@ -145,6 +155,12 @@ REFERENCE = read(SIGNED_IN)
 OPERATIONS = {
     # Realization: scoped lists; OPD staff enter their OPD's, BPKAD any OPD's (SP2D), BPKAD closes months.
     "v1_realization_list": read(SIGNED_IN),
+    "v1_jobs_list": read(SIGNED_IN),
+    "v1_jobs_create": act(SIGNED_IN, SIGNED_IN),
+    "v1_jobs_retrieve": read(JOB_READERS),
+    "v1_jobs_retry_create": act(JOB_READERS, {OWN}),
+    "v1_jobs_file_retrieve": read(JOB_READERS),
+    "v1_reports_lra_retrieve": read(SIGNED_IN),
     "v1_realization_create": act(SIGNED_IN, OPD_STAFF | {FINANCE}),
     "v1_realization_sp2d_create": act(SIGNED_IN, {FINANCE}),
     "v1_realization_months_create": act(SIGNED_IN, {FINANCE}),

@@ -44,6 +44,12 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Each test's files (documents of jobs) in its own directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the shipped reference data once per session; let test teardown flush the audit table."""

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -24,6 +25,7 @@ from budgeting.services import dpa as dpa_services
 from masterdata import services as masterdata_services
 from masterdata.models import Account, AuditEvent, FiscalYear, FundingSource, Nomenclature, Opd, User
 from planning.models import Proposal, Renja, RenjaLine
+from reporting.models import Job
 from tests import access_table as table
 from tests.budgeting.factories import BAPENDA, DINKES, adopt, price_item, small_apbd
 from tests.factories import UserFactory
@@ -31,7 +33,7 @@ from tests.planning.factories import RenstraProgramFactory, renja_with_lines, su
 from transparency.models import Feedback
 
 pytestmark = pytest.mark.django_db
-PORTAL_APPS = ("masterdata.", "planning.", "budgeting.", "transparency.")
+PORTAL_APPS = ("masterdata.", "planning.", "budgeting.", "reporting.", "transparency.")
 MISSING = 999999
 YEAR = 2025  # a page that opens a document of a year is told the next one
 
@@ -131,8 +133,23 @@ def _year(reference_data):
         "opds": dinkes.pk,
         "token": masterdata_services.issue_api_token(user=small.staff[DINKES]).pk,
         "standard-price": price_item(reference_data, code="1.1.1", price="50000", accounts=[account]).pk,
+        "job": _done_job(small.staff[DINKES], dinkes, shift),
     }
     return users, objects
+
+
+def _done_job(requester, opd, version):
+    job = Job.objects.create(
+        kind="dpa-pdf",
+        params={"version": version.pk, "opd": opd.code},
+        title=f"DPA-SKPD {opd.name}",
+        filename="dpa.pdf",
+        requested_by=requester,
+        opd=opd,
+        state=Job.State.DONE,
+    )
+    job.file.save("dpa.pdf", ContentFile(b"%PDF-1.7"))
+    return job.pk
 
 
 # Which object fills each URL argument of a page, by the page's section of the portal.
@@ -151,6 +168,7 @@ PAGE_OBJECTS = [
     ("budgeting:", {"pk": "rka", "section": "section", "line_pk": "rka-line"}),
     ("opendata:", {"year": "year", "number": "murni-number", "key": "table", "extension": "format"}),
     ("transparency:feedback-", {"pk": "feedback", "year": "year", "code": "opd-code"}),
+    ("reporting:job", {"pk": "job"}),
     ("transparency:", {"year": "year", "code": "opd-code", "sub_code": "sub-code"}),
 ]
 
@@ -182,6 +200,7 @@ API_OBJECTS = {
     "rka-lines": "rka-line",
     "dpa": "dpa",
     "public": "year",
+    "jobs": "job",
 }
 
 
@@ -301,6 +320,8 @@ def test_every_api_operation_answers_each_caller_as_the_table_says(reference_dat
                 url = re.sub(r"\{(id|year)\}", str(MISSING if missing else objects[API_OBJECTS[segment]]), path)
             if compares:
                 url += f"?from={objects['murni']}&to={MISSING if missing else objects['shift']}"
+            if segment == "reports":  # the version is in the query
+                url += f"?version={objects['murni']}"
             if method == "DELETE" and segment in ("rka-lines", "renja-lines"):
                 url += "?version=1"
             got = answer_of(_ask(client, method, url, action=rule.action, api=True, body=body), api=True)

@@ -34,9 +34,9 @@ def _name(prefix, version, suffix, extension):
     return f"{prefix}-{version.fiscal_year.year}-v{version.number}{suffix}.{extension}"
 
 
-def _whole_version(actor, params, allowed):
+def _whole_version(actor, params):
     """A version whose whole figures the actor may read (OPD staff: published ones), else 404."""
-    read.only(params, allowed)
+    read.only(params)
     version = read.version(actor, params)
     if access.apbd_figures_opd(actor, version) is not None:
         raise ValidationError({"version": "Dokumen seluruh kabupaten tersedia untuk versi yang sudah diterbitkan."})
@@ -50,7 +50,7 @@ class RingkasanRequest:
     label = "Lampiran I Perda APBD (ringkasan)"
 
     def prepare(self, actor, params):
-        version = _whole_version(actor, params, ("version",))
+        version = _whole_version(actor, params)
         return Spec(
             title=f"Lampiran I Perda APBD — ringkasan {version}",
             filename=_name("lampiran-i", version, "", self.extension),
@@ -135,7 +135,7 @@ class LinesRequest:
 
     def prepare(self, actor, params):
         if self.per_opd:
-            read.only(params, ("version", "opd"))
+            read.only(params)
             version = read.version(actor, params)
             opd = read.opd(params, required=True)
             rka = access.get_visible_or_404(access.scope_rka(actor, Rka.objects.filter(version=version)), opd=opd)
@@ -146,7 +146,7 @@ class LinesRequest:
                 opd=rka.opd,
                 public=version.state == ApbdVersion.State.PUBLISHED,
             )
-        version = _whole_version(actor, params, ("version",))
+        version = _whole_version(actor, params)
         return Spec(
             title=f"Penjabaran APBD {version}",
             filename=_name("penjabaran", version, "", self.extension),

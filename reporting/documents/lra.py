@@ -9,21 +9,26 @@ from ..selectors.lra import row_figures
 from . import params as read
 from .base import Head, PdfKind, Spec, XlsxKind
 
-PARAMS = ("version", "periode", "dimensi", "rincian", "opd")
+
+def read_lra(actor, params):
+    """(version, period, dimension, depth, OPD) of an LRA the actor may read; 400 for a bad parameter, 404 for
+    a version or an OPD's figures the actor may not see."""
+    read.only(params)
+    version = read.version(actor, params)
+    period = lra_selectors.period_for(read.choice(params, "periode", lra_selectors.PERIODS, "tahun"))
+    dimension = read.choice(params, "dimensi", lra_selectors.DIMENSIONS, "akun")
+    depth = read.choice(params, "rincian", lra_selectors.ACCOUNT_DEPTHS, "jenis")
+    asked = read.opd(params)
+    opd_id = access.realization_opd(actor, version, asked.pk if asked else None)
+    opd = asked if asked and asked.pk == opd_id else (Opd.objects.get(pk=opd_id) if opd_id else None)
+    return version, period, dimension, depth, opd
 
 
 class LraRequest:
     label = "Laporan Realisasi Anggaran"
 
     def prepare(self, actor, params):
-        read.only(params, PARAMS)
-        version = read.version(actor, params)
-        period = lra_selectors.period_for(read.choice(params, "periode", lra_selectors.PERIODS, "tahun"))
-        dimension = read.choice(params, "dimensi", lra_selectors.DIMENSIONS, "akun")
-        depth = read.choice(params, "rincian", lra_selectors.ACCOUNT_DEPTHS, "jenis")
-        asked = read.opd(params)
-        opd_id = access.realization_opd(actor, version, asked.pk if asked else None)
-        opd = asked if asked and asked.pk == opd_id else (Opd.objects.get(pk=opd_id) if opd_id else None)
+        version, period, dimension, depth, opd = read_lra(actor, params)
         clean = {
             "version": version.pk,
             "periode": period.key,

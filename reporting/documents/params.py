@@ -45,10 +45,14 @@ def opd(params, *, required=False):
     return found
 
 
-def only(params, allowed):
-    """Refuse parameters the kind does not know (a typo would otherwise be ignored silently)."""
+# Every kind's parameters; a kind ignores those of the others (the form of a page may carry them).
+JOB_PARAMS = ("version", "periode", "dimensi", "rincian", "opd")
+
+
+def only(params):
+    """Refuse parameters no kind knows (a typo would otherwise be ignored silently)."""
     if not isinstance(params, dict):
         raise ValidationError({"params": "Parameter harus berupa objek JSON."})
-    unknown = sorted(set(params) - set(allowed))
+    unknown = sorted(set(params) - set(JOB_PARAMS))
     if unknown:
         raise ValidationError({"params": f"Parameter tidak dikenal: {', '.join(map(str, unknown))}."})

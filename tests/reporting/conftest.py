@@ -16,9 +16,3 @@ def executed(reference_data):
         for dpa in dpa_services.prepare_dpas(actor=small.finance, version=small.version):
             dpa_services.issue_dpa(actor=small.finance, dpa=dpa, number=f"DPA/{dpa.opd.code}")
         yield small
-
-
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    """Each test's files in its own directory."""
-    settings.MEDIA_ROOT = tmp_path / "media"

@@ -17,6 +17,7 @@ from reporting.selectors import lra as lra_selectors
 from reporting.services import jobs as job_services
 from reporting.services.realization import record_realization
 from tests.budgeting.factories import BAPENDA, DINKES
+from tests.planning.test_api import client_for, errors_of
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -154,7 +155,7 @@ def test_opd_staff_ask_for_and_download_only_their_own_opds_documents(
     client.force_login(executed.staff[BAPENDA])
     assert client.get(f"/dokumen/{own.pk}/unduh/").status_code == 404
     client.logout()
-    assert client.get(f"/dokumen/{own.pk}/unduh/").status_code == 404
+    assert client.get(f"/dokumen/{own.pk}/unduh/")["Location"].startswith("/masuk/")  # sign in first
     client.force_login(executed.finance)
     assert client.get(f"/dokumen/{own.pk}/unduh/").status_code == 200
 
@@ -241,3 +242,23 @@ def test_a_job_left_running_by_a_dead_worker_is_recovered(realized, django_captu
     assert job_services.recover_stale_jobs() == (0, 1)
     stuck.refresh_from_db()
     assert stuck.state == Job.State.FAILED and "berhenti" in stuck.error
+
+
+def test_the_api_queues_a_document_and_serves_its_file(realized, django_capture_on_commit_callbacks):
+    api = client_for(realized.finance)
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = api.post(
+            "/api/v1/jobs/", {"kind": "lra-xlsx", "params": {"version": realized.version.pk}}, format="json"
+        )
+    assert asked.status_code == 202, asked.content
+    job = api.get(f"/api/v1/jobs/{asked.json()['id']}/").json()
+    assert job["state"] == "done" and job["download"].endswith("/file/")
+    assert api.get(job["download"]).status_code == 200
+    refused = api.post("/api/v1/jobs/", {"kind": "lra-xlsx", "params": {"version": "x"}}, format="json")
+    assert errors_of(refused, 400)[0]["field"].endswith("version")
+    assert api.get("/api/v1/jobs/999999/").status_code == 404
+    lra = api.get("/api/v1/reports/lra/", {"version": realized.version.pk, "periode": "triwulan-1"})
+    belanja = next(row for row in lra.json()["rows"] if row["name"] == "JUMLAH BELANJA")
+    assert belanja["budget"] == "1027345678.90" and belanja["realized"] == "24179012.23"
+    other = client_for(realized.staff[BAPENDA]).get(f"/api/v1/jobs/{asked.json()['id']}/")
+    assert other.status_code == 200  # a published version's document is everyone's
