@@ -114,7 +114,7 @@ JOBS = Operations("Dokumen dan pekerjaan")
         "Dibuat di latar belakang; jawabannya 202 dengan pekerjaannya. Setiap jenis memeriksa parameternya dan "
         "bahwa peminta boleh membaca datanya.",
         request=s.JobRequestSerializer,
-        responses={202: s.JobSerializer},
+        responses={202: s.JobSerializer, 404: MISSING_REFERENCE},
     ),
 )
 class JobViewSet(ListMixin, PortalViewSet):
@@ -163,13 +163,15 @@ class LraView(APIView):
         "urusan, bidang, program. Staf OPD: OPD-nya sampai versi diterbitkan.",
         tags=["Laporan"],
         parameters=[
-            OpenApiParameter("version", int, required=True),
+            OpenApiParameter("version", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, required=True),
             OpenApiParameter("periode", str, enum=list(lra_selectors.PERIODS)),
             OpenApiParameter("dimensi", str, enum=list(lra_selectors.DIMENSIONS)),
             OpenApiParameter("rincian", str, enum=list(lra_selectors.ACCOUNT_DEPTHS)),
-            OpenApiParameter("opd", str, description="Kode OPD; kosong: seluruh kabupaten."),
+            OpenApiParameter(
+                "opd", {"type": "string", "maxLength": 40}, description="Kode OPD; kosong: seluruh kabupaten."
+            ),
         ],
-        responses={200: s.LraSerializer},
+        responses={200: s.LraSerializer, 404: MISSING_REFERENCE},
     )
     def get(self, request):
         version, period, dimension, depth, opd = read_lra(request.user, request.query_params.dict())

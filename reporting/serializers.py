@@ -9,6 +9,7 @@ from masterdata.serializer_base import ResolvingInput, RupiahField, find_in, mon
 
 from .documents import KINDS
 from .models import Job, Realization, RealizationMonth
+from .selectors.lra import ACCOUNT_DEPTHS, DIMENSIONS, PERIODS
 
 
 class RealizationSerializer(serializers.ModelSerializer):
@@ -131,11 +132,19 @@ class JobSerializer(serializers.ModelSerializer):
         return f"/api/v1/jobs/{job.pk}/file/" if job.state == Job.State.DONE else None
 
 
+class JobParamsSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="Id versi APBD.")
+    periode = serializers.ChoiceField(choices=list(PERIODS), required=False, help_text="LRA: periode.")
+    dimensi = serializers.ChoiceField(choices=list(DIMENSIONS), required=False, help_text="LRA: menurut apa.")
+    rincian = serializers.ChoiceField(choices=list(ACCOUNT_DEPTHS), required=False, help_text="LRA: tingkat akun.")
+    opd = serializers.CharField(
+        max_length=40, required=False, help_text="Kode OPD (DPA-SKPD: wajib; LRA: kosong untuk kabupaten)."
+    )
+
+
 class JobRequestSerializer(ResolvingInput):
     kind = serializers.ChoiceField(choices=[], help_text="Jenis dokumen atau berkas.")
-    params = serializers.DictField(
-        help_text='Parameter jenisnya, mis. {"version": 1, "periode": "triwulan-1"} untuk lra-pdf.'
-    )
+    params = JobParamsSerializer(help_text="Parameter jenisnya, mis. version dan periode untuk lra-pdf.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

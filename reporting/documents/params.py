@@ -1,6 +1,7 @@
 """Reading a job's parameters strictly: every bad one is a 400 naming it, an unreadable object a 404."""
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 
 from budgeting.selectors.apbd import apbd_version_for
 from masterdata.models import Opd
@@ -40,8 +41,8 @@ def opd(params, *, required=False):
     if not isinstance(code, str) or len(code) > 40:
         raise ValidationError({"opd": "Kode OPD tidak dikenal."})
     found = Opd.objects.filter(code=code).first()
-    if found is None:
-        raise ValidationError({"opd": f"Kode OPD tidak dikenal: {code}."})
+    if found is None:  # a missing reference answers 404, as everywhere in the API
+        raise Http404(f"OPD dengan kode {code} tidak ditemukan.")
     return found
 
 
