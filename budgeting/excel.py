@@ -23,6 +23,7 @@ from masterdata.money import ZERO
 from masterdata.spreadsheets import (
     BOLD,
     GROUP,
+    MAX_ROWS,
     WRAP,
     cell,
     document_sheet,
@@ -82,14 +83,18 @@ def _by_code(queryset, codes):
     return {item.code: item for item in queryset.filter(code__in=codes)} if codes else {}
 
 
-def read_rka_lines(rka, source, *, filename=None):
+def read_rka_lines(rka, source, *, filename=None, max_rows=MAX_ROWS):
     """Rows of an RKA line upload with `values` ready for import_rka_lines; every code resolved per row.
 
     Unknown codes, bad numbers, missing required cells and over-long text are recorded here; whether the
     account, item, price and ceilings allow the line is the service's to judge.
     """
     rows = read_sheet(
-        source, filename=filename, columns=list(RKA_IMPORT_COLUMNS.values()), optional=RKA_IMPORT_OPTIONAL
+        source,
+        filename=filename,
+        columns=list(RKA_IMPORT_COLUMNS.values()),
+        optional=RKA_IMPORT_OPTIONAL,
+        max_rows=max_rows,
     )
     fiscal_year = rka.version.fiscal_year
     year, version_id = fiscal_year.year, fiscal_year.reference_version_id
@@ -147,13 +152,13 @@ def _column_message(message):
 
 
 @transaction.atomic
-def import_rka_file(*, actor, rka, source, filename=None):
+def import_rka_file(*, actor, rka, source, filename=None, max_rows=MAX_ROWS):
     """Import RKA lines from an uploaded table: all of them, or none and every bad row with its reasons.
 
     The rows that read cleanly always go through `rka_services.import_rka_lines` (which also checks that the
     actor may edit this RKA); if other rows could not be read, what it created is rolled back with them.
     """
-    rows = read_rka_lines(rka, source, filename=filename)
+    rows = read_rka_lines(rka, source, filename=filename, max_rows=max_rows)
     errors = [error for row in rows for error in row.row_errors()]
     codes = {row.line: row.code for row in rows}
     clean = [(row.line, row.values) for row in rows if not row.errors]

@@ -35,7 +35,6 @@ urlpatterns = [
     path("rka/<int:pk>/sub-kegiatan/", rka_views.rka_sub_kegiatan_add, name="rka-sub-kegiatan-add"),
     path("rka/<int:pk>/tindakan/", rka_views.rka_transition, name="rka-transition"),
     path("rka/<int:pk>/catatan/", rka_views.rka_comment, name="rka-comment"),
-    path("rka/<int:pk>/impor/", rka_views.rka_import, name="rka-import"),
     re_path(rf"^rka/(?P<pk>\d+)/{SECTION}/$", rka_views.rka_section, name="rka-section"),
     re_path(rf"^rka/(?P<pk>\d+)/{SECTION}/baris/$", rka_views.line_add, name="line-add"),
     re_path(rf"^rka/(?P<pk>\d+)/{SECTION}/akun/$", rka_views.account_search, name="account-search"),

@@ -163,7 +163,7 @@ class SheetRow:
         ]
 
 
-def read_sheet(source, *, filename=None, columns, optional=()):
+def read_sheet(source, *, filename=None, columns, optional=(), max_rows=MAX_ROWS):
     """The data rows of a CSV or XLSX upload; a missing column or an empty file refuses the whole file."""
     header, table = read_table(source, filename=filename)
     missing = [column for column in columns if column not in header and column not in optional]
@@ -171,8 +171,8 @@ def read_sheet(source, *, filename=None, columns, optional=()):
         raise InvalidFile([RowError(1, "kolom wajib tidak ada: " + ", ".join(missing))])
     if not table:
         raise InvalidFile([RowError(0, "berkas tidak memuat satu pun baris data")])
-    if len(table) > MAX_ROWS:
-        raise InvalidFile([RowError(0, f"berkas memuat {len(table)} baris; paling banyak {MAX_ROWS} per unggahan")])
+    if len(table) > max_rows:
+        raise InvalidFile([RowError(0, f"berkas memuat {len(table)} baris; paling banyak {max_rows} per unggahan")])
     return [SheetRow(line, cells) for line, cells in table]
 
 

@@ -83,7 +83,8 @@ class PushKey(models.Model):
 
 class Job(models.Model):
     """Long work done by a Celery worker, never inside a request: a document (PDF), an Excel export or an Excel
-    import. The page polls its progress; its file is served only to those who may read the data it holds."""
+    import (its upload kept with the job). The page polls its progress; its file is served only to those who
+    may read the data it holds."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Dalam antrean")
@@ -103,6 +104,7 @@ class Job(models.Model):
     progress = models.PositiveSmallIntegerField(_("kemajuan (%)"), default=0)
     sections = models.PositiveIntegerField(_("bagian"), default=0)
     sections_done = models.PositiveIntegerField(_("bagian selesai"), default=0)
+    upload = models.FileField(_("berkas unggahan"), upload_to="jobs/uploads/%Y/%m/", blank=True)  # of an import
     file = models.FileField(_("berkas"), upload_to="jobs/%Y/%m/", blank=True)
     filename = models.CharField(_("nama berkas"), max_length=200, blank=True)
     result = models.JSONField(_("hasil"), default=dict, blank=True)

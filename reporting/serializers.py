@@ -7,7 +7,7 @@ from masterdata import access
 from masterdata.models import Opd
 from masterdata.serializer_base import ResolvingInput, RupiahField, find_in, money, text_field, user_of
 
-from .documents import KINDS
+from .documents import API_KINDS
 from .models import Job, Realization, RealizationMonth
 from .selectors.lra import ACCOUNT_DEPTHS, DIMENSIONS, PERIODS
 
@@ -148,7 +148,7 @@ class JobRequestSerializer(ResolvingInput):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = list(KINDS)
+        self.fields["kind"].choices = API_KINDS
 
 
 class LraRowSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("laporan/lra/", views.lra, name="lra"),
     path("dokumen/", views.job_list, name="jobs"),
     path("dokumen/minta/", views.job_request, name="job-request"),
+    path("dokumen/impor/rka/<int:pk>/", views.rka_import, name="rka-import"),
     path("dokumen/<int:pk>/", views.job_detail, name="job"),
     path("dokumen/<int:pk>/unduh/", views.job_download, name="job-download"),
     path("dokumen/<int:pk>/ulang/", views.job_retry, name="job-retry"),

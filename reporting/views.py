@@ -9,7 +9,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from budgeting.forms.rka import RkaImportForm
 from budgeting.selectors.apbd import visible_apbd_versions
+from budgeting.selectors.rka import rka_for
 from masterdata import access, view_helpers
 from masterdata.errors import TransitionNotAllowed
 from masterdata.models import Opd
@@ -108,6 +110,24 @@ def _job_or_login(request, pk):
         if request.user.is_authenticated:
             raise
         return None, redirect_to_login(request.get_full_path())
+
+
+@login_required
+@require_POST
+def rka_import(request, pk):
+    """RKA lines from an uploaded table, imported by a worker: all of them, or none and every bad row listed on
+    the job's page."""
+    access.require(request.user, "budgeting.edit_rka", rka_for(request.user, pk))  # 404, then 403, before the file
+    form = RkaImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _job_list(request, error=view_helpers.form_error_text(form), status=400)
+    try:
+        job = job_services.request_job(
+            actor=request.user, kind="rka-import", params={"rka": pk}, upload=form.cleaned_data["file"]
+        )
+    except ValidationError as error:
+        return _job_list(request, error=view_helpers.error_text(error), status=400)
+    return redirect("reporting:job", pk=job.pk)
 
 
 @require_GET

@@ -100,7 +100,7 @@ PAGES = {
     "budgeting:rka-sub-kegiatan-add": act(RKA_DRAFT, {OWN}),
     "budgeting:rka-transition": act(RKA_DRAFT, {OWN, FINANCE}),
     "budgeting:rka-comment": act(RKA_DRAFT, {OWN, FINANCE}),
-    "budgeting:rka-import": act(RKA_DRAFT, {OWN}),
+    "reporting:rka-import": act(RKA_DRAFT, {OWN}),
     "budgeting:rka-section": read(RKA_DRAFT),
     "budgeting:line-add": act(RKA_DRAFT, {OWN}),
     "budgeting:account-search": read(RKA_DRAFT),

@@ -168,6 +168,7 @@ PAGE_OBJECTS = [
     ("budgeting:", {"pk": "rka", "section": "section", "line_pk": "rka-line"}),
     ("opendata:", {"year": "year", "number": "murni-number", "key": "table", "extension": "format"}),
     ("transparency:feedback-", {"pk": "feedback", "year": "year", "code": "opd-code"}),
+    ("reporting:rka-import", {"pk": "rka"}),
     ("reporting:job", {"pk": "job"}),
     ("transparency:", {"year": "year", "code": "opd-code", "sub_code": "sub-code"}),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from masterdata import access, view_helpers
 from masterdata.errors import StaleObject, TransitionNotAllowed
-from masterdata.importers import InvalidFile, parse_decimal
+from masterdata.importers import parse_decimal
 from masterdata.money import MAX_AMOUNT, rupiah
 from masterdata.selectors import current_fiscal_year
 from masterdata.view_helpers import CONFLICT, PICKER_LIMIT, UNPROCESSABLE
@@ -174,29 +174,6 @@ def rka_sub_kegiatan_add(request, pk):
             messages.success(request, f"Sub-kegiatan {sub.sub_kegiatan.code} ditambahkan. Isi rinciannya di bawah.")
             return redirect(_section_url(rka, f"sk{sub.pk}"))
     return _render_rka(request, rka, sub_form=form, status=UNPROCESSABLE)
-
-
-@login_required
-@require_POST
-def rka_import(request, pk):
-    """Lines from an uploaded table through the same import as the API: all of them, or none and every bad row."""
-    user = request.user
-    rka = rka_selectors.rka_for(user, pk)
-    access.require(user, "budgeting.edit_rka", rka)
-    form = rka_forms.RkaImportForm(request.POST, request.FILES)
-    bad_rows = []
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        with view_helpers.refusals_on(form) as outcome:
-            try:
-                lines = excel.import_rka_file(actor=user, rka=rka, source=upload, filename=upload.name)
-            except InvalidFile as error:
-                bad_rows = [str(row) for row in error.errors]
-                form.add_error("file", str(error))
-        if outcome.ok and not bad_rows:
-            messages.success(request, f"{len(lines)} rincian diimpor dari {upload.name}.")
-            return redirect("budgeting:rka-detail", pk=rka.pk)
-    return _render_rka(request, rka, import_form=form, import_errors=bad_rows, status=UNPROCESSABLE)
 
 
 @login_required

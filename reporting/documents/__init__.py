@@ -1,14 +1,31 @@
-"""Every kind of job by its key: the documents (PDF), the Excel exports and the Excel imports."""
+"""Every kind of job by its key: the documents (PDF), the Excel exports and the Excel imports.
+
+The kinds in `API_KINDS` are asked for with JSON parameters; an import comes with its file (`rka-import`, from
+the RKA page).
+"""
 
 from django.core.exceptions import ValidationError
 
 from .apbd import DpaPdf, PenjabaranPdf, PenjabaranXlsx, RingkasanPdf, RingkasanXlsx
+from .imports import RkaImport
 from .lra import LraPdf, LraXlsx
 
 KINDS = {
     kind.key: kind
-    for kind in (LraPdf(), LraXlsx(), RingkasanPdf(), RingkasanXlsx(), PenjabaranPdf(), PenjabaranXlsx(), DpaPdf())
+    for kind in (
+        LraPdf(),
+        LraXlsx(),
+        RingkasanPdf(),
+        RingkasanXlsx(),
+        PenjabaranPdf(),
+        PenjabaranXlsx(),
+        DpaPdf(),
+        RkaImport(),
+    )
 }
+
+
+API_KINDS = [key for key, kind in KINDS.items() if not isinstance(kind, RkaImport)]
 
 
 def kind_for(key):

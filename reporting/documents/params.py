@@ -50,10 +50,10 @@ def opd(params, *, required=False):
 JOB_PARAMS = ("version", "periode", "dimensi", "rincian", "opd")
 
 
-def only(params):
+def only(params, extra=()):
     """Refuse parameters no kind knows (a typo would otherwise be ignored silently)."""
     if not isinstance(params, dict):
         raise ValidationError({"params": "Parameter harus berupa objek JSON."})
-    unknown = sorted(set(params) - set(JOB_PARAMS))
+    unknown = sorted(set(params) - set(JOB_PARAMS) - set(extra))
     if unknown:
         raise ValidationError({"params": f"Parameter tidak dikenal: {', '.join(map(str, unknown))}."})

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from masterdata import audit
 from masterdata.errors import NOT_ALLOWED, TransitionNotAllowed
+from masterdata.importers import InvalidFile
 
 from ..documents import kind_for
 from ..models import Job
@@ -36,12 +37,12 @@ def _enqueue(job):
 
 
 @transaction.atomic
-def request_job(*, actor, kind, params):
+def request_job(*, actor, kind, params, upload=None):
     """Queue a job the actor may ask for: the kind checks the parameters and that the actor may read the data
-    the file will hold (404 like any unreadable object, 400 for bad parameters)."""
+    the file will hold (404 like any unreadable object, 400 for bad parameters); an import keeps its upload."""
     job_kind = kind_for(kind)
-    spec = job_kind.prepare(actor, params)
-    job = Job.objects.create(
+    spec = job_kind.prepare(actor, params, upload) if upload is not None else job_kind.prepare(actor, params)
+    job = Job(
         kind=kind,
         params=spec.params,
         title=spec.title,
@@ -50,6 +51,9 @@ def request_job(*, actor, kind, params):
         public=spec.public,
         requested_by=actor,
     )
+    if upload is not None:
+        job.upload.save(upload.name, upload, save=False)
+    job.save()
     audit.record(actor=actor, action="job.request", obj=job, opd=spec.opd, after={"kind": kind, **spec.params})
     _enqueue(job)
     return job
@@ -156,7 +160,11 @@ def finish(job_id, token, path, result=None):
 
 def fail(job_id, token, error):
     """The run's job failed, with the reason its requester reads (a bad row, a refused read, or the error)."""
-    if isinstance(error, ValidationError):
+    if isinstance(error, InvalidFile):
+        reason = "Tidak ada baris yang diimpor. Perbaiki baris berikut lalu unggah lagi:\n" + "\n".join(
+            str(row) for row in error.errors
+        )
+    elif isinstance(error, ValidationError):
         messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
         reason = "\n".join(message for values in messages.values() for message in values)
     else:

@@ -111,7 +111,7 @@ NOT_PAGES = {
     "budgeting:rka-sub-kegiatan-add",
     "budgeting:rka-transition",
     "budgeting:rka-comment",
-    "budgeting:rka-import",
+    "reporting:rka-import",
     "budgeting:line-add",
     "budgeting:apbd-create",
     "budgeting:apbd-transition",

@@ -9,14 +9,18 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from budgeting.models import RkaLine
 from reporting.documents import kind_for
 from reporting.models import Job
 from reporting.selectors import lra as lra_selectors
 from reporting.services import jobs as job_services
 from reporting.services.realization import record_realization
-from tests.budgeting.factories import BAPENDA, DINKES
+from tests.budgeting.factories import BAPENDA, DINKES, budget_setup
+from tests.budgeting.test_excel import csv_file
+from tests.budgeting.test_excel import row as excel_row
 from tests.planning.test_api import client_for, errors_of
 
 pytestmark = pytest.mark.django_db
@@ -262,3 +266,39 @@ def test_the_api_queues_a_document_and_serves_its_file(realized, django_capture_
     assert belanja["budget"] == "1027345678.90" and belanja["realized"] == "24179012.23"
     other = client_for(realized.staff[BAPENDA]).get(f"/api/v1/jobs/{asked.json()['id']}/")
     assert other.status_code == 200  # a published version's document is everyone's
+
+
+def test_ten_thousand_rows_are_imported_and_exported_as_jobs(reference_data, django_capture_on_commit_callbacks):
+    """Above the in-request limit of 5,000 rows: the import and the Penjabaran workbook run as jobs."""
+    setup = budget_setup(reference_data, ceiling=D("100000000000"))
+    rows = [excel_row(keterangan=f"Alat tulis {index}") for index in range(10_000)]
+    with django_capture_on_commit_callbacks(execute=True):
+        imported = job_services.request_job(
+            actor=setup.staff, kind="rka-import", params={"rka": setup.rka.pk}, upload=csv_file(rows)
+        )
+    imported.refresh_from_db()
+    assert imported.state == Job.State.DONE, imported.error[:500]
+    assert imported.result["imported"] == 10_000 == RkaLine.objects.filter(rka=setup.rka).count()
+    with django_capture_on_commit_callbacks(execute=True):
+        exported = job_services.request_job(
+            actor=setup.finance, kind="penjabaran-xlsx", params={"version": setup.rka.version_id}
+        )
+    exported.refresh_from_db()
+    assert exported.state == Job.State.DONE, exported.error
+    with exported.file.open("rb") as produced:
+        sheet = load_workbook(produced, read_only=True).active
+        data = [r for r in sheet.iter_rows(values_only=True) if len(r) > 3 and str(r[3] or "").startswith("5.")]
+    assert len(data) == 10_000
+
+
+def test_an_import_with_bad_rows_fails_listing_every_one(reference_data, django_capture_on_commit_callbacks):
+    setup = budget_setup(reference_data)
+    rows = [excel_row(), excel_row(kode_rekening="9.9.99"), excel_row(volume_1="١٠")]
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_services.request_job(
+            actor=setup.staff, kind="rka-import", params={"rka": setup.rka.pk}, upload=csv_file(rows)
+        )
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED
+    assert "baris 3" in job.error and "baris 4" in job.error and "Tidak ada baris yang diimpor" in job.error
+    assert not RkaLine.objects.filter(rka=setup.rka).exists()

@@ -1,0 +1,46 @@
+"""Excel imports as jobs: any number of rows (up to IMPORT_MAX_ROWS), all of them or none, every bad row listed
+in the job's error with its line number and reason."""
+
+import json
+
+from django.core.exceptions import ValidationError
+
+from budgeting.excel import import_rka_file
+from budgeting.models import Rka
+from budgeting.selectors.rka import rka_for
+from masterdata import access
+
+from . import params as read
+from .base import JobKind, Spec
+
+IMPORT_MAX_ROWS = 200_000
+
+
+class RkaImport(JobKind):
+    key = "rka-import"
+    label = "Impor rincian RKA"
+    extension = ""
+
+    def prepare(self, actor, params, upload=None):
+        read.only(params, extra=("rka",))
+        rka = rka_for(actor, read.whole_number(params, "rka"))
+        access.require(actor, "budgeting.edit_rka", rka)
+        if upload is None:
+            raise ValidationError({"file": "Pilih berkas rincian (.xlsx atau .csv)."})
+        return Spec(
+            title=f"Impor rincian RKA {rka.opd.name} {rka.version} dari {upload.name}",
+            filename=upload.name,
+            params={"rka": rka.pk},
+            opd=rka.opd,
+        )
+
+    def run_part(self, job, part, path, beat, *, index=0, count=1):
+        rka = Rka.objects.select_related("version__fiscal_year", "opd").get(pk=job.params["rka"])
+        with job.upload.open("rb") as source:
+            lines = import_rka_file(
+                actor=job.requested_by, rka=rka, source=source, filename=job.filename, max_rows=IMPORT_MAX_ROWS
+            )
+        path.write_text(json.dumps({"imported": len(lines), "rka": rka.pk}))
+
+    def combine(self, job, paths, output):
+        return json.loads(paths[0].read_text())
