@@ -15,6 +15,7 @@ from budgeting.services import apbd as apbd_services
 from budgeting.services import dpa as dpa_services
 from masterdata.models import AuditEvent, FiscalYear, User
 from planning.models import Proposal, Renja
+from reporting.services import jobs as job_services
 from tests.browser.conftest import WCAG_21_AA, log_in
 from tests.budgeting.factories import DINKES, adopt, small_apbd
 from tests.planning.factories import submitted_proposal
@@ -84,6 +85,9 @@ PAGES = {
     "transparency:search": lambda s: [s["murni"].fiscal_year.year],
     "transparency:feedback-list": lambda s: [],
     "transparency:documents": lambda s: [s["murni"].fiscal_year.year],
+    "reporting:lra": lambda s: [],
+    "reporting:jobs": lambda s: [],
+    "reporting:job": lambda s: [s["job"].pk],
 }
 # What a page's own links add to its address.
 QUERIES = {
@@ -112,6 +116,8 @@ NOT_PAGES = {
     "budgeting:rka-transition",
     "budgeting:rka-comment",
     "reporting:rka-import",
+    "reporting:job-request",
+    "reporting:job-retry",
     "budgeting:line-add",
     "budgeting:apbd-create",
     "budgeting:apbd-transition",
@@ -133,7 +139,8 @@ NOT_PAGES = {
     "budgeting:line-row",
     "budgeting:cash-plan-edit",
     "budgeting:cash-plan-preview",
-    # Downloads (open data) and the probes of the load balancer.
+    # Downloads (open data, documents) and the probes of the load balancer.
+    "reporting:job-download",
     "opendata:package-latest",
     "opendata:package",
     "opendata:lines",
@@ -206,6 +213,7 @@ def seed_small_year(reference_data):
         "renja": Renja.objects.get(opd__code=DINKES, fiscal_year=reference_data),
         "proposal": proposal,
         "audit_sequence": AuditEvent.objects.latest("sequence").sequence,
+        "job": job_services.request_job(actor=small.finance, kind="lra-pdf", params={"version": murni.pk}),
     }
 
 
