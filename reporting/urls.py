@@ -6,6 +6,10 @@ app_name = "reporting"
 
 urlpatterns = [
     path("laporan/lra/", views.lra, name="lra"),
+    path("realisasi/", views.realization, name="realization"),
+    path("realisasi/catat/", views.realization_record, name="realization-record"),
+    path("realisasi/bulan/", views.realization_month, name="realization-month"),
+    path("realisasi/impor/", views.realization_import, name="realization-import"),
     path("dokumen/", views.job_list, name="jobs"),
     path("dokumen/minta/", views.job_request, name="job-request"),
     path("dokumen/impor/rka/<int:pk>/", views.rka_import, name="rka-import"),

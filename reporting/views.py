@@ -7,19 +7,25 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from budgeting.forms.rka import RkaImportForm
+from budgeting.models import RkaLine
 from budgeting.selectors.apbd import visible_apbd_versions
 from budgeting.selectors.rka import rka_for
 from masterdata import access, view_helpers
 from masterdata.errors import TransitionNotAllowed
 from masterdata.models import Opd
 
+from .forms import MONTHS, RealizationForm, RealizationImportForm
 from .models import Job
 from .selectors import jobs as job_selectors
 from .selectors import lra as lra_selectors
+from .selectors import realization as realization_selectors
 from .services import jobs as job_services
+from .services import realization as realization_services
 
 
 def _lra_request(request, versions):
@@ -159,4 +165,121 @@ def job_retry(request, pk):
         messages.error(request, str(refusal))
         return render(request, "reporting/job_detail.html", {"job": job, "active": False}, status=409)
     messages.success(request, "Pekerjaan dimasukkan kembali ke antrean.")
+    return redirect("reporting:job", pk=job.pk)
+
+
+# --- Realization in the browser ----------------------------------------------------------------------
+
+
+def _realization_opd(request, fiscal_year):
+    """OPD staff enter their own OPD's; BPKAD chooses any OPD with an issued DPA (?opd=)."""
+    if access.role_of(request.user) == "opd_staff":
+        return request.user.opd, []
+    opds = list(
+        Opd.objects.filter(dpas__version__fiscal_year=fiscal_year, dpas__state="issued").distinct().order_by("code")
+    )
+    code = request.GET.get("opd") or request.POST.get("opd") or ""
+    chosen = next((opd for opd in opds if opd.code == code), opds[0] if opds else None)
+    return chosen, opds
+
+
+def _realization_page(request, *, form=None, error="", status=200):
+    user = request.user
+    access.require(user, "reporting.enter_realization")
+    fiscal_year = view_helpers.requested_year(request)
+    opd, opds = _realization_opd(request, fiscal_year)
+    dpa = realization_selectors.current_dpa(opd.pk, fiscal_year) if opd else None
+    query = view_helpers.search_text(request.GET if request.method == "GET" else request.POST)
+    states = realization_selectors.month_states(fiscal_year, opd.pk) if opd else {}
+    return render(
+        request,
+        "reporting/realization.html",
+        {
+            "fiscal_year": fiscal_year,
+            "opd": opd,
+            "opds": opds,
+            "dpa": dpa,
+            "query": query,
+            "page": view_helpers.page_of(request, realization_selectors.lines_with_realization(dpa, query))
+            if dpa
+            else None,
+            "months": [(month, name, states.get(month, "open")) for month, name in MONTHS],
+            "default_month": realization_selectors.likely_month(fiscal_year),
+            "form": form,
+            "error": error,
+            "import_form": RealizationImportForm(),
+            "can_close": user.has_perm("reporting.close_month"),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def realization(request):
+    return _realization_page(request)
+
+
+def _back_to_realization(request):
+    params = {key: request.POST.get(key, "") for key in ("tahun", "opd", "q", "page") if request.POST.get(key)}
+    return redirect(f"{reverse('reporting:realization')}?{urlencode(params)}" if params else "reporting:realization")
+
+
+@login_required
+@require_POST
+def realization_record(request):
+    access.require(request.user, "reporting.enter_realization")
+    form = RealizationForm(request.POST)
+    if form.is_valid():
+        line = access.get_visible_or_404(
+            access.scope_rka(request.user, RkaLine.objects.all(), rka_field="rka"), pk=form.cleaned_data["line"]
+        )
+        try:
+            realization_services.record_realization(
+                actor=request.user, line=line, month=form.cleaned_data["month"], amount=form.cleaned_data["amount"]
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"Realisasi {line.account.code} bulan {form.cleaned_data['month']} dicatat.")
+            return _back_to_realization(request)
+    return _realization_page(request, form=form, error=view_helpers.form_error_text(form), status=422)
+
+
+@login_required
+@require_POST
+def realization_month(request):
+    access.require(request.user, "reporting.close_month")
+    fiscal_year = view_helpers.posted_year(request)
+    opd = Opd.objects.filter(code=request.POST.get("opd", "")).first()
+    month = request.POST.get("month", "")
+    if opd is None:
+        return _realization_page(request, error="Pilih OPD yang bulannya ditutup atau dibuka.", status=400)
+    try:
+        realization_services.move_month(
+            actor=request.user,
+            fiscal_year=fiscal_year,
+            opd=opd,
+            month=int(month) if month.isascii() and month.isdigit() else 0,
+            action=request.POST.get("action", ""),
+            note=request.POST.get("note", "")[:2000],
+        )
+    except (ValidationError, TransitionNotAllowed) as error:
+        status = 409 if isinstance(error, TransitionNotAllowed) else 400
+        return _realization_page(request, error=view_helpers.error_text(error), status=status)
+    messages.success(request, f"Bulan {month} {opd.name} diperbarui.")
+    return _back_to_realization(request)
+
+
+@login_required
+@require_POST
+def realization_import(request):
+    access.require(request.user, "reporting.enter_realization")
+    form = RealizationImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _realization_page(request, error=view_helpers.form_error_text(form), status=400)
+    year = view_helpers.posted_year(request).year
+    job = job_services.request_job(
+        actor=request.user, kind="realization-import", params={"year": year}, upload=form.cleaned_data["file"]
+    )
     return redirect("reporting:job", pk=job.pk)

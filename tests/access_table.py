@@ -134,6 +134,10 @@ PAGES = {
     "transparency:feedback-submit": act(EVERYONE, EVERYONE),
     # Reports and documents: a DPA-SKPD of Dinas Kesehatan's draft pergeseran, done, asked for by its staff.
     "reporting:lra": read(SIGNED_IN),
+    "reporting:realization": read(OPD_STAFF | {FINANCE}),
+    "reporting:realization-record": act(OPD_STAFF | {FINANCE}, OPD_STAFF | {FINANCE}),
+    "reporting:realization-month": act(SIGNED_IN, {FINANCE}),
+    "reporting:realization-import": act(OPD_STAFF | {FINANCE}, OPD_STAFF | {FINANCE}),
     "reporting:jobs": read(SIGNED_IN),
     "reporting:job-request": act(SIGNED_IN, SIGNED_IN),
     "reporting:job": read(JOB_READERS),

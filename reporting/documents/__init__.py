@@ -7,7 +7,7 @@ the RKA page).
 from django.core.exceptions import ValidationError
 
 from .apbd import DpaPdf, PenjabaranPdf, PenjabaranXlsx, RingkasanPdf, RingkasanXlsx
-from .imports import RkaImport
+from .imports import ImportKind, RealizationImport, RkaImport
 from .lra import LraPdf, LraXlsx
 
 KINDS = {
@@ -21,11 +21,12 @@ KINDS = {
         PenjabaranXlsx(),
         DpaPdf(),
         RkaImport(),
+        RealizationImport(),
     )
 }
 
 
-API_KINDS = [key for key, kind in KINDS.items() if not isinstance(kind, RkaImport)]
+API_KINDS = [key for key, kind in KINDS.items() if not isinstance(kind, ImportKind)]
 
 
 def kind_for(key):

@@ -8,6 +8,7 @@ XLSX: openpyxl in write-only mode, rows streamed, no row cap.
 
 import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -70,11 +71,14 @@ class JobKind:
 # --- PDF ---------------------------------------------------------------------------------------
 
 
+PRINT_CSS = Path(__file__).with_name("print.css")
+
+
 def render_pdf(template, context, path):
-    from weasyprint import HTML  # Pango is loaded once, by the processes that print
+    from weasyprint import CSS, HTML  # Pango is loaded once, by the processes that print
 
     html = render_to_string(template, {"region": REGION, "printed_at": spreadsheets.printed_at(), **context})
-    HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(path)
+    HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(path, stylesheets=[CSS(filename=PRINT_CSS)])
 
 
 def _page_number(writer, font, page, number, total):

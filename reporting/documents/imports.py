@@ -9,17 +9,27 @@ from budgeting.excel import import_rka_file
 from budgeting.models import Rka
 from budgeting.selectors.rka import rka_for
 from masterdata import access
+from masterdata.selectors import find_fiscal_year
 
+from ..services.realization import import_realization
 from . import params as read
 from .base import JobKind, Spec
 
 IMPORT_MAX_ROWS = 200_000
 
 
-class RkaImport(JobKind):
+class ImportKind(JobKind):
+    """An import: no file comes out, its result is what was imported."""
+
+    extension = ""
+
+    def combine(self, job, paths, output):
+        return json.loads(paths[0].read_text())
+
+
+class RkaImport(ImportKind):
     key = "rka-import"
     label = "Impor rincian RKA"
-    extension = ""
 
     def prepare(self, actor, params, upload=None):
         read.only(params, extra=("rka",))
@@ -42,5 +52,33 @@ class RkaImport(JobKind):
             )
         path.write_text(json.dumps({"imported": len(lines), "rka": rka.pk}))
 
-    def combine(self, job, paths, output):
-        return json.loads(paths[0].read_text())
+
+class RealizationImport(ImportKind):
+    key = "realization-import"
+    label = "Impor realisasi"
+
+    def prepare(self, actor, params, upload=None):
+        read.only(params, extra=("year",))
+        access.require(actor, "reporting.enter_realization")
+        fiscal_year = find_fiscal_year(read.whole_number(params, "year"))
+        if fiscal_year is None:
+            raise ValidationError({"year": "Tahun anggaran tidak dikenal."})
+        if upload is None:
+            raise ValidationError({"file": "Pilih berkas realisasi (.xlsx atau .csv)."})
+        return Spec(
+            title=f"Impor realisasi {fiscal_year.year} dari {upload.name}",
+            filename=upload.name,
+            params={"year": fiscal_year.year},
+            opd=actor.opd if access.role_of(actor) == "opd_staff" else None,
+        )
+
+    def run_part(self, job, part, path, beat, *, index=0, count=1):
+        with job.upload.open("rb") as source:
+            recorded = import_realization(
+                actor=job.requested_by,
+                fiscal_year=find_fiscal_year(job.params["year"]),
+                source=source,
+                filename=job.filename,
+                max_rows=IMPORT_MAX_ROWS,
+            )
+        path.write_text(json.dumps({"imported": recorded}))

@@ -1,12 +1,13 @@
 """Realization as each reader may see it, and what the rules of realization read."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q
+from django.utils import timezone
 
 from budgeting.models import Dpa, RkaLine
 from masterdata import access
-from masterdata.models import User
-from masterdata.money import total_of
+from masterdata.models import Opd, User
+from masterdata.money import money_subquery, total_of
 
 from ..models import Realization, RealizationMonth
 
@@ -76,3 +77,37 @@ def sp2d_line(user, record):
         if realized_on(line) + record["amount"] <= line.amount:
             return line
     return found[0]
+
+
+def lines_with_realization(dpa, query=""):
+    """The lines of a DPA with what each has realized across its copies (a DPPA's line, the line it copies and
+    that one's: murni → pergeseran → perubahan), searchable by code or description."""
+    lines = RkaLine.objects.filter(rka_id=dpa.rka_id).select_related("account", "sub_kegiatan__sub_kegiatan")
+    if query:
+        lines = lines.filter(
+            Q(account__code__startswith=query)
+            | Q(sub_kegiatan__sub_kegiatan__code__startswith=query)
+            | Q(description__icontains=query)
+            | Q(account__name__icontains=query)
+        )
+    lineage = Q(line_id=OuterRef("pk")) | Q(line_id=OuterRef("copied_from_id"))
+    lineage |= Q(line_id=OuterRef("copied_from__copied_from_id"))
+    realized = money_subquery(Realization.objects.filter(lineage))
+    return lines.annotate(realized=realized, remaining=F("amount") - realized).order_by(
+        "sub_kegiatan__sub_kegiatan__code", "account__code", "pk"
+    )
+
+
+def month_states(fiscal_year, opd_id):
+    """{month: state} of an OPD's months that BPKAD has touched (the others are open)."""
+    return dict(RealizationMonth.objects.filter(fiscal_year=fiscal_year, opd_id=opd_id).values_list("month", "state"))
+
+
+def likely_month(fiscal_year):
+    """The month an entry most likely belongs to: the current one in the budget year, else its last."""
+    today = timezone.localdate()
+    return today.month if today.year == fiscal_year.year else (12 if today.year > fiscal_year.year else 1)
+
+
+def opds_with_issued_dpa(fiscal_year):
+    return Opd.objects.filter(dpas__version__fiscal_year=fiscal_year, dpas__state="issued").distinct().order_by("code")

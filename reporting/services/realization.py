@@ -5,6 +5,7 @@ latest issued DPA, the month has begun and is not closed, and a line never reali
 import datetime
 import hashlib
 import json
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -15,6 +16,7 @@ from budgeting.services.lifecycle import BudgetLifecycle
 from masterdata import audit
 from masterdata.errors import NOT_ALLOWED, TransitionNotAllowed
 from masterdata.money import check_money, rupiah
+from masterdata.spreadsheets import MAX_ROWS, raise_for_errors, read_sheet
 
 from ..models import PushKey, Realization, RealizationMonth
 from ..selectors import realization as selectors
@@ -165,3 +167,40 @@ def push_sp2d(*, actor, key, records):
             "Kiriman dengan kunci ini sedang diproses.", current={"key": key}, allowed=[]
         ) from error
     return answer, True
+
+
+REALIZATION_COLUMNS = ["kode_opd", "kode_sub_kegiatan", "kode_rekening", "bulan", "jumlah"]
+
+
+@transaction.atomic
+def import_realization(*, actor, fiscal_year, source, filename=None, max_rows=MAX_ROWS):
+    """Realization rows from an uploaded table (kode_opd, kode_sub_kegiatan, kode_rekening, bulan, jumlah),
+    each recorded on the line of its OPD's latest issued DPA by the same rules as one entry: all of them, or
+    none and every bad row with its line number and reason."""
+    rows = read_sheet(source, filename=filename, columns=REALIZATION_COLUMNS, max_rows=max_rows)
+    recorded = 0
+    for row in rows:
+        row.code = row.text("kode_rekening")
+        month, amount = row.decimal("bulan"), row.decimal("jumlah")
+        if not isinstance(month, Decimal) or month != month.to_integral() or not 1 <= month <= 12:
+            row.fail("bulan", "isi bulan 1 sampai 12")
+        if amount is None:
+            row.fail("jumlah", "wajib diisi")
+        if row.errors:
+            continue
+        record = {
+            "opd": row.text("kode_opd"),
+            "sub_kegiatan": row.text("kode_sub_kegiatan"),
+            "account": row.code,
+            "amount": amount,
+            "date": datetime.date(fiscal_year.year, int(month), 1),
+        }
+        with row.collect({"opd": "kode_opd", "account": "kode_rekening", "month": "bulan", "amount": "jumlah"}):
+            with transaction.atomic():
+                line = selectors.sp2d_line(actor, record)
+                record_realization(
+                    actor=actor, line=line, month=int(month), amount=amount, source=Realization.Source.IMPORT
+                )
+            recorded += 1
+    raise_for_errors(rows)
+    return recorded

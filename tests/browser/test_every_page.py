@@ -86,6 +86,7 @@ PAGES = {
     "transparency:feedback-list": lambda s: [],
     "transparency:documents": lambda s: [s["murni"].fiscal_year.year],
     "reporting:lra": lambda s: [],
+    "reporting:realization": lambda s: [],
     "reporting:jobs": lambda s: [],
     "reporting:job": lambda s: [s["job"].pk],
 }
@@ -117,6 +118,9 @@ NOT_PAGES = {
     "budgeting:rka-comment",
     "reporting:rka-import",
     "reporting:job-request",
+    "reporting:realization-record",
+    "reporting:realization-month",
+    "reporting:realization-import",
     "reporting:job-retry",
     "budgeting:line-add",
     "budgeting:apbd-create",

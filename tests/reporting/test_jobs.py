@@ -120,6 +120,7 @@ def test_the_penjabaran_is_rendered_in_sections_and_merged(realized, django_capt
     assert "JUMLAH BELANJA" in text and "1.027.345.678,90" in text  # the grand total, on the last section
     assert "12.345.678,90" in text and "(lanjutan)" in text
     assert all(f"Halaman {n} dari {len(pages)}" in page for n, page in enumerate(pages, start=1))
+    assert all("Penjabaran APBD 2024" in page for page in pages)  # the running head of every page
 
 
 def test_the_lra_page_asks_for_its_pdf_and_the_requester_downloads_it(

@@ -88,3 +88,61 @@ def test_an_sp2d_push_counts_once_per_key(executed):
     assert errors_of(finance.post(f"{API}/sp2d/", other, format="json", HTTP_IDEMPOTENCY_KEY="push-1"), 409)
     assert errors_of(finance.post(f"{API}/sp2d/", body, format="json"), 400)[0]["field"] == "Idempotency-Key"
     assert Realization.objects.count() == 1
+
+
+def test_staff_record_from_the_page_and_bad_input_writes_nothing(executed, client):
+    client.force_login(executed.staff[DINKES])
+    page = client.get("/realisasi/", {"tahun": 2024})
+    assert page.status_code == 200 and "Catat" in page.content.decode()
+    line = executed.lines["L2"]
+    for amount in ("١٠٠٠", "99999999999999999999", "", "-5", "1e6"):
+        refused = client.post("/realisasi/catat/", {"line": line.pk, "month": 3, "amount": amount, "tahun": 2024})
+        assert refused.status_code == 422
+    assert (
+        client.post("/realisasi/catat/", {"line": executed.lines["L10"].pk, "month": 3, "amount": "1"}).status_code
+        == 404
+    )
+    assert not Realization.objects.exists()
+    done = client.post("/realisasi/catat/", {"line": line.pk, "month": 3, "amount": "1.000.000", "tahun": 2024})
+    assert done.status_code == 302 and Realization.objects.get().amount == Decimal("1000000.00")
+    listed = client.get("/realisasi/", {"tahun": 2024, "q": "5.1.02.01.01.0024"}).content.decode()
+    assert "Rp 1.000.000" in listed and "Rp 11.345.678,90" in listed  # realized, and what is left of its pagu
+    client.force_login(executed.finance)
+    assert client.get("/realisasi/", {"tahun": 2024, "opd": DINKES}).status_code == 200
+
+
+def test_the_page_keeps_its_queries_whatever_the_number_of_lines(executed, client, django_assert_max_num_queries):
+    client.force_login(executed.finance)
+    with django_assert_max_num_queries(20):
+        assert client.get("/realisasi/", {"tahun": 2024, "opd": DINKES}).status_code == 200
+
+
+def test_a_realization_file_is_imported_as_a_job_all_or_nothing(executed, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reporting.models import Job
+    from reporting.services import jobs as job_services
+
+    def upload(rows):
+        lines = ["kode_opd,kode_sub_kegiatan,kode_rekening,bulan,jumlah", *rows]
+        return SimpleUploadedFile("realisasi.csv", "\n".join(lines).encode(), content_type="text/csv")
+
+    staff = executed.staff[DINKES]
+    good = f"{DINKES},{SUB_A},5.1.02.01.01.0024,2,500000"
+    with django_capture_on_commit_callbacks(execute=True):
+        bad = job_services.request_job(
+            actor=staff,
+            kind="realization-import",
+            params={"year": 2024},
+            upload=upload([good, f"{DINKES},{SUB_A},5.1.02.01.01.0024,7,1", f"{BAPENDA},,4.1.01.11.01.0001,2,5"]),
+        )
+    bad.refresh_from_db()
+    assert bad.state == Job.State.FAILED and "baris 3" in bad.error and "baris 4" in bad.error
+    assert not Realization.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        ok = job_services.request_job(
+            actor=staff, kind="realization-import", params={"year": 2024}, upload=upload([good, good])
+        )
+    ok.refresh_from_db()
+    assert ok.state == Job.State.DONE and ok.result["imported"] == 2
+    assert Realization.objects.filter(source=Realization.Source.IMPORT).count() == 2
