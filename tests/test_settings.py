@@ -87,6 +87,6 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "SECRET_KEY" in result.stderr
 
 
-@pytest.mark.parametrize("settings", ["bondowoso.settings.local", "bondowoso.settings.test"])
-def test_other_settings_import(settings):
-    assert settings_as_json(settings)["tz"] == "Asia/Jakarta"
+@pytest.mark.parametrize("module", ["bondowoso.settings.local", "bondowoso.settings.test"])
+def test_other_settings_import(module):
+    assert settings_as_json(module)["tz"] == "Asia/Jakarta"
