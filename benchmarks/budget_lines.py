@@ -3,31 +3,16 @@ the RKA's new totals and remaining ceiling, against a trivial authenticated requ
 whole year's RAPBD, against an absolute limit."""
 
 import json
-import random
 import time
 from decimal import Decimal
 
-from benchmarks.harness import ThrowawayDatabase, measure, measure_against, report
+from benchmarks.harness import YEAR, ThrowawayDatabase, measure, measure_against, report, seed_year
 
-YEAR = SEED = 2024
 OPD_USER = "opd.dinkes"  # a demo OPD operator with a password; Dinkes has one of the largest RKAs
 SAVE_LIMIT = 5  # p95 of a line save, as a multiple of the trivial request's p95
 CONSOLIDATION_SECONDS = 2.0
 LINE_SAVE_API = "save one RKA line via PATCH /api/v1/rka-lines/{id}/"
 LINE_SAVE_SERVICE = "save one RKA line: update + totals + ceilings"
-
-
-def _seed():
-    from demo import budgeting as budget_demo
-    from demo import planning as planning_demo
-    from demo import reference as demo
-    from masterdata import services
-
-    services.load_reference_data()
-    demo.seed_users()
-    demo.seed_standard_prices(year=YEAR, rng=random.Random(SEED))
-    planning_demo.seed_planning(year=YEAR, rng=random.Random(SEED))
-    return budget_demo.seed_budget(random.Random(SEED), year=YEAR)
 
 
 def _queries(call):
@@ -55,7 +40,7 @@ def run():
         from masterdata.models import FiscalYear, User
 
         started = time.perf_counter()
-        summary = _seed()
+        summary = seed_year()
         seeded = time.perf_counter() - started
         finance, staff = User.objects.get(username="bpkad"), User.objects.get(username=OPD_USER)
         murni = ApbdVersion.objects.get(fiscal_year__year=YEAR, kind=ApbdVersion.Kind.MURNI)

@@ -108,3 +108,33 @@ class ThrowawayDatabase:
 
         self.connection.creation.destroy_test_db(self.old_name, verbosity=0)
         teardown_test_environment()  # so that the next benchmark of the run can set it up again
+
+
+YEAR = SEED = 2024
+
+
+def seed_year(scale=1.0):
+    """The Bondowoso demo year through the same services users call (realization included)."""
+    import random
+
+    from demo import budgeting as budget_demo
+    from demo import planning as planning_demo
+    from demo import reference as demo
+    from masterdata import services
+
+    services.load_reference_data()
+    demo.seed_users()
+    demo.seed_standard_prices(year=YEAR, rng=random.Random(SEED), scale=scale)
+    planning_demo.seed_planning(year=YEAR, rng=random.Random(SEED), scale=scale)
+    return budget_demo.seed_budget(random.Random(SEED), year=YEAR, scale=scale)
+
+
+def database_url(settings_dict):
+    """The throwaway database as another process (gunicorn, a Celery worker) reaches it."""
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"
+    user, password = settings_dict.get("USER") or "", settings_dict.get("PASSWORD") or ""
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host, port = settings_dict.get("HOST") or "127.0.0.1", settings_dict.get("PORT") or 5432
+    # Persistent connections, as production runs (settings/production.py CONN_MAX_AGE).
+    return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}?conn_max_age=60"

@@ -10,7 +10,6 @@ rounds beside it. Only 127.0.0.1 is ever asked; the run stops by itself.
 
 import http.client
 import os
-import random
 import socket
 import statistics
 import subprocess
@@ -19,9 +18,8 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks.harness import ThrowawayDatabase
+from benchmarks.harness import YEAR, ThrowawayDatabase, database_url, seed_year
 
-YEAR = SEED = 2024
 CONCURRENCY = 8
 ROUND_SECONDS = 3.0
 ROUNDS = 3
@@ -29,19 +27,6 @@ WORKERS = 2  # the machine's cores
 RATIO_LIMIT = 0.5
 MAX_REQUESTS_PER_ROUND = 50_000  # a bound on the load, whatever the speed
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _seed():
-    from demo import budgeting as budget_demo
-    from demo import planning as planning_demo
-    from demo import reference as demo
-    from masterdata import services
-
-    services.load_reference_data()
-    demo.seed_users()
-    demo.seed_standard_prices(year=YEAR, rng=random.Random(SEED))
-    planning_demo.seed_planning(year=YEAR, rng=random.Random(SEED))
-    return budget_demo.seed_budget(random.Random(SEED), year=YEAR)
 
 
 def _cases():
@@ -76,16 +61,6 @@ def _free_port():
         return probe.getsockname()[1]
 
 
-def _database_url(settings_dict):
-    if settings_dict["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{settings_dict['NAME']}"
-    user, password = settings_dict.get("USER") or "", settings_dict.get("PASSWORD") or ""
-    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host, port = settings_dict.get("HOST") or "127.0.0.1", settings_dict.get("PORT") or 5432
-    # Persistent connections, as production runs (settings/production.py CONN_MAX_AGE).
-    return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}?conn_max_age=60"
-
-
 class Server:
     """gunicorn serving the throwaway database on a free loopback port, stopped on exit."""
 
@@ -93,7 +68,7 @@ class Server:
         self.port = _free_port()
         self.env = {
             **os.environ,
-            "DATABASE_URL": _database_url(settings_dict),
+            "DATABASE_URL": database_url(settings_dict),
             "DJANGO_SETTINGS_MODULE": "bondowoso.settings.test",
             # One address asks everything here; the per-address limit of the public API is not what is measured.
             "PUBLIC_API_RATE": "100000000/min",
@@ -184,7 +159,7 @@ def run():
         from django.db import connection
 
         started = time.perf_counter()
-        _seed()
+        seed_year()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")

@@ -10,6 +10,7 @@ realization. Every sum runs in the database, one GROUP BY per level and side.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
@@ -116,15 +117,28 @@ def _grouped(queryset, expression, *sums):
     return {row.pop("code"): row for row in rows}
 
 
+def _planned(version, opd, key, belanja_only):
+    """The budget side: {code: {"budget": amount}}. An adopted version never changes, so its sums are kept
+    under its id; the realization side is always read afresh."""
+    budget = _budget(version, opd)
+    if belanja_only:
+        budget = budget.filter(account__code__startswith="5")
+
+    def compute():
+        return _grouped(budget, code_expressions()[key], ("budget", money_sum()))
+
+    if not version.is_frozen:
+        return compute()
+    opd_key = opd.pk if opd is not None else "all"
+    return cache.get_or_set(f"lra-budget:{version.pk}:{opd_key}:{key}:{belanja_only}", compute, timeout=None)
+
+
 def _sums(version, period, opd, key, *, belanja_only=False):
     """{code: (budget, realized, in_period)} of one classification."""
-    budget, realization = _budget(version, opd), _realization(version, period, opd)
+    realization = _realization(version, period, opd)
     if belanja_only:
-        budget, realization = (
-            budget.filter(account__code__startswith="5"),
-            realization.filter(line__account__code__startswith="5"),
-        )
-    planned = _grouped(budget, code_expressions()[key], ("budget", money_sum()))
+        realization = realization.filter(line__account__code__startswith="5")
+    planned = _planned(version, opd, key, belanja_only)
     realized = _grouped(
         realization,
         code_expressions("line__")[key],

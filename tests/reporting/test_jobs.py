@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -303,3 +305,15 @@ def test_an_import_with_bad_rows_fails_listing_every_one(reference_data, django_
     assert job.state == Job.State.FAILED
     assert "baris 3" in job.error and "baris 4" in job.error and "Tidak ada baris yang diimpor" in job.error
     assert not RkaLine.objects.filter(rka=setup.rka).exists()
+
+
+def test_the_lra_reads_an_adopted_versions_budget_once(realized, client):
+    client.force_login(realized.finance)
+    url = f"/laporan/lra/?versi={realized.version.pk}&periode=tahun&rincian=rincian"
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        page = client.get(url)
+    assert len(again) == len(first) - 5  # the budget of each of the five account levels is kept
+    assert len(again) <= 17  # the realization side per level, the names, the page's own reads
+    assert "Rp 24.179.012,23" in page.content.decode()
