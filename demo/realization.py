@@ -10,7 +10,7 @@ through the pergeseran: months after it are recorded on the DPPA.
 import datetime
 from decimal import ROUND_DOWN, Decimal
 
-from budgeting.models import RkaLine
+from budgeting.models import RkaLine, RkaSubKegiatan
 from masterdata.money import CENT
 from reporting.selectors import realization as realization_selectors
 from reporting.services import realization as realization_services
@@ -19,6 +19,7 @@ LAST_MONTH = 9
 CLOSED_MONTHS = range(1, 7)
 SALARY_LINES, GOODS_LINES, WORKS_LINES = 2, 3, 2  # per OPD, at scale 1
 REVENUE_LINES = 4
+PROGRESS_SUBS = 3  # sub-kegiatan per OPD that report physical progress
 
 
 class RealizationBuilder:
@@ -30,11 +31,13 @@ class RealizationBuilder:
         self.finance = builder.finance
         self.entries = 0
         self.pushed = 0
+        self.progress = 0
         self._chosen_of = {}
 
     def months(self, months):
         for month in months:
             self._report(month)
+            self._progress(month)
             if month in CLOSED_MONTHS:
                 self._close(month)
 
@@ -98,6 +101,28 @@ class RealizationBuilder:
             "account": line.account.code,
             "amount": (line.amount * share).quantize(CENT, ROUND_DOWN),
         }
+
+    def _progress(self, month):
+        """Each OPD reports its sub-kegiatan's physical progress (works late, the rest evenly) and, at a quarter's
+        end, the output achieved so far."""
+        for opd in self.builder.opds:
+            dpa = realization_selectors.current_dpa(opd.pk, self.builder.fy)
+            if dpa is None:
+                continue
+            for sub in RkaSubKegiatan.objects.filter(rka_id=dpa.rka_id).select_related("sub_kegiatan")[:PROGRESS_SUBS]:
+                works = sub.pk % 3 == 0  # a third are construction: nothing to show before July
+                share = Decimal(min(100, max(0, (month - 6) * 30)) if works else month * 100 // 12)
+                achieved = (sub.output_target * share / 100).quantize(CENT, ROUND_DOWN) if month % 3 == 0 else None
+                realization_services.record_progress(
+                    actor=self.builder.operators[opd.pk],
+                    opd=opd,
+                    sub_kegiatan_code=sub.sub_kegiatan.code,
+                    fiscal_year=self.builder.fy,
+                    month=month,
+                    physical_percent=share,
+                    output_achieved=achieved,
+                )
+                self.progress += 1
 
     def _close(self, month):
         self.clock.at(self.builder.on(self.year, month + 1, 12, hour=13))

@@ -39,6 +39,9 @@ ACTIONS = {
     "proposal.moderate_reject": "menolak usulan warga dalam moderasi",
     "proposal.reject": "menolak usulan",
     "proposal.submit": "mencatat usulan",
+    "job.request": "meminta dokumen",
+    "job.retry": "mengulang pekerjaan yang gagal",
+    "progress.record": "mencatat kemajuan sub-kegiatan",
     "realization.record": "mencatat realisasi",
     "realization_month.close": "menutup bulan realisasi",
     "realization_month.reopen": "membuka kembali bulan realisasi",
@@ -110,6 +113,7 @@ FIELDS = {
     "created_at": "dibuat",
     "current": "tahun berjalan",
     "description": "keterangan",
+    "dimensi": "menurut",
     "fiscal_year": "tahun anggaran",
     "funding_source": "sumber dana",
     "id": "ID",
@@ -123,10 +127,12 @@ FIELDS = {
     "opd": "OPD",
     "program": "program",
     "outside_renja_reason": "alasan di luar Renja",
+    "periode": "periode",
     "recipient": "penerima",
     "reopened": "OPD yang RKA-nya dibuka kembali",
     "renja": "Renja",
     "renja_line": "baris Renja",
+    "rincian": "tingkat rincian",
     "rka": "RKA",
     "specification": "spesifikasi",
     "stage": "tahap",
@@ -145,6 +151,7 @@ FIELDS = {
     "volume_2": "volume 2",
     "volume_3": "volume 3",
     "work_package": "paket pekerjaan",
+    "year": "tahun",
 }
 
 

@@ -56,6 +56,7 @@ class RealizationViewSet(ListMixin, PortalViewSet):
         "create": "reporting.enter_realization",
         "sp2d": "reporting.push_sp2d",
         "month": "reporting.close_month",
+        "progress": "reporting.enter_realization",
     }
 
     def get_queryset(self):
@@ -83,6 +84,30 @@ class RealizationViewSet(ListMixin, PortalViewSet):
         records = self.valid(s.Sp2dPushSerializer)["records"]
         answer, created = services.push_sp2d(actor=request.user, key=key, records=[dict(r) for r in records])
         return self.answer(answer, s.Sp2dAnswerSerializer, status_code=201 if created else 200)
+
+    @REALIZATION.collection(
+        "Catat kemajuan fisik dan capaian keluaran sub-kegiatan (staf OPD-nya, BPKAD)",
+        "Kumulatif sampai akhir bulan, pada DPA/DPPA terbit terakhir OPD; bulan yang berjalan dan belum ditutup; "
+        "tidak turun dari bulan sebelumnya. Bulan yang sama dicatat lagi: dikoreksi.",
+        request=s.ProgressInputSerializer,
+        responses={200: s.ProgressSerializer, 404: MISSING_REFERENCE},
+    )
+    @action(detail=False, methods=["post"], url_path="progress", filter_backends=[])
+    def progress(self, request):
+        data = self.valid(s.ProgressInputSerializer)
+        fiscal_year = find_fiscal_year(data.pop("year"))
+        if fiscal_year is None:
+            raise ValidationError({"year": ["Tahun anggaran tidak dikenal."]})
+        progress = services.record_progress(
+            actor=request.user,
+            opd=data["opd"],
+            sub_kegiatan_code=data["sub_kegiatan"],
+            fiscal_year=fiscal_year,
+            month=data["month"],
+            physical_percent=data["physical_percent"],
+            output_achieved=data["output_achieved"],
+        )
+        return self.answer(progress, s.ProgressSerializer)
 
     @REALIZATION.move(
         "Tutup atau buka kembali bulan realisasi OPD (pejabat keuangan)",

@@ -19,3 +19,10 @@ class RealizationImportForm(PortalForm):
         help_text="Kolom: kode_opd, kode_sub_kegiatan, kode_rekening, bulan, jumlah.",
         error_messages={"required": "Pilih berkas realisasi.", "empty": "Berkas kosong."},
     )
+
+
+class ProgressForm(PortalForm):
+    sub_kegiatan = forms.CharField(max_length=32, widget=forms.HiddenInput)
+    month = forms.TypedChoiceField(label="Bulan", choices=MONTHS, coerce=int)
+    physical_percent = IndonesianNumberField(label="Kemajuan fisik (%)", example="62,5")
+    output_achieved = IndonesianNumberField(label="Capaian keluaran", required=False, example="12")

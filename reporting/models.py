@@ -125,3 +125,34 @@ class Job(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Progress(models.Model):
+    """How far a sub-kegiatan of an OPD's DPA has come by the end of a month: physical progress (0–100 %,
+    cumulative) and, when known, the achievement of its output indicator against the DPA's target."""
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="+")
+    opd = models.ForeignKey(Opd, on_delete=models.PROTECT, related_name="+", verbose_name=_("OPD"))
+    sub_kegiatan = models.ForeignKey(
+        "masterdata.Nomenclature", on_delete=models.PROTECT, related_name="+", verbose_name=_("sub-kegiatan")
+    )
+    month = models.PositiveSmallIntegerField(_("bulan"), choices=MONTHS)
+    physical_percent = models.DecimalField(_("kemajuan fisik (%)"), max_digits=5, decimal_places=2)
+    output_achieved = models.DecimalField(_("capaian keluaran"), max_digits=20, decimal_places=2, null=True, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("kemajuan sub-kegiatan")
+        verbose_name_plural = _("kemajuan sub-kegiatan")
+        ordering = ["fiscal_year", "opd", "sub_kegiatan", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "opd", "sub_kegiatan", "month"], name="progress_once"),
+            models.CheckConstraint(
+                condition=Q(physical_percent__gte=0, physical_percent__lte=100), name="progress_percent"
+            ),
+            models.CheckConstraint(condition=Q(output_achieved__gte=0), name="progress_output_positive"),
+        ]
+
+    def __str__(self):
+        return f"Kemajuan {self.sub_kegiatan.code} bulan {self.month}: {self.physical_percent} %"

@@ -5,10 +5,19 @@ from rest_framework import serializers
 from budgeting.models import RkaLine
 from masterdata import access
 from masterdata.models import Opd
-from masterdata.serializer_base import ResolvingInput, RupiahField, find_in, money, text_field, user_of
+from masterdata.serializer_base import (
+    ResolvingInput,
+    RupiahField,
+    TextDecimalField,
+    find_in,
+    money,
+    text_decimal,
+    text_field,
+    user_of,
+)
 
 from .documents import API_KINDS
-from .models import Job, Realization, RealizationMonth
+from .models import Job, Progress, Realization, RealizationMonth
 from .selectors.lra import ACCOUNT_DEPTHS, DIMENSIONS, PERIODS
 
 
@@ -170,3 +179,45 @@ class LraSerializer(serializers.Serializer):
     depth = serializers.CharField()
     opd = serializers.CharField(source="opd.code", allow_null=True, default=None)
     rows = LraRowSerializer(many=True)
+
+
+@text_decimal(r"^\d{1,3}(?:\.\d{1,2})?$", "62.50")
+class PercentField(TextDecimalField):
+    """A percentage 0–100 with up to 2 decimals, sent as text (`"62.50"`)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=5, decimal_places=2, min_value=0, max_value=100, **kwargs)
+
+
+class ProgressInputSerializer(ResolvingInput):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    opd = text_field(max_length=32, help_text="Kode SIPD OPD.")
+    sub_kegiatan = text_field(max_length=32, help_text="Kode sub-kegiatan pada DPA/DPPA terbit terakhir OPD.")
+    month = serializers.IntegerField(min_value=1, max_value=12)
+    physical_percent = PercentField(help_text="Kemajuan fisik kumulatif sampai akhir bulan (%).")
+    output_achieved = RupiahField(
+        required=False, allow_null=True, default=None, help_text="Capaian indikator keluaran (satuan DPA)."
+    )
+
+    def references(self, data):
+        return {"opd": ("OPD", find_in(Opd.objects.all(), "code"))}
+
+
+class ProgressSerializer(serializers.ModelSerializer):
+    year = serializers.IntegerField(source="fiscal_year.year", read_only=True)
+    opd = serializers.CharField(source="opd.code", read_only=True)
+    sub_kegiatan = serializers.CharField(source="sub_kegiatan.code", read_only=True)
+    physical_percent = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True)
+    output_achieved = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True, allow_null=True)
+
+    class Meta:
+        model = Progress
+        fields = read_only_fields = [
+            "id",
+            "year",
+            "opd",
+            "sub_kegiatan",
+            "month",
+            "physical_percent",
+            "output_achieved",
+        ]

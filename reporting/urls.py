@@ -9,6 +9,7 @@ urlpatterns = [
     path("realisasi/", views.realization, name="realization"),
     path("realisasi/catat/", views.realization_record, name="realization-record"),
     path("realisasi/bulan/", views.realization_month, name="realization-month"),
+    path("realisasi/kemajuan/", views.realization_progress, name="realization-progress"),
     path("realisasi/impor/", views.realization_import, name="realization-import"),
     path("dokumen/", views.job_list, name="jobs"),
     path("dokumen/minta/", views.job_request, name="job-request"),

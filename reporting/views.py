@@ -19,7 +19,7 @@ from masterdata import access, view_helpers
 from masterdata.errors import TransitionNotAllowed
 from masterdata.models import Opd
 
-from .forms import MONTHS, RealizationForm, RealizationImportForm
+from .forms import MONTHS, ProgressForm, RealizationForm, RealizationImportForm
 from .models import Job
 from .selectors import jobs as job_selectors
 from .selectors import lra as lra_selectors
@@ -209,6 +209,7 @@ def _realization_page(request, *, form=None, error="", status=200):
             "error": error,
             "import_form": RealizationImportForm(),
             "can_close": user.has_perm("reporting.close_month"),
+            "performance": realization_selectors.performance(dpa) if dpa else [],
         },
         status=status,
     )
@@ -244,6 +245,32 @@ def realization_record(request):
             messages.success(request, f"Realisasi {line.account.code} bulan {form.cleaned_data['month']} dicatat.")
             return _back_to_realization(request)
     return _realization_page(request, form=form, error=view_helpers.form_error_text(form), status=422)
+
+
+@login_required
+@require_POST
+def realization_progress(request):
+    access.require(request.user, "reporting.enter_realization")
+    fiscal_year = view_helpers.posted_year(request)
+    opd, _ = _realization_opd(request, fiscal_year)
+    form = ProgressForm(request.POST)
+    if form.is_valid() and opd is not None:
+        try:
+            realization_services.record_progress(
+                actor=request.user,
+                opd=opd,
+                fiscal_year=fiscal_year,
+                sub_kegiatan_code=form.cleaned_data["sub_kegiatan"],
+                month=form.cleaned_data["month"],
+                physical_percent=form.cleaned_data["physical_percent"],
+                output_achieved=form.cleaned_data["output_achieved"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"Kemajuan {form.cleaned_data['sub_kegiatan']} dicatat.")
+            return _back_to_realization(request)
+    return _realization_page(request, error=view_helpers.form_error_text(form) or "Pilih OPD.", status=422)
 
 
 @login_required

@@ -137,6 +137,7 @@ PAGES = {
     "reporting:realization": read(OPD_STAFF | {FINANCE}),
     "reporting:realization-record": act(OPD_STAFF | {FINANCE}, OPD_STAFF | {FINANCE}),
     "reporting:realization-month": act(SIGNED_IN, {FINANCE}),
+    "reporting:realization-progress": act(OPD_STAFF | {FINANCE}, OPD_STAFF | {FINANCE}),
     "reporting:realization-import": act(OPD_STAFF | {FINANCE}, OPD_STAFF | {FINANCE}),
     "reporting:jobs": read(SIGNED_IN),
     "reporting:job-request": act(SIGNED_IN, SIGNED_IN),
@@ -168,6 +169,7 @@ OPERATIONS = {
     "v1_realization_create": act(SIGNED_IN, OPD_STAFF | {FINANCE}),
     "v1_realization_sp2d_create": act(SIGNED_IN, {FINANCE}),
     "v1_realization_months_create": act(SIGNED_IN, {FINANCE}),
+    "v1_realization_progress_create": act(SIGNED_IN, OPD_STAFF | {FINANCE}),
     "v1_me_retrieve": read(SIGNED_IN),
     "v1_auth_token_create": act(EVERYONE, EVERYONE),
     # A personal token of Dinas Kesehatan's staff member: "own" is here its owner.

@@ -1,15 +1,17 @@
 """Realization as each reader may see it, and what the rules of realization read."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db.models import F, OuterRef, Q
 from django.utils import timezone
 
-from budgeting.models import Dpa, RkaLine
+from budgeting.models import Dpa, RkaLine, RkaSubKegiatan
 from masterdata import access
 from masterdata.models import Opd, User
-from masterdata.money import money_subquery, total_of
+from masterdata.money import CENT, ZERO, grouped, money_subquery, money_sum, total_of
 
-from ..models import Realization, RealizationMonth
+from ..models import Progress, Realization, RealizationMonth
 
 
 def visible_realizations(user, *, fiscal_year=None, opd=None, month=None):
@@ -111,3 +113,89 @@ def likely_month(fiscal_year):
 
 def opds_with_issued_dpa(fiscal_year):
     return Opd.objects.filter(dpas__version__fiscal_year=fiscal_year, dpas__state="issued").distinct().order_by("code")
+
+
+def dpa_sub_kegiatan(dpa, code):
+    return (
+        RkaSubKegiatan.objects.filter(rka_id=dpa.rka_id, sub_kegiatan__code=code).select_related("sub_kegiatan").first()
+    )
+
+
+def progress_bounds(fiscal_year, opd, sub_kegiatan, month):
+    """The physical progress recorded for the latest month before and the first month after `month`."""
+    recorded = Progress.objects.filter(fiscal_year=fiscal_year, opd=opd, sub_kegiatan=sub_kegiatan)
+    before = recorded.filter(month__lt=month).order_by("-month").values_list("physical_percent", flat=True).first()
+    after = recorded.filter(month__gt=month).order_by("month").values_list("physical_percent", flat=True).first()
+    return before, after
+
+
+@dataclass(frozen=True)
+class Performance:
+    """A sub-kegiatan of a DPA: its output target, pagu and realization, physical progress by month and the
+    output achieved at each quarter's end (the latest month of the quarter that reported it)."""
+
+    sub: object
+    pagu: object
+    realized: object
+    physical: dict  # month -> %
+    achieved: dict  # quarter -> value
+
+    @property
+    def latest_physical(self):
+        return self.physical[max(self.physical)] if self.physical else None
+
+    @property
+    def financial_percent(self):
+        return (self.realized * 100 / self.pagu).quantize(CENT) if self.pagu else None
+
+    @property
+    def achieved_text(self):
+        """The achievement at each quarter's end, "-" where none was reported: "3 / 7 / - / -"."""
+        return " / ".join(grouped(self.achieved[q], 2) if q in self.achieved else "-" for q in range(1, 5))
+
+    @property
+    def achieved_percent(self):
+        latest = self.achieved[max(self.achieved)] if self.achieved else None
+        target = self.sub.output_target
+        return (latest * 100 / target).quantize(CENT) if latest is not None and target else None
+
+
+def performance(dpa):
+    """Every sub-kegiatan of a DPA with its money and progress, in three queries."""
+    subs = list(
+        RkaSubKegiatan.objects.filter(rka_id=dpa.rka_id)
+        .select_related("sub_kegiatan")
+        .annotate(pagu=money_sum("lines__amount"))
+        .order_by("sub_kegiatan__code")
+    )
+    realized = dict(
+        Realization.objects.filter(line__rka_id=dpa.rka_id, line__sub_kegiatan__isnull=False)
+        .values("line__sub_kegiatan_id")
+        .annotate(total=money_sum())
+        .values_list("line__sub_kegiatan_id", "total")
+    )
+    # Realization recorded on an earlier version's lines counts for the sub-kegiatan of the same code.
+    realized_by_code = dict(
+        Realization.objects.filter(opd_id=dpa.opd_id, fiscal_year_id=dpa.version.fiscal_year_id)
+        .exclude(line__rka_id=dpa.rka_id)
+        .values("line__sub_kegiatan__sub_kegiatan__code")
+        .annotate(total=money_sum())
+        .values_list("line__sub_kegiatan__sub_kegiatan__code", "total")
+    )
+    progress = {}
+    for sub_id, month, percent, achieved in Progress.objects.filter(
+        opd_id=dpa.opd_id, fiscal_year_id=dpa.version.fiscal_year_id
+    ).values_list("sub_kegiatan_id", "month", "physical_percent", "output_achieved"):
+        physical, quarters = progress.setdefault(sub_id, ({}, {}))
+        physical[month] = percent
+        if achieved is not None:
+            quarters[(month - 1) // 3 + 1] = achieved  # months in order: the quarter's latest wins
+    return [
+        Performance(
+            sub,
+            sub.pagu,
+            realized.get(sub.pk, ZERO) + realized_by_code.get(sub.sub_kegiatan.code, ZERO),
+            *progress.get(sub.sub_kegiatan_id, ({}, {})),
+        )
+        for sub in subs
+    ]

@@ -15,10 +15,10 @@ from budgeting.models import RkaLine
 from budgeting.services.lifecycle import BudgetLifecycle
 from masterdata import audit
 from masterdata.errors import NOT_ALLOWED, TransitionNotAllowed
-from masterdata.money import check_money, rupiah
+from masterdata.money import ZERO, check_money, rupiah
 from masterdata.spreadsheets import MAX_ROWS, raise_for_errors, read_sheet
 
-from ..models import PushKey, Realization, RealizationMonth
+from ..models import Progress, PushKey, Realization, RealizationMonth
 from ..selectors import realization as selectors
 
 MonthState = RealizationMonth.State
@@ -204,3 +204,60 @@ def import_realization(*, actor, fiscal_year, source, filename=None, max_rows=MA
             recorded += 1
     raise_for_errors(rows)
     return recorded
+
+
+PERCENT = Decimal("100")
+
+
+@transaction.atomic
+def record_progress(*, actor, opd, sub_kegiatan_code, fiscal_year, month, physical_percent, output_achieved=None):
+    """A sub-kegiatan's physical progress (cumulative %) and output achievement at the end of a month, on the
+    OPD's latest issued DPA: the month has begun and is open; progress never goes back below an earlier
+    month's nor above a later one's. Recorded again for the same month, it is corrected (audited)."""
+    dpa = selectors.current_dpa(opd.pk, fiscal_year)
+    if dpa is None:
+        raise ValidationError({"opd": f"{opd.name} belum memiliki DPA terbit tahun {fiscal_year.year}."})
+    if not actor.has_perm("reporting.record_realization", dpa.rka):
+        raise PermissionDenied(NOT_ALLOWED)
+    planned = selectors.dpa_sub_kegiatan(dpa, sub_kegiatan_code)
+    errors = {}
+    if planned is None:
+        errors["sub_kegiatan"] = f"Sub-kegiatan {sub_kegiatan_code} tidak ada di {dpa.version.dpa_label} {opd.name}."
+    problem = _month_problem(fiscal_year, month, timezone.localdate())
+    if problem:
+        errors["month"] = problem
+    elif selectors.month_is_closed(fiscal_year, opd.pk, month):
+        errors["month"] = f"Bulan {month:02d}/{fiscal_year.year} sudah ditutup BPKAD; kemajuannya tidak dapat diubah."
+    if not isinstance(physical_percent, Decimal) or not ZERO <= physical_percent <= PERCENT:
+        errors["physical_percent"] = "Kemajuan fisik 0 sampai 100 %."
+    if output_achieved is not None:
+        check_money(output_achieved, "output_achieved", errors)
+    if not errors:
+        earlier, later = selectors.progress_bounds(fiscal_year, opd, planned.sub_kegiatan, month)
+        if earlier is not None and physical_percent < earlier:
+            errors["physical_percent"] = f"Kemajuan fisik kumulatif tidak turun: bulan sebelumnya {earlier} %."
+        elif later is not None and physical_percent > later:
+            errors["physical_percent"] = f"Kemajuan fisik kumulatif bulan berikutnya sudah {later} %."
+    if errors:
+        raise ValidationError(errors)
+    existing = Progress.objects.filter(
+        fiscal_year=fiscal_year, opd=opd, sub_kegiatan=planned.sub_kegiatan, month=month
+    ).first()
+    fields = ["month", "physical_percent", "output_achieved"]
+    before = audit.snapshot(existing, fields=fields) if existing else None
+    progress, _ = Progress.objects.update_or_create(
+        fiscal_year=fiscal_year,
+        opd=opd,
+        sub_kegiatan=planned.sub_kegiatan,
+        month=month,
+        defaults={"physical_percent": physical_percent, "output_achieved": output_achieved, "entered_by": actor},
+    )
+    audit.record(
+        actor=actor,
+        action="progress.record",
+        obj=progress,
+        opd=opd,
+        before=before,
+        after=audit.snapshot(progress, fields=fields),
+    )
+    return progress

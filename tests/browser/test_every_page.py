@@ -120,6 +120,7 @@ NOT_PAGES = {
     "reporting:job-request",
     "reporting:realization-record",
     "reporting:realization-month",
+    "reporting:realization-progress",
     "reporting:realization-import",
     "reporting:job-retry",
     "budgeting:line-add",

@@ -146,3 +146,38 @@ def test_a_realization_file_is_imported_as_a_job_all_or_nothing(executed, django
     ok.refresh_from_db()
     assert ok.state == Job.State.DONE and ok.result["imported"] == 2
     assert Realization.objects.filter(source=Realization.Source.IMPORT).count() == 2
+
+
+def test_progress_is_cumulative_within_open_months_and_shows_in_the_performance(executed):
+    from reporting.selectors.realization import current_dpa, performance
+
+    staff, finance = client_for(executed.staff[DINKES]), client_for(executed.finance)
+    body = {"year": 2024, "opd": DINKES, "sub_kegiatan": SUB_A, "month": 2, "physical_percent": "40.00"}
+    assert staff.post(f"{API}/progress/", {**body, "output_achieved": "1"}, format="json").status_code == 200
+    refused = staff.post(f"{API}/progress/", {**body, "month": 3, "physical_percent": "30"}, format="json")
+    assert "tidak turun" in errors_of(refused, 400)[0]["message"]
+    for bad in ({"physical_percent": "100.01"}, {"physical_percent": "٤٠"}, {"month": 5}, {"sub_kegiatan": "9.99"}):
+        assert staff.post(f"{API}/progress/", {**body, **bad}, format="json").status_code == 400
+    other = client_for(executed.staff[BAPENDA]).post(f"{API}/progress/", body, format="json")
+    assert other.status_code == 403
+    finance.post(f"{API}/months/", {"year": 2024, "opd": DINKES, "month": 3, "action": "close"}, format="json")
+    closed = staff.post(f"{API}/progress/", {**body, "month": 3, "physical_percent": "55"}, format="json")
+    assert "sudah ditutup" in errors_of(closed, 400)[0]["message"]
+    assert staff.post(f"{API}/", _entry(executed, month=2, amount="12345678.90"), format="json").status_code == 201
+    row = next(
+        p
+        for p in performance(current_dpa(executed.lines["L2"].rka.opd_id, executed.fiscal_year))
+        if p.sub.sub_kegiatan.code == SUB_A
+    )
+    assert row.latest_physical == Decimal("40.00") and row.achieved == {1: Decimal("1.00")}
+    assert row.realized == Decimal("12345678.90") and row.financial_percent == Decimal("2.02")  # of 612.345.678,90
+
+
+def test_staff_record_progress_from_the_page(executed, client):
+    client.force_login(executed.staff[DINKES])
+    body = {"tahun": 2024, "sub_kegiatan": SUB_A, "month": 3, "physical_percent": "62,5", "output_achieved": "1"}
+    assert client.post("/realisasi/kemajuan/", body).status_code == 302
+    page = client.get("/realisasi/", {"tahun": 2024}).content.decode()
+    assert "Kinerja sub-kegiatan" in page and "62,50 %" in page and "1,00 / -" in page
+    refused = client.post("/realisasi/kemajuan/", {**body, "physical_percent": "150"})
+    assert refused.status_code == 422 and "0 sampai 100" in refused.content.decode()
