@@ -109,8 +109,9 @@ class RealizationBuilder:
             dpa = realization_selectors.current_dpa(opd.pk, self.builder.fy)
             if dpa is None:
                 continue
-            for sub in RkaSubKegiatan.objects.filter(rka_id=dpa.rka_id).select_related("sub_kegiatan")[:PROGRESS_SUBS]:
-                works = sub.pk % 3 == 0  # a third are construction: nothing to show before July
+            subs = RkaSubKegiatan.objects.filter(rka_id=dpa.rka_id).select_related("sub_kegiatan")
+            for sub in subs.order_by("sub_kegiatan__code")[:PROGRESS_SUBS]:  # the same ones on a DPPA
+                works = sub.sub_kegiatan_id % 3 == 0  # a third are construction: nothing to show before July
                 share = Decimal(min(100, max(0, (month - 6) * 30)) if works else month * 100 // 12)
                 achieved = (sub.output_target * share / 100).quantize(CENT, ROUND_DOWN) if month % 3 == 0 else None
                 realization_services.record_progress(
