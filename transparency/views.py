@@ -173,7 +173,7 @@ def drilldown(request, year, slug, code=None):
         "versions": list(facts.public_apbd_versions(year=year)),
         "found": found,
         "level": facts.DIMENSIONS[hierarchy.levels[found.depth].key].label if code else hierarchy.whole,
-        "child_label": "" if found.child_key == published.LINES else _mid_sentence(facts.DIMENSIONS[found.child_key].label),
+        "child_label": _mid_sentence(facts.DIMENSIONS[found.child_key].label) if found.children else "",
         "child_glossary": GLOSSARY[found.child_key],
         "crumbs": crumbs if code else crumbs[:-1],
         "current": f"{code} {found.node.name}" if code else hierarchy.title,
@@ -194,7 +194,7 @@ def drilldown(request, year, slug, code=None):
 
 
 def _mid_sentence(label):
-    """"Bidang urusan" as it reads after "per": "bidang urusan"; an acronym ("OPD") stays as it is."""
+    """A label as it reads after "per": "Bidang urusan" → "bidang urusan"; an acronym ("OPD") stays as it is."""
     return label if label.split()[0].isupper() else label[:1].lower() + label[1:]
 
 
