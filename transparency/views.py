@@ -162,18 +162,19 @@ def drilldown(request, year, slug, code=None):
     order = order if order in DRILL_ORDERS else "jumlah"
     found = published.drill(version, slug, code, order=order)
     hierarchy = found.hierarchy
+    child = facts.DIMENSIONS.get(found.child_key)  # None under a rincian objek: its lines
     versi = f"?versi={version.number}"
     crumbs = [
         (str(version), reverse("transparency:apbd", args=[year]) + versi),
         (hierarchy.title, reverse(f"transparency:{slug}", args=[year]) + versi),
-        *((f"{code} {name}", _drill_url(version, key, code)) for key, code, name in found.trail),
+        *((f"{above} {name}", _drill_url(version, key, above)) for key, above, name in found.trail),
     ]
     context = {
         "version": version,
         "versions": list(facts.public_apbd_versions(year=year)),
         "found": found,
-        "level": facts.DIMENSIONS[hierarchy.levels[found.depth].key].label if code else hierarchy.whole,
-        "child_label": _mid_sentence(facts.DIMENSIONS[found.child_key].label) if found.children else "",
+        "level": hierarchy.levels[found.depth].label if code else hierarchy.whole,
+        "child_label": _mid_sentence(child.label) if child else "",
         "child_glossary": GLOSSARY[found.child_key],
         "crumbs": crumbs if code else crumbs[:-1],
         "current": f"{code} {found.node.name}" if code else hierarchy.title,

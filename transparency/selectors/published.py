@@ -425,7 +425,7 @@ class Drill:
         return [self.child_key, part] if part else [self.child_key]
 
 
-DRILL_ORDERS = {
+SORT_KEYS = {
     "jumlah": lambda share: (-share.amount, share.code),
     "kode": lambda share: share.code,
 }
@@ -483,7 +483,7 @@ def drill(version, slug, code=None, *, order="jumlah"):
     found = _cached(version, f"drill:{slug}:{code or ''}", compute)
     if found is None:
         raise Http404(access.NOT_FOUND_MESSAGE)
-    key = DRILL_ORDERS.get(order, DRILL_ORDERS["jumlah"])
+    key = SORT_KEYS.get(order, SORT_KEYS["jumlah"])
     children = (replace(child, parts=tuple(sorted(child.parts, key=key))) for child in found.children)
     return replace(found, children=tuple(sorted(children, key=key)))
 
