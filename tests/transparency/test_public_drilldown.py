@@ -18,7 +18,7 @@ from budgeting.services import rka as rka_services
 from masterdata.models import Account
 from masterdata.money import ZERO, rupiah
 from masterdata.selectors import budgetable_funding_sources
-from tests.budgeting.factories import DINKES, SUB_A, adopt, approve_all, small_apbd
+from tests.budgeting.factories import DAU, DINKES, SUB_A, adopt, approve_all, small_apbd
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +183,7 @@ def test_a_draft_or_unpublished_version_is_a_missing_page(client, reference_data
     small = small_apbd(reference_data)
     year = small.fiscal_year.year
     urls = [_url(slug, year) for slug in HIERARCHIES]
-    urls += [_url("urusan-node", year, "1.02"), _url("rekening-node", year, "5"), _url("sumber-dana-node", year, "1")]
+    urls += [_url("urusan-node", year, "1.02"), _url("rekening-node", year, "5"), _url("sumber-dana-node", year, DAU)]
     for url in urls + [_url("urusan", 1999)]:
         assert client.get(url).status_code == 404, url
     adopt(small.version, small.finance, publish=True)
