@@ -131,6 +131,12 @@ PAGES = {
     "transparency:compare": read(EVERYONE),
     "transparency:search": read(EVERYONE),
     "transparency:documents": read(EVERYONE),
+    "transparency:urusan": read(EVERYONE),
+    "transparency:urusan-node": read(EVERYONE),
+    "transparency:rekening": read(EVERYONE),
+    "transparency:rekening-node": read(EVERYONE),
+    "transparency:sumber-dana": read(EVERYONE),
+    "transparency:sumber-dana-node": read(EVERYONE),
     "transparency:feedback-submit": act(EVERYONE, EVERYONE),
     # Reports and documents: a DPA-SKPD of Dinas Kesehatan's draft pergeseran, done, asked for by its staff.
     "reporting:lra": read(SIGNED_IN),

@@ -27,7 +27,7 @@ from masterdata.models import Account, AuditEvent, FiscalYear, FundingSource, No
 from planning.models import Proposal, Renja, RenjaLine
 from reporting.models import Job
 from tests import access_table as table
-from tests.budgeting.factories import BAPENDA, DINKES, adopt, price_item, small_apbd
+from tests.budgeting.factories import BAPENDA, DAU, DINKES, adopt, price_item, small_apbd
 from tests.factories import UserFactory
 from tests.planning.factories import RenstraProgramFactory, renja_with_lines, submitted_proposal
 from transparency.models import Feedback
@@ -124,6 +124,9 @@ def _year(reference_data):
         "opd-code": DINKES,
         "feedback": Feedback.objects.create(fiscal_year=reference_data, opd=dinkes, text="Puskesmas perlu dokter.").pk,
         "sub-code": small.lines["L1"].sub_kegiatan.sub_kegiatan.code,
+        "bidang-code": "1.02",
+        "akun-code": "5",
+        "source-code": DAU,
         "murni-number": murni.number,
         "table": "opd",
         "format": "csv",
@@ -170,6 +173,9 @@ PAGE_OBJECTS = [
     ("transparency:feedback-", {"pk": "feedback", "year": "year", "code": "opd-code"}),
     ("reporting:rka-import", {"pk": "rka"}),
     ("reporting:job", {"pk": "job"}),
+    ("transparency:urusan-node", {"year": "year", "code": "bidang-code"}),
+    ("transparency:rekening-node", {"year": "year", "code": "akun-code"}),
+    ("transparency:sumber-dana-node", {"year": "year", "code": "source-code"}),
     ("transparency:", {"year": "year", "code": "opd-code", "sub_code": "sub-code"}),
 ]
 

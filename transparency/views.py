@@ -1,5 +1,7 @@
 """The public APBD pages: no login, published versions only (a draft answers as a missing page)."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +22,7 @@ from .services import feedback as feedback_services
 FEEDBACK = view_helpers.AddressRateLimit("transparency:feedback", 5)
 
 ORDERS = {"belanja": "Belanja terbesar", "kode": "Kode OPD", "nama": "Nama OPD"}
+DRILL_ORDERS = {"jumlah": "Jumlah terbesar", "kode": "Kode"}
 
 
 def _version(request, year):
@@ -57,6 +60,8 @@ def apbd(request, year):
             "orders": ORDERS,
             "opds": published.opd_rows(version, order=order),
             "csv_url": opendata.aggregate_url(version, "csv", ["opd"]),
+            "tabs": _tabs(version),
+            "active_tab": "apbd",
             **published.summary(version),
         },
     )
@@ -101,6 +106,108 @@ def sub_kegiatan_detail(request, year, code, sub_code):
             **_feedback_context(version, code, sub_code),
         },
     )
+
+
+# Where a classification's term is explained (templates/transparency/glossary.html).
+GLOSSARY = {
+    "opd": "opd",
+    "urusan": "urusan",
+    "bidang": "urusan",
+    "program": "program",
+    "kegiatan": "sub-kegiatan",
+    "sub_kegiatan": "sub-kegiatan",
+    "sumber_dana": "sumber-dana",
+    published.LINES: "kode-rekening",
+    **dict.fromkeys(facts.ACCOUNT_LEVELS, "kode-rekening"),
+}
+# The hierarchy whose pages open a level's code (a program under a funding source opens by function).
+DRILL_OF = {level.key: slug for slug, hierarchy in published.HIERARCHIES.items() for level in hierarchy.levels}
+
+
+def _drill_url(version, key, code, parent=(None, None)):
+    """Where a row leads: its code's drill-down page, an OPD's page, or the page of the sub-kegiatan `parent`
+    names in that OPD (down to its lines)."""
+    year = version.fiscal_year.year
+    if key == "opd" and parent[0] == "sub_kegiatan":
+        url = reverse("transparency:sub-kegiatan", args=[year, code, parent[1]])
+    elif key == "opd":
+        url = reverse("transparency:opd", args=[year, code])
+    else:
+        url = reverse(f"transparency:{DRILL_OF[key]}-node", args=[year, code])
+    return f"{url}?versi={version.number}"
+
+
+def _linked(version, found):
+    """The drill's rows with where each leads (a row one level down, each of its parts under it)."""
+    parent = (found.hierarchy.levels[found.depth].key, found.node.code) if found.node.code else (None, None)
+    part_key = found.hierarchy.parts.get(found.child_key)
+    return [
+        replace(
+            child,
+            url=_drill_url(version, found.child_key, child.code, parent),
+            parts=tuple(
+                replace(part, url=_drill_url(version, part_key, part.code, (found.child_key, child.code)))
+                for part in child.parts
+            ),
+        )
+        for child in found.children
+    ]
+
+
+@require_GET
+def drilldown(request, year, slug, code=None):
+    """A published version by function, by account or by funding source, from the top down to the lines."""
+    version = _version(request, year)
+    order = request.GET.get("urut", "jumlah")
+    order = order if order in DRILL_ORDERS else "jumlah"
+    found = published.drill(version, slug, code, order=order)
+    hierarchy = found.hierarchy
+    child = facts.DIMENSIONS.get(found.child_key)  # None under a rincian objek: its lines
+    versi = f"?versi={version.number}"
+    crumbs = [
+        (str(version), reverse("transparency:apbd", args=[year]) + versi),
+        (hierarchy.title, reverse(f"transparency:{slug}", args=[year]) + versi),
+        *((f"{above} {name}", _drill_url(version, key, above)) for key, above, name in found.trail),
+    ]
+    context = {
+        "version": version,
+        "versions": list(facts.public_apbd_versions(year=year)),
+        "found": found,
+        "level": hierarchy.levels[found.depth].label if code else hierarchy.whole,
+        "child_label": _mid_sentence(child.label) if child else "",
+        "child_glossary": GLOSSARY[found.child_key],
+        "crumbs": crumbs if code else crumbs[:-1],
+        "current": f"{code} {found.node.name}" if code else hierarchy.title,
+        "order": order,
+        "orders": DRILL_ORDERS,
+        "tabs": _tabs(version),
+        "active_tab": slug,
+    }
+    if code is None and not hierarchy.adds_up:  # akun 4, 5 and 6 side by side: the balance says how they meet
+        context["balance"] = published.summary(version)["balance"]
+    if found.child_key == published.LINES:
+        context["page"] = view_helpers.page_of(request, published.DrillLines(version, found, order))
+        context["csv_url"] = opendata.lines_url(version, **found.cuts)
+    else:
+        context["children"] = _linked(version, found)
+        context["csv_url"] = opendata.aggregate_url(version, "csv", found.drilldown, **found.cuts)
+    return render(request, "transparency/drilldown.html", context)
+
+
+def _mid_sentence(label):
+    """A label as it reads after "per": "Bidang urusan" → "bidang urusan"; an acronym ("OPD") stays as it is."""
+    return label if label.split()[0].isupper() else label[:1].lower() + label[1:]
+
+
+def _tabs(version):
+    """The ways through a version: by OPD, function, account and funding source."""
+    versi = f"?versi={version.number}"
+    year = version.fiscal_year.year
+    tabs = [("apbd", "Per OPD", reverse("transparency:apbd", args=[year]) + versi)]
+    return tabs + [
+        (slug, hierarchy.title, reverse(f"transparency:{slug}", args=[year]) + versi)
+        for slug, hierarchy in published.HIERARCHIES.items()
+    ]
 
 
 @require_GET

@@ -17,7 +17,7 @@ from masterdata.models import AuditEvent, FiscalYear, User
 from planning.models import Proposal, Renja
 from reporting.services import jobs as job_services
 from tests.browser.conftest import WCAG_21_AA, log_in
-from tests.budgeting.factories import DINKES, adopt, small_apbd
+from tests.budgeting.factories import DAU, DINKES, adopt, small_apbd
 from tests.planning.factories import submitted_proposal
 
 WIDTHS = [(1366, 768), (360, 740)]
@@ -38,6 +38,12 @@ PUBLIC = {
     "transparency:compare",
     "transparency:search",
     "transparency:documents",
+    "transparency:urusan",
+    "transparency:urusan-node",
+    "transparency:rekening",
+    "transparency:rekening-node",
+    "transparency:sumber-dana",
+    "transparency:sumber-dana-node",
 }
 
 # A page's arguments from the seeded year; a route answering anything but 200 for a role is not that role's page.
@@ -89,6 +95,12 @@ PAGES = {
     "reporting:realization": lambda s: [],
     "reporting:jobs": lambda s: [],
     "reporting:job": lambda s: [s["job"].pk],
+    "transparency:urusan": lambda s: [s["murni"].fiscal_year.year],
+    "transparency:urusan-node": lambda s: [s["murni"].fiscal_year.year, s["murni_sub"][:12]],  # a kegiatan: its OPDs
+    "transparency:rekening": lambda s: [s["murni"].fiscal_year.year],
+    "transparency:rekening-node": lambda s: [s["murni"].fiscal_year.year, "5.1.02.01.01"],  # a rincian objek: lines
+    "transparency:sumber-dana": lambda s: [s["murni"].fiscal_year.year],
+    "transparency:sumber-dana-node": lambda s: [s["murni"].fiscal_year.year, DAU],
 }
 # What a page's own links add to its address.
 QUERIES = {

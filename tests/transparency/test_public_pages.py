@@ -178,3 +178,11 @@ def test_home_says_what_the_latest_published_version_changed(client, published):
     html = client.get(reverse("public-home")).content.decode()
     assert f"Yang berubah pada {shift}" in html
     assert "Dinas Kesehatan" in html and "-Rp 10.000.000" in html  # belanja modal down, barang dan jasa up
+
+
+def test_an_opd_and_a_sub_kegiatan_are_named_in_the_title_alone(client, published):
+    year = published.fiscal_year.year
+    for name, args in (("opd", [year, DINKES]), ("sub-kegiatan", [year, DINKES, SUB_A])):
+        html = _page(client, name, *args)
+        title = html[html.index("<title>") : html.index("</title>")]
+        assert "Dinas Kesehatan" in title and "<section" not in title

@@ -266,7 +266,7 @@ def aggregate(version, *, drilldown, cuts, order, offset, limit):
     else:
         total, page = 1, [{"sum": summary["sum"], "count": summary["count"]}] if offset == 0 else []
     codes = {key: {cell[f"c_{key}"] for cell in page} for key in drilldown}
-    names = _cell_names(version, drilldown, codes)
+    names = names_of(version, drilldown, codes)
     cells = []
     for cell in page:
         named = {}
@@ -280,8 +280,9 @@ def aggregate(version, *, drilldown, cuts, order, offset, limit):
     return Aggregate(cells, total, summary)
 
 
-def _cell_names(version, drilldown, codes):
-    """{key: {code: name}} for the codes of a page of cells."""
+def names_of(version, drilldown, codes):
+    """{key: {code: name}} for the codes of each classification of `drilldown` ({key: codes}): a page of cells,
+    or the levels above a code."""
     names = Names(version, codes)
     result = {key: {code: names.of(key, code) for code in codes[key] if code} for key in drilldown}
     if "opd" in drilldown:

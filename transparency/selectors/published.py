@@ -4,7 +4,8 @@ totals stored at publication, an OPD's programs and sub-kegiatan and a sub-kegia
 published version is new keys, and nothing stale can be served for it."""
 
 import datetime
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field, replace
 
 from django.core.cache import cache
 from django.db.models import Count, Sum
@@ -45,7 +46,9 @@ class Share:
     code: str
     name: str
     amount: object
-    percent: object
+    percent: object  # None where the parts do not add up to a whole (akun 4, 5 and 6 side by side)
+    url: str = ""  # where the row leads, one level down
+    parts: tuple = ()  # the row's own parts, shown under it (the OPDs that carry a sub-kegiatan)
 
 
 def _shares(rows):
@@ -313,3 +316,205 @@ def latest_changes(version, *, limit=10):
         return None
     rows = comparison(base, version, ApbdTotal.Dimension.OPD)
     return {"base": base, "rows": sorted(rows, key=lambda row: -abs(row.delta))[:limit]}
+
+
+# --- Drill-downs by function, by account and by funding source -----------------------------------
+
+LINES = "lines"  # what lists under a rincian objek: its lines, a page at a time
+DRILL_CODE = re.compile(r"[0-9A-Za-z]+(\.[0-9A-Za-z]+)*")
+
+
+@dataclass(frozen=True)
+class Level:
+    key: str  # the facts' classification
+    length: int  # of its code
+
+    @property
+    def label(self):
+        return facts.DIMENSIONS[self.key].label
+
+
+@dataclass(frozen=True)
+class Hierarchy:
+    """A way down a published version through one classification: its levels top first, what lists under the
+    last one ("opd" or LINES), the parts each row of a level shows ({row's key: part's key}) and the cuts every
+    page of it keeps (belanja only where pendapatan and pembiayaan have no such code)."""
+
+    slug: str
+    title: str
+    whole: str  # what the top level adds up to
+    levels: tuple
+    below: str
+    parts: dict = field(default_factory=dict)
+    cuts: dict = field(default_factory=dict)
+    adds_up: bool = True  # whether the top level's rows are parts of one whole
+    measure: str = "Jumlah"
+
+    def depth_of(self, code):
+        """The index of the level whose code this is (-1: the top page); 404 for anything else."""
+        if code is None:
+            return -1
+        if DRILL_CODE.fullmatch(code):
+            for depth, level in enumerate(self.levels):
+                if len(code) == level.length:
+                    return depth
+        raise Http404(access.NOT_FOUND_MESSAGE)
+
+    def child_of(self, depth):
+        return self.levels[depth + 1].key if depth + 1 < len(self.levels) else self.below
+
+
+HIERARCHIES = {
+    hierarchy.slug: hierarchy
+    for hierarchy in (
+        Hierarchy(
+            "urusan",
+            "Per urusan",
+            "Belanja menurut urusan",
+            tuple(Level(key, length or 17) for key, length in facts.ACTIVITY_LEVELS.items()),
+            below="opd",
+            parts={"sub_kegiatan": "opd"},
+            cuts={"akun": "5"},
+            measure="Belanja",
+        ),
+        Hierarchy(
+            "rekening",
+            "Per rekening",
+            "Anggaran menurut kode rekening",
+            tuple(Level(key, length) for key, length in facts.ACCOUNT_LEVELS.items()),
+            below=LINES,
+            adds_up=False,
+        ),
+        Hierarchy(
+            "sumber-dana",
+            "Per sumber dana",
+            "Belanja menurut sumber dana",
+            (Level("sumber_dana", 17),),
+            below="opd",
+            parts={"opd": "program"},
+            cuts={"akun": "5"},
+            measure="Belanja",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Drill:
+    """A page of a drill-down: the code (None: the top), the levels above it, its total and its rows."""
+
+    hierarchy: Hierarchy
+    depth: int
+    node: Share  # its code and name, and its total (the rows' sum)
+    trail: tuple  # (key, code, name) of each level above it, top first
+    count: int  # of its lines
+    child_key: str
+    children: tuple  # Shares, each with its parts
+
+    @property
+    def cuts(self):
+        """{key: code} of the lines under it, as open data names them."""
+        cuts = dict(self.hierarchy.cuts)
+        if self.node.code:
+            cuts[self.hierarchy.levels[self.depth].key] = self.node.code
+        return cuts
+
+    @property
+    def drilldown(self):
+        part = self.hierarchy.parts.get(self.child_key)
+        return [self.child_key, part] if part else [self.child_key]
+
+
+SORT_KEYS = {
+    "jumlah": lambda share: (-share.amount, share.code),
+    "kode": lambda share: share.code,
+}
+
+
+def drill(version, slug, code=None, *, order="jumlah"):
+    """A page of a drill-down (`slug` a key of HIERARCHIES) at any level's code, its rows and their parts
+    sorted by amount or by code; 404 for a code with no line in the version."""
+    hierarchy = HIERARCHIES[slug]
+    depth = hierarchy.depth_of(code)
+
+    def compute():
+        levels = hierarchy.levels[: depth + 1]
+        cuts = {key: [value] for key, value in hierarchy.cuts.items()}
+        if code is not None:
+            cuts[levels[-1].key] = [code]
+        child_key = hierarchy.child_of(depth)
+        part_key = hierarchy.parts.get(child_key)
+        drilldown = [] if child_key == LINES else [child_key, *([part_key] if part_key else [])]
+        result = facts.aggregate(version, drilldown=drilldown, cuts=cuts, order=[], offset=0, limit=100_000)
+        if code is not None and not result.summary["count"]:
+            return None
+        total = result.summary["sum"]
+        children = {}
+        for cell in result.cells if drilldown else ():
+            child = children.setdefault(cell[child_key], [cell[f"{child_key}_nama"], ZERO, []])
+            child[1] += cell["sum"]
+            if part_key:
+                child[2].append((cell[part_key], cell[f"{part_key}_nama"], cell["sum"]))
+        whole = total if code is not None or hierarchy.adds_up else None
+        trail_codes = {level.key: {code[: level.length]} for level in levels}
+        names = facts.names_of(version, list(trail_codes), trail_codes)
+        trail = tuple(
+            (level.key, code[: level.length], names[level.key].get(code[: level.length], "")) for level in levels
+        )
+        return Drill(
+            hierarchy,
+            depth,
+            Share(code or "", trail[-1][2] if trail else hierarchy.whole, total, None),
+            trail[:-1],
+            result.summary["count"],
+            child_key,
+            tuple(
+                Share(
+                    child,
+                    name,
+                    amount,
+                    _percent(amount, whole),
+                    parts=tuple(Share(*part, _percent(part[2], whole)) for part in parts),
+                )
+                for child, (name, amount, parts) in children.items()
+            ),
+        )
+
+    found = _cached(version, f"drill:{slug}:{code or ''}", compute)
+    if found is None:
+        raise Http404(access.NOT_FOUND_MESSAGE)
+    key = SORT_KEYS.get(order, SORT_KEYS["jumlah"])
+    children = (replace(child, parts=tuple(sorted(child.parts, key=key))) for child in found.children)
+    return replace(found, children=tuple(sorted(children, key=key)))
+
+
+def _percent(amount, whole):
+    if whole is None:
+        return None
+    return amount * 100 / whole if whole else ZERO
+
+
+LINE_ORDERS = {"jumlah": ("-amount", "pk"), "kode": ("account__code", "pk")}
+
+
+class DrillLines:
+    """The lines under a drill-down's code as a sequence a Paginator pages: the count is the drill's, and each
+    page is one read, kept under the version's id like every other read."""
+
+    def __init__(self, version, found, order):
+        self.version, self.found = version, found
+        self.order = order if order in LINE_ORDERS else "jumlah"
+
+    def count(self):
+        return self.found.count
+
+    def __len__(self):
+        return self.found.count
+
+    def __getitem__(self, window):
+        cuts = {key: [code] for key, code in self.found.cuts.items()}
+        rows = facts.public_facts(self.version, cuts=cuts).order_by(*LINE_ORDERS[self.order])
+        name = (
+            f"drill:{self.found.hierarchy.slug}:{self.found.node.code}:lines:{self.order}:{window.start}:{window.stop}"
+        )
+        return _cached(self.version, name, lambda: facts.fact_rows(self.version, rows[window]))
