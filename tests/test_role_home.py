@@ -52,8 +52,7 @@ def test_opd_staff_see_their_renja_and_rka_with_pagu_plafon_and_what_waits(clien
     assert f"RKA {setup.version}</a> masih draf" in html
     assert "Rp 300.000.000" in html  # two Renja lines of Rp 150.000.000
     assert "Rp 100.000" in html and "Rp 1.000.000" in html and "Rp 900.000" in html  # pagu, plafon, sisa
-    # Realization is not in the portal yet, so the home does not ask for it.
-    assert "realisasi" not in html.lower()
+    assert 'href="/realisasi/"' in html  # the OPD enters its realization from the menu
 
 
 def test_an_answered_note_no_longer_waits(client, year):
