@@ -34,6 +34,16 @@ def _name(prefix, version, suffix, extension):
     return f"{prefix}-{version.fiscal_year.year}-v{version.number}{suffix}.{extension}"
 
 
+def _version_spec(version, title, prefix, extension):
+    """A document of a whole version: public once the version is."""
+    return Spec(
+        title=f"{title} {version}",
+        filename=_name(prefix, version, "", extension),
+        params={"version": version.pk},
+        public=version.state == ApbdVersion.State.PUBLISHED,
+    )
+
+
 def _whole_version(actor, params):
     """A version whose whole figures the actor may read (OPD staff: published ones), else 404."""
     read.only(params)
@@ -50,12 +60,8 @@ class RingkasanRequest:
     label = "Lampiran I Perda APBD (ringkasan)"
 
     def prepare(self, actor, params):
-        version = _whole_version(actor, params)
-        return Spec(
-            title=f"Lampiran I Perda APBD — ringkasan {version}",
-            filename=_name("lampiran-i", version, "", self.extension),
-            params={"version": version.pk},
-            public=version.state == ApbdVersion.State.PUBLISHED,
+        return _version_spec(
+            _whole_version(actor, params), "Lampiran I Perda APBD — ringkasan", "lampiran-i", self.extension
         )
 
     def figures(self, job):
@@ -146,13 +152,7 @@ class LinesRequest:
                 opd=rka.opd,
                 public=version.state == ApbdVersion.State.PUBLISHED,
             )
-        version = _whole_version(actor, params)
-        return Spec(
-            title=f"Penjabaran APBD {version}",
-            filename=_name("penjabaran", version, "", self.extension),
-            params={"version": version.pk},
-            public=version.state == ApbdVersion.State.PUBLISHED,
-        )
+        return _version_spec(_whole_version(actor, params), "Penjabaran APBD", "penjabaran", self.extension)
 
     def lines(self, job):
         lines = RkaLine.objects.filter(rka__version_id=job.params["version"])

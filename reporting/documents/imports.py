@@ -22,27 +22,27 @@ class ImportKind(JobKind):
     """An import: no file comes out, its result is what was imported."""
 
     extension = ""
+    what = ""  # what the file holds, for the refusal of a request without one
 
     def combine(self, job, paths, output):
         return json.loads(paths[0].read_text())
+
+    def spec(self, upload, title, params, opd):
+        if upload is None:
+            raise ValidationError({"file": f"Pilih berkas {self.what} (.xlsx atau .csv)."})
+        return Spec(title=f"{title} dari {upload.name}", filename=upload.name, params=params, opd=opd)
 
 
 class RkaImport(ImportKind):
     key = "rka-import"
     label = "Impor rincian RKA"
+    what = "rincian"
 
     def prepare(self, actor, params, upload=None):
         read.only(params, extra=("rka",))
         rka = rka_for(actor, read.whole_number(params, "rka"))
         access.require(actor, "budgeting.edit_rka", rka)
-        if upload is None:
-            raise ValidationError({"file": "Pilih berkas rincian (.xlsx atau .csv)."})
-        return Spec(
-            title=f"Impor rincian RKA {rka.opd.name} {rka.version} dari {upload.name}",
-            filename=upload.name,
-            params={"rka": rka.pk},
-            opd=rka.opd,
-        )
+        return self.spec(upload, f"Impor rincian RKA {rka.opd.name} {rka.version}", {"rka": rka.pk}, rka.opd)
 
     def run_part(self, job, part, path, beat, *, index=0, count=1):
         rka = Rka.objects.select_related("version__fiscal_year", "opd").get(pk=job.params["rka"])
@@ -56,6 +56,7 @@ class RkaImport(ImportKind):
 class RealizationImport(ImportKind):
     key = "realization-import"
     label = "Impor realisasi"
+    what = "realisasi"
 
     def prepare(self, actor, params, upload=None):
         read.only(params, extra=("year",))
@@ -63,14 +64,8 @@ class RealizationImport(ImportKind):
         fiscal_year = find_fiscal_year(read.whole_number(params, "year"))
         if fiscal_year is None:
             raise ValidationError({"year": "Tahun anggaran tidak dikenal."})
-        if upload is None:
-            raise ValidationError({"file": "Pilih berkas realisasi (.xlsx atau .csv)."})
-        return Spec(
-            title=f"Impor realisasi {fiscal_year.year} dari {upload.name}",
-            filename=upload.name,
-            params={"year": fiscal_year.year},
-            opd=actor.opd if access.role_of(actor) == "opd_staff" else None,
-        )
+        own_opd = actor.opd if access.role_of(actor) == "opd_staff" else None
+        return self.spec(upload, f"Impor realisasi {fiscal_year.year}", {"year": fiscal_year.year}, own_opd)
 
     def run_part(self, job, part, path, beat, *, index=0, count=1):
         with job.upload.open("rb") as source:
