@@ -1,10 +1,12 @@
 """Shared fixtures. Tests needing PostgreSQL, Redis or Chromium skip without them, except in CI,
 where such a skip is a failure (CI=true)."""
 
+import datetime
 import os
 import shutil
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 
@@ -70,3 +72,17 @@ def reference_data(db):
     if not FiscalYear.objects.exists():
         services.load_reference_data()
     return FiscalYear.objects.get(year=2024)
+
+
+@pytest.fixture
+def executed(reference_data):
+    """The small year adopted and published, its DPAs issued, on 15 April 2024."""
+    from budgeting.services import dpa as dpa_services
+    from tests.budgeting.factories import adopt, small_apbd
+
+    with time_machine.travel(datetime.datetime(2024, 4, 15, 9, tzinfo=datetime.UTC), tick=False):
+        small = small_apbd(reference_data)
+        small.version = adopt(small.version, small.finance, publish=True)
+        for dpa in dpa_services.prepare_dpas(actor=small.finance, version=small.version):
+            dpa_services.issue_dpa(actor=small.finance, dpa=dpa, number=f"DPA/{dpa.opd.code}")
+        yield small

@@ -40,6 +40,7 @@ def home(request):
         context |= published.summary(version)
         context["top_opds"] = published.opd_rows(version)[:10]
         context["changes"] = published.latest_changes(version)
+        context["realized"] = published.realization_summary(version)
     return render(request, "transparency/home.html", context)
 
 
@@ -59,6 +60,7 @@ def apbd(request, year):
             "order": order,
             "orders": ORDERS,
             "opds": published.opd_rows(version, order=order),
+            "realized": published.realization_by(version, "opd"),
             "csv_url": opendata.aggregate_url(version, "csv", ["opd"]),
             "tabs": _tabs(version),
             "active_tab": "apbd",
@@ -78,6 +80,7 @@ def opd_detail(request, year, code):
             "version": version,
             "opd": opd,
             "programs": published.opd_programs(version, code),
+            "realized": published.realization_by(version, "program", code),
             "csv_url": opendata.lines_url(version, opd=code),
             **_feedback_context(version, code, None),
         },
@@ -102,6 +105,7 @@ def sub_kegiatan_detail(request, year, code, sub_code):
             "total": sum(line["jumlah"] for line in lines),
             "page": page,
             "output": published.sub_kegiatan_output(lines[0]["id"]),
+            "progress": published.sub_kegiatan_progress(version, code, sub_code),
             "csv_url": opendata.lines_url(version, opd=code, sub_kegiatan=sub_code),
             **_feedback_context(version, code, sub_code),
         },

@@ -186,3 +186,27 @@ def test_an_opd_and_a_sub_kegiatan_are_named_in_the_title_alone(client, publishe
         html = _page(client, name, *args)
         title = html[html.index("<title>") : html.index("</title>")]
         assert "Dinas Kesehatan" in title and "<section" not in title
+
+
+def test_the_public_reads_the_years_realization_against_the_published_budget(client, executed):
+    """Home, the OPD list, an OPD's programs and a sub-kegiatan's progress show what has been realized."""
+    from decimal import Decimal
+
+    from reporting.services.realization import record_progress, record_realization
+    from tests.budgeting.factories import DINKES, SUB_A
+
+    small = executed  # on 15 April 2024
+    record_realization(actor=small.staff[DINKES], line=small.lines["L2"], month=3, amount=Decimal("2345678.90"))
+    record_progress(
+        actor=small.staff[DINKES],
+        opd=small.lines["L2"].rka.opd,
+        sub_kegiatan_code=SUB_A,
+        fiscal_year=small.fiscal_year,
+        month=3,
+        physical_percent=Decimal("35"),
+    )
+    home = client.get("/").content.decode()
+    assert "Realisasi sampai Maret" in home and "Rp 2.345.678,90" in home
+    assert "Rp 2.345.678,90" in client.get("/apbd/2024/").content.decode()
+    assert "Rp 2.345.678,90" in client.get(f"/apbd/2024/opd/{DINKES}/").content.decode()
+    assert "35,00 %" in client.get(f"/apbd/2024/opd/{DINKES}/sub-kegiatan/{SUB_A}/").content.decode()

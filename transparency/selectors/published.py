@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from django.core.cache import cache
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,6 +20,8 @@ from masterdata.models import Opd
 from masterdata.money import ZERO, read_money
 from masterdata.selectors import matching_every_word, search_words
 from planning.models import Rkpd
+from reporting.models import Progress, Realization
+from reporting.selectors import lra as lra_selectors
 
 from . import facts
 
@@ -518,3 +520,57 @@ class DrillLines:
             f"drill:{self.found.hierarchy.slug}:{self.found.node.code}:lines:{self.order}:{window.start}:{window.stop}"
         )
         return _cached(self.version, name, lambda: facts.fact_rows(self.version, rows[window]))
+
+
+# --- Realization: what the year has spent against the published budget ----------------------------------
+
+REALIZATION_SECONDS = 5 * 60  # realization grows every day; a published budget does not
+
+
+def _realization(version, name, compute):
+    return cache.get_or_set(f"public:{version.pk}:realization:{name}", compute, REALIZATION_SECONDS)
+
+
+def realization_summary(version):
+    """Pendapatan and belanja realized so far in the year against the version, and the last month reported."""
+
+    def compute():
+        last = Realization.objects.filter(fiscal_year_id=version.fiscal_year_id).aggregate(m=Max("month"))["m"]
+        if last is None:
+            return None
+        report = lra_selectors.lra(version, period=lra_selectors.PERIODS["tahun"], depth="akun")
+        rows = {row.name: row for row in report.rows if row.is_total}
+        return {
+            "month": lra_selectors.MONTH_NAMES[last - 1],
+            "pendapatan": rows["JUMLAH PENDAPATAN"],
+            "belanja": rows["JUMLAH BELANJA"],
+        }
+
+    return _realization(version, "summary", compute)
+
+
+def realization_by(version, dimension, opd_code=None):
+    """{code: LRA row} of belanja per OPD, or per program of one OPD."""
+
+    def compute():
+        opd = Opd.objects.filter(code=opd_code).first() if opd_code else None
+        report = lra_selectors.lra(version, period=lra_selectors.PERIODS["tahun"], dimension=dimension, opd=opd)
+        return {row.code: row for row in report.rows if not row.is_total}
+
+    return _realization(version, f"{dimension}:{opd_code or ''}", compute)
+
+
+def sub_kegiatan_progress(version, opd_code, sub_kegiatan_code):
+    """A sub-kegiatan's physical progress as its OPD last reported it, or None (an X.XX one is shown under its
+    realised code)."""
+
+    def compute():
+        return (
+            Progress.objects.filter(fiscal_year_id=version.fiscal_year_id, opd__code=opd_code)
+            .filter(Q(sub_kegiatan__code=sub_kegiatan_code) | Q(sub_kegiatan__code="X.XX" + sub_kegiatan_code[4:]))
+            .order_by("-month")
+            .values("month", "physical_percent", "output_achieved")
+            .first()
+        )
+
+    return _realization(version, f"progress:{opd_code}:{sub_kegiatan_code}", compute)
