@@ -181,7 +181,7 @@ class LraSerializer(serializers.Serializer):
     rows = LraRowSerializer(many=True)
 
 
-@text_decimal(r"^\d{1,3}(?:\.\d{1,2})?$", "62.50")
+@text_decimal(r"^(?:100(?:\.0{1,2})?|\d{1,2}(?:\.\d{1,2})?)$", "62.50")
 class PercentField(TextDecimalField):
     """A percentage 0–100 with up to 2 decimals, sent as text (`"62.50"`)."""
 
