@@ -132,8 +132,14 @@ def scope_reference(user, queryset):
     return queryset if is_signed_in(user) else queryset.none()
 
 
+def reads_audit(user):
+    """Asked of the rules alone: Django's model permissions grant nobody the audit log, and asking them costs
+    two queries on every page (the menu shows the link)."""
+    return rules.has_perm("masterdata.view_auditevent", user)
+
+
 def scope_audit_events(user, queryset):
-    return queryset if user.has_perm("masterdata.view_auditevent") else queryset.none()
+    return queryset if reads_audit(user) else queryset.none()
 
 
 def scope_by_own_opd(user, queryset, *, readers_of_all, opd_field="opd"):
@@ -360,6 +366,12 @@ def scope_realization(user, queryset):
     return scope_by_own_opd(user, queryset, readers_of_all=BUDGET_READERS)
 
 
+def reads_realization_of(user, version):
+    """Whether the user may read any realization against a version: a published version's is public; else
+    finance, Bappeda, the auditor and OPD staff (their own OPD's) may."""
+    return version.state == "published" or role_of(user) in BUDGET_READERS | {Role.OPD_STAFF}
+
+
 def realization_opd(user, version, opd_id):
     """Whose realization a reader of a version's LRA sees: the OPD asked for (None: the whole kabupaten); a
     published version's is public; else finance, Bappeda and the auditor read any, OPD staff their own only
@@ -370,6 +382,20 @@ def realization_opd(user, version, opd_id):
     if role == Role.OPD_STAFF and opd_id in (None, user.opd_id):
         return user.opd_id
     raise Http404(NOT_FOUND_MESSAGE)
+
+
+def chooses_opd(user):
+    """Whether a reporting page offers a choice of OPD: to everyone but OPD staff, who see their own."""
+    return role_of(user) != Role.OPD_STAFF
+
+
+def realization_entry_opd(user, candidates, code):
+    """The OPD whose realization the user enters, and the OPDs to choose from: OPD staff their own (whatever is
+    asked, no choice); BPKAD the one asked for among `candidates` (the OPDs with an issued DPA), else the first."""
+    if not chooses_opd(user):
+        return user.opd, []
+    candidates = list(candidates)
+    return next((opd for opd in candidates if opd.code == code), candidates[0] if candidates else None), candidates
 
 
 # --- Reporting (documents and jobs) --------------------------------------------------------------

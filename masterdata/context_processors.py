@@ -9,7 +9,7 @@ def portal(request):
         "portal_name": "SIPANDU Bondowoso",
         "portal_long_name": "Portal Perencanaan dan Penganggaran Terpadu Kabupaten Bondowoso",
         "user_role": access.role_of(user) if user else None,
-        "can_read_audit": bool(user and user.has_perm("masterdata.view_auditevent")),
+        "can_read_audit": bool(user and access.reads_audit(user)),
         "can_enter_admin": bool(user and access.can_enter_admin(user)),
         "debug": settings.DEBUG,
     }

@@ -31,9 +31,7 @@ from .services import realization as realization_services
 def _lra_request(request, versions):
     """The LRA the page's query asks for: version, period, dimension, depth and OPD (each defaulted)."""
     number = request.GET.get("versi", "")
-    version = next((v for v in versions if str(v.pk) == number), versions[0] if versions else None)
-    if version is None:
-        raise Http404(access.NOT_FOUND_MESSAGE)
+    version = next((v for v in versions if str(v.pk) == number), versions[0])
     opd_code = request.GET.get("opd", "")
     asked = Opd.objects.filter(code=opd_code).first() if opd_code else None
     opd_id = access.realization_opd(request.user, version, asked.pk if asked else None)
@@ -49,7 +47,13 @@ def _lra_request(request, versions):
 @login_required
 @require_GET
 def lra(request):
-    versions = list(visible_apbd_versions(request.user).filter(state__in=["adopted", "published"]))
+    versions = [
+        version
+        for version in visible_apbd_versions(request.user).filter(state__in=["adopted", "published"])
+        if access.reads_realization_of(request.user, version)
+    ]
+    if not versions:
+        return render(request, "reporting/lra.html", {"versions": versions})
     try:
         asked = _lra_request(request, versions)
         report = lra_selectors.lra(
@@ -80,7 +84,9 @@ def lra(request):
             "periods": lra_selectors.PERIODS.values(),
             "dimensions": lra_selectors.DIMENSIONS,
             "depths": lra_selectors.ACCOUNT_DEPTHS,
-            "opds": Opd.objects.order_by("code") if access.role_of(request.user) != "opd_staff" else [],
+            "opds": Opd.objects.order_by("code") if access.chooses_opd(request.user) else [],
+            # the form offers these versions, and OPDs to those who choose one: kept under both
+            "versions_key": f"{','.join(str(version.pk) for version in versions)}:{access.chooses_opd(request.user)}",
         },
     )
 
@@ -172,15 +178,11 @@ def job_retry(request, pk):
 
 
 def _realization_opd(request, fiscal_year):
-    """OPD staff enter their own OPD's; BPKAD chooses any OPD with an issued DPA (?opd=)."""
-    if access.role_of(request.user) == "opd_staff":
-        return request.user.opd, []
-    opds = list(
-        Opd.objects.filter(dpas__version__fiscal_year=fiscal_year, dpas__state="issued").distinct().order_by("code")
+    return access.realization_entry_opd(
+        request.user,
+        realization_selectors.opds_with_issued_dpa(fiscal_year),
+        request.GET.get("opd") or request.POST.get("opd") or "",
     )
-    code = request.GET.get("opd") or request.POST.get("opd") or ""
-    chosen = next((opd for opd in opds if opd.code == code), opds[0] if opds else None)
-    return chosen, opds
 
 
 def _realization_page(request, *, form=None, error="", status=200):

@@ -7,8 +7,10 @@ are joined by classification code, never by line: any version's budget reads aga
 realization. Every sum runs in the database, one GROUP BY per level and side.
 """
 
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -95,11 +97,18 @@ class Lra:
     dimension: str
     depth: str
     opd: object  # None: the whole kabupaten
-    rows: list
+    key: str = ""  # under which its rows (and a page's rendered table) are kept; blank when they may change unseen
 
     @property
     def title(self):
         return f"Laporan Realisasi Anggaran {self.period.label} {self.version.fiscal_year.year}"
+
+    @cached_property
+    def rows(self):
+        """Read when first asked for: a page whose table is kept never needs them."""
+        if not self.key:
+            return _rows(self)
+        return cache.get_or_set(self.key, lambda: _rows(self), timeout=KEPT_SECONDS)
 
 
 def _budget(version, opd):
@@ -234,16 +243,43 @@ def row_figures(row):
     return (row.budget, row.realized, row.in_period)
 
 
+def _stamp_key(fiscal_year_id):
+    return f"realization-stamp:{fiscal_year_id}"
+
+
+def realization_stamp(fiscal_year_id):
+    """A token of the year's realization as it stands: a new one after every change (`forget_realization`),
+    so that figures kept under it are never stale. A token lost from the cache is only a new one."""
+    return cache.get_or_set(_stamp_key(fiscal_year_id), lambda: uuid.uuid4().hex, timeout=None)
+
+
+def forget_realization(fiscal_year_id):
+    """The year's realization changed: whatever was kept under its old token is no longer read."""
+    cache.set(_stamp_key(fiscal_year_id), uuid.uuid4().hex, timeout=None)
+
+
+KEPT_SECONDS = 24 * 3600  # a report kept under an old token is never read again; it only waits to expire
+
+
 def lra(version, *, period, dimension="akun", depth="jenis", opd=None):
     """The LRA of a version for a period, of one OPD or (opd=None) the kabupaten. The caller has checked that
-    the reader may see it (`reporting.selectors.lra_access`)."""
+    the reader may see it (`masterdata.access.realization_opd`). An adopted version's budget never changes and
+    its realization only through the services, which renew the year's token: the report is kept under both."""
     if dimension not in DIMENSIONS:
         raise ValidationError({"dimensi": f"Dimensi tidak dikenal: pilih salah satu dari {', '.join(DIMENSIONS)}."})
     if depth not in ACCOUNT_DEPTHS:
         raise ValidationError({"rincian": f"Tingkat tidak dikenal: pilih salah satu dari {', '.join(ACCOUNT_DEPTHS)}."})
-    rows = (
-        _account_rows(version, period, opd, depth)
-        if dimension == "akun"
-        else _unit_rows(version, period, opd, dimension)
-    )
-    return Lra(version, period, dimension, depth, opd, rows)
+
+    key = ""
+    if version.is_frozen:
+        opd_key = opd.pk if opd is not None else "all"
+        stamp = realization_stamp(version.fiscal_year_id)
+        key = f"lra-rows:{version.pk}:{period.key}:{dimension}:{depth}:{opd_key}:{stamp}"
+    return Lra(version, period, dimension, depth, opd, key)
+
+
+def _rows(report):
+    version, period, opd = report.version, report.period, report.opd
+    if report.dimension == "akun":
+        return _account_rows(version, period, opd, report.depth)
+    return _unit_rows(version, period, opd, report.dimension)

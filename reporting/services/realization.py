@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import json
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -19,6 +20,7 @@ from masterdata.money import ZERO, check_money, rupiah
 from masterdata.spreadsheets import MAX_ROWS, raise_for_errors, read_sheet
 
 from ..models import Progress, PushKey, Realization, RealizationMonth
+from ..selectors import lra as lra_selectors
 from ..selectors import realization as selectors
 
 MonthState = RealizationMonth.State
@@ -77,6 +79,7 @@ def record_realization(
         sp2d_date=sp2d_date,
         entered_by=actor,
     )
+    transaction.on_commit(partial(lra_selectors.forget_realization, fiscal_year.pk))
     audit.record(
         actor=actor,
         action="realization.record",

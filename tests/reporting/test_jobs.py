@@ -307,13 +307,46 @@ def test_an_import_with_bad_rows_fails_listing_every_one(reference_data, django_
     assert not RkaLine.objects.filter(rka=setup.rka).exists()
 
 
-def test_the_lra_reads_an_adopted_versions_budget_once(realized, client):
+LRA_URL = "/laporan/lra/?versi={}&periode=tahun&rincian=rincian"
+
+
+def test_the_lra_reads_an_adopted_versions_budget_once(realized, client, django_capture_on_commit_callbacks):
     client.force_login(realized.finance)
-    url = f"/laporan/lra/?versi={realized.version.pk}&periode=tahun&rincian=rincian"
+    url = LRA_URL.format(realized.version.pk)
     with CaptureQueriesContext(connection) as first:
         assert client.get(url).status_code == 200
-    with CaptureQueriesContext(connection) as again:
+    with django_capture_on_commit_callbacks(execute=True):
+        record_realization(actor=realized.staff[DINKES], line=realized.lines["L2"], month=4, amount=D("1"))
+    with CaptureQueriesContext(connection) as after_entry:
         page = client.get(url)
-    assert len(again) == len(first) - 5  # the budget of each of the five account levels is kept
-    assert len(again) <= 17  # the realization side per level, the names, the page's own reads
-    assert "Rp 24.179.012,23" in page.content.decode()
+    assert len(after_entry) == len(first) - 5  # the budget of each of the five account levels is kept
+    assert "Rp 24.179.013,23" in page.content.decode()
+
+
+def test_the_lra_page_is_kept_until_the_years_realization_changes(
+    realized, client, django_capture_on_commit_callbacks
+):
+    client.force_login(realized.finance)
+    url = LRA_URL.format(realized.version.pk)
+    assert "Rp 24.179.012,23" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as again:
+        assert "Rp 24.179.012,23" in client.get(url).content.decode()
+    assert len(again) <= 3  # the session, the user, the versions the reader may see: the rest is kept
+    with django_capture_on_commit_callbacks(execute=True):
+        record_realization(actor=realized.staff[DINKES], line=realized.lines["L2"], month=4, amount=D("1000"))
+    page = client.get(url).content.decode()
+    assert "Rp 24.180.012,23" in page and "Rp 24.179.012,23" not in page
+
+
+def test_a_reader_outside_the_government_sees_the_lra_of_published_versions_only(realized, client):
+    from budgeting.models import ApbdVersion
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(role="dprd"))
+    url = LRA_URL.format(realized.version.pk)
+    assert "Rp 24.179.012,23" in client.get(url).content.decode()
+    ApbdVersion.objects.filter(pk=realized.version.pk).update(state=ApbdVersion.State.ADOPTED)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Belum ada APBD yang realisasinya dapat Anda baca" in page.content.decode()
+    assert "Rp 24.179.012,23" not in page.content.decode()
