@@ -323,9 +323,7 @@ def test_the_lra_reads_an_adopted_versions_budget_once(realized, client, django_
     assert "Rp 24.179.013,23" in page.content.decode()
 
 
-def test_the_lra_page_is_kept_until_the_years_realization_changes(
-    realized, client, django_capture_on_commit_callbacks
-):
+def test_the_lra_page_is_kept_until_the_years_realization_changes(realized, client, django_capture_on_commit_callbacks):
     client.force_login(realized.finance)
     url = LRA_URL.format(realized.version.pk)
     assert "Rp 24.179.012,23" in client.get(url).content.decode()
