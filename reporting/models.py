@@ -95,8 +95,13 @@ class Job(models.Model):
     kind = models.CharField(_("jenis"), max_length=40)
     params = models.JSONField(_("parameter"), default=dict)
     title = models.CharField(_("judul"), max_length=255)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jobs", verbose_name=_("diminta oleh")
+    requested_by = models.ForeignKey(  # nobody: a published document asked for from the public register
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name=_("diminta oleh"),
     )
     opd = models.ForeignKey(Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     public = models.BooleanField(_("dokumen publik"), default=False)  # of a published version: for everyone

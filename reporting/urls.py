@@ -17,4 +17,5 @@ urlpatterns = [
     path("dokumen/<int:pk>/", views.job_detail, name="job"),
     path("dokumen/<int:pk>/unduh/", views.job_download, name="job-download"),
     path("dokumen/<int:pk>/ulang/", views.job_retry, name="job-retry"),
+    path("apbd/<int:year>/dokumen/<int:number>/<str:kind>/", views.public_document, name="public-document"),
 ]

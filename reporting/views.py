@@ -3,6 +3,7 @@ page that shows the data, watched with a progress bar, downloaded when done, ret
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -159,6 +160,19 @@ def job_download(request, pk):
     if job.state != Job.State.DONE or not job.file:
         raise Http404(access.NOT_FOUND_MESSAGE)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+
+
+@require_GET
+def public_document(request, year, number, kind):
+    """A document of a published version, for anyone: its file once made; else its job, asked for on the
+    public's behalf the first time (each is made once per version, so asking again only finds it)."""
+    version = access.get_visible_or_404(  # published versions only, whoever asks
+        visible_apbd_versions(AnonymousUser()), fiscal_year__year=year, number=number
+    )
+    job = job_services.public_document(kind=kind, version=version)
+    if job.state == Job.State.DONE:
+        return redirect("reporting:job-download", pk=job.pk)
+    return redirect("reporting:job", pk=job.pk)
 
 
 @login_required

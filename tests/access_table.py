@@ -150,6 +150,7 @@ PAGES = {
     "reporting:job": read(JOB_READERS),
     "reporting:job-download": read(JOB_READERS),
     "reporting:job-retry": act(JOB_READERS, {OWN}),
+    "reporting:public-document": read(EVERYONE),  # a document of the published murni, made once
     "transparency:feedback-list": read(OPD_STAFF | {BAPPEDA, AUDITOR}),
     "transparency:feedback-moderate": act(FEEDBACK_READERS, {BAPPEDA}),
     "transparency:feedback-answer": act(FEEDBACK_READERS, {OWN}),

@@ -28,6 +28,9 @@ KINDS = {
 
 API_KINDS = [key for key, kind in KINDS.items() if not isinstance(kind, ImportKind)]
 
+# The documents of a whole published version that anyone may have from the public register, in its order.
+PUBLIC_KINDS = ["lampiran-i-pdf", "lampiran-i-xlsx", "penjabaran-pdf", "penjabaran-xlsx"]
+
 
 def kind_for(key):
     if key not in KINDS:

@@ -2,6 +2,7 @@
 
 from masterdata import access
 
+from ..documents import PUBLIC_KINDS
 from ..models import Job
 
 
@@ -16,3 +17,12 @@ def job_for(user, pk):
 
 def is_active(job):
     return job.state in (Job.State.QUEUED, Job.State.RUNNING)
+
+
+def public_documents(versions):
+    """{(version id, kind): the newest job} of the public register's documents of these published versions."""
+    found = {}
+    jobs = Job.objects.filter(kind__in=PUBLIC_KINDS, public=True, params__version__in=[v.pk for v in versions])
+    for job in jobs.exclude(state=Job.State.FAILED).order_by("pk"):
+        found[(job.params["version"], job.kind)] = job
+    return found

@@ -13,17 +13,20 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q
+from django.http import Http404
 from django.utils import timezone
 
-from masterdata import audit
+from budgeting.models import ApbdVersion
+from masterdata import access, audit
 from masterdata.errors import NOT_ALLOWED, TransitionNotAllowed
 from masterdata.importers import InvalidFile
 
-from ..documents import kind_for
+from ..documents import PUBLIC_KINDS, kind_for
 from ..models import Job
 
 State = Job.State
@@ -49,7 +52,7 @@ def request_job(*, actor, kind, params, upload=None):
         filename=spec.filename,
         opd=spec.opd,
         public=spec.public,
-        requested_by=actor,
+        requested_by=actor if actor.is_authenticated else None,
     )
     if upload is not None:
         job.upload.save(upload.name, upload, save=False)
@@ -57,6 +60,22 @@ def request_job(*, actor, kind, params, upload=None):
     audit.record(actor=actor, action="job.request", obj=job, opd=spec.opd, after={"kind": kind, **spec.params})
     _enqueue(job)
     return job
+
+
+@transaction.atomic
+def public_document(*, kind, version):
+    """A document of a published version for everyone: the job that made it (or is making it), else one asked
+    for on the public's behalf. Each is made once per version; only a failed one is asked for anew."""
+    if kind not in PUBLIC_KINDS:
+        raise Http404(access.NOT_FOUND_MESSAGE)
+    ApbdVersion.objects.select_for_update().get(pk=version.pk)  # two readers at once: one job
+    made = (
+        Job.objects.filter(kind=kind, public=True, params={"version": version.pk})
+        .exclude(state=State.FAILED)
+        .order_by("-pk")
+        .first()
+    )
+    return made or request_job(actor=AnonymousUser(), kind=kind, params={"version": version.pk})
 
 
 @transaction.atomic

@@ -20,7 +20,9 @@ from masterdata.models import Opd
 from masterdata.money import ZERO, read_money
 from masterdata.selectors import matching_every_word, search_words
 from planning.models import Rkpd
+from reporting.documents import KINDS, PUBLIC_KINDS
 from reporting.models import Progress, Realization
+from reporting.selectors import jobs as job_selectors
 from reporting.selectors import lra as lra_selectors
 
 from . import facts
@@ -244,6 +246,7 @@ class RegisterEntry:
     done_on: object  # a date, or None while it does not exist yet
     reference: str = ""
     version: object = None  # a published APBD version: its open data
+    documents: tuple = ()  # its official documents: (label, the job that made it or None)
 
     @property
     def late(self):
@@ -279,7 +282,9 @@ def document_register(year):
                 kua.agreement_number,
             )
         )
-    for version in facts.public_apbd_versions(year=year):
+    versions = list(facts.public_apbd_versions(year=year))
+    made = job_selectors.public_documents(versions)
+    for version in versions:
         deadline = {
             ApbdVersion.Kind.MURNI: (datetime.date(previous, 12, 31), "Perda ditetapkan paling lambat 31 Desember"),
             ApbdVersion.Kind.PERUBAHAN: (datetime.date(year, 9, 30), "disetujui paling lambat 30 September"),
@@ -304,9 +309,14 @@ def document_register(year):
                 adopted,
                 number,
                 version,
+                tuple((kind, document_label(kind), made.get((version.pk, kind))) for kind in PUBLIC_KINDS),
             )
         )
     return entries
+
+
+def document_label(kind):
+    return f"{KINDS[kind].label} ({'Excel' if kind.endswith('-xlsx') else 'PDF'})"
 
 
 def latest_changes(version, *, limit=10):
