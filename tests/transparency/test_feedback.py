@@ -5,19 +5,12 @@ import pytest
 from django.urls import reverse
 
 from masterdata.models import AuditEvent, User
-from tests.budgeting.factories import BAPENDA, DINKES, SUB_A, adopt, small_apbd
+from tests.budgeting.factories import BAPENDA, DINKES, SUB_A
 from tests.factories import UserFactory
 from transparency.models import Feedback
 
 pytestmark = pytest.mark.django_db
 TEXT = "Puskesmas di kecamatan kami belum punya dokter gigi."
-
-
-@pytest.fixture
-def published(reference_data):
-    small = small_apbd(reference_data)
-    small.version = adopt(small.version, small.finance, publish=True)
-    return small
 
 
 def _send(client, published, **data):

@@ -25,13 +25,6 @@ pytestmark = pytest.mark.django_db
 YEAR = 2024
 
 
-@pytest.fixture
-def published(reference_data):
-    small = small_apbd(reference_data)
-    small.version = adopt(small.version, small.finance, publish=True)
-    return small
-
-
 def _csv_rows(response):
     body = b"".join(response.streaming_content) if response.streaming else response.content
     return list(csv.DictReader(io.StringIO(body.decode())))

@@ -20,13 +20,6 @@ def api():
     return APIClient()
 
 
-@pytest.fixture
-def published(reference_data):
-    small = small_apbd(reference_data)
-    small.version = adopt(small.version, small.finance, publish=True)
-    return small
-
-
 def test_the_published_versions_are_listed_with_their_data(api, published):
     response = api.get("/api/v1/public/apbd/")
     assert response.status_code == 200

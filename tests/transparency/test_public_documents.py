@@ -10,16 +10,8 @@ from pypdf import PdfReader
 from budgeting.models import ApbdVersion
 from masterdata.models import AuditEvent
 from reporting.models import Job
-from tests.budgeting.factories import adopt, small_apbd
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def published(reference_data):
-    small = small_apbd(reference_data)
-    small.version = adopt(small.version, small.finance, publish=True)
-    return small
 
 
 def _document_url(version, kind):

@@ -26,13 +26,6 @@ SUB_B_REALISED = "1.02.01.2.02.0001"  # X.XX.01.2.02.0001 of Dinas Kesehatan, un
 HIERARCHIES = ("urusan", "rekening", "sumber-dana")
 
 
-@pytest.fixture
-def published(reference_data):
-    small = small_apbd(reference_data)
-    small.version = adopt(small.version, small.finance, publish=True)
-    return small
-
-
 def _url(name, year, *args, versi=None):
     url = reverse(f"transparency:{name}", args=[year, *args])
     return f"{url}?versi={versi}" if versi else url

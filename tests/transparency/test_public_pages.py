@@ -19,13 +19,6 @@ from tests.planning.factories import submitted_proposal
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def published(reference_data):
-    small = small_apbd(reference_data)
-    small.version = adopt(small.version, small.finance, publish=True)
-    return small
-
-
 def _page(client, name, *args, query=""):
     response = client.get(reverse(f"transparency:{name}", args=args) + query)
     assert response.status_code == 200, response.status_code
