@@ -372,6 +372,16 @@ def realization_opd(user, version, opd_id):
     raise Http404(NOT_FOUND_MESSAGE)
 
 
+def report_opd(user, version, opd_id):
+    """Whose figures a reader of the semester, year-end, performance and consistency reports sees: OPD staff
+    their own OPD's only, whatever the version's state (another OPD's answers 404); everyone else as the LRA."""
+    if role_of(user) == Role.OPD_STAFF:
+        if opd_id not in (None, user.opd_id):
+            raise Http404(NOT_FOUND_MESSAGE)
+        return user.opd_id
+    return realization_opd(user, version, opd_id)
+
+
 # --- Reporting (documents and jobs) --------------------------------------------------------------
 
 
