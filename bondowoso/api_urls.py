@@ -46,6 +46,10 @@ documents.register("auth/tokens", masterdata_api.ApiTokenViewSet, basename="api-
 v1_patterns = [
     path("me/", masterdata_api.MeView.as_view(), name="api-me"),
     path("reports/lra/", reporting_api.LraView.as_view(), name="api-lra"),
+    path("reports/semester/", reporting_api.SemesterView.as_view(), name="api-report-semester"),
+    path("reports/year-end/", reporting_api.YearEndView.as_view(), name="api-report-year-end"),
+    path("reports/performance/", reporting_api.PerformanceView.as_view(), name="api-report-performance"),
+    path("reports/consistency/", reporting_api.ConsistencyView.as_view(), name="api-report-consistency"),
     path("auth/token/", masterdata_api.TokenView.as_view(), name="api-token"),
     path("public/", include("transparency.api_urls")),
     path("", include(router.urls)),

@@ -398,6 +398,16 @@ def realization_entry_opd(user, candidates, code):
     return next((opd for opd in candidates if opd.code == code), candidates[0] if candidates else None), candidates
 
 
+def report_opd(user, version, opd_id):
+    """Whose figures a reader of the semester, year-end, performance and consistency reports sees: OPD staff
+    their own OPD's only, whatever the version's state (another OPD's answers 404); everyone else as the LRA."""
+    if role_of(user) == Role.OPD_STAFF:
+        if opd_id not in (None, user.opd_id):
+            raise Http404(NOT_FOUND_MESSAGE)
+        return user.opd_id
+    return realization_opd(user, version, opd_id)
+
+
 # --- Reporting (documents and jobs) --------------------------------------------------------------
 
 

@@ -18,11 +18,16 @@ from masterdata.selectors import find_fiscal_year
 from masterdata.viewsets import ListMixin, PortalViewSet
 
 from . import serializers as s
+from .documents import reports
 from .documents.lra import read_lra
+from .documents.params import whole_number
 from .models import Job
+from .selectors import consistency as consistency_selectors
 from .selectors import jobs as job_selectors
 from .selectors import lra as lra_selectors
+from .selectors import performance as performance_selectors
 from .selectors import realization as selectors
+from .selectors import semester as semester_selectors
 from .services import jobs as job_services
 from .services import realization as services
 
@@ -202,3 +207,105 @@ class LraView(APIView):
         version, period, dimension, depth, opd = read_lra(request.user, request.query_params.dict())
         report = lra_selectors.lra(version, period=period, dimension=dimension, depth=depth, opd=opd)
         return Response(s.LraSerializer(report).data)
+
+
+# --- The semester, year-end, performance and consistency reports ---------------------------------------
+
+REPORT_VERSION = OpenApiParameter("version", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, required=True)
+REPORT_OPD = OpenApiParameter(
+    "opd",
+    {"type": "string", "maxLength": 40},
+    description="Kode OPD; kosong: seluruh kabupaten. Staf OPD: hanya OPD-nya (OPD lain 404).",
+)
+REPORT_DEPTH = OpenApiParameter("rincian", str, enum=list(semester_selectors.DEPTHS))
+REPORT_READERS = (
+    "Staf OPD: OPD-nya saja; keuangan, Bappeda dan Inspektorat: semua; pengguna lain: versi yang diterbitkan."
+)
+
+
+def _report_schema(summary, description, serializer, *parameters):
+    return extend_schema(
+        summary=summary,
+        description=f"{description} {REPORT_READERS}",
+        tags=["Laporan"],
+        parameters=[REPORT_VERSION, *parameters, REPORT_OPD],
+        responses={200: serializer, 404: MISSING_REFERENCE},
+    )
+
+
+def _asked(request, *own):
+    """The report's request from the query; parameters of other reports are refused like unknown ones."""
+    params = request.query_params.dict()
+    others = {"rincian", "triwulan", "jenis", "page"} - set(own)
+    unknown = sorted(others & set(params))
+    if unknown:
+        raise ValidationError({"params": [f"Parameter tidak dikenal: {', '.join(unknown)}."]})
+    params.pop("page", None)
+    return reports.read_report(request.user, params)
+
+
+class SemesterView(APIView):
+    @_report_schema(
+        "Laporan Realisasi Semester Pertama APBD dan Prognosis 6 Bulan Berikutnya",
+        "Anggaran versi terhadap realisasi Januari–Juni menurut kode rekening (akun, kelompok, jenis), dengan "
+        "prognosis Juli–Desember (linear), surplus/defisit dan pembiayaan.",
+        s.SemesterSerializer,
+        REPORT_DEPTH,
+    )
+    def get(self, request):
+        return Response(s.SemesterSerializer(reports.semester(_asked(request, "rincian"))).data)
+
+
+class YearEndView(APIView):
+    @_report_schema(
+        "Laporan Realisasi Anggaran dan Kinerja Tahunan",
+        "LRA satu tahun menurut kode rekening dan kinerja sub-kegiatan DPA versi pada akhir tahun.",
+        s.YearEndSerializer,
+        REPORT_DEPTH,
+    )
+    def get(self, request):
+        return Response(s.YearEndSerializer(reports.year_end(_asked(request, "rincian"))).data)
+
+
+class PerformanceView(APIView):
+    @_report_schema(
+        "Laporan Kinerja",
+        "Target keluaran sub-kegiatan DPA terbit versi terhadap capaian sampai akhir triwulan, kemajuan fisik dan "
+        "keuangan, per program dengan sasaran RPJMD yang dilayaninya.",
+        s.PerformanceSerializer,
+        OpenApiParameter("triwulan", str, enum=list(performance_selectors.QUARTERS)),
+    )
+    def get(self, request):
+        return Response(s.PerformanceSerializer(reports.performance(_asked(request, "triwulan"))).data)
+
+
+CONSISTENCY_PAGE_SIZE = 100
+
+
+class ConsistencyView(APIView):
+    @_report_schema(
+        "Laporan konsistensi perencanaan dan penganggaran",
+        "Jumlah ketidaksesuaian per jenis (sasaran RPJMD → Renja → RKA → DPA → realisasi) dan daftarnya, "
+        f"{CONSISTENCY_PAGE_SIZE} butir per halaman. {consistency_selectors.RULE_OF_REALIZATION}",
+        s.ConsistencySerializer,
+        OpenApiParameter("jenis", str, enum=list(consistency_selectors.KINDS)),
+        OpenApiParameter("page", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),
+    )
+    def get(self, request):
+        asked = _asked(request, "jenis", "page")
+        page = whole_number(request.query_params, "page") if "page" in request.query_params else 1
+        counts, rows = reports.consistency(asked)
+        count = sum(counts.values()) if not asked.kind else counts[asked.kind]
+        start = (page - 1) * CONSISTENCY_PAGE_SIZE
+        answer = {
+            "version": asked.version.pk,
+            "opd": asked.opd.code if asked.opd else None,
+            "kind": asked.kind,
+            "rule": consistency_selectors.RULE_OF_REALIZATION,
+            "counts": counts,
+            "count": count,
+            "page": page,
+            "pages": max(1, -(-count // CONSISTENCY_PAGE_SIZE)),
+            "results": list(rows[start : start + CONSISTENCY_PAGE_SIZE]) if start < count else [],
+        }
+        return Response(s.ConsistencySerializer(answer).data)

@@ -221,3 +221,120 @@ class ProgressSerializer(serializers.ModelSerializer):
             "physical_percent",
             "output_achieved",
         ]
+
+
+# --- The semester, year-end, performance and consistency reports ---------------------------------------
+
+
+def percent_field(**kwargs):
+    return serializers.DecimalField(
+        max_digits=12, decimal_places=2, allow_null=True, coerce_to_string=True, read_only=True, **kwargs
+    )
+
+
+class ReportScopeSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    version = serializers.IntegerField(source="version.pk")
+    opd = serializers.CharField(source="opd.code", allow_null=True, default=None)
+
+
+class SemesterRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    budget = money()
+    realized = money(help_text="Realisasi Januari–Juni.")
+    percent = percent_field()
+    prognosis = money(help_text="Prognosis Juli–Desember (linear: sama dengan realisasi semester I).")
+    prognosis_percent = percent_field()
+    outlook = money(help_text="Realisasi semester I ditambah prognosis semester II.")
+    outlook_percent = percent_field()
+    remaining = money(help_text="Anggaran dikurangi realisasi dan prognosis.")
+
+
+class SemesterSerializer(ReportScopeSerializer):
+    depth = serializers.CharField()
+    method = serializers.CharField()
+    rows = SemesterRowSerializer(many=True)
+
+
+class FiguresSerializer(serializers.Serializer):
+    pagu = money()
+    realized = money()
+    financial_percent = percent_field()
+    physical_percent = percent_field(help_text="Rata-rata kemajuan fisik sub-kegiatan ditimbang pagu.")
+    achieved_percent = percent_field(help_text="Rata-rata capaian keluaran sub-kegiatan (belum melapor: 0).")
+    reached = serializers.IntegerField(help_text="Sub-kegiatan yang mencapai target keluarannya.")
+
+
+class SubKegiatanPerformanceSerializer(serializers.Serializer):
+    code = serializers.CharField(source="sub.sub_kegiatan.code")
+    name = serializers.CharField(source="sub.sub_kegiatan.name")
+    output_indicator = serializers.CharField(source="sub.output_indicator")
+    output_unit = serializers.CharField(source="sub.output_unit")
+    output_target = serializers.DecimalField(max_digits=20, decimal_places=2, source="sub.output_target")
+    achieved = serializers.SerializerMethodField()
+    achieved_percent = percent_field()
+    physical_percent = percent_field(source="latest_physical")
+    pagu = money()
+    realized = money()
+    financial_percent = percent_field()
+
+    def get_achieved(self, item) -> str | None:
+        return str(item.achieved[max(item.achieved)]) if item.achieved else None
+
+
+class ServedTargetSerializer(serializers.Serializer):
+    renstra_indicator = serializers.CharField(source="renstra.indicator")
+    renstra_target = serializers.DecimalField(max_digits=20, decimal_places=2, source="year_target", allow_null=True)
+    rpjmd_target = serializers.CharField(source="rpjmd_target.code")
+    rpjmd_statement = serializers.CharField(source="rpjmd_target.statement")
+    rpjmd_indicator = serializers.CharField(source="rpjmd_target.indicator")
+    rpjmd_year_target = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
+    unit = serializers.CharField(source="rpjmd_target.unit")
+
+
+class ProgramPerformanceSerializer(FiguresSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    served = ServedTargetSerializer(many=True)
+    sub_kegiatan = SubKegiatanPerformanceSerializer(many=True, source="items")
+
+
+class OpdPerformanceSerializer(FiguresSerializer):
+    opd = serializers.CharField(source="opd.code")
+    name = serializers.CharField(source="opd.name")
+    programs = ProgramPerformanceSerializer(many=True)
+
+
+class PerformanceSerializer(ReportScopeSerializer):
+    quarter = serializers.CharField()
+    opds = OpdPerformanceSerializer(many=True)
+    total = FiguresSerializer()
+
+
+class YearEndSerializer(ReportScopeSerializer):
+    lra = LraSerializer()
+    performance = PerformanceSerializer()
+
+
+class BreakSerializer(serializers.Serializer):
+    kind = serializers.CharField(source="kind_key")
+    opd = serializers.CharField(source="opd_code")
+    opd_name = serializers.CharField()
+    code = serializers.CharField(source="item_code")
+    name = serializers.CharField(source="item_name")
+    amount = money(source="money")
+    note = serializers.CharField()
+
+
+class ConsistencySerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    opd = serializers.CharField(allow_null=True)
+    kind = serializers.CharField(allow_blank=True)
+    rule = serializers.CharField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    count = serializers.IntegerField(help_text="Jumlah butir pada daftar (jenis yang dipilih, atau semua).")
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    results = BreakSerializer(many=True)

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "reporting"
 
 urlpatterns = [
     path("laporan/lra/", views.lra, name="lra"),
+    path("laporan/semester/", report_views.semester, name="semester"),
+    path("laporan/tahunan/", report_views.year_end, name="year-end"),
+    path("laporan/kinerja/", report_views.performance, name="performance"),
+    path("laporan/konsistensi/", report_views.consistency, name="consistency"),
     path("realisasi/", views.realization, name="realization"),
     path("realisasi/catat/", views.realization_record, name="realization-record"),
     path("realisasi/bulan/", views.realization_month, name="realization-month"),

@@ -48,11 +48,7 @@ def _lra_request(request, versions):
 @login_required
 @require_GET
 def lra(request):
-    versions = [
-        version
-        for version in visible_apbd_versions(request.user).filter(state__in=["adopted", "published"])
-        if access.reads_realization_of(request.user, version)
-    ]
+    versions = realization_selectors.report_versions(request.user)
     if not versions:
         return render(request, "reporting/lra.html", {"versions": versions})
     try:

@@ -140,6 +140,11 @@ PAGES = {
     "transparency:feedback-submit": act(EVERYONE, EVERYONE),
     # Reports and documents: a DPA-SKPD of Dinas Kesehatan's draft pergeseran, done, asked for by its staff.
     "reporting:lra": read(SIGNED_IN),
+    # The other reports of the published murni: OPD staff see their own OPD's, the others as the LRA.
+    "reporting:semester": read(SIGNED_IN),
+    "reporting:year-end": read(SIGNED_IN),
+    "reporting:performance": read(SIGNED_IN),
+    "reporting:consistency": read(SIGNED_IN),
     "reporting:realization": read(OPD_STAFF | {FINANCE}),
     "reporting:realization-record": act(OPD_STAFF | {FINANCE}, OPD_STAFF | {FINANCE}),
     "reporting:realization-month": act(SIGNED_IN, {FINANCE}),
@@ -173,6 +178,10 @@ OPERATIONS = {
     "v1_jobs_retry_create": act(JOB_READERS, {OWN}),
     "v1_jobs_file_retrieve": read(JOB_READERS),
     "v1_reports_lra_retrieve": read(SIGNED_IN),
+    "v1_reports_semester_retrieve": read(SIGNED_IN),
+    "v1_reports_year_end_retrieve": read(SIGNED_IN),
+    "v1_reports_performance_retrieve": read(SIGNED_IN),
+    "v1_reports_consistency_retrieve": read(SIGNED_IN),
     "v1_realization_create": act(SIGNED_IN, OPD_STAFF | {FINANCE}),
     "v1_realization_sp2d_create": act(SIGNED_IN, {FINANCE}),
     "v1_realization_months_create": act(SIGNED_IN, {FINANCE}),

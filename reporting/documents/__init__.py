@@ -9,12 +9,30 @@ from django.core.exceptions import ValidationError
 from .apbd import DpaPdf, PenjabaranPdf, PenjabaranXlsx, RingkasanPdf, RingkasanXlsx
 from .imports import ImportKind, RealizationImport, RkaImport
 from .lra import LraPdf, LraXlsx
+from .reports import (
+    ConsistencyPdf,
+    ConsistencyXlsx,
+    PerformancePdf,
+    PerformanceXlsx,
+    SemesterPdf,
+    SemesterXlsx,
+    YearEndPdf,
+    YearEndXlsx,
+)
 
 KINDS = {
     kind.key: kind
     for kind in (
         LraPdf(),
         LraXlsx(),
+        SemesterPdf(),
+        SemesterXlsx(),
+        YearEndPdf(),
+        YearEndXlsx(),
+        PerformancePdf(),
+        PerformanceXlsx(),
+        ConsistencyPdf(),
+        ConsistencyXlsx(),
         RingkasanPdf(),
         RingkasanXlsx(),
         PenjabaranPdf(),

@@ -47,7 +47,7 @@ def opd(params, *, required=False):
 
 
 # Every kind's parameters; a kind ignores those of the others (the form of a page may carry them).
-JOB_PARAMS = ("version", "periode", "dimensi", "rincian", "opd")
+JOB_PARAMS = ("version", "periode", "dimensi", "rincian", "opd", "triwulan", "jenis")
 
 
 def only(params, extra=()):

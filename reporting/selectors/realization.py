@@ -7,6 +7,7 @@ from django.db.models import F, OuterRef, Q
 from django.utils import timezone
 
 from budgeting.models import Dpa, RkaLine, RkaSubKegiatan
+from budgeting.selectors.apbd import visible_apbd_versions
 from masterdata import access
 from masterdata.models import Opd, User
 from masterdata.money import CENT, ZERO, grouped, money_subquery, money_sum, total_of
@@ -111,6 +112,13 @@ def likely_month(fiscal_year):
     return today.month if today.year == fiscal_year.year else (12 if today.year > fiscal_year.year else 1)
 
 
+def report_versions(user):
+    """The adopted and published versions whose realization the user may read (the LRA and the reports offer
+    these), the newest first."""
+    adopted = visible_apbd_versions(user).filter(state__in=["adopted", "published"])
+    return [version for version in adopted if access.reads_realization_of(user, version)]
+
+
 def opds_with_issued_dpa(fiscal_year):
     return Opd.objects.filter(dpas__version__fiscal_year=fiscal_year, dpas__state="issued").distinct().order_by("code")
 
@@ -162,40 +170,63 @@ class Performance:
 
 def performance(dpa):
     """Every sub-kegiatan of a DPA with its money and progress, in three queries."""
-    subs = list(
-        RkaSubKegiatan.objects.filter(rka_id=dpa.rka_id)
+    return performances([dpa])[dpa.pk]
+
+
+def performances(dpas, *, last_month=12):
+    """{DPA id: [Performance]} of DPAs of one year, with the money and progress up to the end of `last_month`,
+    in three queries whatever the number of DPAs."""
+    if not dpas:
+        return {}
+    fiscal_year_id = dpas[0].version.fiscal_year_id
+    rka_of_opd = {dpa.opd_id: dpa.rka_id for dpa in dpas}
+    subs = (
+        RkaSubKegiatan.objects.filter(rka_id__in=rka_of_opd.values())
         .select_related("sub_kegiatan")
         .annotate(pagu=money_sum("lines__amount"))
         .order_by("sub_kegiatan__code")
     )
-    realized = dict(
-        Realization.objects.filter(line__rka_id=dpa.rka_id, line__sub_kegiatan__isnull=False)
-        .values("line__sub_kegiatan_id")
+    # Realization on the DPA's own lines counts for their sub-kegiatan; recorded on another version's lines
+    # (the murni's before a DPPA, or a DPPA's after), for the sub-kegiatan of the same code.
+    realized, realized_by_code = {}, {}
+    for opd_id, rka_id, sub_id, code, total in (
+        Realization.objects.filter(
+            opd_id__in=rka_of_opd,
+            fiscal_year_id=fiscal_year_id,
+            month__lte=last_month,
+            line__sub_kegiatan__isnull=False,
+        )
+        .values("opd_id", "line__rka_id", "line__sub_kegiatan_id", "line__sub_kegiatan__sub_kegiatan__code")
         .annotate(total=money_sum())
-        .values_list("line__sub_kegiatan_id", "total")
-    )
-    # Realization recorded on an earlier version's lines counts for the sub-kegiatan of the same code.
-    realized_by_code = dict(
-        Realization.objects.filter(opd_id=dpa.opd_id, fiscal_year_id=dpa.version.fiscal_year_id)
-        .exclude(line__rka_id=dpa.rka_id)
-        .values("line__sub_kegiatan__sub_kegiatan__code")
-        .annotate(total=money_sum())
-        .values_list("line__sub_kegiatan__sub_kegiatan__code", "total")
-    )
+        .values_list(
+            "opd_id", "line__rka_id", "line__sub_kegiatan_id", "line__sub_kegiatan__sub_kegiatan__code", "total"
+        )
+    ):
+        if rka_id == rka_of_opd[opd_id]:
+            realized[sub_id] = realized.get(sub_id, ZERO) + total
+        else:
+            realized_by_code[opd_id, code] = realized_by_code.get((opd_id, code), ZERO) + total
     progress = {}
-    for sub_id, month, percent, achieved in Progress.objects.filter(
-        opd_id=dpa.opd_id, fiscal_year_id=dpa.version.fiscal_year_id
-    ).values_list("sub_kegiatan_id", "month", "physical_percent", "output_achieved"):
-        physical, quarters = progress.setdefault(sub_id, ({}, {}))
+    for opd_id, sub_id, month, percent, achieved in (
+        Progress.objects.filter(opd_id__in=rka_of_opd, fiscal_year_id=fiscal_year_id, month__lte=last_month)
+        .order_by("month")
+        .values_list("opd_id", "sub_kegiatan_id", "month", "physical_percent", "output_achieved")
+    ):
+        physical, quarters = progress.setdefault((opd_id, sub_id), ({}, {}))
         physical[month] = percent
         if achieved is not None:
             quarters[(month - 1) // 3 + 1] = achieved  # months in order: the quarter's latest wins
-    return [
-        Performance(
-            sub,
-            sub.pagu,
-            realized.get(sub.pk, ZERO) + realized_by_code.get(sub.sub_kegiatan.code, ZERO),
-            *progress.get(sub.sub_kegiatan_id, ({}, {})),
+    opd_of_rka = {rka_id: opd_id for opd_id, rka_id in rka_of_opd.items()}
+    found = {dpa.pk: [] for dpa in dpas}
+    dpa_of_rka = {dpa.rka_id: dpa.pk for dpa in dpas}
+    for sub in subs:
+        opd_id = opd_of_rka[sub.rka_id]
+        found[dpa_of_rka[sub.rka_id]].append(
+            Performance(
+                sub,
+                sub.pagu,
+                realized.get(sub.pk, ZERO) + realized_by_code.get((opd_id, sub.sub_kegiatan.code), ZERO),
+                *progress.get((opd_id, sub.sub_kegiatan_id), ({}, {})),
+            )
         )
-        for sub in subs
-    ]
+    return found
