@@ -46,8 +46,18 @@ KINDS = {
 
 API_KINDS = [key for key, kind in KINDS.items() if not isinstance(kind, ImportKind)]
 
-# The documents of a whole published version that anyone may have from the public register, in its order.
-PUBLIC_KINDS = ["lampiran-i-pdf", "lampiran-i-xlsx", "penjabaran-pdf", "penjabaran-xlsx"]
+# The documents of a whole published version that anyone may have from the public register, each with the
+# month that must be closed for every OPD first (a realization report is made once its months are final).
+PUBLIC_KINDS = {
+    "lampiran-i-pdf": None,
+    "lampiran-i-xlsx": None,
+    "penjabaran-pdf": None,
+    "penjabaran-xlsx": None,
+    "semester-pdf": 6,
+    "semester-xlsx": 6,
+    "tahunan-pdf": 12,
+    "tahunan-xlsx": 12,
+}
 
 
 def kind_for(key):

@@ -101,6 +101,8 @@ class ReportKind:
             filename=f"{name}.{self.extension}",
             params=request.params,
             opd=request.opd,
+            # the kabupaten's realization against a published version is anyone's to read
+            public=version.state == ApbdVersion.State.PUBLISHED and request.opd is None,
         )
 
     def head(self, job):

@@ -22,7 +22,7 @@ def is_active(job):
 def public_documents(versions):
     """{(version id, kind): the newest job} of the public register's documents of these published versions."""
     found = {}
-    jobs = Job.objects.filter(kind__in=PUBLIC_KINDS, public=True, params__version__in=[v.pk for v in versions])
+    jobs = Job.objects.filter(kind__in=PUBLIC_KINDS, requested_by=None, params__version__in=[v.pk for v in versions])
     for job in jobs.exclude(state=Job.State.FAILED).order_by("pk"):
         found[(job.params["version"], job.kind)] = job
     return found

@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, OuterRef, Q
+from django.db.models import F, Max, OuterRef, Q
 from django.utils import timezone
 
-from budgeting.models import Dpa, RkaLine, RkaSubKegiatan
+from budgeting.models import Dpa, RkaLine, RkaSubKegiatan, Transition
 from budgeting.selectors.apbd import visible_apbd_versions
 from masterdata import access
 from masterdata.models import Opd, User
@@ -117,6 +117,25 @@ def report_versions(user):
     these), the newest first."""
     adopted = visible_apbd_versions(user).filter(state__in=["adopted", "published"])
     return [version for version in adopted if access.reads_realization_of(user, version)]
+
+
+MONTH_HISTORY = RealizationMonth._meta.model_name  # its moves in budgeting's Transition history
+
+
+def closed_on(fiscal_year, month):
+    """When BPKAD closed the month for the last OPD with an issued DPA of the year (the realization up to it
+    is final), or None while one is still open."""
+    opds = set(opds_with_issued_dpa(fiscal_year).values_list("pk", flat=True))
+    closed = dict(
+        RealizationMonth.objects.filter(
+            fiscal_year=fiscal_year, month=month, state=RealizationMonth.State.CLOSED, opd__in=opds
+        ).values_list("pk", "opd_id")
+    )
+    if not opds or set(closed.values()) != opds:
+        return None
+    return Transition.objects.filter(document_type=MONTH_HISTORY, document_id__in=closed, action="close").aggregate(
+        on=Max("created_at")
+    )["on"]
 
 
 def opds_with_issued_dpa(fiscal_year):

@@ -28,6 +28,7 @@ from masterdata.importers import InvalidFile
 
 from ..documents import PUBLIC_KINDS, kind_for
 from ..models import Job
+from ..selectors import realization as realization_selectors
 
 State = Job.State
 logger = logging.getLogger(__name__)
@@ -68,14 +69,19 @@ def public_document(*, kind, version):
     for on the public's behalf. Each is made once per version; only a failed one is asked for anew."""
     if kind not in PUBLIC_KINDS:
         raise Http404(access.NOT_FOUND_MESSAGE)
+    final_month = PUBLIC_KINDS[kind]
+    if final_month and realization_selectors.closed_on(version.fiscal_year, final_month) is None:
+        raise Http404(access.NOT_FOUND_MESSAGE)  # not published yet: its months are still open
     ApbdVersion.objects.select_for_update().get(pk=version.pk)  # two readers at once: one job
+    public = AnonymousUser()
+    spec = kind_for(kind).prepare(public, {"version": version.pk})
     made = (
-        Job.objects.filter(kind=kind, public=True, params={"version": version.pk})
+        Job.objects.filter(kind=kind, requested_by=None, params=spec.params)
         .exclude(state=State.FAILED)
         .order_by("-pk")
         .first()
     )
-    return made or request_job(actor=AnonymousUser(), kind=kind, params={"version": version.pk})
+    return made or request_job(actor=public, kind=kind, params={"version": version.pk})
 
 
 @transaction.atomic

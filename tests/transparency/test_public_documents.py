@@ -1,9 +1,11 @@
 """The official documents of a published version in the public register: made once, when first asked for, on
 the public's behalf; then downloaded by anyone; never of a version that is not published."""
 
+import datetime
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -82,3 +84,33 @@ def test_the_register_reads_a_constant_number_of_queries(
             client.get(_document_url(published.version, kind))
     with django_assert_max_num_queries(first):
         client.get(url)
+
+
+def test_the_semester_report_is_public_once_june_is_closed_for_every_opd(
+    client, executed, django_capture_on_commit_callbacks
+):
+    from reporting.selectors.realization import opds_with_issued_dpa
+    from reporting.services.realization import move_month
+
+    url = _document_url(executed.version, "semester-pdf")
+    assert client.get(url).status_code == 404  # June has not even begun
+    with time_machine.travel(datetime.datetime(2024, 7, 10, 9, tzinfo=datetime.UTC), tick=False):
+        opds = list(opds_with_issued_dpa(executed.version.fiscal_year))
+        for opd in opds[:-1]:
+            move_month(
+                actor=executed.finance, fiscal_year=executed.version.fiscal_year, opd=opd, month=6, action="close"
+            )
+        assert client.get(url).status_code == 404  # one OPD's June is still open
+        move_month(
+            actor=executed.finance, fiscal_year=executed.version.fiscal_year, opd=opds[-1], month=6, action="close"
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.get(url).status_code == 302
+        job = Job.objects.get(kind="semester-pdf")
+        assert job.public and job.requested_by is None and job.params["opd"] == ""
+        job.refresh_from_db()
+        assert job.state == Job.State.DONE
+        text = (
+            PdfReader(io.BytesIO(b"".join(client.get(client.get(url).url).streaming_content))).pages[0].extract_text()
+        )
+        assert "Semester" in text
