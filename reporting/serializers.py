@@ -142,12 +142,18 @@ class JobSerializer(serializers.ModelSerializer):
 
 
 class JobParamsSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="Id versi APBD.")
+    version = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, required=False, help_text="Id versi APBD (perbandingan: versi baru)."
+    )
+    lama = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, required=False, help_text="Perbandingan: id versi APBD lama."
+    )
+    kua = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False, help_text="Id KUA-PPAS.")
     periode = serializers.ChoiceField(choices=list(PERIODS), required=False, help_text="LRA: periode.")
     dimensi = serializers.ChoiceField(choices=list(DIMENSIONS), required=False, help_text="LRA: menurut apa.")
     rincian = serializers.ChoiceField(choices=list(ACCOUNT_DEPTHS), required=False, help_text="LRA: tingkat akun.")
     opd = serializers.CharField(
-        max_length=40, required=False, help_text="Kode OPD (DPA-SKPD: wajib; LRA: kosong untuk kabupaten)."
+        max_length=40, required=False, help_text="Kode OPD (RKA-SKPD dan DPA-SKPD: wajib; LRA: kosong untuk kabupaten)."
     )
 
 
