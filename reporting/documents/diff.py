@@ -18,6 +18,7 @@ LINE_KINDS = dict(diff_selectors.LINE_KINDS)
 
 class DiffRequest:
     label = "Perbandingan versi APBD"
+    params_group = "diff"
 
     def prepare(self, actor, params):
         read.only(params)

@@ -12,6 +12,7 @@ from .base import Head, PdfKind, Spec, XlsxKind
 
 class KuaRequest:
     label = "KUA-PPAS dan plafon anggaran"
+    params_group = "kua"
 
     def prepare(self, actor, params):
         read.only(params)

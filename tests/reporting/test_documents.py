@@ -18,6 +18,7 @@ from masterdata.money import grouped
 from reporting.models import Job
 from tests.budgeting.factories import BAPENDA, DINKES, PPKD
 from tests.budgeting.test_amendments import shift_dinkes_and_bapenda
+from tests.planning.test_api import client_for, errors_of
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -234,3 +235,22 @@ def test_whole_version_lampiran_are_for_opd_staff_once_published(executed, clien
         refused = client.post(reverse("reporting:job-request"), {"kind": kind, "version": executed.version.pk})
         assert refused.status_code == 400
     assert not Job.objects.exists()
+
+
+def test_the_api_asks_for_each_kind_with_its_own_parameters(executed, django_capture_on_commit_callbacks):
+    api = client_for(executed.finance)
+    shift = apbd_services.create_shift_version(actor=executed.finance, fiscal_year=executed.fiscal_year)
+    asked = {
+        "kua-ppas-xlsx": {"kua": executed.kua.pk},
+        "perbandingan-xlsx": {"version": shift.pk, "lama": executed.version.pk},
+        "rka-xlsx": {"version": executed.version.pk, "opd": DINKES},
+    }
+    for kind, params in asked.items():
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api.post("/api/v1/jobs/", {"kind": kind, "params": params}, format="json")
+        assert response.status_code == 202, response.content
+        assert Job.objects.get(pk=response.json()["id"]).state == Job.State.DONE
+    refused = api.post("/api/v1/jobs/", {"kind": "kua-ppas-pdf", "params": {"version": 1}}, format="json")
+    assert [error["field"] for error in errors_of(refused, 400)] == ["params.kua"]
+    missing = api.post("/api/v1/jobs/", {"kind": "perbandingan-pdf", "params": {"version": shift.pk, "lama": 999999}})
+    assert missing.status_code == 404
