@@ -45,7 +45,7 @@ def _head(version, title, lampiran=""):
         title=title,
         year=version.fiscal_year.year,
         version=str(version),
-        legal=[f"{lampiran} {line}" for line in legal] if lampiran else legal,
+        legal=([f"{lampiran} {line}" for line in legal] or [f"{lampiran} Peraturan Daerah"]) if lampiran else legal,
         signatory="BUPATI BONDOWOSO",
     )
 
