@@ -309,6 +309,12 @@ def scope_rka(user, queryset, rka_field=""):
     return scope_by_own_opd(user, queryset, readers_of_all=BUDGET_READERS, opd_field=f"{prefix}opd")
 
 
+def rka_opd_of(user):
+    """The one OPD whose RKAs the user reads (OPD staff: their own), None for a reader of every OPD's: a
+    document of RKA lines made for the user belongs to that OPD."""
+    return user.opd_id if role_of(user) == Role.OPD_STAFF else None
+
+
 def scope_apbd_versions(user, queryset, version_field=""):
     """Staff roles and the auditor; DPRD once submitted; the public only published versions."""
     prefix = f"{version_field}__" if version_field else ""

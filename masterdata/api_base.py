@@ -284,6 +284,19 @@ def document_errors(result, generator, request, public):
     return result
 
 
+def require_union_bodies(result, generator, request, public):
+    """drf-spectacular hook: a body that is one of several shapes (a PolymorphicProxySerializer), each with
+    required fields, is itself required, as a body of one shape is."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                shape = schemas.get(media.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1], {})
+                if shape.get("oneOf"):
+                    operation["requestBody"]["required"] = True
+    return result
+
+
 def _likely_errors(operation):
     locations = {parameter["in"] for parameter in operation.get("parameters", [])}
     query = {parameter["name"] for parameter in operation.get("parameters", []) if parameter["in"] == "query"}

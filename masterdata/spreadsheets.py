@@ -55,6 +55,15 @@ def number_cell(sheet, value, **style):
     return cell(sheet, value, number_format=NUMBER_FORMAT, **style)
 
 
+def figure_row(sheet, texts, amounts, *, group=False):
+    """A row of texts (code, name …) then amounts, bold on a shaded ground for a group or total row."""
+    style = GROUP if group else {}
+    return [
+        *(cell(sheet, text, **style) for text in texts),
+        *(money_cell(sheet, amount, **style) for amount in amounts),
+    ]
+
+
 def set_widths(sheet, widths):
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width

@@ -5,7 +5,7 @@ import re
 
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -143,7 +143,9 @@ JOBS = Operations("Dokumen dan pekerjaan")
         "Minta dokumen (PDF) atau berkas Excel",
         "Dibuat di latar belakang; jawabannya 202 dengan pekerjaannya. Setiap jenis memeriksa parameternya dan "
         "bahwa peminta boleh membaca datanya.",
-        request=s.JobRequestSerializer,
+        request=PolymorphicProxySerializer(
+            component_name="AnyJobRequest", serializers=list(s.JOB_REQUESTS), resource_type_field_name=None
+        ),
         responses={202: s.JobSerializer, 404: MISSING_REFERENCE},
     ),
 )
@@ -163,7 +165,8 @@ class JobViewSet(ListMixin, PortalViewSet):
         return self.answer(self.get_object())
 
     def create(self, request):
-        data = self.valid(s.JobRequestSerializer)
+        kind = request.data.get("kind") if isinstance(request.data, dict) else None
+        data = self.valid(s.JobRequestSerializer.for_kind(kind if isinstance(kind, str) else None))
         job = job_services.request_job(actor=request.user, kind=data["kind"], params=data["params"])
         return self.answer(job, status_code=status.HTTP_202_ACCEPTED)
 

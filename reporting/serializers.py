@@ -16,9 +16,11 @@ from masterdata.serializer_base import (
     user_of,
 )
 
-from .documents import API_KINDS
+from .documents import API_KINDS, KINDS
 from .models import Job, Progress, Realization, RealizationMonth
+from .selectors.consistency import KINDS as CONSISTENCY_KINDS
 from .selectors.lra import ACCOUNT_DEPTHS, DIMENSIONS, PERIODS
+from .selectors.performance import QUARTERS
 
 
 class RealizationSerializer(serializers.ModelSerializer):
@@ -141,23 +143,69 @@ class JobSerializer(serializers.ModelSerializer):
         return f"/api/v1/jobs/{job.pk}/file/" if job.state == Job.State.DONE else None
 
 
+def _id(help_text):
+    return serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text=help_text)
+
+
 class JobParamsSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="Id versi APBD.")
+    version = _id("Id versi APBD.")
     periode = serializers.ChoiceField(choices=list(PERIODS), required=False, help_text="LRA: periode.")
     dimensi = serializers.ChoiceField(choices=list(DIMENSIONS), required=False, help_text="LRA: menurut apa.")
     rincian = serializers.ChoiceField(choices=list(ACCOUNT_DEPTHS), required=False, help_text="LRA: tingkat akun.")
     opd = serializers.CharField(
-        max_length=40, required=False, help_text="Kode OPD (DPA-SKPD: wajib; LRA: kosong untuk kabupaten)."
+        max_length=40, required=False, help_text="Kode OPD (RKA-SKPD dan DPA-SKPD: wajib; LRA: kosong untuk kabupaten)."
+    )
+    triwulan = serializers.ChoiceField(choices=list(QUARTERS), required=False, help_text="Kinerja: triwulan.")
+    jenis = serializers.ChoiceField(
+        choices=list(CONSISTENCY_KINDS),
+        required=False,
+        allow_blank=True,
+        help_text="Konsistensi: jenis putusnya (kosong: semua).",
     )
 
 
+class KuaJobParamsSerializer(serializers.Serializer):
+    kua = _id("Id KUA-PPAS.")
+
+
+class DiffJobParamsSerializer(serializers.Serializer):
+    version = _id("Id versi APBD baru.")
+    lama = _id("Id versi APBD lama (dalam satu garis perubahan dengan yang baru).")
+
+
 class JobRequestSerializer(ResolvingInput):
+    """A document of an APBD version (the kinds whose parameters are `version` and the LRA's)."""
+
     kind = serializers.ChoiceField(choices=[], help_text="Jenis dokumen atau berkas.")
     params = JobParamsSerializer(help_text="Parameter jenisnya, mis. version dan periode untuk lra-pdf.")
+    params_group = "version"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = API_KINDS
+        self.fields["kind"].choices = [key for key in API_KINDS if KINDS[key].params_group == self.params_group]
+
+    @staticmethod
+    def for_kind(kind):
+        """The request's shape by the kind it names (an unknown kind: the first, which refuses it)."""
+        groups = {serializer.params_group: serializer for serializer in JOB_REQUESTS}
+        return groups.get(getattr(KINDS.get(kind), "params_group", None), JobRequestSerializer)
+
+
+class KuaJobRequestSerializer(JobRequestSerializer):
+    """The KUA-PPAS with its plafon."""
+
+    params = KuaJobParamsSerializer(help_text="KUA-PPAS yang dicetak.")
+    params_group = "kua"
+
+
+class DiffJobRequestSerializer(JobRequestSerializer):
+    """The comparison of two APBD versions."""
+
+    params = DiffJobParamsSerializer(help_text="Dua versi yang dibandingkan.")
+    params_group = "diff"
+
+
+JOB_REQUESTS = (JobRequestSerializer, KuaJobRequestSerializer, DiffJobRequestSerializer)
 
 
 class LraRowSerializer(serializers.Serializer):

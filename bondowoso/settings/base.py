@@ -244,6 +244,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "masterdata.api_base.document_errors",
+        "masterdata.api_base.require_union_bodies",
     ],
     "ENUM_NAME_OVERRIDES": {
         "NomenclatureLevelEnum": "masterdata.models.Nomenclature.Level",

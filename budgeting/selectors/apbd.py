@@ -62,6 +62,7 @@ class GroupTotal:
     code: str
     name: str
     parts: dict = field(default_factory=dict)
+    level: str = ""  # in Lampiran II: urusan, bidang or opd
 
     def akun(self, prefix):
         return sum((amount for code, amount in self.parts.items() if code.startswith(prefix)), ZERO)
@@ -124,20 +125,32 @@ def _realised_sql(level):
     return f"CASE WHEN n.code LIKE 'X%%' THEN {own} ELSE SUBSTR(n.code, 1, {length}) END"
 
 
-def _rollup_sql(dimensions, account_levels, one_opd):
-    """One statement for the requested rollups. The lines are scanned once, into per (OPD, sub-kegiatan,
-    account) sums; each rollup is then a GROUP BY over code prefixes of those few thousand sums. With
-    `one_opd`, only the lines of the OPD given as the second parameter."""
-    table = {model: connection.ops.quote_name(model._meta.db_table) for model in (RkaLine, Rka, Account, Opd)}
-    sub = connection.ops.quote_name(RkaSubKegiatan._meta.db_table)
-    node = connection.ops.quote_name(Nomenclature._meta.db_table)
+def _tables():
+    return {
+        model: connection.ops.quote_name(model._meta.db_table)
+        for model in (RkaLine, Rka, Account, Opd, RkaSubKegiatan, Nomenclature)
+    }
+
+
+def _leaf_sql(table, one_opd):
+    """The version's lines (or one OPD's, the second parameter) as per (OPD, sub-kegiatan, account) sums: the
+    few thousand rows every rollup groups."""
     # Only table names from the models and fixed code lengths are interpolated; the version id is a parameter.
     lines = f"{table[RkaLine]} l JOIN {table[Rka]} r ON r.id = l.rka_id"
-    leaf = (
+    return (
         "SELECT l.account_id, r.opd_id, l.sub_kegiatan_id, SUM(l.amount) AS amount "  # noqa: S608
         f"FROM {lines} WHERE r.version_id = %s {'AND r.opd_id = %s' if one_opd else ''} "
         "GROUP BY l.account_id, r.opd_id, l.sub_kegiatan_id"
     )
+
+
+def _rollup_sql(dimensions, account_levels, one_opd):
+    """One statement for the requested rollups. The lines are scanned once, into per (OPD, sub-kegiatan,
+    account) sums; each rollup is then a GROUP BY over code prefixes of those few thousand sums. With
+    `one_opd`, only the lines of the OPD given as the second parameter."""
+    table = _tables()
+    sub, node = table[RkaSubKegiatan], table[Nomenclature]
+    leaf = _leaf_sql(table, one_opd)
     with_account = f"FROM leaf JOIN {table[Account]} a ON a.id = leaf.account_id"
     with_opd = f"{with_account} JOIN {table[Opd]} o ON o.id = leaf.opd_id"
     kelompok = "SUBSTR(a.code, 1, 3)"
@@ -229,6 +242,53 @@ def balance(version):
     sums, _ = rollups(version, [Dimension.ACCOUNT], ("akun", "kelompok"))
     accounts = sums[Dimension.ACCOUNT]
     return Balance(*(accounts.get(code, {}).get(level, ZERO) for code, level in BALANCE_CODES))
+
+
+@dataclass(frozen=True)
+class UrusanOrganisasi:
+    """Lampiran II of the Perda: rows of urusan, its bidang and, under each bidang, the OPDs working in it, each
+    a GroupTotal (`level` says which); `total` is the whole version's."""
+
+    rows: list
+    total: GroupTotal
+
+
+def urusan_organisasi(version):
+    """Pendapatan and belanja per urusan, bidang and OPD. Belanja counts under the bidang of its sub-kegiatan
+    (a supporting X.XX program under the OPD's own, as in every rollup), pendapatan under the OPD's own bidang;
+    one statement over the version's lines."""
+    table = _tables()
+    bidang = f"COALESCE({_realised_sql('bidang')}, SUBSTR(o.code, 1, 4))"
+    kelompok = "SUBSTR(a.code, 1, 3)"
+    sql = (
+        f"WITH leaf AS ({_leaf_sql(table, False)}) "  # noqa: S608
+        f"SELECT {bidang}, o.code, {kelompok}, SUM(leaf.amount) "
+        f"FROM leaf JOIN {table[Account]} a ON a.id = leaf.account_id JOIN {table[Opd]} o ON o.id = leaf.opd_id "
+        f"LEFT JOIN {table[RkaSubKegiatan]} s ON s.id = leaf.sub_kegiatan_id "
+        f"LEFT JOIN {table[Nomenclature]} n ON n.id = s.sub_kegiatan_id "
+        f"WHERE a.code LIKE '4%%' OR a.code LIKE '5%%' GROUP BY {bidang}, o.code, {kelompok}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [version.pk])
+        fetched = cursor.fetchall()
+    codes = {dimension: set() for dimension in Dimension.values}
+    for bidang_code, opd_code, _, _ in fetched:
+        codes[Dimension.URUSAN].add(bidang_code[:1])
+        codes[Dimension.BIDANG].add(bidang_code)
+        codes[Dimension.OPD].add(opd_code)
+    names = _names(version, codes)
+    groups, total = {}, GroupTotal("", "JUMLAH")
+    for bidang_code, opd_code, kelompok_code, amount in fetched:
+        keys = (
+            (Dimension.URUSAN, (bidang_code[:1],), bidang_code[:1]),
+            (Dimension.BIDANG, (bidang_code[:1], bidang_code), bidang_code),
+            (Dimension.OPD, (bidang_code[:1], bidang_code, opd_code), opd_code),
+        )
+        for dimension, key, code in keys:
+            group = groups.setdefault(key, GroupTotal(code, names[dimension].get(code, ""), level=dimension))
+            group.parts[kelompok_code] = group.parts.get(kelompok_code, ZERO) + read_money(amount)
+        total.parts[kelompok_code] = total.parts.get(kelompok_code, ZERO) + read_money(amount)
+    return UrusanOrganisasi([groups[key] for key in sorted(groups)], total)
 
 
 def _flatten(group):

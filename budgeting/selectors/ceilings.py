@@ -18,7 +18,8 @@ from planning.models import RenjaLine
 
 from .. import ceiling_rules
 from ..models import Ceiling, RkaLine
-from .apbd import version_lines
+from . import kua as kua_selectors
+from .apbd import Balance, version_lines
 
 
 def ceiling_breaches(version):
@@ -83,6 +84,22 @@ def ceiling_summary(kua):
     summary = opd_level.aggregate(total=money_sum(), count=Count("pk"))
     summary["total"] = summary["total"].quantize(CENT)
     return summary
+
+
+def kua_summary(kua):
+    """A KUA-PPAS in figures: its policy totals, surplus/defisit, pembiayaan netto and what is left uncovered,
+    the OPD ceilings' sum and count, and the planned belanja not yet under a ceiling."""
+    totals = kua_selectors.kua_policy_totals(kua)
+    balance = Balance(**totals)
+    ceilings = ceiling_summary(kua)
+    return {
+        "policy": totals,
+        "surplus": balance.surplus,
+        "netto": balance.pembiayaan_netto,
+        "gap": balance.gap,
+        "ceilings": ceilings,
+        "ceiling_room": totals["belanja"] - ceilings["total"],
+    }
 
 
 def opds_without_ceiling(kua):

@@ -26,6 +26,8 @@ SUB_CODE = "sub_kegiatan__sub_kegiatan__code"
 
 OPD_CODE = "rka__opd__code"
 
+LINE_KINDS = [("changed", "Berubah"), ("added", "Baru"), ("removed", "Dihapus")]
+
 
 def _hops(ancestor, descendant):
     """How many amendments lie between two versions of one line of descent, or None if none does."""

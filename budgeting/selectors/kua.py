@@ -10,7 +10,13 @@ from masterdata.models import Account
 from masterdata.money import CENT, money_subquery, money_sum
 from masterdata.selectors import search_words
 
-from ..models import Ceiling, KuaAccountLine, KuaPpas
+from ..models import Ceiling, KuaAccountLine, KuaPpas, RkaLine
+
+POLICY_GROUPS = [
+    (RkaLine.Akun.PENDAPATAN, "Proyeksi pendapatan"),
+    (RkaLine.Akun.BELANJA, "Kebijakan belanja"),
+    (RkaLine.Akun.PEMBIAYAAN, "Pembiayaan"),
+]
 
 
 def kua_ppas_for(user, pk):
@@ -19,6 +25,16 @@ def kua_ppas_for(user, pk):
 
 def kua_account_lines(kua):
     return KuaAccountLine.objects.filter(kua_ppas=kua).select_related("account").order_by("account__code")
+
+
+def policy_sections(kua):
+    """The policy lines as the three blocks of the KUA: (akun, title, lines) for pendapatan, belanja and
+    pembiayaan."""
+    lines = list(kua_account_lines(kua))
+    return [
+        (str(akun.value), label, [line for line in lines if RkaLine.Akun.of(line.account.code) == akun])
+        for akun, label in POLICY_GROUPS
+    ]
 
 
 def kua_account_options(kua, *, levels_by_akun, query, limit):

@@ -12,8 +12,6 @@ from ..selectors import apbd as apbd_selectors
 from ..selectors import diff as diff_selectors
 from .apbd import Dimension
 
-LINE_KINDS = [("changed", "Berubah"), ("added", "Baru"), ("removed", "Dihapus")]
-
 
 @login_required
 @require_GET
@@ -29,7 +27,7 @@ def version_diff(request):
         params["baru"], params["lama"] = newest.pk, newest.base_id
     form = diff_forms.DiffForm(params, versions=versions)
     view = request.GET.get("lihat", "ringkasan")
-    context = {"form": form, "dimensions": Dimension.choices, "line_kinds": LINE_KINDS, "view": view}
+    context = {"form": form, "dimensions": Dimension.choices, "line_kinds": diff_selectors.LINE_KINDS, "view": view}
     if form.is_valid():
         old, new = form.cleaned_data["lama"], form.cleaned_data["baru"]
         try:
@@ -40,12 +38,13 @@ def version_diff(request):
             context.update(
                 old=old,
                 new=new,
+                print_params={"version": new.pk, "lama": old.pk},
                 line_totals=lines.totals(),
-                line_counts={name: getattr(lines, name).count() for name, _ in LINE_KINDS},
+                line_counts={name: getattr(lines, name).count() for name, _ in diff_selectors.LINE_KINDS},
             )
             if view == "baris":
                 kind = request.GET.get("baris", "changed")
-                kind = kind if kind in dict(LINE_KINDS) else "changed"
+                kind = kind if kind in dict(diff_selectors.LINE_KINDS) else "changed"
                 context.update(kind=kind, page=view_helpers.page_of(request, getattr(lines, kind)))
             else:
                 dimension = request.GET.get("dimensi", Dimension.ACCOUNT)

@@ -14,18 +14,11 @@ from masterdata.money import rupiah
 from masterdata.view_helpers import CONFLICT, PICKER_LIMIT, UNPROCESSABLE
 
 from ..forms import kua as kua_forms
-from ..models import KuaAccountLine, KuaPpas, RkaLine
-from ..selectors import apbd as apbd_selectors
+from ..models import KuaAccountLine, KuaPpas
 from ..selectors import ceilings as ceiling_selectors
 from ..selectors import kua as kua_selectors
 from ..selectors import rka as rka_selectors
 from ..services import kua as kua_services
-
-POLICY_GROUPS = [
-    (RkaLine.Akun.PENDAPATAN, "Proyeksi pendapatan"),
-    (RkaLine.Akun.BELANJA, "Kebijakan belanja"),
-    (RkaLine.Akun.PEMBIAYAAN, "Pembiayaan"),
-]
 
 
 def _kua_url(kua, anchor=""):
@@ -81,33 +74,24 @@ def _policy_sections(kua, *, edit_forms=None):
     """The policy lines as the three blocks of the KUA: pendapatan, belanja, pembiayaan; each line with the
     inline form its row shows (its inputs belong to the form in the row's last cell)."""
     edit_forms = edit_forms or {}
-    lines = list(kua_selectors.kua_account_lines(kua))
-    for line in lines:
-        prefix = f"kl{line.pk}"
-        line.form = edit_forms.get(line.pk) or kua_forms.KuaLineAmountForm(
-            prefix=prefix, initial={"amount": line.amount, "note": line.note}
-        )
-        for field in line.form.fields.values():
-            field.widget.attrs["form"] = f"{prefix}-form"
-    return [
-        (str(akun.value), label, [line for line in lines if RkaLine.Akun.of(line.account.code) == akun])
-        for akun, label in POLICY_GROUPS
-    ]
+    sections = kua_selectors.policy_sections(kua)
+    for _, _, lines in sections:
+        for line in lines:
+            prefix = f"kl{line.pk}"
+            line.form = edit_forms.get(line.pk) or kua_forms.KuaLineAmountForm(
+                prefix=prefix, initial={"amount": line.amount, "note": line.note}
+            )
+            for field in line.form.fields.values():
+                field.widget.attrs["form"] = f"{prefix}-form"
+    return sections
 
 
 def kua_figures(kua):
-    totals = kua_selectors.kua_policy_totals(kua)
-    balance = apbd_selectors.Balance(**totals)
-    ceilings = ceiling_selectors.ceiling_summary(kua)
-    return {
-        "policy": totals,
-        "surplus": balance.surplus,
-        "netto": balance.pembiayaan_netto,
-        "gap": balance.gap,
-        "ceilings": ceilings,
-        "ceiling_room": totals["belanja"] - ceilings["total"],
-        "blocks_submission": kua_services.ceilings_over_policy(kua, totals["belanja"], ceilings["total"]),
-    }
+    figures = ceiling_selectors.kua_summary(kua)
+    figures["blocks_submission"] = kua_services.ceilings_over_policy(
+        kua, figures["policy"]["belanja"], figures["ceilings"]["total"]
+    )
+    return figures
 
 
 def _kua_context(request, kua, **extra):
@@ -122,6 +106,7 @@ def _kua_context(request, kua, **extra):
         "figures": kua_figures(kua),
         "transitions": rka_selectors.transitions_of(kua),
         "versions": kua_selectors.visible_kua_ppas(user, fiscal_year=kua.fiscal_year),
+        "print_params": {"kua": kua.pk},
     }
     if context["can_edit"] and "add_form" not in extra:
         extra["add_form"] = kua_forms.KuaAccountLineForm(kua=kua, prefix="add")

@@ -119,6 +119,7 @@ def _rka_context(request, rka, **extra):
         "moves": view_helpers.moves_for(perms, rka_services.rka_moves(rka), ("return", "approve", "reopen")),
         "general_comments": rka_selectors.rka_general_comments(rka),
         "transitions": rka_selectors.transitions_of(rka),
+        "print_params": {"version": rka.version_id, "opd": rka.opd.code},
         **perms,
     }
     if perms["can_edit"] and "sub_form" not in extra:

@@ -6,9 +6,12 @@ the RKA page).
 
 from django.core.exceptions import ValidationError
 
-from .apbd import DpaPdf, PenjabaranPdf, PenjabaranXlsx, RingkasanPdf, RingkasanXlsx
+from .apbd import DpaPdf, PenjabaranPdf, PenjabaranXlsx, RkaPdf, RkaXlsx
+from .diff import DiffPdf, DiffXlsx
 from .imports import ImportKind, RealizationImport, RkaImport
+from .kua import KuaPdf, KuaXlsx
 from .lra import LraPdf, LraXlsx
+from .perda import RincianAkunPdf, RincianAkunXlsx, RingkasanPdf, RingkasanXlsx, UrusanPdf, UrusanXlsx
 from .reports import (
     ConsistencyPdf,
     ConsistencyXlsx,
@@ -35,9 +38,19 @@ KINDS = {
         ConsistencyXlsx(),
         RingkasanPdf(),
         RingkasanXlsx(),
+        UrusanPdf(),
+        UrusanXlsx(),
+        RincianAkunPdf(),
+        RincianAkunXlsx(),
         PenjabaranPdf(),
         PenjabaranXlsx(),
         DpaPdf(),
+        RkaPdf(),
+        RkaXlsx(),
+        KuaPdf(),
+        KuaXlsx(),
+        DiffPdf(),
+        DiffXlsx(),
         RkaImport(),
         RealizationImport(),
     )

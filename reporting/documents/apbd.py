@@ -1,5 +1,5 @@
-"""The APBD's official documents: Lampiran I of the Perda (ringkasan), the Perbup Penjabaran (every line of the
-year) and an OPD's RKA-SKPD / DPA-SKPD.
+"""The APBD's documents of lines: the Perbup Penjabaran (every line of the year) and an OPD's RKA-SKPD and
+DPA-SKPD; and what every document of an APBD version shares (its head's legal basis, its name, its access).
 
 The Penjabaran runs to well over a thousand pages at Bondowoso's size, so it is rendered in sections of whole
 sub-kegiatan (about `DOCUMENT_SECTION_LINES` lines each), each by its own task; the merge numbers the pages.
@@ -13,38 +13,39 @@ from budgeting.excel import coefficient
 from budgeting.models import ApbdVersion, Rka, RkaLine
 from budgeting.selectors import apbd as apbd_selectors
 from masterdata import access, spreadsheets
+from masterdata.models import Opd
 from masterdata.money import money_sum
 
 from . import params as read
 from .base import Head, PdfKind, Spec, XlsxKind
 
 
-def _version(job):
+def version_of(job):
     return ApbdVersion.objects.select_related("fiscal_year").get(pk=job.params["version"])
 
 
-def _legal(version, *, perbup=False):
+def legal_of(version, *, perbup=False):
     legal = [f"Peraturan Daerah Kabupaten Bondowoso Nomor {version.perda_number}"] if version.perda_number else []
     if perbup and version.perbup_number:
         legal.append(f"Peraturan Bupati Bondowoso Nomor {version.perbup_number}")
     return legal
 
 
-def _name(prefix, version, suffix, extension):
+def file_name(prefix, version, suffix, extension):
     return f"{prefix}-{version.fiscal_year.year}-v{version.number}{suffix}.{extension}"
 
 
-def _version_spec(version, title, prefix, extension):
+def version_spec(version, title, prefix, extension):
     """A document of a whole version: public once the version is."""
     return Spec(
         title=f"{title} {version}",
-        filename=_name(prefix, version, "", extension),
+        filename=file_name(prefix, version, "", extension),
         params={"version": version.pk},
         public=version.state == ApbdVersion.State.PUBLISHED,
     )
 
 
-def _whole_version(actor, params):
+def whole_version(actor, params):
     """A version whose whole figures the actor may read (OPD staff: published ones), else 404."""
     read.only(params)
     version = read.version(actor, params)
@@ -53,91 +54,13 @@ def _whole_version(actor, params):
     return version
 
 
-# --- Lampiran I: ringkasan -----------------------------------------------------------------------
-
-
-class RingkasanRequest:
-    label = "Lampiran I Perda APBD (ringkasan)"
-
-    def prepare(self, actor, params):
-        return _version_spec(
-            _whole_version(actor, params), "Lampiran I Perda APBD — ringkasan", "lampiran-i", self.extension
-        )
-
-    def figures(self, job):
-        version = _version(job)
-        return version, apbd_selectors.ringkasan(job.requested_by, version)
-
-
-def ringkasan_head(version):
-    return Head(
-        title="Ringkasan APBD menurut urusan pemerintahan daerah dan organisasi",
-        year=version.fiscal_year.year,
-        version=str(version),
-        legal=["Lampiran I " + legal for legal in _legal(version)] or ["Lampiran I Peraturan Daerah"],
-        signatory="BUPATI BONDOWOSO",
-    )
-
-
-class RingkasanPdf(RingkasanRequest, PdfKind):
-    key = "lampiran-i-pdf"
-    template = "reporting/documents/ringkasan.html"
-
-    def head(self, job):
-        return ringkasan_head(_version(job))
-
-    def part_context(self, job, part, beat):
-        _, figures = self.figures(job)
-        return {"figures": figures}
-
-
-class RingkasanXlsx(RingkasanRequest, XlsxKind):
-    key = "lampiran-i-xlsx"
-
-    def write(self, job, workbook, beat):
-        version, figures = self.figures(job)
-        head = ringkasan_head(version)
-        sheet = spreadsheets.document_sheet(
-            workbook,
-            "Lampiran I",
-            head.title,
-            [("Versi", head.version), ("Dasar hukum", "; ".join(head.legal))],
-            [("Kode", 16), ("Uraian", 70), ("Jumlah (Rp)", 22)],
-        )
-        for row in figures.accounts:
-            style = spreadsheets.GROUP if row.level in ("akun", "kelompok") else {}
-            sheet.append(
-                [
-                    spreadsheets.cell(sheet, row.code, **style),
-                    spreadsheets.cell(sheet, row.name, **style),
-                    spreadsheets.money_cell(sheet, row.amount, **style),
-                ]
-            )
-        balance = figures.balance
-        for label, amount in balance_rows(balance):
-            sheet.append(
-                [
-                    None,
-                    spreadsheets.cell(sheet, label, **spreadsheets.GROUP),
-                    spreadsheets.money_cell(sheet, amount, **spreadsheets.GROUP),
-                ]
-            )
-
-
-def balance_rows(balance):
-    return [
-        ("JUMLAH PENDAPATAN", balance.pendapatan),
-        ("JUMLAH BELANJA", balance.belanja),
-        ("SURPLUS/(DEFISIT)", balance.surplus),
-        ("PEMBIAYAAN NETTO", balance.pembiayaan_netto),
-    ]
-
-
-# --- Penjabaran and DPA-SKPD: every line, in sections -------------------------------------------
+# --- Penjabaran, RKA-SKPD and DPA-SKPD: every line, in sections ---------------------------------
 
 
 class LinesRequest:
-    """Every line of a version (the Penjabaran) or of one OPD's RKA (the DPA-SKPD)."""
+    """Every line of a version (the Penjabaran), or of one OPD's RKA in it (`OpdDocument`)."""
+
+    per_opd = False
 
     def prepare(self, actor, params):
         if self.per_opd:
@@ -145,14 +68,15 @@ class LinesRequest:
             version = read.version(actor, params)
             opd = read.opd(params, required=True)
             rka = access.get_visible_or_404(access.scope_rka(actor, Rka.objects.filter(version=version)), opd=opd)
+            label = self.label_of(version)
             return Spec(
-                title=f"{version.dpa_label}-SKPD {opd.name} {version}",
-                filename=_name(version.dpa_label.lower(), version, f"-{opd.code}", self.extension),
+                title=f"{label} {opd.name} {version}",
+                filename=file_name(label.lower(), version, f"-{opd.code}", self.extension),
                 params={"version": version.pk, "opd": opd.code},
                 opd=rka.opd,
                 public=version.state == ApbdVersion.State.PUBLISHED,
             )
-        return _version_spec(_whole_version(actor, params), "Penjabaran APBD", "penjabaran", self.extension)
+        return version_spec(whole_version(actor, params), "Penjabaran APBD", "penjabaran", self.extension)
 
     def lines(self, job):
         lines = RkaLine.objects.filter(rka__version_id=job.params["version"])
@@ -160,31 +84,68 @@ class LinesRequest:
             lines = lines.filter(rka__opd__code=job.params["opd"])
         return lines
 
-
-class PenjabaranPdf(LinesRequest, PdfKind):
-    key = "penjabaran-pdf"
-    label = "Penjabaran APBD"
-    template = "reporting/documents/penjabaran.html"
-    per_opd = False
-
     def head(self, job):
-        version = _version(job)
+        version = version_of(job)
         if self.per_opd:
+            opd = Opd.objects.get(code=job.params["opd"])
             return Head(
-                title=f"Dokumen Pelaksanaan Anggaran Satuan Kerja Perangkat Daerah ({version.dpa_label}-SKPD)",
+                title=self.title_of(version),
                 year=version.fiscal_year.year,
                 version=str(version),
-                legal=_legal(version, perbup=True),
-                subtitle=self.lines(job).values_list("rka__opd__name", flat=True).first() or "",
-                signatory="KEPALA BPKAD SELAKU PPKD",
+                legal=legal_of(version, perbup=True),
+                subtitle=f"{opd.code} {opd.name}",
+                signatory=self.signatory_of(opd),
             )
         return Head(
             title="Penjabaran APBD",
             year=version.fiscal_year.year,
             version=str(version),
-            legal=["Lampiran II " + legal for legal in _legal(version, perbup=True)[1:]] or _legal(version),
+            legal=["Lampiran II " + legal for legal in legal_of(version, perbup=True)[1:]] or legal_of(version),
             signatory="BUPATI BONDOWOSO",
         )
+
+
+class OpdDocument:
+    """An OPD's RKA lines in one version, as one of its documents: they differ by name and signatory."""
+
+    per_opd = True
+
+    def label_of(self, version):
+        raise NotImplementedError
+
+    def title_of(self, version):
+        raise NotImplementedError
+
+    def signatory_of(self, opd):
+        raise NotImplementedError
+
+
+class RkaDocument(OpdDocument):
+    def label_of(self, version):
+        return "RKA-SKPD"
+
+    def title_of(self, version):
+        return "Rencana Kerja dan Anggaran Satuan Kerja Perangkat Daerah (RKA-SKPD)"
+
+    def signatory_of(self, opd):
+        return f"KEPALA {opd.name.upper()}"
+
+
+class DpaDocument(OpdDocument):
+    def label_of(self, version):
+        return f"{version.dpa_label}-SKPD"  # an amendment's is the DPPA-SKPD
+
+    def title_of(self, version):
+        return f"Dokumen Pelaksanaan Anggaran Satuan Kerja Perangkat Daerah ({self.label_of(version)})"
+
+    def signatory_of(self, opd):
+        return "KEPALA BPKAD SELAKU PPKD"
+
+
+class PenjabaranPdf(LinesRequest, PdfKind):
+    key = "penjabaran-pdf"
+    label = "Penjabaran APBD"
+    template = "reporting/documents/penjabaran.html"
 
     def parts(self, job):
         return section_parts(self.lines(job))
@@ -205,10 +166,14 @@ class PenjabaranPdf(LinesRequest, PdfKind):
         )
 
 
-class DpaPdf(PenjabaranPdf):
+class DpaPdf(DpaDocument, PenjabaranPdf):
     key = "dpa-pdf"
     label = "DPA-SKPD"
-    per_opd = True
+
+
+class RkaPdf(RkaDocument, PenjabaranPdf):
+    key = "rka-pdf"
+    label = "RKA-SKPD"
 
 
 def section_parts(lines):
@@ -303,11 +268,11 @@ def _starts_later(lines, line):
 
 
 class PenjabaranXlsx(LinesRequest, XlsxKind):
-    """Every line of the version as one sheet, streamed: no row cap whatever the year's size."""
+    """Every line of the version (or of one OPD's RKA) as one sheet, streamed: no row cap whatever the year's
+    size."""
 
     key = "penjabaran-xlsx"
     label = "Penjabaran APBD (Excel)"
-    per_opd = False
     COLUMNS = (
         ("Kode OPD", 24),
         ("OPD", 40),
@@ -323,12 +288,13 @@ class PenjabaranXlsx(LinesRequest, XlsxKind):
     )
 
     def write(self, job, workbook, beat):
-        version = _version(job)
+        head = self.head(job)
+        facts = [("Versi", head.version), *([("OPD", head.subtitle)] if head.subtitle else [])]
         sheet = spreadsheets.document_sheet(
             workbook,
-            "Penjabaran",
-            f"PENJABARAN APBD {version.fiscal_year.year}",
-            [("Versi", str(version)), ("Dasar hukum", "; ".join(_legal(version, perbup=True)))],
+            self.label_of(version_of(job)) if self.per_opd else "Penjabaran",
+            f"{head.title.upper()} {head.year}",
+            [*facts, ("Dasar hukum", "; ".join(head.legal))],
             self.COLUMNS,
             frozen_columns=2,
         )
@@ -357,3 +323,8 @@ class PenjabaranXlsx(LinesRequest, XlsxKind):
                     spreadsheets.cell(sheet, line.location),
                 ]
             )
+
+
+class RkaXlsx(RkaDocument, PenjabaranXlsx):
+    key = "rka-xlsx"
+    label = "RKA-SKPD (Excel)"

@@ -53,6 +53,7 @@ class JobKind:
     key = ""
     label = ""
     extension = ""
+    params_group = "version"  # which parameters the API documents for it: version (and the LRA's), kua, diff
 
     def prepare(self, actor, params):
         raise NotImplementedError

@@ -27,9 +27,9 @@ def choice(params, key, choices, default):
     return value
 
 
-def version(actor, params):
+def version(actor, params, key="version"):
     """The APBD version the job reads, as the actor may see it (404 otherwise)."""
-    return apbd_version_for(actor, whole_number(params, "version"))
+    return apbd_version_for(actor, whole_number(params, key))
 
 
 def opd(params, *, required=False):
@@ -47,7 +47,7 @@ def opd(params, *, required=False):
 
 
 # Every kind's parameters; a kind ignores those of the others (the form of a page may carry them).
-JOB_PARAMS = ("version", "periode", "dimensi", "rincian", "opd", "triwulan", "jenis")
+JOB_PARAMS = ("version", "periode", "dimensi", "rincian", "opd", "triwulan", "jenis", "lama", "kua")
 
 
 def only(params, extra=()):
