@@ -64,6 +64,10 @@ API_KINDS = [key for key, kind in KINDS.items() if not isinstance(kind, ImportKi
 PUBLIC_KINDS = {
     "lampiran-i-pdf": None,
     "lampiran-i-xlsx": None,
+    "lampiran-ii-pdf": None,
+    "lampiran-ii-xlsx": None,
+    "rincian-akun-pdf": None,
+    "rincian-akun-xlsx": None,
     "penjabaran-pdf": None,
     "penjabaran-xlsx": None,
     "semester-pdf": 6,
