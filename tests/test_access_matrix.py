@@ -159,7 +159,7 @@ def _done_job(requester, opd, version):
 PAGE_OBJECTS = [
     ("audit-", {"sequence": "audit"}),
     ("planning:proposal", {"pk": "proposal"}),
-    ("planning:public-proposal-track", {"code": "code"}),
+    ("usulan:track", {"code": "code"}),
     ("planning:", {"pk": "renja", "line_pk": "renja-line"}),
     ("budgeting:kua-", {"pk": "kua", "line_pk": "kua-line"}),
     ("budgeting:ceiling-", {"pk": "kua", "ceiling_pk": "ceiling", "opd_pk": "opd"}),
