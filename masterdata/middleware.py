@@ -1,6 +1,6 @@
 """Request-wide concerns: the request id and client address for the audit trail (without threading them
-through services), the language of the address (/en/…), security headers, a clear 503 when the embedded database is busy, and the portal's 404
-page in DEBUG."""
+through services), the language of the address (/en/…), security headers, a clear 503 when the embedded
+database is busy, and the portal's 404 page in DEBUG."""
 
 import contextvars
 import re
