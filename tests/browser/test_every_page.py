@@ -1,14 +1,14 @@
 """Every page of every role, in one browser: signed in as each role, visit every page of the URLconf that the
-role may open (its ids from a small seeded year) at 1366×768 and at 360×740, and find no console error, no
-table wider than its place (at 1366 px none scrolls; on a phone a table may scroll inside its focusable region)
-and no WCAG 2.1 A/AA violation.
+role may open (its ids from a small seeded year) at 1366×768 and at 360×740 (the citizen each public page in
+Indonesian and in English), and find no console error, no table wider than its place (at 1366 px none scrolls;
+on a phone a table may scroll inside its focusable region) and no WCAG 2.1 A/AA violation.
 
 A new route must be named below, as a page with the ids to open it or as no page (a form's target, an htmx
 fragment), so that it cannot be left out unnoticed."""
 
 import pytest
 from django.conf import settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse, translate_url
 
 from budgeting.models import Rka
 from budgeting.services import apbd as apbd_services
@@ -249,6 +249,7 @@ def test_every_page_of_every_role_fits_both_widths_without_errors_or_violations(
     for name, args in PAGES.items():
         query = QUERIES[name](seeded) if name in QUERIES else ""
         urls[name in PUBLIC].append(reverse(name, args=args(seeded)) + query)
+    urls[True] += [english for url in urls[True] if (english := translate_url(url, "en")) != url]
     for username in [CITIZEN, *ROLES]:
         with subtests.test(role=username):
             context = browser.new_context(base_url=live_server.url, locale="id-ID", timezone_id="Asia/Jakarta")

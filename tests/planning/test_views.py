@@ -681,9 +681,7 @@ def test_tracking_page_shows_the_renja_line_once_accepted(client, bappeda, renja
 
 def test_honeypot_pretends_success_and_stores_nothing(client, kecamatan):
     events = AuditEvent.objects.count()
-    response = client.post(
-        reverse("usulan:create"), citizen_post(kecamatan, website="http://spam.example")
-    )
+    response = client.post(reverse("usulan:create"), citizen_post(kecamatan, website="http://spam.example"))
     assert response.status_code == 302 and response["Location"] == reverse("usulan:sent")
     page = client.get(response["Location"]).content.decode()
     assert re.search(r"<strong>U\d{2}-[2-9A-Z]{6}</strong>", page)
@@ -713,9 +711,7 @@ def test_public_form_errors_are_indonesian_and_per_field(client, kecamatan):
     assert "Judul usulan wajib diisi." in html
     assert "Tulis angka" in html
     assert not Proposal.objects.exists()
-    wrong_village = client.post(
-        reverse("usulan:create"), citizen_post(kecamatan, village=foreign_village.pk)
-    )
+    wrong_village = client.post(reverse("usulan:create"), citizen_post(kecamatan, village=foreign_village.pk))
     assert wrong_village.status_code == 422
     assert f"tidak berada di Kecamatan {kecamatan.name}" in wrong_village.content.decode()
 

@@ -48,9 +48,7 @@ def test_a_citizens_remark_waits_for_moderation_then_the_opd_answers_in_public(c
 
     client.force_login(published.staff[DINKES])
     answer = "Dokter gigi ditempatkan mulai Juli melalui formasi tahun ini."
-    assert (
-        client.post(reverse("feedback:answer", args=[feedback.pk]), {"answer": answer}).status_code == 302
-    )
+    assert client.post(reverse("feedback:answer", args=[feedback.pk]), {"answer": answer}).status_code == 302
     client.logout()
     sub_page = client.get(
         reverse("transparency:sub-kegiatan", args=[published.fiscal_year.year, DINKES, SUB_A])

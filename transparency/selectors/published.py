@@ -558,7 +558,7 @@ def realization_summary(version):
         report = lra_selectors.lra(version, period=lra_selectors.PERIODS["tahun"], depth="akun")
         rows = {row.name: row for row in report.rows if row.is_total}
         return {
-            "month": MONTHS[last],
+            "month": str(MONTHS[last]),  # a word in the reader's language: kept per language
             "pendapatan": rows["JUMLAH PENDAPATAN"],
             "belanja": rows["JUMLAH BELANJA"],
         }
