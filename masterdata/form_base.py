@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .importers import parse_decimal
 from .models import FiscalYear
@@ -33,7 +35,7 @@ class HoneypotForm(PortalForm):
     """A public form with a field hidden from people by CSS: bots that fill every field give themselves away
     (templates/_shared/honeypot.html)."""
 
-    website = forms.CharField(label="Situs web (jangan diisi)", required=False)
+    website = forms.CharField(label=_("Situs web (jangan diisi)"), required=False)
 
     @property
     def is_bot(self):
@@ -47,7 +49,9 @@ class IndonesianNumberField(forms.CharField):
         self.places = places
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
         super().__init__(**kwargs)
-        self.error_messages["invalid"] = f"Tulis angka, misalnya {example}; paling banyak {places} angka desimal."
+        self.error_messages["invalid"] = format_lazy(
+            _("Tulis angka, misalnya {example}; paling banyak {places} angka desimal."), example=example, places=places
+        )
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):

@@ -1,6 +1,6 @@
 """Request-wide concerns: the request id and client address for the audit trail (without threading them
-through services), security headers, a clear 503 when the embedded database is busy, and the portal's 404
-page in DEBUG."""
+through services), the language of the address (/en/…), security headers, a clear 503 when the embedded
+database is busy, and the portal's 404 page in DEBUG."""
 
 import contextvars
 import re
@@ -14,6 +14,7 @@ from django.dispatch import receiver
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,25 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 def current_request_context():
     """(request_id, ip_address) of the request being served, or ("", None) outside a request."""
     return _request_context.get() or ("", None)
+
+
+class PathLanguageMiddleware:
+    """The language of a request is its address's: English under /en/ (the public pages' English version,
+    bondowoso/urls.py), Indonesian everywhere else. Unlike Django's LocaleMiddleware it reads no cookie and no
+    Accept-Language, so no response varies by them (no `Vary: Accept-Language` splitting caches) and a staff
+    page, the API and open data are always Indonesian. The language is restored after the request, so nothing
+    after it in the same thread inherits English."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        request.LANGUAGE_CODE = language
+        with translation.override(language):
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
 
 
 class RequestContextMiddleware:

@@ -3,6 +3,7 @@ included); the rules of the domain are checked by planning.services, whose error
 back on these forms field by field."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from masterdata.form_base import (
     TEXT_AREA,
@@ -157,43 +158,49 @@ class ProposalForm(PortalForm):
     SERVICE_FIELDS = services.PROPOSER_FIELDS
 
     title = forms.CharField(
-        label="Judul usulan", max_length=255, error_messages={"required": "Judul usulan wajib diisi."}
+        label=_("Judul usulan"), max_length=255, error_messages={"required": _("Judul usulan wajib diisi.")}
     )
     description = forms.CharField(
-        label="Uraian",
+        label=_("Uraian"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Apa masalahnya, apa yang diusulkan dan siapa yang mendapat manfaat.",
-        error_messages={"required": "Uraian wajib diisi."},
+        help_text=_("Apa masalahnya, apa yang diusulkan dan siapa yang mendapat manfaat."),
+        error_messages={"required": _("Uraian wajib diisi.")},
     )
     kecamatan = forms.ModelChoiceField(
-        label="Kecamatan",
+        label=_("Kecamatan"),
         queryset=Region.objects.none(),
-        empty_label="(pilih kecamatan)",
-        error_messages={"required": "Pilih kecamatan.", "invalid_choice": "Pilih kecamatan di Kabupaten Bondowoso."},
+        empty_label=_("(pilih kecamatan)"),
+        error_messages={
+            "required": _("Pilih kecamatan."),
+            "invalid_choice": _("Pilih kecamatan di Kabupaten Bondowoso."),
+        },
     )
     village = VillageChoiceField(
-        label="Desa/kelurahan",
+        label=_("Desa/kelurahan"),
         queryset=Region.objects.none(),
         required=False,
-        empty_label="(seluruh kecamatan)",
-        error_messages={"invalid_choice": "Pilih desa/kelurahan dari daftar."},
+        empty_label=_("(seluruh kecamatan)"),
+        error_messages={"invalid_choice": _("Pilih desa/kelurahan dari daftar.")},
     )
     proposer_name = forms.CharField(
-        label="Nama pengusul", max_length=150, error_messages={"required": "Nama pengusul wajib diisi."}
+        label=_("Nama pengusul"), max_length=150, error_messages={"required": _("Nama pengusul wajib diisi.")}
     )
     proposer_contact = forms.CharField(
-        label="Nomor telepon atau surel", max_length=150, required=False, help_text="Tidak ditampilkan kepada publik."
+        label=_("Nomor telepon atau surel"),
+        max_length=150,
+        required=False,
+        help_text=_("Tidak ditampilkan kepada publik."),
     )
     estimated_cost = IndonesianNumberField(
-        label="Perkiraan biaya (Rp)",
-        help_text="Boleh ditulis 25.000.000 atau 25000000.",
-        error_messages={"required": "Perkiraan biaya wajib diisi."},
+        label=_("Perkiraan biaya (Rp)"),
+        help_text=_("Boleh ditulis 25.000.000 atau 25000000."),
+        error_messages={"required": _("Perkiraan biaya wajib diisi.")},
     )
     suggested_opd = OpdChoiceField(
-        label="Perangkat daerah yang diusulkan menangani",
+        label=_("Perangkat daerah yang diusulkan menangani"),
         queryset=Opd.objects.none(),
         required=False,
-        empty_label="(tidak tahu)",
+        empty_label=_("(tidak tahu)"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -324,8 +331,8 @@ class DeferForm(PortalForm):
 
 class TrackingLookupForm(PortalForm):
     kode = forms.CharField(
-        label="Kode pelacakan",
+        label=_("Kode pelacakan"),
         max_length=20,
-        help_text="Contoh: U27-ABC234",
-        error_messages={"required": "Tulis kode pelacakan usulan Anda."},
+        help_text=_("Contoh: U27-ABC234"),
+        error_messages={"required": _("Tulis kode pelacakan usulan Anda.")},
     )

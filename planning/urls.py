@@ -1,6 +1,6 @@
-"""Planning pages for staff under /perencanaan/ and the citizens' proposal pages under /usulan/."""
+"""Planning pages for staff under /perencanaan/ (the citizens' proposal pages: planning/public_urls.py)."""
 
-from django.urls import path, re_path
+from django.urls import path
 
 from . import views
 
@@ -25,9 +25,4 @@ urlpatterns = [
     path("perencanaan/usulan/baru/", views.proposal_create, name="proposal-create"),
     path("perencanaan/usulan/<int:pk>/", views.proposal_detail, name="proposal-detail"),
     path("perencanaan/usulan/<int:pk>/keputusan/", views.proposal_decide, name="proposal-decide"),
-    path("usulan/", views.public_proposal_home, name="public-proposals"),
-    path("usulan/baru/", views.public_proposal_create, name="public-proposal-create"),
-    path("usulan/terkirim/", views.public_proposal_sent, name="public-proposal-sent"),
-    path("usulan/wilayah/", views.village_options, name="village-options"),
-    re_path(r"^usulan/(?P<code>[A-Za-z0-9-]{4,20})/$", views.public_proposal_track, name="public-proposal-track"),
 ]

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from masterdata import access, view_helpers
@@ -665,8 +666,8 @@ def public_proposal_home(request):
     if form.is_bound and form.is_valid():
         code = form.cleaned_data["kode"].strip().upper()
         if TRACKING_CODE.match(code):
-            return redirect("planning:public-proposal-track", code=code)
-        form.add_error("kode", "Kode pelacakan terdiri dari huruf, angka dan tanda hubung, mis. U27-ABC234.")
+            return redirect("usulan:track", code=code)
+        form.add_error("kode", _("Kode pelacakan terdiri dari huruf, angka dan tanda hubung, mis. U27-ABC234."))
     return render(request, "public/usulan.html", {"form": form}, status=UNPROCESSABLE if form.errors else 200)
 
 
@@ -687,7 +688,7 @@ def public_proposal_create(request):
             # Look exactly like a success, store nothing.
             PUBLIC_PROPOSALS.count(request)
             request.session[SENT_CODE_KEY] = services.new_tracking_code(fiscal_year.year)
-            return redirect("planning:public-proposal-sent")
+            return redirect("usulan:sent")
         if form.is_valid():
             try:
                 proposal = services.submit_proposal(
@@ -701,7 +702,7 @@ def public_proposal_create(request):
             else:
                 PUBLIC_PROPOSALS.count(request)
                 request.session[SENT_CODE_KEY] = proposal.tracking_code
-                return redirect("planning:public-proposal-sent")
+                return redirect("usulan:sent")
     return render(
         request,
         "public/usulan_form.html",
@@ -714,7 +715,7 @@ def public_proposal_create(request):
 def public_proposal_sent(request):
     code = request.session.get(SENT_CODE_KEY)
     if not code:
-        return redirect("planning:public-proposal-create")
+        return redirect("usulan:create")
     return render(request, "public/usulan_terkirim.html", {"code": code})
 
 

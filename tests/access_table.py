@@ -74,11 +74,11 @@ PAGES = {
     "planning:proposal-create": act(SIGNED_IN, OPD_STAFF | {BAPPEDA, DPRD}),
     "planning:proposal-detail": read(SIGNED_IN),  # a moderated proposal
     "planning:proposal-decide": act(SIGNED_IN, {OWN, BAPPEDA}),  # the suggested OPD's staff and Bappeda
-    "planning:public-proposals": read(EVERYONE),
-    "planning:public-proposal-create": read(EVERYONE),
-    "planning:public-proposal-sent": read(EVERYONE),
-    "planning:village-options": read(EVERYONE),
-    "planning:public-proposal-track": read(EVERYONE),
+    "usulan:home": read(EVERYONE),
+    "usulan:create": read(EVERYONE),
+    "usulan:sent": read(EVERYONE),
+    "usulan:village-options": read(EVERYONE),
+    "usulan:track": read(EVERYONE),
     # Budgeting
     "budgeting:home": read(SIGNED_IN),
     "budgeting:kua-list": read(SIGNED_IN),
@@ -156,9 +156,9 @@ PAGES = {
     "reporting:job-download": read(JOB_READERS),
     "reporting:job-retry": act(JOB_READERS, {OWN}),
     "reporting:public-document": read(EVERYONE),  # a document of the published murni, made once
-    "transparency:feedback-list": read(OPD_STAFF | {BAPPEDA, AUDITOR}),
-    "transparency:feedback-moderate": act(FEEDBACK_READERS, {BAPPEDA}),
-    "transparency:feedback-answer": act(FEEDBACK_READERS, {OWN}),
+    "feedback:list": read(OPD_STAFF | {BAPPEDA, AUDITOR}),
+    "feedback:moderate": act(FEEDBACK_READERS, {BAPPEDA}),
+    "feedback:answer": act(FEEDBACK_READERS, {OWN}),
     "opendata:package-latest": read(EVERYONE),
     "opendata:package": read(EVERYONE),
     "opendata:lines": read(EVERYONE),

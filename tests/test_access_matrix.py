@@ -160,7 +160,7 @@ def _done_job(requester, opd, version):
 PAGE_OBJECTS = [
     ("audit-", {"sequence": "audit"}),
     ("planning:proposal", {"pk": "proposal"}),
-    ("planning:public-proposal-track", {"code": "code"}),
+    ("usulan:track", {"code": "code"}),
     ("planning:", {"pk": "renja", "line_pk": "renja-line"}),
     ("budgeting:kua-", {"pk": "kua", "line_pk": "kua-line"}),
     ("budgeting:ceiling-", {"pk": "kua", "ceiling_pk": "ceiling", "opd_pk": "opd"}),
@@ -171,7 +171,7 @@ PAGE_OBJECTS = [
     ("budgeting:cash-plan-", {"pk": "dpa", "key": "cash-key"}),
     ("budgeting:", {"pk": "rka", "section": "section", "line_pk": "rka-line"}),
     ("opendata:", {"year": "year", "number": "murni-number", "key": "table", "extension": "format"}),
-    ("transparency:feedback-", {"pk": "feedback", "year": "year", "code": "opd-code"}),
+    ("feedback:", {"pk": "feedback"}),
     ("reporting:rka-import", {"pk": "rka"}),
     ("reporting:job", {"pk": "job"}),
     ("reporting:public-document", {"year": "year", "number": "murni-number", "kind": "public-kind"}),

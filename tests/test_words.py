@@ -45,7 +45,7 @@ def test_a_pergeseran_draft_is_not_called_rapbd(client, reference_data):
 
 
 def test_the_public_form_offers_opds_by_name_without_codes(client, reference_data):
-    html = client.get(reverse("planning:public-proposal-create")).content.decode()
+    html = client.get(reverse("usulan:create")).content.decode()
     dinkes = Opd.objects.get(name="Dinas Kesehatan")
     assert f'<option value="{dinkes.pk}">Dinas Kesehatan</option>' in html
     assert dinkes.code not in html
@@ -54,6 +54,6 @@ def test_the_public_form_offers_opds_by_name_without_codes(client, reference_dat
 def test_a_pokir_is_tracked_as_a_dprd_proposal_not_a_citizens_one(client, reference_data):
     dprd = UserFactory(role=User.Role.DPRD)
     pokir = submitted_proposal(dprd, "pokir", reference_data, proposer_name="Komisi D DPRD")
-    html = client.get(reverse("planning:public-proposal-track", args=[pokir.tracking_code])).content.decode()
+    html = client.get(reverse("usulan:track", args=[pokir.tracking_code])).content.decode()
     assert "Pokok-pokok pikiran DPRD" in html
     assert ">Usulan warga</a></p>" not in html

@@ -1,14 +1,15 @@
 """The citizen's feedback form and the staff's moderation and answer forms."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from masterdata.form_base import TEXT_AREA, HoneypotForm, PortalForm
 
 
 class FeedbackForm(HoneypotForm):
-    text = forms.CharField(label="Masukan Anda", max_length=2000, widget=forms.Textarea(attrs=TEXT_AREA))
-    name = forms.CharField(label="Nama (boleh dikosongkan)", max_length=100, required=False)
-    contact = forms.CharField(label="Surel atau nomor telepon (tidak ditampilkan)", max_length=100, required=False)
+    text = forms.CharField(label=_("Masukan Anda"), max_length=2000, widget=forms.Textarea(attrs=TEXT_AREA))
+    name = forms.CharField(label=_("Nama (boleh dikosongkan)"), max_length=100, required=False)
+    contact = forms.CharField(label=_("Surel atau nomor telepon (tidak ditampilkan)"), max_length=100, required=False)
 
 
 class ModerationForm(PortalForm):

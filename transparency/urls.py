@@ -1,3 +1,5 @@
+"""The public APBD pages, in Indonesian and under /en/ in English (the staff's feedback pages: feedback_urls.py)."""
+
 from django.urls import path
 
 from . import views
@@ -20,7 +22,4 @@ urlpatterns = [
     path("apbd/<int:year>/sumber-dana/", views.drilldown, {"slug": "sumber-dana"}, name="sumber-dana"),
     path("apbd/<int:year>/sumber-dana/<str:code>/", views.drilldown, {"slug": "sumber-dana"}, name="sumber-dana-node"),
     path("istilah/", views.glossary, name="glossary"),
-    path("masukan-warga/", views.feedback_list, name="feedback-list"),
-    path("masukan-warga/<int:pk>/moderasi/", views.feedback_moderate, name="feedback-moderate"),
-    path("masukan-warga/<int:pk>/jawab/", views.feedback_answer, name="feedback-answer"),
 ]

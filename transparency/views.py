@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from budgeting.models import ApbdTotal
@@ -21,8 +23,12 @@ from .services import feedback as feedback_services
 
 FEEDBACK = view_helpers.AddressRateLimit("transparency:feedback", 5)
 
-ORDERS = {"belanja": "Belanja terbesar", "kode": "Kode OPD", "nama": "Nama OPD"}
-DRILL_ORDERS = {"jumlah": "Jumlah terbesar", "kode": "Kode"}
+ORDERS = {
+    "belanja": gettext_lazy("Belanja terbesar"),
+    "kode": gettext_lazy("Kode OPD"),
+    "nama": gettext_lazy("Nama OPD"),
+}
+DRILL_ORDERS = {"jumlah": gettext_lazy("Jumlah terbesar"), "kode": gettext_lazy("Kode")}
 
 
 def _version(request, year):
@@ -178,7 +184,7 @@ def drilldown(request, year, slug, code=None):
         "versions": list(facts.public_apbd_versions(year=year)),
         "found": found,
         "level": hierarchy.levels[found.depth].label if code else hierarchy.whole,
-        "child_label": _mid_sentence(child.label) if child else "",
+        "child_label": _mid_sentence(_(child.label)) if child else "",
         "child_glossary": GLOSSARY[found.child_key],
         "crumbs": crumbs if code else crumbs[:-1],
         "current": f"{code} {found.node.name}" if code else hierarchy.title,
@@ -207,7 +213,7 @@ def _tabs(version):
     """The ways through a version: by OPD, function, account and funding source."""
     versi = f"?versi={version.number}"
     year = version.fiscal_year.year
-    tabs = [("apbd", "Per OPD", reverse("transparency:apbd", args=[year]) + versi)]
+    tabs = [("apbd", _("Per OPD"), reverse("transparency:apbd", args=[year]) + versi)]
     return tabs + [
         (slug, hierarchy.title, reverse(f"transparency:{slug}", args=[year]) + versi)
         for slug, hierarchy in published.HIERARCHIES.items()
@@ -228,11 +234,11 @@ def versions(request, year):
 
 
 DIMENSIONS = {
-    ApbdTotal.Dimension.OPD: "Per OPD",
-    ApbdTotal.Dimension.ACCOUNT: "Per kode rekening",
-    ApbdTotal.Dimension.URUSAN: "Per urusan",
-    ApbdTotal.Dimension.BIDANG: "Per bidang urusan",
-    ApbdTotal.Dimension.PROGRAM: "Per program",
+    ApbdTotal.Dimension.OPD: gettext_lazy("Per OPD"),
+    ApbdTotal.Dimension.ACCOUNT: gettext_lazy("Per kode rekening"),
+    ApbdTotal.Dimension.URUSAN: gettext_lazy("Per urusan"),
+    ApbdTotal.Dimension.BIDANG: gettext_lazy("Per bidang urusan"),
+    ApbdTotal.Dimension.PROGRAM: gettext_lazy("Per program"),
 }
 
 
@@ -321,7 +327,7 @@ def feedback_submit(request, year, code):
         return _feedback_form_page(request, version, code, sub_code, form, back)
     FEEDBACK.count(request)  # a bot's post looks like a success and stores nothing
     messages.success(
-        request, "Terima kasih. Masukan Anda diterima dan tampil di halaman ini setelah diperiksa moderator."
+        request, _("Terima kasih. Masukan Anda diterima dan tampil di halaman ini setelah diperiksa moderator.")
     )
     return redirect(f"{back}?versi={version.number}#masukan")
 
@@ -368,7 +374,7 @@ def _feedback_move(request, pk, permission, form_class, move):
             moved = move(item, form.cleaned_data)
         if outcome.ok:
             messages.success(request, f"{moved}: {moved.get_state_display().lower()}.")
-            return redirect(reverse("transparency:feedback-list") + f"?status={moved.state}")
+            return redirect(reverse("feedback:list") + f"?status={moved.state}")
         status = outcome.status
     else:
         status = 422

@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "masterdata.middleware.RequestContextMiddleware",
     "masterdata.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language is the address's: /en/… English, everything else Indonesian (no cookie, no Accept-Language).
+    "masterdata.middleware.PathLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -149,8 +151,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "id"
-# The portal is in Indonesian only: every page, message and Django's own texts (admin, validation).
-LANGUAGES = [("id", _("Bahasa Indonesia"))]
+# Indonesian first: every page, message and Django's own texts (admin, validation). The public pages (no
+# login) also have an English version under /en/ (bondowoso/urls.py); staff pages are Indonesian only.
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True

@@ -21,6 +21,11 @@ def test_a_citizen_goes_down_to_a_sub_kegiatan_and_is_answered(page, axe, refere
 
     page.goto("/")
     assert_no_axe_violations(axe, page)
+    page.get_by_role("link", name="English").click()  # the same page in English, and back
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bondowoso Regency's budget for every citizen")
+    assert_no_axe_violations(axe, page)
+    page.get_by_role("link", name="Bahasa Indonesia").click()
     page.get_by_role("link", name="Lihat APBD 2024 per OPD").click()
     page.get_by_role("link", name="Dinas Kesehatan").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dinas Kesehatan")

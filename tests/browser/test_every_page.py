@@ -1,14 +1,14 @@
 """Every page of every role, in one browser: signed in as each role, visit every page of the URLconf that the
-role may open (its ids from a small seeded year) at 1366×768 and at 360×740, and find no console error, no
-table wider than its place (at 1366 px none scrolls; on a phone a table may scroll inside its focusable region)
-and no WCAG 2.1 A/AA violation.
+role may open (its ids from a small seeded year) at 1366×768 and at 360×740 (the citizen each public page in
+Indonesian and in English), and find no console error, no table wider than its place (at 1366 px none scrolls;
+on a phone a table may scroll inside its focusable region) and no WCAG 2.1 A/AA violation.
 
 A new route must be named below, as a page with the ids to open it or as no page (a form's target, an htmx
 fragment), so that it cannot be left out unnoticed."""
 
 import pytest
 from django.conf import settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse, translate_url
 
 from budgeting.models import Rka
 from budgeting.services import apbd as apbd_services
@@ -26,9 +26,9 @@ CITIZEN = "warga"  # not signed in: the public pages are theirs, and only theirs
 PUBLIC = {
     "public-home",
     "login",
-    "planning:public-proposals",
-    "planning:public-proposal-create",
-    "planning:public-proposal-track",
+    "usulan:home",
+    "usulan:create",
+    "usulan:track",
     "opendata:index",
     "transparency:apbd",
     "transparency:opd",
@@ -61,9 +61,9 @@ PAGES = {
     "planning:proposal-board": lambda s: [],
     "planning:proposal-create": lambda s: [],
     "planning:proposal-detail": lambda s: [s["proposal"].pk],
-    "planning:public-proposals": lambda s: [],
-    "planning:public-proposal-create": lambda s: [],
-    "planning:public-proposal-track": lambda s: [s["proposal"].tracking_code],
+    "usulan:home": lambda s: [],
+    "usulan:create": lambda s: [],
+    "usulan:track": lambda s: [s["proposal"].tracking_code],
     "budgeting:home": lambda s: [],
     "budgeting:kua-list": lambda s: [],
     "budgeting:kua-detail": lambda s: [s["kua"].pk],
@@ -89,7 +89,7 @@ PAGES = {
     "transparency:versions": lambda s: [s["murni"].fiscal_year.year],
     "transparency:compare": lambda s: [],
     "transparency:search": lambda s: [s["murni"].fiscal_year.year],
-    "transparency:feedback-list": lambda s: [],
+    "feedback:list": lambda s: [],
     "transparency:documents": lambda s: [s["murni"].fiscal_year.year],
     "reporting:lra": lambda s: [],
     "reporting:semester": lambda s: [],
@@ -113,8 +113,8 @@ QUERIES = {
 }
 NOT_PAGES = {
     "transparency:feedback-submit",
-    "transparency:feedback-moderate",
-    "transparency:feedback-answer",
+    "feedback:moderate",
+    "feedback:answer",
     # Form targets (POST) and what answers them.
     "logout",
     "planning:renja-create",
@@ -123,7 +123,7 @@ NOT_PAGES = {
     "planning:renja-transition",
     "planning:rkpd-action",
     "planning:proposal-decide",
-    "planning:public-proposal-sent",
+    "usulan:sent",
     "budgeting:kua-create",
     "budgeting:kua-line-add",
     "budgeting:kua-transition",
@@ -149,7 +149,7 @@ NOT_PAGES = {
     "planning:line-row",
     "planning:line-edit",
     "planning:line-delete",
-    "planning:village-options",
+    "usulan:village-options",
     "budgeting:kua-account-search",
     "budgeting:kua-line-edit",
     "budgeting:ceiling-edit",
@@ -253,6 +253,7 @@ def test_every_page_of_every_role_fits_both_widths_without_errors_or_violations(
     for name, args in PAGES.items():
         query = QUERIES[name](seeded) if name in QUERIES else ""
         urls[name in PUBLIC].append(reverse(name, args=args(seeded)) + query)
+    urls[True] += [english for url in urls[True] if (english := translate_url(url, "en")) != url]
     for username in [CITIZEN, *ROLES]:
         with subtests.test(role=username):
             context = browser.new_context(base_url=live_server.url, locale="id-ID", timezone_id="Asia/Jakarta")

@@ -67,6 +67,7 @@ def test_the_drill_down_pages_fit_a_phone(page, reference_data):
         "/apbd/2024/rekening/",
         "/apbd/2024/rekening/5.1.02.01.01/",
         "/apbd/2024/sumber-dana/1.2.01.01.02.0001/",
+        "/en/apbd/2024/urusan/1.02.02.2.01/",  # English labels are longer
     ):
         page.goto(path)
         assert page.evaluate(FITS), path

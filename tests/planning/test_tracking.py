@@ -17,7 +17,7 @@ def held(year):
 
 
 def track(client, code):
-    return client.get(reverse("planning:public-proposal-track", args=[code]))
+    return client.get(reverse("usulan:track", args=[code]))
 
 
 @pytest.mark.parametrize("debug", [False, True])

@@ -625,18 +625,18 @@ def test_staff_submit_proposals_only_from_their_own_sources(client, dinkes_staff
 
 
 def test_citizen_submits_and_tracks_after_moderation_only(client, bappeda, dinkes_staff, kecamatan):
-    response = client.post(reverse("planning:public-proposal-create"), citizen_post(kecamatan))
-    assert response.status_code == 302 and response["Location"] == reverse("planning:public-proposal-sent")
+    response = client.post(reverse("usulan:create"), citizen_post(kecamatan))
+    assert response.status_code == 302 and response["Location"] == reverse("usulan:sent")
     proposal = Proposal.objects.get()
     assert proposal.status == Proposal.Status.RECEIVED and not proposal.is_moderated
     assert proposal.source == "citizen" and proposal.estimated_cost == Decimal("45000000")
     confirmation = client.get(response["Location"]).content.decode()
     assert f"<strong>{proposal.tracking_code}</strong>" in confirmation
 
-    track_url = reverse("planning:public-proposal-track", args=[proposal.tracking_code])
+    track_url = reverse("usulan:track", args=[proposal.tracking_code])
     unmoderated = client.get(track_url).content.decode()
     assert "menunggu moderasi Bappeda" in unmoderated and "Lampu penerangan jalan" not in unmoderated
-    assert client.get(reverse("planning:public-proposal-track", args=["U24-ZZZZZZ"])).status_code == 404
+    assert client.get(reverse("usulan:track", args=["U24-ZZZZZZ"])).status_code == 404
 
     # Unmoderated: no one but Bappeda sees it.
     client_for(client, dinkes_staff)
@@ -651,7 +651,7 @@ def test_citizen_submits_and_tracks_after_moderation_only(client, bappeda, dinke
     assert moderated.status_code == 302
 
     client.logout()
-    lookup = client.get(reverse("planning:public-proposals"), {"kode": proposal.tracking_code.lower()})
+    lookup = client.get(reverse("usulan:home"), {"kode": proposal.tracking_code.lower()})
     assert lookup.status_code == 302 and lookup["Location"] == track_url
     page = client.get(track_url).content.decode()
     assert "Lampu penerangan jalan" in page and "Dalam kajian" in page and "Layak dikaji." in page
@@ -660,7 +660,7 @@ def test_citizen_submits_and_tracks_after_moderation_only(client, bappeda, dinke
 
 @pytest.mark.parametrize("role", [User.Role.OPD_STAFF, User.Role.FINANCE, User.Role.DPRD, User.Role.AUDITOR])
 def test_unmoderated_proposals_are_seen_by_bappeda_only(client, role, kecamatan):
-    client.post(reverse("planning:public-proposal-create"), citizen_post(kecamatan))
+    client.post(reverse("usulan:create"), citizen_post(kecamatan))
     proposal = Proposal.objects.get()
     client_for(client, user_with_role(role))
     assert client.get(reverse("planning:proposal-detail", args=[proposal.pk])).status_code == 404
@@ -674,17 +674,15 @@ def test_tracking_page_shows_the_renja_line_once_accepted(client, bappeda, renja
     )
     line = renja.lines.first()
     services.accept_proposal(actor=bappeda, proposal=proposal, renja_line=line)
-    page = client.get(reverse("planning:public-proposal-track", args=[proposal.tracking_code])).content.decode()
+    page = client.get(reverse("usulan:track", args=[proposal.tracking_code])).content.decode()
     assert "Masuk Renja" in page
     assert dinkes.name in page and line.sub_kegiatan.code in page and "Rp 150.000.000" in page
 
 
 def test_honeypot_pretends_success_and_stores_nothing(client, kecamatan):
     events = AuditEvent.objects.count()
-    response = client.post(
-        reverse("planning:public-proposal-create"), citizen_post(kecamatan, website="http://spam.example")
-    )
-    assert response.status_code == 302 and response["Location"] == reverse("planning:public-proposal-sent")
+    response = client.post(reverse("usulan:create"), citizen_post(kecamatan, website="http://spam.example"))
+    assert response.status_code == 302 and response["Location"] == reverse("usulan:sent")
     page = client.get(response["Location"]).content.decode()
     assert re.search(r"<strong>U\d{2}-[2-9A-Z]{6}</strong>", page)
     assert not Proposal.objects.exists()
@@ -692,7 +690,7 @@ def test_honeypot_pretends_success_and_stores_nothing(client, kecamatan):
 
 
 def test_public_form_is_rate_limited_per_address(client, kecamatan):
-    url = reverse("planning:public-proposal-create")
+    url = reverse("usulan:create")
     for _ in range(5):
         assert client.post(url, citizen_post(kecamatan), REMOTE_ADDR="10.0.0.7").status_code == 302
     refused = client.post(url, citizen_post(kecamatan), REMOTE_ADDR="10.0.0.7")
@@ -707,21 +705,19 @@ def test_public_form_errors_are_indonesian_and_per_field(client, kecamatan):
     other = Region.objects.filter(level=Region.Level.KECAMATAN).exclude(pk=kecamatan.pk).first()
     foreign_village = other.villages.first()
     data = citizen_post(kecamatan, title="", estimated_cost="dua juta", village=foreign_village.pk)
-    response = client.post(reverse("planning:public-proposal-create"), data)
+    response = client.post(reverse("usulan:create"), data)
     html = response.content.decode()
     assert response.status_code == 422
     assert "Judul usulan wajib diisi." in html
     assert "Tulis angka" in html
     assert not Proposal.objects.exists()
-    wrong_village = client.post(
-        reverse("planning:public-proposal-create"), citizen_post(kecamatan, village=foreign_village.pk)
-    )
+    wrong_village = client.post(reverse("usulan:create"), citizen_post(kecamatan, village=foreign_village.pk))
     assert wrong_village.status_code == 422
     assert f"tidak berada di Kecamatan {kecamatan.name}" in wrong_village.content.decode()
 
 
 def test_village_select_follows_the_kecamatan(client, kecamatan):
-    response = client.get(reverse("planning:village-options"), {"kecamatan": kecamatan.pk}, **HTMX)
+    response = client.get(reverse("usulan:village-options"), {"kecamatan": kecamatan.pk}, **HTMX)
     html = response.content.decode()
     assert response.status_code == 200 and html.lstrip().startswith('<div class="field" id="village-field">')
     village_ids = set(map(int, re.findall(r'<option value="(\d+)"', html)))

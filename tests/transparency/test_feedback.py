@@ -32,8 +32,8 @@ def test_a_citizens_remark_waits_for_moderation_then_the_opd_answers_in_public(c
 
     bappeda = UserFactory(role=User.Role.BAPPEDA)
     client.force_login(bappeda)
-    assert TEXT in client.get(reverse("transparency:feedback-list")).content.decode()
-    moderate = reverse("transparency:feedback-moderate", args=[feedback.pk])
+    assert TEXT in client.get(reverse("feedback:list")).content.decode()
+    moderate = reverse("feedback:moderate", args=[feedback.pk])
     assert client.post(moderate, {"decision": "approve"}).status_code == 302
     client.logout()
     page = _opd_page(client, published)
@@ -41,9 +41,7 @@ def test_a_citizens_remark_waits_for_moderation_then_the_opd_answers_in_public(c
 
     client.force_login(published.staff[DINKES])
     answer = "Dokter gigi ditempatkan mulai Juli melalui formasi tahun ini."
-    assert (
-        client.post(reverse("transparency:feedback-answer", args=[feedback.pk]), {"answer": answer}).status_code == 302
-    )
+    assert client.post(reverse("feedback:answer", args=[feedback.pk]), {"answer": answer}).status_code == 302
     client.logout()
     sub_page = client.get(
         reverse("transparency:sub-kegiatan", args=[published.fiscal_year.year, DINKES, SUB_A])
@@ -55,15 +53,15 @@ def test_a_rejection_needs_its_reason_and_only_bappeda_the_auditor_and_the_opd_s
     _send(client, published)
     feedback = Feedback.objects.get()
     client.force_login(UserFactory(role=User.Role.BAPPEDA))
-    moderate = reverse("transparency:feedback-moderate", args=[feedback.pk])
+    moderate = reverse("feedback:moderate", args=[feedback.pk])
     refused = client.post(moderate, {"decision": "reject", "note": ""})
     assert refused.status_code == 422 and "alasan penolakan" in refused.content.decode()
     assert client.post(moderate, {"decision": "reject", "note": "Memuat data pribadi."}).status_code == 302
     client.force_login(UserFactory(role=User.Role.AUDITOR))
-    audit_view = client.get(reverse("transparency:feedback-list"), {"status": "rejected"}).content.decode()
+    audit_view = client.get(reverse("feedback:list"), {"status": "rejected"}).content.decode()
     assert TEXT in audit_view and "Memuat data pribadi." in audit_view
     client.force_login(published.staff[BAPENDA])
-    assert TEXT not in client.get(reverse("transparency:feedback-list")).content.decode()
+    assert TEXT not in client.get(reverse("feedback:list")).content.decode()
     client.logout()
     assert TEXT not in _opd_page(client, published)
 
@@ -71,8 +69,8 @@ def test_a_rejection_needs_its_reason_and_only_bappeda_the_auditor_and_the_opd_s
 def test_who_may_moderate_and_answer(client, published):
     _send(client, published)
     feedback = Feedback.objects.get()
-    moderate = reverse("transparency:feedback-moderate", args=[feedback.pk])
-    answer = reverse("transparency:feedback-answer", args=[feedback.pk])
+    moderate = reverse("feedback:moderate", args=[feedback.pk])
+    answer = reverse("feedback:answer", args=[feedback.pk])
     client.force_login(published.staff[DINKES])
     assert client.post(moderate, {"decision": "approve"}).status_code == 403
     client.force_login(published.staff[BAPENDA])
@@ -106,4 +104,4 @@ def test_the_feedback_list_reads_a_constant_number_of_queries(client, published,
         _send(client, published)
     client.force_login(UserFactory(role=User.Role.BAPPEDA))
     with django_assert_max_num_queries(10):
-        assert client.get(reverse("transparency:feedback-list")).status_code == 200
+        assert client.get(reverse("feedback:list")).status_code == 200

@@ -101,9 +101,13 @@ def test_the_semester_report_is_public_once_june_is_closed_for_every_opd(
                 actor=executed.finance, fiscal_year=executed.version.fiscal_year, opd=opd, month=6, action="close"
             )
         assert client.get(url).status_code == 404  # one OPD's June is still open
+        register = reverse("transparency:documents", args=[2024])
+        assert "Laporan realisasi semester I" in client.get(register).content.decode()
+        assert url not in client.get(register).content.decode()
         move_month(
             actor=executed.finance, fiscal_year=executed.version.fiscal_year, opd=opds[-1], month=6, action="close"
         )
+        assert url in client.get(register).content.decode()
         with django_capture_on_commit_callbacks(execute=True):
             assert client.get(url).status_code == 302
         job = Job.objects.get(kind="semester-pdf")

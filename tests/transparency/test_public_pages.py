@@ -141,7 +141,7 @@ def test_an_accepted_proposal_shows_the_published_budget_that_answers_it(client,
     )
     proposal = submitted_proposal(UserFactory(role=User.Role.BAPPEDA), "kecamatan", published.fiscal_year)
     Proposal.objects.filter(pk=proposal.pk).update(status="accepted", renja_line=sub.renja_line, is_moderated=True)
-    page = client.get(reverse("planning:public-proposal-track", args=[proposal.tracking_code])).content.decode()
+    page = client.get(reverse("usulan:track", args=[proposal.tracking_code])).content.decode()
     total = sum(line.amount for line in sub.lines.all())
     assert "Dalam APBD" in page and rupiah(total) in page
     assert (

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Sum
 from django.http import Http404
+from django.utils.translation import gettext_noop
 
 from budgeting.models import ApbdTotal, ApbdVersion, Rka, RkaLine
 from budgeting.selectors.classification import ACCOUNT_LEVELS, ACTIVITY_LEVELS, code_expressions
@@ -38,7 +39,7 @@ class Dimension:
     """A classification a fact falls under: its code column and where its name comes from."""
 
     key: str
-    label: str
+    label: str  # Indonesian, as open data and the API name it; the public pages translate it (gettext)
     kind: str  # administrative, functional, activity, economic, source
     names: str  # "opd", "funding", "account", "nomenclature"
 
@@ -46,19 +47,19 @@ class Dimension:
 DIMENSIONS = {
     dimension.key: dimension
     for dimension in (
-        Dimension("opd", "OPD", "administrative", "opd"),
-        Dimension("urusan", "Urusan", "functional", "nomenclature"),
-        Dimension("bidang", "Bidang urusan", "functional", "nomenclature"),
-        Dimension("program", "Program", "activity", "nomenclature"),
-        Dimension("kegiatan", "Kegiatan", "activity", "nomenclature"),
-        Dimension("sub_kegiatan", "Sub-kegiatan", "activity", "nomenclature"),
-        Dimension("akun", "Akun", "economic", "account"),
-        Dimension("kelompok", "Kelompok", "economic", "account"),
-        Dimension("jenis", "Jenis", "economic", "account"),
-        Dimension("objek", "Objek", "economic", "account"),
-        Dimension("rincian", "Rincian objek", "economic", "account"),
-        Dimension("rekening", "Sub rincian objek (kode rekening)", "economic", "account"),
-        Dimension("sumber_dana", "Sumber dana", "source", "funding"),
+        Dimension("opd", gettext_noop("OPD"), "administrative", "opd"),
+        Dimension("urusan", gettext_noop("Urusan"), "functional", "nomenclature"),
+        Dimension("bidang", gettext_noop("Bidang urusan"), "functional", "nomenclature"),
+        Dimension("program", gettext_noop("Program"), "activity", "nomenclature"),
+        Dimension("kegiatan", gettext_noop("Kegiatan"), "activity", "nomenclature"),
+        Dimension("sub_kegiatan", gettext_noop("Sub-kegiatan"), "activity", "nomenclature"),
+        Dimension("akun", gettext_noop("Akun"), "economic", "account"),
+        Dimension("kelompok", gettext_noop("Kelompok"), "economic", "account"),
+        Dimension("jenis", gettext_noop("Jenis"), "economic", "account"),
+        Dimension("objek", gettext_noop("Objek"), "economic", "account"),
+        Dimension("rincian", gettext_noop("Rincian objek"), "economic", "account"),
+        Dimension("rekening", gettext_noop("Sub rincian objek (kode rekening)"), "economic", "account"),
+        Dimension("sumber_dana", gettext_noop("Sumber dana"), "source", "funding"),
     )
 }
 # What the aggregate may drill down on and cut by: every classification but the line's own account

@@ -1,7 +1,8 @@
 """What the public APBD pages show of a published version: the summary, the OPDs and the accounts from the
 totals stored at publication, an OPD's programs and sub-kegiatan and a sub-kegiatan's lines from the lines
 (through facts). Published versions never change, so each read is cached under the version's id: a newly
-published version is new keys, and nothing stale can be served for it."""
+published version is new keys, and nothing stale can be served for it. The key holds the language too: a read
+may carry words (a level's label, a month's name) and each language's pages get their own."""
 
 import datetime
 import re
@@ -10,13 +11,16 @@ from dataclasses import dataclass, field, replace
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from budgeting.models import ApbdTotal, ApbdVersion, KuaPpas, RkaLine, RkaSubKegiatan
 from budgeting.selectors import apbd as apbd_selectors
 from budgeting.selectors import diff as diff_selectors
 from masterdata import access
-from masterdata.models import Opd
+from masterdata.models import FiscalYear, Opd
 from masterdata.money import ZERO, read_money
 from masterdata.selectors import matching_every_word, search_words
 from planning.models import Rkpd
@@ -24,14 +28,19 @@ from reporting.documents import KINDS, PUBLIC_KINDS
 from reporting.models import Progress, Realization
 from reporting.selectors import jobs as job_selectors
 from reporting.selectors import lra as lra_selectors
+from reporting.selectors import realization as realization_selectors
 
 from . import facts
 
 CACHE_SECONDS = 60 * 60 * 24
 
 
+def _key(version, name):
+    return f"public:{version.pk}:{translation.get_language()}:{name}"
+
+
 def _cached(version, name, compute):
-    return cache.get_or_set(f"public:{version.pk}:{name}", compute, CACHE_SECONDS)
+    return cache.get_or_set(_key(version, name), compute, CACHE_SECONDS)
 
 
 def published_years():
@@ -246,7 +255,8 @@ class RegisterEntry:
     done_on: object  # a date, or None while it does not exist yet
     reference: str = ""
     version: object = None  # a published APBD version: its open data
-    documents: tuple = ()  # its official documents: (label, the job that made it or None)
+    documents: tuple = ()  # its official documents: (kind, label, the job that made it or None)
+    open_data: bool = False  # a published version's: its data package and lines
 
     @property
     def late(self):
@@ -262,7 +272,7 @@ def document_register(year):
     entries.append(
         RegisterEntry(
             "RKPD",
-            "ditetapkan paling lambat akhir Juni tahun sebelumnya",
+            _("ditetapkan paling lambat akhir Juni tahun sebelumnya"),
             datetime.date(previous, 6, 30),
             timezone.localdate(rkpd.finalized_at) if rkpd and rkpd.finalized_at else None,
             rkpd.regulation if rkpd else "",
@@ -273,10 +283,11 @@ def document_register(year):
         is_change = kua.kind != KuaPpas.Kind.MURNI
         entries.append(
             RegisterEntry(
-                f"Nota kesepakatan {kua.get_kind_display()} (versi {kua.number})",
-                "disepakati paling lambat akhir Agustus tahun anggaran"
+                _("Nota kesepakatan %(kind)s (versi %(number)s)")
+                % {"kind": kua.get_kind_display(), "number": kua.number},
+                _("disepakati paling lambat akhir Agustus tahun anggaran")
                 if is_change
-                else "disepakati paling lambat minggu kedua Agustus tahun sebelumnya",
+                else _("disepakati paling lambat minggu kedua Agustus tahun sebelumnya"),
                 datetime.date(year, 8, 31) if is_change else datetime.date(previous, 8, 14),
                 kua.agreement_date,
                 kua.agreement_number,
@@ -286,9 +297,12 @@ def document_register(year):
     made = job_selectors.public_documents(versions)
     for version in versions:
         deadline = {
-            ApbdVersion.Kind.MURNI: (datetime.date(previous, 12, 31), "Perda ditetapkan paling lambat 31 Desember"),
-            ApbdVersion.Kind.PERUBAHAN: (datetime.date(year, 9, 30), "disetujui paling lambat 30 September"),
-            ApbdVersion.Kind.PERGESERAN: (datetime.date(year, 12, 31), "ditetapkan dengan Perbup dalam tahun berjalan"),
+            ApbdVersion.Kind.MURNI: (datetime.date(previous, 12, 31), _("Perda ditetapkan paling lambat 31 Desember")),
+            ApbdVersion.Kind.PERUBAHAN: (datetime.date(year, 9, 30), _("disetujui paling lambat 30 September")),
+            ApbdVersion.Kind.PERGESERAN: (
+                datetime.date(year, 12, 31),
+                _("ditetapkan dengan Perbup dalam tahun berjalan"),
+            ),
         }[version.kind]
         adopted = version.perda_date or version.perbup_date
         number = " · ".join(
@@ -301,7 +315,12 @@ def document_register(year):
         )
         entries.append(
             RegisterEntry(
-                f"{version} (versi {version.number}), diterbitkan {timezone.localdate(version.published_at):%d-%m-%Y}"
+                _("%(version)s (versi %(number)s), diterbitkan %(date)s")
+                % {
+                    "version": version,
+                    "number": version.number,
+                    "date": f"{timezone.localdate(version.published_at):%d-%m-%Y}",
+                }
                 if version.published_at
                 else str(version),
                 deadline[1],
@@ -309,14 +328,55 @@ def document_register(year):
                 adopted,
                 number,
                 version,
-                tuple((kind, document_label(kind), made.get((version.pk, kind))) for kind in PUBLIC_KINDS),
+                _documents(version, made, final_month=None),
+                open_data=True,
+            )
+        )
+    return entries + _realization_reports(year, versions[-1] if versions else None, made)
+
+
+def _documents(version, made, *, final_month):
+    """The register's documents of a version: (kind, label, the job that made it or None)."""
+    return tuple(
+        (kind, f"{KINDS[kind].label} ({'Excel' if kind.endswith('-xlsx') else 'PDF'})", made.get((version.pk, kind)))
+        for kind, month in PUBLIC_KINDS.items()
+        if month == final_month
+    )
+
+
+def _realization_reports(year, version, made):
+    """The semester I report (to the DPRD by the end of July) and the year-end report (to the BPK within three
+    months of the year's end, PP 12/2019): done when BPKAD closed June (December) for every OPD; their documents
+    read the latest published version."""
+    fiscal_year = FiscalYear.objects.filter(year=year).first()
+    reports = [
+        (
+            _("Laporan realisasi semester I dan prognosis enam bulan berikutnya"),
+            _("disampaikan kepada DPRD paling lambat akhir Juli tahun anggaran"),
+            datetime.date(year, 7, 31),
+            6,
+        ),
+        (
+            _("Laporan realisasi anggaran tahunan"),
+            _("disampaikan kepada BPK paling lambat tiga bulan setelah tahun anggaran berakhir"),
+            datetime.date(year + 1, 3, 31),
+            12,
+        ),
+    ]
+    entries = []
+    for title, basis, deadline, month in reports:
+        closed = realization_selectors.closed_on(fiscal_year, month) if fiscal_year and version else None
+        entries.append(
+            RegisterEntry(
+                title,
+                basis,
+                deadline,
+                timezone.localdate(closed) if closed else None,
+                version=version if closed else None,
+                documents=_documents(version, made, final_month=month) if closed else (),
             )
         )
     return entries
-
-
-def document_label(kind):
-    return f"{KINDS[kind].label} ({'Excel' if kind.endswith('-xlsx') else 'PDF'})"
 
 
 def latest_changes(version, *, limit=10):
@@ -343,7 +403,7 @@ class Level:
 
     @property
     def label(self):
-        return facts.DIMENSIONS[self.key].label
+        return _(facts.DIMENSIONS[self.key].label)
 
 
 @dataclass(frozen=True)
@@ -360,7 +420,7 @@ class Hierarchy:
     parts: dict = field(default_factory=dict)
     cuts: dict = field(default_factory=dict)
     adds_up: bool = True  # whether the top level's rows are parts of one whole
-    measure: str = "Jumlah"
+    measure: str = gettext_lazy("Jumlah")
 
     def depth_of(self, code):
         """The index of the level whose code this is (-1: the top page); 404 for anything else."""
@@ -381,31 +441,31 @@ HIERARCHIES = {
     for hierarchy in (
         Hierarchy(
             "urusan",
-            "Per urusan",
-            "Belanja menurut urusan",
+            gettext_lazy("Per urusan"),
+            gettext_lazy("Belanja menurut urusan"),
             tuple(Level(key, length or 17) for key, length in facts.ACTIVITY_LEVELS.items()),
             below="opd",
             parts={"sub_kegiatan": "opd"},
             cuts={"akun": "5"},
-            measure="Belanja",
+            measure=gettext_lazy("Belanja"),
         ),
         Hierarchy(
             "rekening",
-            "Per rekening",
-            "Anggaran menurut kode rekening",
+            gettext_lazy("Per rekening"),
+            gettext_lazy("Anggaran menurut kode rekening"),
             tuple(Level(key, length) for key, length in facts.ACCOUNT_LEVELS.items()),
             below=LINES,
             adds_up=False,
         ),
         Hierarchy(
             "sumber-dana",
-            "Per sumber dana",
-            "Belanja menurut sumber dana",
+            gettext_lazy("Per sumber dana"),
+            gettext_lazy("Belanja menurut sumber dana"),
             (Level("sumber_dana", 17),),
             below="opd",
             parts={"opd": "program"},
             cuts={"akun": "5"},
-            measure="Belanja",
+            measure=gettext_lazy("Belanja"),
         ),
     )
 }
@@ -538,7 +598,7 @@ REALIZATION_SECONDS = 5 * 60  # realization grows every day; a published budget 
 
 
 def _realization(version, name, compute):
-    return cache.get_or_set(f"public:{version.pk}:realization:{name}", compute, REALIZATION_SECONDS)
+    return cache.get_or_set(_key(version, f"realization:{name}"), compute, REALIZATION_SECONDS)
 
 
 def realization_summary(version):
@@ -551,7 +611,7 @@ def realization_summary(version):
         report = lra_selectors.lra(version, period=lra_selectors.PERIODS["tahun"], depth="akun")
         rows = {row.name: row for row in report.rows if row.is_total}
         return {
-            "month": lra_selectors.MONTH_NAMES[last - 1],
+            "month": str(MONTHS[last]),  # a word in the reader's language: kept per language
             "pendapatan": rows["JUMLAH PENDAPATAN"],
             "belanja": rows["JUMLAH BELANJA"],
         }
