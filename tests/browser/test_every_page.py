@@ -162,6 +162,7 @@ NOT_PAGES = {
     "budgeting:cash-plan-preview",
     # Downloads (open data, documents) and the probes of the load balancer.
     "reporting:job-download",
+    "reporting:public-document",  # a redirect: to the document's file, or to its job while it is made
     "opendata:package-latest",
     "opendata:package",
     "opendata:lines",
