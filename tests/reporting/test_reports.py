@@ -86,7 +86,7 @@ def test_the_semester_page_api_and_documents_show_the_figures(realized, client, 
     client.force_login(realized.finance)
     page = client.get("/laporan/semester/", {"version": realized.version.pk})
     text = page.content.decode()
-    assert page.status_code == 200 and "Rp 24.179.012,23" in text and "Rp 978.987.654,44" in text  # what remains after the prognosis
+    assert page.status_code == 200 and "Rp 24.179.012,23" in text and "Rp 978.987.654,44" in text
     assert "linear" in text and 'value="semester-pdf"' in text and 'value="semester-xlsx"' in text
     assert client.get("/laporan/semester/", {"version": realized.version.pk, "rincian": "sub"}).status_code == 400
     answer = client_for(realized.finance).get("/api/v1/reports/semester/", {"version": realized.version.pk})
