@@ -171,6 +171,7 @@ PAGE_OBJECTS = [
     ("budgeting:cash-plan-", {"pk": "dpa", "key": "cash-key"}),
     ("budgeting:", {"pk": "rka", "section": "section", "line_pk": "rka-line"}),
     ("opendata:", {"year": "year", "number": "murni-number", "key": "table", "extension": "format"}),
+    ("transparency:feedback-", {"year": "year", "code": "opd-code"}),
     ("feedback:", {"pk": "feedback"}),
     ("reporting:rka-import", {"pk": "rka"}),
     ("reporting:job", {"pk": "job"}),

@@ -43,7 +43,7 @@ def test_embedded_defaults_sqlite_eager_celery_local_cache():
     assert values["name"].endswith("db.sqlite3")
     assert values["cache"].endswith("LocMemCache")
     assert values["eager"] is True
-    assert values["lang"] == "id" and values["langs"] == ["id"]
+    assert values["lang"] == "id" and values["langs"] == ["id", "en"]  # English: the public pages' /en/ version
     assert values["tz"] == "Asia/Jakarta"
 
 
