@@ -122,20 +122,29 @@ def report_versions(user):
 MONTH_HISTORY = RealizationMonth._meta.model_name  # its moves in budgeting's Transition history
 
 
-def closed_on(fiscal_year, month):
-    """When BPKAD closed the month for the last OPD with an issued DPA of the year (the realization up to it
-    is final), or None while one is still open."""
+def closed_on(fiscal_year, *months):
+    """{month: when BPKAD closed it for the last OPD with an issued DPA of the year (the realization up to it is
+    final), or None while one is still open}."""
     opds = set(opds_with_issued_dpa(fiscal_year).values_list("pk", flat=True))
-    closed = dict(
-        RealizationMonth.objects.filter(
-            fiscal_year=fiscal_year, month=month, state=RealizationMonth.State.CLOSED, opd__in=opds
-        ).values_list("pk", "opd_id")
+    if not opds:
+        return dict.fromkeys(months)
+    closed = {month: {} for month in months}
+    for pk, opd_id, month in RealizationMonth.objects.filter(
+        fiscal_year=fiscal_year, month__in=months, state=RealizationMonth.State.CLOSED, opd__in=opds
+    ).values_list("pk", "opd_id", "month"):
+        closed[month][pk] = opd_id
+    final = {month: ids for month, ids in closed.items() if set(ids.values()) == opds}
+    when = dict(
+        Transition.objects.filter(
+            document_type=MONTH_HISTORY,
+            document_id__in=[pk for ids in final.values() for pk in ids],
+            action="close",
+        )
+        .values("document_id")
+        .annotate(on=Max("created_at"))
+        .values_list("document_id", "on")
     )
-    if not opds or set(closed.values()) != opds:
-        return None
-    return Transition.objects.filter(document_type=MONTH_HISTORY, document_id__in=closed, action="close").aggregate(
-        on=Max("created_at")
-    )["on"]
+    return {month: max((when[pk] for pk in final[month]), default=None) if month in final else None for month in months}
 
 
 def opds_with_issued_dpa(fiscal_year):

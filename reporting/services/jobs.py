@@ -70,7 +70,7 @@ def public_document(*, kind, version):
     if kind not in PUBLIC_KINDS:
         raise Http404(access.NOT_FOUND_MESSAGE)
     final_month = PUBLIC_KINDS[kind]
-    if final_month and realization_selectors.closed_on(version.fiscal_year, final_month) is None:
+    if final_month and realization_selectors.closed_on(version.fiscal_year, final_month)[final_month] is None:
         raise Http404(access.NOT_FOUND_MESSAGE)  # not published yet: its months are still open
     ApbdVersion.objects.select_for_update().get(pk=version.pk)  # two readers at once: one job
     public = AnonymousUser()

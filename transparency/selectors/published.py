@@ -364,8 +364,10 @@ def _realization_reports(year, version, made):
         ),
     ]
     entries = []
+    months = [month for *_, month in reports]
+    closed_on = realization_selectors.closed_on(fiscal_year, *months) if fiscal_year and version else {}
     for title, basis, deadline, month in reports:
-        closed = realization_selectors.closed_on(fiscal_year, month) if fiscal_year and version else None
+        closed = closed_on.get(month)
         entries.append(
             RegisterEntry(
                 title,
