@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from bondowoso import health
 from budgeting.views import home as home_views
+from transparency import opendata
 from transparency import views as public_views
 
 admin.site.site_header = "Administrasi SIPANDU Bondowoso"
@@ -32,5 +33,6 @@ urlpatterns += i18n_patterns(
     path("", public_views.home, name="public-home"),  # the citizens' APBD
     path("", include("planning.public_urls")),  # /usulan/… for citizens
     path("", include("transparency.urls")),
+    path("open-data/", opendata.index, name="open-data"),
     prefix_default_language=False,
 )

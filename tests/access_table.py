@@ -122,7 +122,7 @@ PAGES = {
     "budgeting:cash-plan-edit": act(DPA_READERS, {OWN}),
     "budgeting:cash-plan-preview": read(DPA_READERS),
     # Open data of the published APBD murni (downloads): anyone, signed in or not.
-    "opendata:index": read(EVERYONE),
+    "open-data": read(EVERYONE),
     "transparency:apbd": read(EVERYONE),
     "transparency:opd": read(EVERYONE),
     "transparency:sub-kegiatan": read(EVERYONE),

@@ -7,6 +7,8 @@ sources are summed from the lines (publication stores no such rollup).
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 from budgeting.selectors import apbd as apbd_selectors
 from masterdata.money import ZERO
 
@@ -109,13 +111,13 @@ def _by_funding_source(version):
 
 
 # key (the file's name) → (title, builder)
-TABLES = {
-    "opd": ("Anggaran per OPD", _by_opd),
-    "urusan": ("Belanja per urusan", _belanja_by(Dimension.URUSAN)),
-    "bidang": ("Belanja per bidang urusan", _belanja_by(Dimension.BIDANG)),
-    "program": ("Belanja per program", _belanja_by(Dimension.PROGRAM)),
-    "rekening": ("Anggaran per kode rekening (akun sampai objek)", _by_account),
-    "sumber-dana": ("Anggaran per sumber dana", _by_funding_source),
+TABLES = {  # titles in the reader's language on the open-data page; the files are Indonesian
+    "opd": (gettext_lazy("Anggaran per OPD"), _by_opd),
+    "urusan": (gettext_lazy("Belanja per urusan"), _belanja_by(Dimension.URUSAN)),
+    "bidang": (gettext_lazy("Belanja per bidang urusan"), _belanja_by(Dimension.BIDANG)),
+    "program": (gettext_lazy("Belanja per program"), _belanja_by(Dimension.PROGRAM)),
+    "rekening": (gettext_lazy("Anggaran per kode rekening (akun sampai objek)"), _by_account),
+    "sumber-dana": (gettext_lazy("Anggaran per sumber dana"), _by_funding_source),
 }
 
 

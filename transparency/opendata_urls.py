@@ -1,4 +1,5 @@
-"""Open data: /open-data/apbd/<year>/… (the year's latest published version) and …/versi/<n>/… (one version)."""
+"""Open data: /open-data/apbd/<year>/… (the year's latest published version) and …/versi/<n>/… (one version).
+Their page, /open-data/, is a public page in both languages (bondowoso/urls.py)."""
 
 from django.urls import path
 
@@ -7,7 +8,6 @@ from . import opendata
 app_name = "opendata"
 
 urlpatterns = [
-    path("", opendata.index, name="index"),
     path("apbd/<int:year>/datapackage.json", opendata.package, name="package-latest"),
     path("apbd/<int:year>/versi/<int:number>/datapackage.json", opendata.package, name="package"),
     path("apbd/<int:year>/versi/<int:number>/rincian.<slug:extension>", opendata.lines, name="lines"),

@@ -12,7 +12,7 @@ from django.urls import reverse, translate_url
 from django.utils import translation
 
 from planning.models import Proposal
-from tests.budgeting.factories import DINKES, SUB_A, adopt, small_apbd
+from tests.budgeting.factories import DINKES, SUB_A, small_apbd
 from tests.factories import UserFactory
 from tests.planning.factories import submitted_proposal
 
@@ -21,13 +21,6 @@ pytestmark = pytest.mark.django_db
 YEAR = 2024
 # Words of the Indonesian interface (not of the data: OPD, program and account names stay as they are).
 INDONESIAN = ("Beranda", "Unduh", "Urutkan", "Jejak halaman", "Lompat ke isi", "Cari OPD", "Riwayat", "Kirim")
-
-
-@pytest.fixture
-def published(reference_data):
-    small = small_apbd(reference_data)
-    small.version = adopt(small.version, small.finance, publish=True)
-    return small
 
 
 def english(path):
@@ -55,6 +48,7 @@ def public_paths(small):
         f"/apbd/{YEAR}/sumber-dana/": "Spending by funding source",
         f"/apbd/{YEAR}/sumber-dana/1.2.01.01.02.0001/": "By funding source",
         "/istilah/": "Glossary of budget terms",
+        "/open-data/": "Budget by funding source",
         "/usulan/": "Citizen development proposals",
         "/usulan/baru/": "Send a development proposal",
         f"/usulan/{proposal.tracking_code}/": "Tracking code",
@@ -151,12 +145,12 @@ def test_a_citizens_feedback_in_english_passes_csrf_and_returns_to_the_english_p
     assert "Your feedback was received" in response.content.decode()
 
 
-def test_staff_pages_the_api_and_open_data_have_no_english_version(client, published):
+def test_staff_pages_the_api_and_open_data_files_have_no_english_version(client, published):
     bappeda = UserFactory(role="bappeda")
     client.force_login(bappeda)
     for path in ("/en/beranda/", "/en/perencanaan/", "/en/masukan-warga/", "/en/anggaran/", "/en/admin/"):
         assert client.get(path).status_code == 404, path
-    for path in ("/en/api/v1/public/apbd/", "/en/open-data/", "/en/healthz/"):
+    for path in ("/en/api/v1/public/apbd/", f"/en/open-data/apbd/{YEAR}/datapackage.json", "/en/healthz/"):
         assert client.get(path).status_code == 404, path
     # A browser asking for English changes nothing at the portal's own addresses: no English, no Vary.
     staff = client.get("/beranda/", HTTP_ACCEPT_LANGUAGE="en")
