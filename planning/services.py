@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from masterdata import access, audit
 from masterdata.errors import NOT_ALLOWED, StaleObject, TransitionNotAllowed
@@ -336,9 +337,12 @@ def _clean_proposal(values, fiscal_year):
             errors[field] = f"{label} wajib diisi."
     kecamatan, village = values.get("kecamatan"), values.get("village")
     if not isinstance(kecamatan, Region) or kecamatan.level != Region.Level.KECAMATAN:
-        errors["kecamatan"] = "Pilih kecamatan di Kabupaten Bondowoso."
+        errors["kecamatan"] = gettext("Pilih kecamatan di Kabupaten Bondowoso.")  # also on the public form
     elif village is not None and village.parent_id != kecamatan.pk:
-        errors["village"] = f"Desa/kelurahan {village.name} tidak berada di Kecamatan {kecamatan.name}."
+        errors["village"] = gettext("Desa/kelurahan %(village)s tidak berada di Kecamatan %(kecamatan)s.") % {
+            "village": village.name,
+            "kecamatan": kecamatan.name,
+        }
     check_money(values.get("estimated_cost"), "estimated_cost", errors)
     priority = values.get("priority", 3)
     if not isinstance(priority, int) or not 1 <= priority <= 5:

@@ -714,6 +714,9 @@ def test_public_form_errors_are_indonesian_and_per_field(client, kecamatan):
     wrong_village = client.post(reverse("usulan:create"), citizen_post(kecamatan, village=foreign_village.pk))
     assert wrong_village.status_code == 422
     assert f"tidak berada di Kecamatan {kecamatan.name}" in wrong_village.content.decode()
+    in_english = client.post("/en" + reverse("usulan:create"), citizen_post(kecamatan, village=foreign_village.pk))
+    assert in_english.status_code == 422
+    assert f"is not in Kecamatan {kecamatan.name}" in in_english.content.decode()
 
 
 def test_village_select_follows_the_kecamatan(client, kecamatan):
