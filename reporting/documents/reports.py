@@ -202,13 +202,19 @@ def _style(row):
     return spreadsheets.GROUP if row.is_total or row.level in ("akun", "kelompok") else {}
 
 
-def _money_and_percent(sheet, values, style):
-    return [
-        spreadsheets.money_cell(sheet, value, **style)
-        if kind == "money"
-        else spreadsheets.number_cell(sheet, value, **style)
-        for kind, value in values
-    ]
+def _row(sheet, texts, values, style):
+    """A sheet's row: texts (code, name …), then figures, each ("money", amount) or ("number", value)."""
+    sheet.append(
+        [
+            *(spreadsheets.cell(sheet, text, **style) for text in texts),
+            *(
+                spreadsheets.money_cell(sheet, value, **style)
+                if kind == "money"
+                else spreadsheets.number_cell(sheet, value, **style)
+                for kind, value in values
+            ),
+        ]
+    )
 
 
 PERFORMANCE_COLUMNS = [
@@ -238,49 +244,35 @@ def write_performance(sheet, report):
             for item in program.items:
                 sub = item.sub
                 latest = item.achieved[max(item.achieved)] if item.achieved else None
-                sheet.append(
+                _row(
+                    sheet,
+                    [sub.sub_kegiatan.code, sub.sub_kegiatan.name, f"{sub.output_indicator} ({sub.output_unit})"],
                     [
-                        spreadsheets.cell(sheet, sub.sub_kegiatan.code),
-                        spreadsheets.cell(sheet, sub.sub_kegiatan.name),
-                        spreadsheets.cell(sheet, f"{sub.output_indicator} ({sub.output_unit})"),
-                        *_money_and_percent(
-                            sheet,
-                            [
-                                ("number", sub.output_target),
-                                ("number", latest),
-                                ("number", item.achieved_percent),
-                                ("number", item.latest_physical),
-                                ("money", item.pagu),
-                                ("money", item.realized),
-                                ("number", item.financial_percent),
-                            ],
-                            {},
-                        ),
-                    ]
+                        ("number", sub.output_target),
+                        ("number", latest),
+                        ("number", item.achieved_percent),
+                        ("number", item.latest_physical),
+                        ("money", item.pagu),
+                        ("money", item.realized),
+                        ("number", item.financial_percent),
+                    ],
+                    {},
                 )
     _figures_row(sheet, "", "JUMLAH", "", report.total, spreadsheets.GROUP)
 
 
 def _figures_row(sheet, code, name, note, figures, style):
-    sheet.append(
+    _row(
+        sheet,
+        [code, name, note, "", ""],
         [
-            spreadsheets.cell(sheet, code, **style),
-            spreadsheets.cell(sheet, name, **style),
-            spreadsheets.cell(sheet, note, **style),
-            spreadsheets.cell(sheet, "", **style),
-            spreadsheets.cell(sheet, "", **style),
-            *_money_and_percent(
-                sheet,
-                [
-                    ("number", figures.achieved_percent),
-                    ("number", figures.physical_percent),
-                    ("money", figures.pagu),
-                    ("money", figures.realized),
-                    ("number", figures.financial_percent),
-                ],
-                style,
-            ),
-        ]
+            ("number", figures.achieved_percent),
+            ("number", figures.physical_percent),
+            ("money", figures.pagu),
+            ("money", figures.realized),
+            ("number", figures.financial_percent),
+        ],
+        style,
     )
 
 
@@ -309,26 +301,20 @@ class SemesterXlsx(SemesterKind, XlsxKind):
             ],
         )
         for row in report.rows:
-            style = _style(row)
-            sheet.append(
+            _row(
+                sheet,
+                [row.code, row.name],
                 [
-                    spreadsheets.cell(sheet, row.code, **style),
-                    spreadsheets.cell(sheet, row.name, **style),
-                    *_money_and_percent(
-                        sheet,
-                        [
-                            ("money", row.budget),
-                            ("money", row.realized),
-                            ("number", row.percent),
-                            ("money", row.prognosis),
-                            ("number", row.prognosis_percent),
-                            ("money", row.outlook),
-                            ("number", row.outlook_percent),
-                            ("money", row.remaining),
-                        ],
-                        style,
-                    ),
-                ]
+                    ("money", row.budget),
+                    ("money", row.realized),
+                    ("number", row.percent),
+                    ("money", row.prognosis),
+                    ("number", row.prognosis_percent),
+                    ("money", row.outlook),
+                    ("number", row.outlook_percent),
+                    ("money", row.remaining),
+                ],
+                _style(row),
             )
 
 
@@ -348,22 +334,11 @@ class YearEndXlsx(YearEndKind, XlsxKind):
             [("Kode", 18), ("Uraian", 60), ("Anggaran", 20), ("Realisasi", 20), ("%", 8), ("Sisa anggaran", 20)],
         )
         for row in report.lra.rows:
-            style = _style(row)
-            sheet.append(
-                [
-                    spreadsheets.cell(sheet, row.code, **style),
-                    spreadsheets.cell(sheet, row.name, **style),
-                    *_money_and_percent(
-                        sheet,
-                        [
-                            ("money", row.budget),
-                            ("money", row.realized),
-                            ("number", row.percent),
-                            ("money", row.remaining),
-                        ],
-                        style,
-                    ),
-                ]
+            _row(
+                sheet,
+                [row.code, row.name],
+                [("money", row.budget), ("money", row.realized), ("number", row.percent), ("money", row.remaining)],
+                _style(row),
             )
         write_performance(_sheet(workbook, "Kinerja", head, facts, PERFORMANCE_COLUMNS), report.performance)
 

@@ -243,6 +243,22 @@ def row_figures(row):
     return (row.budget, row.realized, row.in_period)
 
 
+class OnLra:
+    """A report built on an LRA (field `lra`): its version, OPD and depth are the LRA's."""
+
+    @property
+    def version(self):
+        return self.lra.version
+
+    @property
+    def opd(self):
+        return self.lra.opd
+
+    @property
+    def depth(self):
+        return self.lra.depth
+
+
 def _stamp_key(fiscal_year_id):
     return f"realization-stamp:{fiscal_year_id}"
 

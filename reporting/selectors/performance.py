@@ -16,7 +16,7 @@ from masterdata.models import Nomenclature
 from masterdata.money import CENT, ZERO
 from planning.models import RenstraProgram
 
-from .lra import PERIODS, lra, percent
+from .lra import PERIODS, OnLra, lra, percent
 from .realization import performances
 
 QUARTERS = {"1": "Triwulan I", "2": "Triwulan II", "3": "Triwulan III", "4": "Triwulan IV"}
@@ -155,21 +155,9 @@ def performance_report(version, *, quarter="4", opd=None):
 
 
 @dataclass(frozen=True)
-class YearEndReport:
+class YearEndReport(OnLra):
     lra: object
     performance: PerformanceReport
-
-    @property
-    def version(self):
-        return self.lra.version
-
-    @property
-    def opd(self):
-        return self.lra.opd
-
-    @property
-    def depth(self):
-        return self.lra.depth
 
     @property
     def title(self):

@@ -9,7 +9,7 @@ surplus/defisit and pembiayaan of the prognosis add up as the LRA's do.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .lra import PERIODS, Lra, lra, percent
+from .lra import PERIODS, Lra, OnLra, lra, percent
 
 SEMESTER_ONE = PERIODS["semester-1"]
 PROGNOSIS_METHOD = (
@@ -58,21 +58,9 @@ class SemesterRow:
 
 
 @dataclass(frozen=True)
-class SemesterReport:
+class SemesterReport(OnLra):
     lra: Lra
     rows: list
-
-    @property
-    def version(self):
-        return self.lra.version
-
-    @property
-    def opd(self):
-        return self.lra.opd
-
-    @property
-    def depth(self):
-        return self.lra.depth
 
     @property
     def method(self):
