@@ -64,7 +64,7 @@ class RealizationImport(ImportKind):
         fiscal_year = find_fiscal_year(read.whole_number(params, "year"))
         if fiscal_year is None:
             raise ValidationError({"year": "Tahun anggaran tidak dikenal."})
-        own_opd = actor.opd if access.role_of(actor) == "opd_staff" else None
+        own_opd = actor.opd if access.rka_opd_of(actor) else None  # OPD staff import for their own OPD
         return self.spec(upload, f"Impor realisasi {fiscal_year.year}", {"year": fiscal_year.year}, own_opd)
 
     def run_part(self, job, part, path, beat, *, index=0, count=1):

@@ -342,7 +342,9 @@ def test_a_reader_outside_the_government_sees_the_lra_of_published_versions_only
 
     client.force_login(UserFactory(role="dprd"))
     url = LRA_URL.format(realized.version.pk)
-    assert "Rp 24.179.012,23" in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "Rp 24.179.012,23" in page
+    assert 'href="/laporan/lra/" aria-current="page">Laporan</a>' in page  # the menu leads the DPRD there
     ApbdVersion.objects.filter(pk=realized.version.pk).update(state=ApbdVersion.State.ADOPTED)
     page = client.get(url)
     assert page.status_code == 200
